@@ -1,0 +1,34 @@
+"""One error tree for Sverka; the CLI and the web map these to user messages."""
+from __future__ import annotations
+
+
+class SverkaError(Exception):
+    """Base of every error Sverka reports to a user."""
+
+
+class InputError(SverkaError):
+    """A file or text given by the user cannot be used (missing, empty, binary, ...)."""
+
+
+class EncodingError(InputError):
+    """The encoding of an input cannot be decided."""
+
+
+class FormatError(InputError):
+    """An input is in a format Sverka cannot read."""
+
+
+class AlignmentError(SverkaError):
+    """A source and its translation do not fit together."""
+
+
+class NotFoundError(SverkaError):
+    """A document, track or translation asked for does not exist."""
+
+
+class ConflictError(SverkaError):
+    """An edit was based on a version that has changed since it was read."""
+
+
+class ValidationError(SverkaError):
+    """A value (language tag, status, empty text, ...) is not acceptable."""
