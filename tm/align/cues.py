@@ -1,0 +1,162 @@
+"""Cheap lexical anchors shared by a sentence and its translation.
+
+News translations keep numbers and proper names. Each sentence is reduced to a
+small frozenset of *anchor keys*:
+
+* numbers, normalised per language so that ``"2,5 млн"`` and ``"2.5 million"``
+  both give ``"#2.5"`` and ``"1 000"`` / ``"1,000"`` both give ``"#1000"``;
+* capitalised words and Latin-script words, reduced to a phonetic
+  *skeleton* (consonant classes after a small Russian→Latin transliteration),
+  cut to a short prefix so that inflected forms still agree:
+  ``Казахстана`` and ``Kazakhstan`` both give ``"@kzh"``.
+
+The aligner counts keys found on both sides of a link (evidence for it) and
+numbers found on one side only (evidence against it). Keys are plain strings so
+that unions and intersections are fast builtin set operations.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Russian → Latin, close to the BGN/PCGN and news-agency practice (Путин → putin,
+# Хабаровск → khabarovsk, Дегтярев → degtyarev). Only the skeleton is used, so
+# vowels matter little.
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
+}
+_TRANS_TABLE = str.maketrans(_TRANSLIT)
+
+# Spelling variants that differ between a transliteration and an established
+# English spelling, folded before vowels are dropped (Moscow/Moskva, Tsentr/Centre,
+# Khabarovsk/Habarovsk, Zhukov/Joukov).
+_FOLDS = (
+    ("shch", "s"), ("kh", "h"), ("zh", "j"), ("ch", "c"), ("sh", "s"),
+    ("ts", "s"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"),
+    ("w", "v"), ("c", "k"), ("j", "g"),
+)
+_VOWELS = frozenset("aeiouy")
+
+# Skeleton prefix length: three consonant classes keep inflected Russian forms
+# (Путина, Путиным) equal to the English name while random collisions between
+# unrelated names stay rare (~20**3 keys).
+SKELETON_LEN = 3
+# Words shorter than this are mostly function words or initials ("В", "It").
+MIN_NAME_LEN = 3
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+# Digit groups. Thousands separators and decimal marks differ by language:
+# Russian "1 000 000,5", English "1,000,000.5".
+_THOUSANDS_RU = re.compile(r"(?<=\d)[\u00a0\u202f\u2009 .](?=\d{3}(?!\d))")
+_THOUSANDS_EN = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbers(text: str, lang: str) -> list[str]:
+    if lang == "ru":
+        text = _DECIMAL_COMMA.sub(".", _THOUSANDS_RU.sub("", text))
+    else:
+        text = _THOUSANDS_EN.sub("", text)
+    out = []
+    for tok in _NUMBER_RE.findall(text):
+        tok = tok.lstrip("0") or "0"
+        if "." in tok:
+            tok = tok.rstrip("0").rstrip(".")
+            if tok.startswith("."):
+                tok = "0" + tok
+        out.append("#" + tok)
+    return out
+
+
+def skeleton(word: str) -> str:
+    """Phonetic key of a (Cyrillic or Latin) word: consonant classes, prefix only.
+
+    The first letter is kept as a generic vowel ``a`` if it is a vowel, so that
+    ``Украина``/``Ukraine`` → ``akrn``[:...] still differ from ``Крым``.
+    """
+    w = word.lower().translate(_TRANS_TABLE)
+    for a, b in _FOLDS:
+        if a in w:
+            w = w.replace(a, b)
+    out: list[str] = []
+    prev = ""
+    for ch in w:
+        if ch in _VOWELS or not ("a" <= ch <= "z"):
+            if not out and ch in _VOWELS:
+                out.append("a")
+                prev = "a"
+            else:
+                prev = ""
+            continue
+        if ch != prev:
+            out.append(ch)
+        prev = ch
+        if len(out) > SKELETON_LEN:
+            break
+    return "".join(out[: SKELETON_LEN + (out[:1] == ["a"])])
+
+
+# Month names: English capitalises them, Russian does not; both are frequent in
+# news datelines. Keys are the month number, found by stem.
+_MONTHS = {
+    stem: f"@m{i}"
+    for i, stems in enumerate(
+        (("январ", "january"), ("феврал", "february"), ("март", "march"),
+         ("апрел", "april"), ("ма", "may"), ("июн", "june"), ("июл", "july"),
+         ("август", "august"), ("сентябр", "september"), ("октябр", "october"),
+         ("ноябр", "november"), ("декабр", "december")),
+        start=1,
+    )
+    for stem in stems
+}
+# Russian month forms are stem + at most two letters (января, мая, марте);
+# the bare stem "ма" needs an ending from this set so that "мама" is not May.
+_MAY_FORMS = frozenset(("мая", "май", "мае"))
+
+
+def _month(word: str) -> str | None:
+    w = word.lower()
+    if w in _MAY_FORMS or word == "May":  # lower-case "may" is the English verb
+        return "@m5"
+    for cut in (len(w), len(w) - 1, len(w) - 2):
+        if cut >= 4:
+            key = _MONTHS.get(w[:cut])
+            if key is not None:
+                return key
+    return None
+
+
+def _names(text: str) -> list[str]:
+    out = []
+    for word in _WORD_RE.findall(text):
+        if len(word) < MIN_NAME_LEN:
+            continue
+        month = _month(word)
+        if month is not None:
+            out.append(month)
+        elif word[0].isupper():
+            key = skeleton(word)
+            if len(key) >= 2:
+                out.append("@" + key)
+    return out
+
+
+def anchors(text: str, lang: str) -> frozenset[str]:
+    """Anchor keys of one sentence (numbers ``#...`` and names ``@...``)."""
+    return frozenset(_numbers(text, lang) + _names(text))
+
+
+def anchor_sets(
+    sentences: Sequence[str], lang: str
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Number keys and name keys of every sentence, in order."""
+    nums = [frozenset(_numbers(s, lang)) for s in sentences]
+    names = [frozenset(_names(s)) for s in sentences]
+    return nums, names
