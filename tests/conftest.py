@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated database, a session, the Flask app and client, the CLI runner.
+
+The suite runs on SQLite by default and on PostgreSQL when SVERKA_TEST_DATABASE_URL is set
+(``.ci/run`` does both).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tests.dbutil import empty_all_tables, temporary_database
+from tm.db import make_engine, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+SEED = CORPORA / "sputnik-2022-01-21-kz-mfa-europarl"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the suite's database, migrated to the newest schema."""
+    with temporary_database(tmp_path_factory.mktemp("db")) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The suite's engine."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clean_db(engine: Engine) -> Iterator[Engine]:
+    """The database, emptied after the test."""
+    yield engine
+    empty_all_tables(engine)
+
+
+@pytest.fixture
+def session(clean_db: Engine) -> Iterator[Session]:
+    """A session; the test's work is rolled back and the tables emptied afterwards."""
+    with Session(clean_db, expire_on_commit=False) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def app(database_url: str, clean_db: Engine) -> Flask:
+    """The web app on the suite's database."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the web app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(database_url: str, clean_db: Engine) -> Callable[..., Result]:
+    """Run ``sverka`` with arguments on the suite's database."""
+    from tm.cli import cli
+
+    cli_runner = CliRunner()
+
+    def run(*args: str, input: str | bytes | None = None) -> Result:
+        return cli_runner.invoke(cli, ["--db", database_url, *args], input=input,
+                                 catch_exceptions=False)
+
+    return run

@@ -1,0 +1,55 @@
+"""The Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from tests.dbutil import temporary_database
+from tm.db import alembic_config, current_revision, downgrade, make_engine, upgrade
+from tm.models import Base
+
+
+def test_upgrade_creates_the_schema_the_models_describe(tmp_path: Path) -> None:
+    with temporary_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            assert current_revision(engine) is None
+            upgrade(engine)
+            head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+            assert current_revision(engine) == head
+            with engine.connect() as connection:
+                diff = compare_metadata(
+                    MigrationContext.configure(connection, opts={"compare_type": True}),
+                    Base.metadata)
+            assert diff == []
+        finally:
+            engine.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(tmp_path: Path) -> None:
+    with temporary_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            downgrade(engine, "base")
+            assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+            upgrade(engine)
+            assert {"document", "segment", "translation", "translation_revision"} <= set(
+                inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+
+
+def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
+    with temporary_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            upgrade(engine)
+            assert current_revision(engine) is not None
+        finally:
+            engine.dispose()

@@ -1,0 +1,117 @@
+"""Translations keep their full history; stale edits are refused."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tm.errors import ConflictError, NotFoundError, ValidationError
+from tm.ingest import Article, create_document
+from tm.models import Document, Origin, Status, Translation
+from tm.translations import (
+    add_translation,
+    edit_translation,
+    get_or_create_track,
+    history,
+    restore_revision,
+)
+
+
+@pytest.fixture
+def translation(session: Session) -> Translation:
+    article = Article(paragraphs=("Заголовок статьи", "Первое предложение. Второе предложение."),
+                      source_name="test.txt", source_format="text")
+    segment = create_document(session, article).document.segments[1]
+    track = get_or_create_track(session, "human")
+    return add_translation(session, segment, track, "The first sentence.", lang="en_GB",
+                           author="anna")
+
+
+def test_new_translation_has_one_revision(session: Session, translation: Translation) -> None:
+    revisions = history(session, translation)
+    assert [(r.number, r.text, r.action, r.author) for r in revisions] == [
+        (1, "The first sentence.", "create", "anna")]
+    assert translation.lang == "en-GB"
+    assert translation.status is Status.DRAFT and translation.origin is Origin.HUMAN
+
+
+def test_edit_keeps_the_earlier_version(session: Session, translation: Translation) -> None:
+    edit_translation(session, translation, text="First sentence.", author="boris")
+    edit_translation(session, translation, status=Status.APPROVED, author="vera")
+    revisions = history(session, translation)
+    assert [(r.text, r.status, r.action, r.author) for r in revisions] == [
+        ("The first sentence.", Status.DRAFT, "create", "anna"),
+        ("First sentence.", Status.DRAFT, "edit", "boris"),
+        ("First sentence.", Status.APPROVED, "status", "vera"),
+    ]
+    assert translation.text == "First sentence." and translation.author == "vera"
+
+
+def test_restore_brings_back_an_earlier_text(session: Session,
+                                             translation: Translation) -> None:
+    edit_translation(session, translation, text="Wrong edit.", author="boris")
+    restore_revision(session, translation, 1, author="anna")
+    assert translation.text == "The first sentence."
+    assert [r.action for r in history(session, translation)] == ["create", "edit", "restore"]
+
+
+def test_restore_of_a_missing_revision_is_refused(session: Session,
+                                                  translation: Translation) -> None:
+    with pytest.raises(NotFoundError):
+        restore_revision(session, translation, 7, author="anna")
+
+
+def test_unchanged_edit_adds_no_revision(session: Session, translation: Translation) -> None:
+    edit_translation(session, translation, text=" The first sentence. ", author="boris")
+    assert len(history(session, translation)) == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_translation_is_refused(session: Session, translation: Translation,
+                                      text: str) -> None:
+    with pytest.raises(ValidationError):
+        edit_translation(session, translation, text=text, author="boris")
+    assert translation.text == "The first sentence."
+
+
+def test_edit_based_on_a_stale_version_conflicts(session: Session,
+                                                 translation: Translation) -> None:
+    session.flush()
+    seen = translation.version
+    edit_translation(session, translation, text="Edited by Boris.", author="boris",
+                     expected_version=seen)
+    with pytest.raises(ConflictError):
+        edit_translation(session, translation, text="Edited by Vera.", author="vera",
+                         expected_version=seen)
+    assert translation.text == "Edited by Boris."
+
+
+def test_second_translation_in_the_same_track_conflicts(session: Session,
+                                                        translation: Translation) -> None:
+    with pytest.raises(ConflictError):
+        add_translation(session, translation.segment, translation.track, "Other.", lang="en")
+
+
+def test_several_tracks_per_segment(session: Session, translation: Translation) -> None:
+    agency = get_or_create_track(session, "agency", origin=Origin.SUPPLIED)
+    mt = get_or_create_track(session, "mt:online-a", origin=Origin.MACHINE)
+    add_translation(session, translation.segment, agency, "Sentence one.", lang="en")
+    add_translation(session, translation.segment, mt, "First offer.", lang="en")
+    session.flush()
+    origins = {t.track.name: t.origin for t in translation.segment.translations}
+    assert origins == {"human": Origin.HUMAN, "agency": Origin.SUPPLIED,
+                       "mt:online-a": Origin.MACHINE}
+
+
+@pytest.mark.parametrize("name", ["", "two words", "x" * 101])
+def test_invalid_track_names_are_refused(session: Session, name: str) -> None:
+    with pytest.raises(ValidationError):
+        get_or_create_track(session, name)
+
+
+def test_language_tags_are_normalized_in_storage(session: Session) -> None:
+    article = Article(paragraphs=("Текст.",), source_name="t.txt", source_format="text")
+    create_document(session, article, src_lang="RU_ru", tgt_lang="EN-gb")
+    session.flush()
+    document = session.scalars(select(Document)).one()
+    assert (document.src_lang, document.tgt_lang) == ("ru-RU", "en-GB")

@@ -1,0 +1,97 @@
+"""The ``sverka`` command line: thin click commands over the ``tm`` library.
+
+Commands from other packages (``web`` adds ``serve`` and ``demo``) plug in through the
+``sverka.commands`` entry point group, so ``tm`` never imports ``web``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from importlib.metadata import entry_points
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from tm import __version__
+from tm.cli.context import CliContext
+from tm.errors import SverkaError
+
+DEBUG_ENV = "SVERKA_DEBUG"
+
+
+class UserError(click.ClickException):
+    """An error a user can act on: printed as one line, exit code 2."""
+
+    exit_code = 2
+
+
+class InternalError(click.ClickException):
+    """A bug in Sverka: still one line for the user, exit code 1."""
+
+    exit_code = 1
+
+
+class SverkaGroup(click.Group):
+    """A command group that turns Sverka's errors into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SverkaError as error:
+            raise UserError(str(error)) from error
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise UserError(f"database error: {reason}") from error
+        except OSError as error:
+            name = f"{error.filename}: " if error.filename else ""
+            raise UserError(f"{name}{error.strerror or error}") from error
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            raise InternalError(f"internal error ({type(error).__name__}: {error}); nothing "
+                                f"was saved. Set {DEBUG_ENV}=1 for the traceback and please "
+                                "report it.") from error
+
+
+@click.group(cls=SverkaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="SVERKA_DATABASE_URL", metavar="URL",
+              help="Database URL (default: SQLite in the data directory). "
+                   "Env: SVERKA_DATABASE_URL.")
+@click.option("--data-dir", envvar="SVERKA_DATA_DIR", metavar="DIR",
+              type=click.Path(file_okay=False),
+              help="Where the embedded SQLite database lives. Env: SVERKA_DATA_DIR.")
+@click.version_option(__version__, prog_name="sverka")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, data_dir: str | None) -> None:
+    """Sverka: a translation memory for Russian → English news."""
+    ctx.obj = CliContext(db=db, data_dir=data_dir)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    from tm.cli import corpus, db, documents, segment
+
+    for module in (db, documents, segment, corpus):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+    for entry in entry_points(group="sverka.commands"):
+        if entry.name not in cli.commands:
+            try:
+                cli.add_command(entry.load(), entry.name)
+            except ImportError:  # the plug-in's package is not installed
+                continue
+
+
+_register()
+
+
+def main() -> None:
+    """Run the command line (the ``sverka`` console script)."""
+    cli.main(prog_name="sverka", standalone_mode=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

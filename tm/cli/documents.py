@@ -1,0 +1,161 @@
+"""``sverka import``, ``documents`` and ``show``: bring articles in and look at them."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import textwrap
+
+import click
+
+from tm.cli.context import CliContext, emit_json, json_option
+from tm.documents import document_rows, document_tracks, get_document, list_documents
+from tm.errors import InputError
+from tm.ingest import (
+    Article,
+    TranslationInput,
+    import_article,
+    read_article,
+    read_article_bytes,
+)
+from tm.models import Origin, Translation
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d")
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """Parse a publication date given as YYYY-MM-DD, DD.MM.YYYY or YYYYMMDD."""
+    if not value:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)")
+
+
+def _read(path: str) -> Article:
+    if path == "-":
+        return read_article_bytes(sys.stdin.buffer.read(), "<stdin>")
+    return read_article(path)
+
+
+@click.command("import")
+@click.argument("article", metavar="ARTICLE")
+@click.option("--translation", "translation_file", metavar="EN_FILE",
+              help="English translation to align with the article.")
+@click.option("--track", default="human", show_default=True,
+              help="Track name for the translation (human, agency, mt:online-a, ...).")
+@click.option("--origin", type=click.Choice([o.value for o in Origin if o is not Origin.TM]),
+              default="human", show_default=True, help="Where the translation comes from.")
+@click.option("--author", help="Who made the translation.")
+@click.option("--title", help="Title (default: the article's headline).")
+@click.option("--url", help="Where the article was published.")
+@click.option("--date", "date", help="Publication date, YYYY-MM-DD.")
+@click.option("--src-lang", default="ru", show_default=True, help="Source language (BCP 47).")
+@click.option("--tgt-lang", default="en", show_default=True, help="Target language (BCP 47).")
+@json_option
+@click.pass_obj
+def import_command(ctx: CliContext, article: str, translation_file: str | None, track: str,
+                   origin: str, author: str | None, title: str | None, url: str | None,
+                   date: str | None, src_lang: str, tgt_lang: str, as_json: bool) -> None:
+    """Import a Russian ARTICLE (text or HTML file, - for standard input).
+
+    With --translation, the English text is segmented and aligned to the Russian sentences.
+    All or nothing: on any error nothing is written.
+    """
+    source = _read(article)
+    translations = []
+    if translation_file:
+        translations.append(TranslationInput(article=_read(translation_file),
+                                             track=track, origin=Origin(origin), author=author))
+    with ctx.transaction() as session:
+        result = import_article(session, source, translations=translations,
+                                title=title, url=url, published_on=parse_date(date),
+                                src_lang=src_lang, tgt_lang=tgt_lang)
+        document = result.document
+        scores = [link.score for link in result.links if link.src and link.tgt]
+        report = {"id": document.id, "title": document.title, "paragraphs": result.paragraphs,
+                  "segments": result.segments, "kinds": result.kinds,
+                  "translations": result.translations,
+                  "track": track if translation_file else None,
+                  "mean_confidence": round(sum(scores) / len(scores), 3) if scores else None}
+    if as_json:
+        emit_json(report)
+        return
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
+    click.echo(f"Imported document {report['id']} «{report['title']}»: "
+               f"{report['paragraphs']} paragraphs, {report['segments']} segments ({kinds}).")
+    if translation_file:
+        click.echo(f"Aligned {report['translations']} translations into track {track!r} "
+                   f"(mean confidence {report['mean_confidence']}).")
+
+
+@click.command("documents")
+@click.option("--search", "query", help="Only documents whose title contains this.")
+@json_option
+@click.pass_obj
+def documents_command(ctx: CliContext, query: str | None, as_json: bool) -> None:
+    """List the documents."""
+    with ctx.transaction() as session:
+        summaries = list_documents(session, query=query)
+    if as_json:
+        emit_json([s.as_dict() for s in summaries])
+        return
+    if not summaries:
+        click.echo("No documents yet: `sverka import ARTICLE` or `sverka load-corpora`.")
+    for s in summaries:
+        tracks = ", ".join(f"{name} ({sum(c.values())})" for name, c in sorted(s.tracks.items()))
+        date = s.published_on.isoformat() if s.published_on else "—"
+        click.echo(f"{s.id:>5}  {date}  {s.src_lang}→{s.tgt_lang}  {s.segments:>4} seg  "
+                   f"{s.title}" + (f"  [{tracks}]" if tracks else ""))
+
+
+@click.command("show")
+@click.argument("document_id", metavar="DOC", type=int)
+@click.option("--track", "tracks", multiple=True, help="Track(s) to show (default: all).")
+@click.option("--width", type=int, default=None, help="Line width (default: the terminal's).")
+@json_option
+@click.pass_obj
+def show_command(ctx: CliContext, document_id: int, tracks: tuple[str, ...],
+                 width: int | None, as_json: bool) -> None:
+    """Show document DOC: source and translations side by side."""
+    with ctx.transaction() as session:
+        document = get_document(session, document_id)
+        names = list(tracks) or document_tracks(session, document_id)
+        rows = document_rows(session, document_id, names)
+        if as_json:
+            emit_json({"id": document.id, "title": document.title,
+                       "src_lang": document.src_lang, "tgt_lang": document.tgt_lang,
+                       "segments": [{"position": r.segment.position,
+                                     "paragraph": r.segment.paragraph.position,
+                                     "kind": r.segment.kind.value, "text": r.segment.text,
+                                     "translations": {n: _translation_json(t)
+                                                      for n, t in r.translations.items()}}
+                                    for r in rows]})
+            return
+        click.echo(f"{document.title}  [{document.src_lang}→{document.tgt_lang}]")
+        total = width or shutil.get_terminal_size((120, 24)).columns
+        columns = 1 + len(names)
+        col = max(20, (total - 10 - 3 * columns) // columns)
+        for row in rows:
+            cells = [row.segment.text] + [
+                (t.text if t else ("↑" if row.covered else "")) for t in row.translations.values()]
+            wrapped = [textwrap.wrap(c, col) or [""] for c in cells]
+            kind = row.segment.kind.value[:4]
+            for i in range(max(map(len, wrapped))):
+                label = f"{row.segment.position:>4} {kind:<4}" if i == 0 else " " * 9
+                click.echo(label + " | " + " | ".join(
+                    (w[i] if i < len(w) else "").ljust(col) for w in wrapped).rstrip())
+
+
+def _translation_json(t: Translation | None) -> dict[str, object] | None:
+    if t is None:
+        return None
+    return {"id": t.id, "text": t.text, "status": t.status.value, "origin": t.origin.value,
+            "author": t.author, "segment_count": t.segment_count,
+            "align_score": t.align_score, "version": t.version}
+
+
+COMMANDS = [import_command, documents_command, show_command]

@@ -1,0 +1,116 @@
+"""Engines, sessions and schema migrations.
+
+SQLite in a data directory is the embedded default; any SQLAlchemy URL (PostgreSQL for
+teams) can be given instead. The schema is always created by Alembic migrations.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from tm.errors import SverkaError
+
+DATA_DIR_ENV = "SVERKA_DATA_DIR"
+DATABASE_URL_ENV = "SVERKA_DATABASE_URL"
+SQLITE_FILENAME = "sverka.sqlite3"
+# Seconds a SQLite writer waits for another one before giving up: long enough for a
+# concurrent save from the web UI, short enough that a stuck writer is reported.
+SQLITE_BUSY_TIMEOUT_S = 15
+
+
+def default_data_dir() -> Path:
+    """Return the data directory: ``$SVERKA_DATA_DIR`` or the user's XDG data directory."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "sverka"
+
+
+def database_url(db: str | None = None, data_dir: str | Path | None = None) -> str:
+    """Return ``db``, else ``$SVERKA_DATABASE_URL``, else the SQLite URL in the data dir."""
+    url = db or os.environ.get(DATABASE_URL_ENV)
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]  # psycopg 3 driver
+        return url
+    directory = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    return f"sqlite:///{directory / SQLITE_FILENAME}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``; for SQLite, create its directory and set safe pragmas."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise SverkaError(f"cannot create data directory for {parsed.database}: "
+                                  f"{error.strerror}") from error
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as error:
+        raise SverkaError(f"database driver missing for {parsed.get_backend_name()}: "
+                          "install sverka[postgres]") from error
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``; objects stay usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session whose work is committed on success and rolled back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(engine: Engine) -> Any:
+    """Return an Alembic config that runs Sverka's migrations on ``engine``."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "tm:migrations")
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or migrate the schema to ``revision``."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the schema down to ``revision`` (``base`` drops everything)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the schema revision of the database, or None if it has no schema yet."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,107 @@
+"""Read documents back: summaries for lists, and bilingual rows for display."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tm.errors import NotFoundError
+from tm.models import Document, Segment, Track, Translation
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """A document with its counts, for lists."""
+
+    id: int
+    title: str
+    src_lang: str
+    tgt_lang: str
+    published_on: dt.date | None
+    imported_at: dt.datetime
+    segments: int
+    # track name → status → number of translations
+    tracks: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict."""
+        return {"id": self.id, "title": self.title, "src_lang": self.src_lang,
+                "tgt_lang": self.tgt_lang,
+                "published_on": self.published_on.isoformat() if self.published_on else None,
+                "imported_at": self.imported_at.isoformat(), "segments": self.segments,
+                "tracks": self.tracks}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One source segment and its translation in each track (None where there is none)."""
+
+    segment: Segment
+    translations: dict[str, Translation | None]
+    covered: bool = False  # True when an earlier segment's translation covers this one
+
+
+def list_documents(session: Session, *, query: str | None = None) -> list[DocumentSummary]:
+    """Return all documents, newest import first, optionally those whose title has ``query``."""
+    stmt = select(Document).order_by(Document.imported_at.desc(), Document.id.desc())
+    if query:
+        stmt = stmt.where(Document.title.ilike(f"%{query}%"))
+    documents = list(session.scalars(stmt))
+    ids = [d.id for d in documents]
+    seg_counts = dict(session.execute(
+        select(Segment.document_id, func.count()).where(Segment.document_id.in_(ids))
+        .group_by(Segment.document_id)).tuples().all())
+    tracks: dict[int, dict[str, dict[str, int]]] = {}
+    for doc_id, track, status, count in session.execute(
+            select(Segment.document_id, Track.name, Translation.status, func.count())
+            .join(Translation, Translation.segment_id == Segment.id)
+            .join(Track, Track.id == Translation.track_id)
+            .where(Segment.document_id.in_(ids))
+            .group_by(Segment.document_id, Track.name, Translation.status)).tuples():
+        tracks.setdefault(doc_id, {}).setdefault(track, {})[status.value] = count
+    return [DocumentSummary(id=d.id, title=d.title, src_lang=d.src_lang, tgt_lang=d.tgt_lang,
+                            published_on=d.published_on, imported_at=d.imported_at,
+                            segments=seg_counts.get(d.id, 0), tracks=tracks.get(d.id, {}))
+            for d in documents]
+
+
+def get_document(session: Session, document_id: int) -> Document:
+    """Return the document with ``document_id`` or raise NotFoundError."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return document
+
+
+def document_tracks(session: Session, document_id: int) -> list[str]:
+    """Return the names of the tracks that have translations in the document."""
+    return list(session.scalars(
+        select(Track.name).join(Translation, Translation.track_id == Track.id)
+        .join(Segment, Segment.id == Translation.segment_id)
+        .where(Segment.document_id == document_id).distinct().order_by(Track.name)))
+
+
+def document_rows(session: Session, document_id: int,
+                  tracks: list[str] | None = None) -> list[Row]:
+    """Return the document's segments in order with their translations in ``tracks``."""
+    get_document(session, document_id)
+    names = tracks if tracks is not None else document_tracks(session, document_id)
+    segments = list(session.scalars(
+        select(Segment).where(Segment.document_id == document_id).order_by(Segment.position)
+        .options(selectinload(Segment.translations).selectinload(Translation.track))))
+    rows, covered_until = [], {name: -1 for name in names}
+    for segment in segments:
+        by_track = {t.track.name: t for t in segment.translations}
+        translations: dict[str, Translation | None] = {}
+        covered = False
+        for name in names:
+            translation = by_track.get(name)
+            translations[name] = translation
+            if translation is not None:
+                covered_until[name] = segment.position + translation.segment_count - 1
+            elif segment.position <= covered_until[name]:
+                covered = True
+        rows.append(Row(segment=segment, translations=translations, covered=covered))
+    return rows

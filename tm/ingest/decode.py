@@ -1,0 +1,97 @@
+"""Turn the bytes of a user's file into text, or refuse with a message naming the file.
+
+Accepted: UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251. Anything else, or
+anything that looks binary, is refused: guessing wrong would store garbage silently.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from tm.errors import EncodingError, InputError
+
+# Share of C0 control characters (other than tab, newline, CR, form feed) above which a
+# decoded file is taken for binary data rather than text.
+MAX_CONTROL_SHARE = 0.001
+# A Windows-1251 reading is believed only if most letters are Cyrillic and most Cyrillic
+# letters are lower case, as in any running Russian text; KOI8-R or MacCyrillic bytes read
+# as Windows-1251 come out mostly upper case or Latin-1 symbols.
+MIN_CYRILLIC_SHARE = 0.5
+MIN_LOWERCASE_SHARE = 0.6
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def _looks_binary(text: str) -> bool:
+    return len(_CONTROL.findall(text)) > max(1, len(text) * MAX_CONTROL_SHARE)
+
+
+def _plausible_cp1251(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = [c for c in letters if "\u0400" <= c <= "\u04ff"]
+    if not letters or len(cyrillic) < MIN_CYRILLIC_SHARE * len(letters):
+        return False
+    lower = sum(1 for c in cyrillic if c.islower())
+    return lower >= MIN_LOWERCASE_SHARE * len(cyrillic)
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    """Return the charset a ``<meta>`` tag near the top of an HTML page declares, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, name: str, *, declared: str | None = None) -> str:
+    """Decode ``data`` read from ``name``; raise InputError/EncodingError if that is not safe."""
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise EncodingError(f"{name}: starts with a {encoding} byte-order mark but is "
+                                    f"not valid {encoding} (byte {error.start})") from error
+            break
+    else:
+        if b"\x00" in data:
+            raise InputError(f"{name}: looks like a binary file, not text")
+        text = _decode_without_bom(data, name, declared)
+    text = text.lstrip("\ufeff")
+    if _looks_binary(text):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty")
+    return text
+
+
+def _decode_without_bom(data: bytes, name: str, declared: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared and declared not in ("utf-8", "cp1251"):
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError as error:
+            raise EncodingError(f"{name}: declared as {declared} but is not valid "
+                                f"{declared}") from error
+    text = data.decode("cp1251", errors="replace")
+    if "\ufffd" not in text and _plausible_cp1251(text):
+        return text
+    raise EncodingError(f"{name}: cannot tell the encoding (not UTF-8, UTF-16 with BOM or "
+                        "Windows-1251); save it as UTF-8 and try again")

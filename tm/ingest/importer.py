@@ -1,0 +1,174 @@
+"""Store an article as a document with paragraphs and segments, and align a translation to it.
+
+Everything happens in the caller's session and transaction: if anything fails, the caller
+rolls back and nothing is written (imports are all-or-nothing).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from tm.align import Link, align_paragraphs
+from tm.errors import AlignmentError, InputError
+from tm.ingest.readers import Article
+from tm.ingest.structure import analyse, split_units
+from tm.lang import normalize_lang
+from tm.models import Document, Origin, Paragraph, Segment, Status
+from tm.translations import add_translation, get_or_create_track
+
+# English news runs about as long as its Russian source in characters (0.9–1.2 on WMT
+# news). A translation under half or over two and a half times the source is almost
+# surely a different or a partial text, so the import is refused instead of misaligned.
+MIN_LENGTH_RATIO = 0.5
+MAX_LENGTH_RATIO = 2.5
+TITLE_MAX = 500
+
+# The status an imported translation starts in, by origin: a person's or an agency's
+# finished text counts as translated; machine output is a draft until someone edits it.
+IMPORT_STATUS: dict[Origin, Status] = {
+    Origin.HUMAN: Status.TRANSLATED,
+    Origin.SUPPLIED: Status.TRANSLATED,
+    Origin.MACHINE: Status.DRAFT,
+    Origin.TM: Status.DRAFT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationInput:
+    """An English translation to align and store with a source article."""
+
+    article: Article
+    track: str = "human"
+    origin: Origin = Origin.HUMAN
+    author: str | None = None
+    status: Status | None = None
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import stored, for reports and ``--json``."""
+
+    document: Document
+    paragraphs: int = 0
+    segments: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    translations: int = 0
+    links: list[Link] = field(default_factory=list)
+
+
+def create_document(session: Session, article: Article, *, src_lang: str = "ru",
+                    tgt_lang: str = "en", title: str | None = None, url: str | None = None,
+                    published_on: dt.date | None = None,
+                    corpus_key: str | None = None) -> ImportResult:
+    """Store ``article`` as a new document with its paragraphs and typed segments."""
+    src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
+    pieces = analyse(list(article.paragraphs), src_lang)
+    document = Document(
+        title=(title or article.title or _first_headline(pieces, article))[:TITLE_MAX],
+        src_lang=src_lang, tgt_lang=tgt_lang, url=url or article.url,
+        published_on=published_on or article.published_on,
+        source_format=article.source_format, source_name=article.source_name,
+        corpus_key=corpus_key)
+    session.add(document)
+    result = ImportResult(document=document, paragraphs=len(pieces))
+    position = 0
+    for par_position, (text, par_pieces) in enumerate(zip(article.paragraphs, pieces,
+                                                          strict=True)):
+        paragraph = Paragraph(document=document, position=par_position, text=text)
+        for piece in par_pieces:
+            document.segments.append(Segment(
+                paragraph=paragraph, position=position, kind=piece.kind, text=piece.span.text,
+                start=piece.span.start, end=piece.span.end))
+            result.kinds[piece.kind.value] = result.kinds.get(piece.kind.value, 0) + 1
+            position += 1
+    if position == 0:
+        raise InputError(f"{article.source_name}: no sentences found")
+    result.segments = position
+    session.flush()
+    return result
+
+
+def _first_headline(pieces: list[list], article: Article) -> str:
+    for par in pieces:
+        for piece in par:
+            if piece.kind.value == "headline":
+                return str(piece.span.text)
+    return article.paragraphs[0]
+
+
+def _check_lengths(source: Sequence[str], target: Sequence[str], name: str) -> None:
+    src_chars, tgt_chars = sum(map(len, source)), sum(map(len, target))
+    ratio = tgt_chars / src_chars
+    if ratio < MIN_LENGTH_RATIO:
+        raise AlignmentError(f"{name}: the translation is much shorter than the source "
+                             f"({tgt_chars} vs {src_chars} characters); is it complete?")
+    if ratio > MAX_LENGTH_RATIO:
+        raise AlignmentError(f"{name}: the translation is much longer than the source "
+                             f"({tgt_chars} vs {src_chars} characters); is it the same text?")
+
+
+def add_aligned_translation(session: Session, result: ImportResult,
+                            translation: TranslationInput) -> ImportResult:
+    """Segment ``translation``, align it to the document's segments and store the links."""
+    document = result.document
+    segments = document.segments
+    tgt_lang = document.tgt_lang
+    by_paragraph: dict[int, list[Segment]] = {}
+    for segment in segments:
+        by_paragraph.setdefault(segment.paragraph.position, []).append(segment)
+    src_pars = [[s.text for s in by_paragraph[p]] for p in sorted(by_paragraph)]
+    tgt_pars = [[s.text for s in split_units(p, tgt_lang)] for p in translation.article.paragraphs]
+    tgt_pars = [p for p in tgt_pars if p]
+    tgt_sentences = [s for p in tgt_pars for s in p]
+    if not tgt_sentences:
+        raise InputError(f"{translation.article.source_name}: the translation is empty")
+    _check_lengths([s.text for s in segments], tgt_sentences, translation.article.source_name)
+
+    links = align_paragraphs(src_pars, tgt_pars, src_lang=document.src_lang, tgt_lang=tgt_lang)
+    track = get_or_create_track(session, translation.track, origin=translation.origin)
+    status = translation.status or IMPORT_STATUS[Origin(translation.origin)]
+    groups = link_groups(links, tgt_sentences)
+    for src, text, score in groups:
+        add_translation(session, segments[src[0]], track, text, lang=tgt_lang, status=status,
+                        origin=translation.origin, author=translation.author,
+                        segment_count=len(src), align_score=round(score, 4))
+    result.translations += len(groups)
+    result.links = links
+    session.flush()
+    return result
+
+
+def link_groups(links: Sequence[Link], tgt_sentences: Sequence[str]
+                ) -> list[tuple[tuple[int, ...], str, float]]:
+    """Turn links into (source indices, target text, score); unlinked English joins a neighbour."""
+    groups: list[tuple[tuple[int, ...], list[str], float]] = []
+    orphans: list[str] = []  # English sentences before the first linked Russian one
+    for link in links:
+        texts = [tgt_sentences[i] for i in link.tgt]
+        if link.src:
+            if link.tgt:
+                groups.append((link.src, orphans + texts, link.score))
+                orphans = []
+        elif groups:
+            src, previous, score = groups[-1]
+            groups[-1] = (src, previous + texts, min(score, link.score))
+        else:
+            orphans.extend(texts)
+    return [(src, " ".join(texts), score) for src, texts, score in groups]
+
+
+def import_article(session: Session, article: Article, *,
+                   translations: Sequence[TranslationInput] = (), src_lang: str = "ru",
+                   tgt_lang: str = "en", title: str | None = None, url: str | None = None,
+                   published_on: dt.date | None = None,
+                   corpus_key: str | None = None) -> ImportResult:
+    """Store ``article`` and align and store each of its ``translations``."""
+    result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
+                             title=title, url=url, published_on=published_on,
+                             corpus_key=corpus_key)
+    for translation in translations:
+        add_aligned_translation(session, result, translation)
+    return result

@@ -1,0 +1,110 @@
+"""Read an article (plain text or an HTML page) into a title and a list of paragraphs."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tm.errors import FormatError, InputError
+from tm.ingest.decode import declared_html_charset, decode_bytes
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+# Larger inputs are not news articles; refusing them keeps a mistaken upload from
+# filling memory (the whole article is held as paragraphs while it is imported).
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+# Elements of trafilatura's XML output that hold one paragraph each.
+_BLOCK_TAGS = ("head", "p", "item", "quote")
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.I)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as read from a file: paragraphs in order, plus what the file told us."""
+
+    paragraphs: tuple[str, ...]
+    source_name: str
+    source_format: str  # "text" or "html"
+    title: str | None = None
+    url: str | None = None
+    published_on: dt.date | None = None
+
+
+def clean_paragraph(line: str) -> str:
+    """Collapse runs of spaces (including no-break spaces) and trim the ends."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs: every non-empty line is one."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").split("\n")
+    return [p for p in (clean_paragraph(line) for line in lines) if p]
+
+
+def is_html(data: bytes, name: str) -> bool:
+    """Tell an HTML page from plain text by its file name or its first bytes."""
+    return Path(name).suffix.lower() in HTML_SUFFIXES or bool(
+        _HTML_SNIFF.match(data.lstrip(b"\xef\xbb\xbf")[:1024]))
+
+
+def read_text(data: bytes, name: str) -> Article:
+    """Read a plain-text article."""
+    paragraphs = split_paragraphs(decode_bytes(data, name))
+    if not paragraphs:
+        raise InputError(f"{name}: the file is empty")
+    return Article(paragraphs=tuple(paragraphs), source_name=name, source_format="text")
+
+
+def read_html(data: bytes, name: str) -> Article:
+    """Read the main text of an HTML page; scripts, navigation and ads are dropped."""
+    import trafilatura
+    from lxml import etree
+
+    html = decode_bytes(data, name, declared=declared_html_charset(data))
+    extracted = trafilatura.extract(html, output_format="xml", include_comments=False,
+                                    include_tables=False, with_metadata=True)
+    if not extracted:
+        raise FormatError(f"{name}: no article text found in this HTML page")
+    root = etree.fromstring(extracted.encode("utf-8"),
+                            etree.XMLParser(resolve_entities=False, no_network=True))
+    blocks = [el for el in root.iter(*_BLOCK_TAGS)
+              if not any(a.tag in _BLOCK_TAGS for a in el.iterancestors())]
+    paragraphs = [p for p in (clean_paragraph(" ".join(el.itertext())) for el in blocks) if p]
+    title = clean_paragraph(root.get("title") or "") or None
+    if title and (not paragraphs or paragraphs[0] != title):
+        paragraphs.insert(0, title)  # the headline is often outside the extracted body
+    return Article(paragraphs=tuple(paragraphs), source_name=name, source_format="html",
+                   title=title, url=root.get("source") or None,
+                   published_on=_parse_date(root.get("date")))
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def read_article_bytes(data: bytes, name: str) -> Article:
+    """Read an article from the bytes of a file called ``name`` (``-`` for standard input)."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise InputError(f"{name}: too large for an article "
+                         f"({len(data) // 1024 // 1024} MB, at most "
+                         f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB)")
+    return read_html(data, name) if is_html(data, name) else read_text(data, name)
+
+
+def read_article(path: str | Path) -> Article:
+    """Read an article file; a missing or unreadable file raises InputError naming it."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except FileNotFoundError as error:
+        raise InputError(f"{name}: no such file") from error
+    except IsADirectoryError as error:
+        raise InputError(f"{name}: is a directory, not a file") from error
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror})") from error
+    return read_article_bytes(data, name)

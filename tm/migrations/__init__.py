@@ -1,0 +1,1 @@
+"""Alembic migrations for Sverka's schema (run by ``sverka db upgrade``)."""

@@ -1,0 +1,259 @@
+"""The storage model: documents, their paragraphs and segments, tracks, translations, history.
+
+Typed SQLAlchemy 2.x declarative models. The same models run on SQLite and PostgreSQL;
+the schema is created and migrated by Alembic (``tm/migrations``), never by ``create_all``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from tm.lang import normalize_lang
+
+# Stable constraint names so Alembic migrations are the same on every engine.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as an aware UTC datetime."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as UTC and always returned timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Sverka stores aware UTC timestamps")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class LanguageTag(TypeDecorator[str]):
+    """A BCP 47 language tag, normalized on the way in (``RU_ru`` is stored as ``ru-RU``)."""
+
+    impl = String(35)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else normalize_lang(value)
+
+
+class SegmentKind(enum.StrEnum):
+    """What a source segment is within its article."""
+
+    HEADLINE = "headline"
+    DATELINE = "dateline"
+    BODY = "body"
+    BOILERPLATE = "boilerplate"
+
+
+class Origin(enum.StrEnum):
+    """Where a translation came from."""
+
+    HUMAN = "human"
+    SUPPLIED = "supplied"  # delivered by someone else: an agency, a client
+    MACHINE = "machine"
+    TM = "tm"  # pre-translated from the translation memory
+
+
+class Status(enum.StrEnum):
+    """Workflow state of a translation: draft → translated → reviewed → approved, or rejected."""
+
+    DRAFT = "draft"
+    TRANSLATED = "translated"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Plain VARCHAR + CHECK rather than a native ENUM type: identical on SQLite and PostgreSQL
+    # and a new value needs no ALTER TYPE.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    """A Russian article (or any source text) with its structure."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    src_lang: Mapped[str] = mapped_column(LanguageTag())
+    tgt_lang: Mapped[str] = mapped_column(LanguageTag())
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source_format: Mapped[str] = mapped_column(String(20))  # text, html
+    source_name: Mapped[str | None] = mapped_column(String(500))  # file name, "-" for stdin
+    # Set for documents loaded from a corpus directory, so loading it again is idempotent.
+    corpus_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    @validates("src_lang", "tgt_lang")
+    def _normalize_lang(self, _key: str, value: str) -> str:
+        return normalize_lang(value)
+
+    paragraphs: Mapped[list[Paragraph]] = relationship(
+        back_populates="document", order_by="Paragraph.position", cascade="all, delete-orphan")
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="document", order_by="Segment.position", cascade="all, delete-orphan",
+        overlaps="paragraph")
+
+
+class Paragraph(Base):
+    """A paragraph (or line) of a document, in order."""
+
+    __tablename__ = "paragraph"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="paragraphs")
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="paragraph", order_by="Segment.position", overlaps="segments")
+
+
+class Segment(Base):
+    """A source sentence (or headline, dateline, boilerplate line) of a document."""
+
+    __tablename__ = "segment"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    paragraph_id: Mapped[int] = mapped_column(
+        ForeignKey("paragraph.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # order within the whole document
+    kind: Mapped[SegmentKind] = mapped_column(_enum(SegmentKind, "segment_kind"))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)  # character offsets within the paragraph
+    end: Mapped[int] = mapped_column(Integer)
+
+    document: Mapped[Document] = relationship(back_populates="segments", overlaps="segments")
+    paragraph: Mapped[Paragraph] = relationship(back_populates="segments", overlaps="segments")
+    translations: Mapped[list[Translation]] = relationship(
+        back_populates="segment", cascade="all, delete-orphan")
+
+    @property
+    def is_boilerplate(self) -> bool:
+        """True for lines that are kept but left out of TM and scoring by default."""
+        return self.kind is SegmentKind.BOILERPLATE
+
+
+class Track(Base):
+    """A named translation track: ``human``, ``agency``, ``mt:online-a``..."""
+
+    __tablename__ = "track"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))  # default for its units
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Translation(Base):
+    """The translation of one source segment (or a run of them) in one track.
+
+    ``segment_count`` > 1 means the target covers that many consecutive source segments
+    (a 2-1 alignment); the covered segments after the first have no translation of their own.
+    """
+
+    __tablename__ = "translation"
+    __table_args__ = (
+        UniqueConstraint("segment_id", "track_id"),
+        CheckConstraint("segment_count >= 1", name="segment_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"), index=True)
+    segment_count: Mapped[int] = mapped_column(Integer, default=1)
+    lang: Mapped[str] = mapped_column(LanguageTag())
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))
+    author: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    align_score: Mapped[float | None] = mapped_column(Float)  # aligner confidence, 0–1
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Optimistic concurrency: an UPDATE whose version no longer matches fails (no lost updates).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @validates("lang")
+    def _normalize_lang(self, _key: str, value: str) -> str:
+        return normalize_lang(value)
+
+    segment: Mapped[Segment] = relationship(back_populates="translations")
+    track: Mapped[Track] = relationship()
+    revisions: Mapped[list[TranslationRevision]] = relationship(
+        back_populates="translation", order_by="TranslationRevision.number",
+        cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TranslationRevision(Base):
+    """One state of a translation in its history: what it was after a change, who, when, why."""
+
+    __tablename__ = "translation_revision"
+    __table_args__ = (UniqueConstraint("translation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translation.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1 is the first version
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    author: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))  # create, edit, status, restore
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    translation: Mapped[Translation] = relationship(back_populates="revisions")
+
+
+Index("ix_segment_document_kind", Segment.document_id, Segment.kind)

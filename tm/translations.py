@@ -1,0 +1,120 @@
+"""Translations of source segments in named tracks, with their full edit history.
+
+Every change of a translation's text or status adds a revision (who, when, what), so any
+earlier version can be shown and restored. Functions take the caller's session and never
+commit.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tm.errors import ConflictError, NotFoundError, ValidationError
+from tm.models import Origin, Segment, Status, Track, Translation, TranslationRevision, utcnow
+
+TRACK_NAME_MAX = 100
+
+
+def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.HUMAN,
+                        description: str | None = None) -> Track:
+    """Return the track called ``name``, creating it with ``origin`` if it does not exist."""
+    name = name.strip()
+    if not name or len(name) > TRACK_NAME_MAX or any(c.isspace() for c in name):
+        raise ValidationError(f"invalid track name {name!r}: use 1–{TRACK_NAME_MAX} characters "
+                              "without spaces, e.g. human, agency, mt:online-a")
+    track = session.scalar(select(Track).where(Track.name == name))
+    if track is None:
+        track = Track(name=name, origin=Origin(origin), description=description)
+        session.add(track)
+        session.flush()
+    return track
+
+
+def get_track(session: Session, name: str) -> Track:
+    """Return the track called ``name`` or raise NotFoundError."""
+    track = session.scalar(select(Track).where(Track.name == name))
+    if track is None:
+        raise NotFoundError(f"no track named {name!r}")
+    return track
+
+
+def _clean_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError("a translation cannot be empty")
+    return cleaned
+
+
+def _record(translation: Translation, action: str, author: str | None) -> TranslationRevision:
+    number = (translation.revisions[-1].number + 1) if translation.revisions else 1
+    revision = TranslationRevision(number=number, text=translation.text,
+                                   status=translation.status, author=author, action=action,
+                                   changed_at=translation.updated_at)
+    translation.revisions.append(revision)
+    return revision
+
+
+def add_translation(session: Session, segment: Segment, track: Track, text: str, *,
+                    lang: str, status: Status = Status.DRAFT, origin: Origin | None = None,
+                    author: str | None = None, segment_count: int = 1,
+                    align_score: float | None = None) -> Translation:
+    """Create the translation of ``segment`` in ``track`` and its first revision."""
+    existing = session.scalar(select(Translation).where(
+        Translation.segment_id == segment.id, Translation.track_id == track.id))
+    if existing is not None:
+        raise ConflictError(f"segment {segment.id} already has a translation in track "
+                            f"{track.name!r}")
+    now = utcnow()
+    translation = Translation(segment=segment, track=track, text=_clean_text(text), lang=lang,
+                              status=Status(status), origin=Origin(origin or track.origin),
+                              author=author, segment_count=segment_count,
+                              align_score=align_score, created_at=now, updated_at=now)
+    session.add(translation)
+    _record(translation, "create", author)
+    session.flush()
+    return translation
+
+
+def edit_translation(session: Session, translation: Translation, *, author: str | None,
+                     text: str | None = None, status: Status | str | None = None,
+                     expected_version: int | None = None) -> Translation:
+    """Change the text and/or status of ``translation``, keeping the earlier version in history.
+
+    ``expected_version`` is the version the editor saw; if the translation has changed since,
+    ConflictError is raised and nothing changes (no lost updates).
+    """
+    if expected_version is not None and expected_version != translation.version:
+        raise ConflictError(f"translation {translation.id} was changed by someone else "
+                            f"(version {translation.version}, you edited {expected_version})")
+    new_text = translation.text if text is None else _clean_text(text)
+    new_status = translation.status if status is None else Status(status)
+    if new_text == translation.text and new_status == translation.status:
+        return translation  # nothing changed: no revision
+    action = "edit" if new_text != translation.text else "status"
+    translation.text, translation.status = new_text, new_status
+    translation.author, translation.updated_at = author, utcnow()
+    _record(translation, action, author)
+    session.flush()
+    return translation
+
+
+def history(session: Session, translation: Translation) -> list[TranslationRevision]:
+    """Return every revision of ``translation``, oldest first."""
+    return list(session.scalars(select(TranslationRevision)
+                                .where(TranslationRevision.translation_id == translation.id)
+                                .order_by(TranslationRevision.number)))
+
+
+def restore_revision(session: Session, translation: Translation, number: int, *,
+                     author: str | None) -> Translation:
+    """Make revision ``number`` the current text and status again (recorded as a new revision)."""
+    revision = session.scalar(select(TranslationRevision).where(
+        TranslationRevision.translation_id == translation.id,
+        TranslationRevision.number == number))
+    if revision is None:
+        raise NotFoundError(f"translation {translation.id} has no revision {number}")
+    translation.text, translation.status = revision.text, revision.status
+    translation.author, translation.updated_at = author, utcnow()
+    _record(translation, "restore", author)
+    session.flush()
+    return translation

@@ -1,0 +1,54 @@
+"""``sverka serve`` and ``sverka demo``: run the web app with a production WSGI server."""
+from __future__ import annotations
+
+import click
+
+from tm.cli.context import CliContext
+
+
+def _serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    ctx.ensure_schema()
+    app = create_app({"DATABASE_URL": ctx.url})
+    click.echo(f"Sverka is running at http://{host}:{port}/  (database: "
+               f"{ctx.engine.url.render_as_string(hide_password=True)}; Ctrl+C stops)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="Sverka")
+
+
+serve_options = [
+    click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+    click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on."),
+    click.option("--threads", default=4, show_default=True, type=int,
+                 help="Worker threads of the WSGI server."),
+]
+
+
+def _with_serve_options(function):  # type: ignore[no-untyped-def]
+    for option in reversed(serve_options):
+        function = option(function)
+    return function
+
+
+@click.command("serve")
+@_with_serve_options
+@click.pass_obj
+def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
+    """Serve the web UI with waitress (a production WSGI server)."""
+    _serve(ctx, host, port, threads)
+
+
+@click.command("demo")
+@_with_serve_options
+@click.pass_obj
+def demo(ctx: CliContext, host: str, port: int, threads: int) -> None:
+    """Load the sample corpus into the database (if not there yet) and serve the web UI."""
+    from tm.corpus import load_corpus
+
+    with ctx.transaction() as session:
+        entries = load_corpus(session)
+    click.echo(f"Sample corpus: {sum(e.loaded for e in entries)} articles loaded, "
+               f"{sum(not e.loaded for e in entries)} already present.")
+    _serve(ctx, host, port, threads)

@@ -1,0 +1,51 @@
+"""Errors become a page for people and a JSON object for the API, never a traceback."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from tm.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    SverkaError,
+    ValidationError,
+)
+
+STATUS_FOR: tuple[tuple[type[SverkaError], int], ...] = (
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (ValidationError, 422),
+    (InputError, 400),
+    (SverkaError, 400),
+)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def _respond(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+    if _wants_json():
+        return jsonify({"error": title, "message": message, "status": status}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(SverkaError)
+    def sverka_error(error: SverkaError):  # type: ignore[no-untyped-def]
+        status = next(code for cls, code in STATUS_FOR if isinstance(error, cls))
+        return _respond(status, type(error).__name__, str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return _respond(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unexpected error")
+        return _respond(500, "Internal error",
+                        "Something went wrong on our side; nothing was saved.")
