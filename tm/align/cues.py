@@ -59,19 +59,61 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
+# Number words frequent in news, as whole words (Russian forms listed since
+# stems like "дв" are ambiguous): "сорок кораблей" ↔ "40 ships",
+# "четыре года" ↔ "four-year". One is left out: "один"/"one" are pronouns too.
+_NUMBER_WORDS = {
+    **{w: "2" for w in ("два", "две", "двух", "двум", "двумя", "двое", "two")},
+    **{w: "3" for w in ("три", "трех", "трёх", "трем", "тремя", "трое", "three")},
+    **{w: "4" for w in ("четыре", "четырех", "четырёх", "четырем", "четверо", "four")},
+    **{w: "5" for w in ("пять", "пяти", "пятью", "five")},
+    **{w: "6" for w in ("шесть", "шести", "six")},
+    **{w: "7" for w in ("семь", "семи", "seven")},
+    **{w: "8" for w in ("восемь", "восьми", "eight")},
+    **{w: "9" for w in ("девять", "девяти", "nine")},
+    **{w: "10" for w in ("десять", "десяти", "ten")},
+    **{w: "20" for w in ("двадцать", "двадцати", "twenty")},
+    **{w: "30" for w in ("тридцать", "тридцати", "thirty")},
+    **{w: "40" for w in ("сорок", "сорока", "forty")},
+    **{w: "50" for w in ("пятьдесят", "пятидесяти", "fifty")},
+    **{w: "100" for w in ("сто", "ста", "hundred")},
+}
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+# "13,3 тысячи" is written "13,300" in English: thousands are multiplied out,
+# millions and billions are kept as a mantissa in both languages ("2,5 млн" ↔
+# "2.5 million").
+_THOUSAND_RE = {
+    "ru": re.compile(r"\s*(?:тыс\.|тыс\b|тысяч[аиуе]?\b|тысячами\b)", re.IGNORECASE),
+    "en": re.compile(r"\s*thousand\b", re.IGNORECASE),
+}
+
+
+def _canonical(tok: str) -> str:
+    tok = tok.lstrip("0") or "0"
+    if "." in tok:
+        tok = tok.rstrip("0").rstrip(".")
+        if tok.startswith("."):
+            tok = "0" + tok
+    return tok
+
+
 def _numbers(text: str, lang: str) -> list[str]:
     if lang == "ru":
         text = _DECIMAL_COMMA.sub(".", _THOUSANDS_RU.sub("", text))
     else:
         text = _THOUSANDS_EN.sub("", text)
     out = []
-    for tok in _NUMBER_RE.findall(text):
-        tok = tok.lstrip("0") or "0"
-        if "." in tok:
-            tok = tok.rstrip("0").rstrip(".")
-            if tok.startswith("."):
-                tok = "0" + tok
-        out.append("#" + tok)
+    thousand = _THOUSAND_RE.get(lang)
+    for match in _NUMBER_RE.finditer(text):
+        tok = match.group()
+        if thousand is not None and thousand.match(text, match.end()):
+            tok = format(float(tok) * 1000, ".3f")
+        out.append("#" + _canonical(tok))
+    if _NUMBER_WORD_RE.search(text):
+        out += ["#" + _NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD_RE.findall(text)]
     return out
 
 
@@ -135,13 +177,15 @@ def _month(word: str) -> str | None:
 
 def _names(text: str) -> list[str]:
     out = []
-    for word in _WORD_RE.findall(text):
-        if len(word) < MIN_NAME_LEN:
+    for n, word in enumerate(_WORD_RE.findall(text)):
+        if len(word) < MIN_NAME_LEN or word.lower() in _NUMBER_WORDS:
             continue
         month = _month(word)
         if month is not None:
             out.append(month)
-        elif word[0].isupper():
+        elif n and word[0].isupper():
+            # The first word is capitalised anyway; as a name key it was
+            # mostly noise (measured: fewer correct links with it).
             key = skeleton(word)
             if len(key) >= 2:
                 out.append("@" + key)
