@@ -58,11 +58,13 @@ def session(clean_db: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(database_url: str, clean_db: Engine) -> Flask:
+def app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
     """The web app on the suite's database."""
     from web import create_app
 
-    return create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    yield app
+    app.extensions["sverka_engine"].dispose()
 
 
 @pytest.fixture

@@ -47,19 +47,19 @@ def list_documents(session: Session, *, query: str | None = None) -> list[Docume
     """Return all documents, newest import first, optionally those whose title has ``query``."""
     stmt = select(Document).order_by(Document.imported_at.desc(), Document.id.desc())
     if query:
-        stmt = stmt.where(Document.title.ilike(f"%{query}%"))
+        stmt = stmt.where(Document.title_folded.contains(query.casefold(), autoescape=True))
     documents = list(session.scalars(stmt))
     ids = [d.id for d in documents]
     seg_counts = dict(session.execute(
         select(Segment.document_id, func.count()).where(Segment.document_id.in_(ids))
-        .group_by(Segment.document_id)).tuples().all())
+        .group_by(Segment.document_id)).all())
     tracks: dict[int, dict[str, dict[str, int]]] = {}
     for doc_id, track, status, count in session.execute(
             select(Segment.document_id, Track.name, Translation.status, func.count())
             .join(Translation, Translation.segment_id == Segment.id)
             .join(Track, Track.id == Translation.track_id)
             .where(Segment.document_id.in_(ids))
-            .group_by(Segment.document_id, Track.name, Translation.status)).tuples():
+            .group_by(Segment.document_id, Track.name, Translation.status)):
         tracks.setdefault(doc_id, {}).setdefault(track, {})[status.value] = count
     return [DocumentSummary(id=d.id, title=d.title, src_lang=d.src_lang, tgt_lang=d.tgt_lang,
                             published_on=d.published_on, imported_at=d.imported_at,

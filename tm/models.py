@@ -119,6 +119,9 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
+    # The title case-folded in Python: SQLite's LOWER() and LIKE fold ASCII only, so a
+    # search for «резолюция» would miss «Резолюция» without it.
+    title_folded: Mapped[str] = mapped_column(String(500), index=True)
     src_lang: Mapped[str] = mapped_column(LanguageTag())
     tgt_lang: Mapped[str] = mapped_column(LanguageTag())
     url: Mapped[str | None] = mapped_column(String(2000))
@@ -128,6 +131,11 @@ class Document(Base):
     source_name: Mapped[str | None] = mapped_column(String(500))  # file name, "-" for stdin
     # Set for documents loaded from a corpus directory, so loading it again is idempotent.
     corpus_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    @validates("title")
+    def _fold_title(self, _key: str, value: str) -> str:
+        self.title_folded = value.casefold()
+        return value
 
     @validates("src_lang", "tgt_lang")
     def _normalize_lang(self, _key: str, value: str) -> str:

@@ -18,6 +18,7 @@ from tm.cli.context import CliContext
 from tm.errors import SverkaError
 
 DEBUG_ENV = "SVERKA_DEBUG"
+PLUGIN_GROUP = "sverka.commands"
 
 
 class UserError(click.ClickException):
@@ -33,7 +34,26 @@ class InternalError(click.ClickException):
 
 
 class SverkaGroup(click.Group):
-    """A command group that turns Sverka's errors into one line and exit code 2."""
+    """A command group that turns Sverka's errors into one line and exit code 2.
+
+    It also offers the commands other packages register under the ``sverka.commands``
+    entry point group, loaded only when used, so ``import tm.cli`` never imports them.
+    """
+
+    def _plugins(self) -> dict[str, Any]:
+        return {e.name: e for e in entry_points(group=PLUGIN_GROUP) if e.name not in self.commands}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *self._plugins()])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and (entry := self._plugins().get(cmd_name)) is not None:
+            try:
+                command = entry.load()
+            except ImportError:  # the plug-in's package is not installed
+                return None
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -77,12 +97,6 @@ def _register() -> None:
     for module in (db, documents, segment, corpus):
         for command in module.COMMANDS:
             cli.add_command(command)
-    for entry in entry_points(group="sverka.commands"):
-        if entry.name not in cli.commands:
-            try:
-                cli.add_command(entry.load(), entry.name)
-            except ImportError:  # the plug-in's package is not installed
-                continue
 
 
 _register()

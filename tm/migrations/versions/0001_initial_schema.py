@@ -19,6 +19,7 @@ def upgrade() -> None:
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('title_folded', sa.String(length=500), nullable=False),
     sa.Column('src_lang', sa.String(length=35), nullable=False),
     sa.Column('tgt_lang', sa.String(length=35), nullable=False),
     sa.Column('url', sa.String(length=2000), nullable=True),
@@ -30,6 +31,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
     sa.UniqueConstraint('corpus_key', name=op.f('uq_document_corpus_key'))
     )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_title_folded'), ['title_folded'], unique=False)
+
     op.create_table('track',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -118,4 +122,7 @@ def downgrade() -> None:
     op.drop_table('segment')
     op.drop_table('paragraph')
     op.drop_table('track')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_title_folded'))
+
     op.drop_table('document')

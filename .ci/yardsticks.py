@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Run the shared yardsticks on this checkout, print every figure and enforce the gates.
+
+A gate is a figure the code already meets (quality gates ratchet: a threshold enters this
+table the moment the code reaches it). Figures without a gate are printed only.
+Exit status 1 if a gate fails, or if ../shared/eval is missing while CI=true.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+
+# (name, command arguments after the script, {figure: minimum})
+YARDSTICKS: list[tuple[str, list[str], dict[str, float]]] = [
+    ("segmentation ru_taiga", ["seg_eval.py", "--lang", "ru",
+                               "segmentation/ru_taiga-test.jsonl"], {}),
+    ("segmentation en_ewt", ["seg_eval.py", "--lang", "en",
+                             "segmentation/en_ewt-test.jsonl"], {}),
+    ("alignment presegmented", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
+                                "--mode", "presegmented"], {}),
+    ("alignment raw", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
+                       "--mode", "raw"], {}),
+]
+
+
+def run(name: str, args: list[str], gates: dict[str, float]) -> bool:
+    """Run one yardstick; print its figures and whether its gates hold."""
+    command = [sys.executable, str(EVAL / args[0]), *[
+        str(EVAL / a) if a.endswith(".jsonl") else a for a in args[1:]]]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        print(f"FAIL {name}: yardstick exited {done.returncode}: "
+              f"{done.stderr.strip().splitlines()[-1:]}")
+        return False
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    shown = {k: v for k, v in figures.items() if isinstance(v, int | float)}
+    failed = {k: (shown.get(k), minimum) for k, minimum in gates.items()
+              if shown.get(k) is None or shown[k] < minimum}
+    status = "FAIL" if failed else "ok  "
+    print(f"{status} {name}: {json.dumps(shown)}"
+          + (f"  gates {json.dumps(gates)}" if gates else "  (no gate yet)"))
+    for key, (value, minimum) in failed.items():
+        print(f"     {key} = {value} is below the gate {minimum}")
+    return not failed
+
+
+def main() -> int:
+    if not EVAL.is_dir():
+        print(f"yardsticks: {EVAL} not found")
+        return 1 if os.environ.get("CI") == "true" else 0
+    results = [run(name, args, gates) for name, args, gates in YARDSTICKS]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

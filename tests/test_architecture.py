@@ -1,0 +1,35 @@
+"""The layering holds: ``tm`` is a pure library that never imports Flask or ``web``."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_importing_tm_does_not_import_flask() -> None:
+    code = ("import sys, tm, tm.cli, tm.ingest, tm.segment, tm.align, tm.models, tm.db; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'web')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tm").rglob("*.py")), ids=lambda p: p.name)
+def test_tm_modules_do_not_import_web_or_print(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree), f"{path} has no module docstring"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        assert not any(n.split(".")[0] in ("flask", "web") for n in names), path
+    if "cli" not in path.parts:
+        assert "print(" not in path.read_text(encoding="utf-8"), f"{path} prints"

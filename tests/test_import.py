@@ -1,0 +1,136 @@
+"""Importing articles: structure kept, translations aligned, bad input refused without a trace."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED
+from tm.documents import document_rows
+from tm.errors import InputError
+from tm.ingest import TranslationInput, import_article, read_article, read_article_bytes
+from tm.models import Document, SegmentKind, Status, Translation, TranslationRevision
+
+Run = Callable[..., Result]
+
+
+def _seed(session: Session):  # type: ignore[no-untyped-def]
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    return import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+
+
+def test_seed_import_keeps_paragraphs_and_kinds(session: Session) -> None:
+    result = _seed(session)
+    document = result.document
+    assert result.paragraphs == len(read_article(SEED / "ru.txt").paragraphs)
+    assert document.title.startswith("Резолюция Европарламента по Казахстану")
+    kinds = [s.kind for s in document.segments]
+    assert kinds.count(SegmentKind.HEADLINE) == 1
+    assert kinds.count(SegmentKind.DATELINE) == 1
+    assert kinds.count(SegmentKind.BOILERPLATE) >= 5
+    positions = [s.position for s in document.segments]
+    assert positions == list(range(len(positions)))
+    for segment in document.segments:
+        assert segment.paragraph.text[segment.start:segment.end] == segment.text
+
+
+def test_seed_import_links_every_russian_sentence(session: Session) -> None:
+    result = _seed(session)
+    rows = document_rows(session, result.document.id, ["human"])
+    for row in rows:
+        assert row.translations["human"] is not None or row.covered, row.segment.text
+    english = " ".join(t.text for r in rows if (t := r.translations["human"]))
+    source_en = " ".join(read_article(SEED / "en.human.txt").paragraphs)
+    assert english.split() == source_en.split()  # every English word stored once, in order
+    dateline = next(r for r in rows if r.segment.kind is SegmentKind.DATELINE)
+    assert dateline.translations["human"].text == "BISHKEK, January 21 – Sputnik."
+    for row in rows:
+        if (t := row.translations["human"]) is not None:
+            assert t.status is Status.TRANSLATED and 0 <= t.align_score <= 1
+
+
+def test_html_import_drops_navigation_and_scripts(session: Session) -> None:
+    html = """<!doctype html><html><head><meta charset="windows-1251"><title>Заголовок
+    новости</title><script>var tracking = 1;</script></head><body>
+    <nav><a href="/">Главная</a><a href="/news">Новости</a></nav>
+    <article><h1>Заголовок новости</h1>
+    <p>МОСКВА, 3 фев — РИА Новости. Горсовет утвердил бюджет на 2022 год. Расходы на школы
+    вырастут на 3,7%, сообщил мэр города на заседании в четверг.</p>
+    <p>Бюджет принят большинством голосов, против проголосовали трое депутатов, которые
+    считают, что средств на ремонт дорог выделено слишком мало.</p></article>
+    <footer>© 2022 Все права защищены</footer></body></html>"""
+    article = read_article_bytes(html.encode("cp1251"), "news.html")
+    result = import_article(session, article)
+    texts = [s.text for s in result.document.segments]
+    assert texts[0] == "Заголовок новости"
+    assert "МОСКВА, 3 фев — РИА Новости." in texts
+    assert not any("tracking" in t or "Главная" in t for t in texts)
+    assert result.document.segments[0].kind is SegmentKind.HEADLINE
+
+
+def test_import_command_reports_json(runner: Run) -> None:
+    result = runner("import", str(SEED / "ru.txt"), "--translation", str(SEED / "en.human.txt"),
+                    "--track", "agency", "--origin", "supplied", "--date", "2022-01-21", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["segments"] > 15 and report["translations"] > 15
+    assert report["track"] == "agency" and report["kinds"]["dateline"] == 1
+    shown = json.loads(runner("show", str(report["id"]), "--json").output)
+    assert shown["segments"][4]["translations"]["agency"]["origin"] == "supplied"
+
+
+def test_import_from_standard_input(runner: Run) -> None:
+    text = "Заголовок\n\nПервое предложение. Второе предложение.\n"
+    result = runner("import", "-", "--title", "Из буфера", "--json", input=text.encode())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["segments"] == 3
+
+
+def _count(session: Session) -> tuple[int, int, int]:
+    return (session.scalar(select(func.count()).select_from(Document)) or 0,
+            session.scalar(select(func.count()).select_from(Translation)) or 0,
+            session.scalar(select(func.count()).select_from(TranslationRevision)) or 0)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"\n \n\t\n", "empty"),
+    ("binary.txt", b"\x00\x01\x02\x03PK\x03\x04" * 50, "binary"),
+    ("koi8.txt", "Привет, как дела? Всё хорошо.".encode("koi8-r"), "encoding"),
+    ("missing.txt", None, "no such file"),
+])
+def test_bad_article_gives_one_line_and_changes_nothing(runner: Run, session: Session,
+                                                        tmp_path: Path, name: str,
+                                                        content: bytes | None,
+                                                        message: str) -> None:
+    runner("import", str(SEED / "ru.txt"))
+    before = _count(session)
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner("import", str(path))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and message in lines[0]
+    assert "Traceback" not in result.output
+    assert _count(session) == before
+
+
+def test_too_short_translation_is_refused_and_nothing_is_written(runner: Run, session: Session,
+                                                                 tmp_path: Path) -> None:
+    short = tmp_path / "short.en.txt"
+    short.write_text("Kazakhstan says the resolution is biased.\n", encoding="utf-8")
+    result = runner("import", str(SEED / "ru.txt"), "--translation", str(short))
+    assert result.exit_code == 2
+    assert "much shorter than the source" in result.output
+    assert _count(session) == (0, 0, 0)
+
+
+def test_read_article_refuses_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="directory"):
+        read_article(tmp_path)

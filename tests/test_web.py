@@ -1,0 +1,64 @@
+"""The first web pages: the document list and one document side by side."""
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED
+from tm.ingest import TranslationInput, import_article, read_article
+
+
+def _seed(session: Session) -> int:
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    result = import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+    session.commit()
+    return result.document.id
+
+
+def test_document_list_shows_titles_and_tracks(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    page = client.get("/").get_data(as_text=True)
+    assert "Резолюция Европарламента по Казахстану" in page
+    assert f'href="/documents/{doc}"' in page and "human" in page
+
+
+def test_document_list_search(client: FlaskClient, session: Session) -> None:
+    _seed(session)
+    assert "Резолюция" not in client.get("/?q=бюджет").get_data(as_text=True)
+    assert "Резолюция" in client.get("/?q=резолюция").get_data(as_text=True)
+
+
+def test_document_page_shows_source_and_translation(client: FlaskClient,
+                                                    session: Session) -> None:
+    doc = _seed(session)
+    response = client.get(f"/documents/{doc}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "БИШКЕК, 21 янв — Sputnik." in page and "BISHKEK, January 21 – Sputnik." in page
+    assert "kind-boilerplate" in page and "kind-headline" in page
+
+
+def test_api_returns_segments_with_translations(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    data = client.get(f"/api/documents/{doc}").get_json()
+    dateline = next(s for s in data["segments"] if s["kind"] == "dateline")
+    assert dateline["translations"]["human"]["text"] == "BISHKEK, January 21 – Sputnik."
+    assert [d["id"] for d in client.get("/api/documents").get_json()] == [doc]
+
+
+def test_missing_document_is_a_404_page(client: FlaskClient) -> None:
+    response = client.get("/documents/12345")
+    assert response.status_code == 404
+    assert "no document with id 12345" in response.get_data(as_text=True)
+
+
+def test_missing_document_is_a_json_error_in_the_api(client: FlaskClient) -> None:
+    response = client.get("/api/documents/12345")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "NotFoundError", "status": 404,
+                                   "message": "no document with id 12345"}
+
+
+def test_unknown_url_is_a_page_not_a_traceback(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "Not Found" in response.get_data(as_text=True)
