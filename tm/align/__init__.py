@@ -75,7 +75,9 @@ def _align_units(
     if len(pairs) >= MIN_LINKS_FOR_REFIT:
         refit = lengths.estimate(model, pairs)
         if refit != model:
-            steps = dp.best_path(src_lengths, tgt_lengths, src_anchors, tgt_anchors, refit)
+            steps = dp.best_path(
+                src_lengths, tgt_lengths, src_anchors, tgt_anchors, refit, guide=steps
+            )
     return [
         Link(tuple(range(st.i0, st.i1)), tuple(range(st.j0, st.j1)), confidence(st))
         for st in steps

@@ -59,6 +59,9 @@ W_NAME_MISS = 0.5
 # Band half-width (sentences) around the guide path, and re-centring rounds.
 # Documents up to ~2 * BAND_HALF_WIDTH sentences are aligned exactly.
 BAND_HALF_WIDTH = 12
+# Margins above this (nats) are not tracked exactly: a rival that much worse
+# gives a confidence of 1 anyway, and the cap lets the DP prune it.
+MARGIN_CAP = 10.0
 MAX_ROUNDS = 8
 
 _INF = math.inf
@@ -153,7 +156,11 @@ def _fill(
     src: _Side, tgt: _Side, model: LengthModel, lo: list[int], hi: list[int]
 ) -> tuple[list[list[float]], list[list[int]], list[list[float]]]:
     n = src.n
-    shapes = [(a, b, -math.log(p)) for a, b, p in SHAPE_PRIORS]
+    # Cheapest shapes first so that the bound below prunes the rest early.
+    shapes = sorted(
+        ((s, a, b, -math.log(p)) for s, (a, b, p) in enumerate(SHAPE_PRIORS)),
+        key=lambda x: x[3],
+    )
     mean = model.mean
     vfloor, vscale = model.var_floor, model.var_scale
     log = math.log
@@ -174,7 +181,7 @@ def _fill(
                 continue
             best = second = _INF
             best_s = -1
-            for s, (a, b, prior) in enumerate(shapes):
+            for s, a, b, prior in shapes:
                 pi = i - a
                 pj = j - b
                 if pi < 0 or pj < 0:
@@ -186,6 +193,14 @@ def _fill(
                 if c == _INF:
                     continue
                 c += prior
+                if c >= second or c >= best + MARGIN_CAP:
+                    # Length and name/number-miss costs are >= 0; only shared
+                    # anchors can lower the cost, so a link without them cannot
+                    # beat the two best candidates already found.
+                    if not (a and b) or not (
+                        (s_num[a][i] and t_num[b][j]) or (s_name[a][i] and t_name[b][j])
+                    ):
+                        continue
                 if a and b:
                     ls = s_len[a][i]
                     lt = t_len[b][j]
@@ -220,7 +235,7 @@ def _fill(
             col = j - lo_i
             row[col] = best
             back[col] = best_s
-            marg[col] = second - best
+            marg[col] = min(second - best, MARGIN_CAP)
         costs.append(row)
         backs.append(back)
         margins.append(marg)
@@ -277,16 +292,21 @@ def best_path(
     tgt_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
     model: LengthModel,
     width: int = BAND_HALF_WIDTH,
+    guide: list[Step] | None = None,
 ) -> list[Step]:
     """Best monotone path; ``*_anchors`` are (number keys, name keys) per sentence.
 
-    Both sides must be non-empty.
+    Both sides must be non-empty. ``guide`` (a previous path over the same
+    sentences) centres the first band instead of the character diagonal.
     """
     src = _Side(src_lengths, *src_anchors)
     tgt = _Side(tgt_lengths, *tgt_anchors)
     n, m = src.n, tgt.n
-    centre = _diagonal(src, tgt)
-    c_lo, c_hi = centre, centre
+    if guide:
+        c_lo, c_hi = _recentre(guide, n)
+    else:
+        centre = _diagonal(src, tgt)
+        c_lo, c_hi = centre, centre
     steps: list[Step] = []
     for _ in range(MAX_ROUNDS):
         lo, hi = _band(c_lo, c_hi, width, m)
