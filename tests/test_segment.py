@@ -1,0 +1,209 @@
+"""Specification of ``tm.segment.split_sentences`` in partition notation.
+
+A case is the text cut at sentence boundaries with "|": ``"Он ушёл.| |Дверь
+закрылась."`` means the text "Он ушёл. Дверь закрылась." holds the sentences
+"Он ушёл." and "Дверь закрылась."; parts that are only white space are the
+gaps between sentences.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tm.segment import Span, split_sentences
+
+
+def parse(case: str) -> tuple[str, list[tuple[int, str]]]:
+    """Return the text of a partition case and its (start, sentence) pairs."""
+    text, expected, offset = "", [], 0
+    for part in case.split("|"):
+        if part.strip():
+            expected.append((offset, part))
+        text += part
+        offset += len(part)
+    return text, expected
+
+
+RU_CASES = [
+    "Он ушёл.| |Дверь закрылась.",
+    "Куда он ушёл?| |Никто не знает!| |Странно.",
+    # abbreviations
+    "Это, т. е. наш дом, стоит на горе.",
+    "Это, т.е. наш дом, стоит на горе.",
+    "Купили хлеб, молоко и т. д.| |Потом ушли.",
+    "Купили хлеб, молоко и т. д. и пошли домой.",
+    "Он не пришёл, т. к. болел.",
+    "Так было в 2022 г.| |Цены выросли.",
+    "В 2022 г. цены выросли.",
+    "В 1990-х гг. цены росли.",
+    "Ущерб составил 5 млн руб.| |Это много.",
+    "Доход составил 3 млрд руб. за год.",
+    "На митинг пришли 5 тыс. человек.",
+    "Музей им. Пушкина открыт.",
+    "Он живёт на ул. Ленина, д. 5, кв. 3.",
+    "Подробнее см. рис. 3 в конце.",
+    "Есть фрукты, напр. яблоки и груши.",
+    "Выступил проф. Иванов.| |Зал аплодировал.",
+    "Он приехал в г. Москву вчера.",
+    "Это было в XX в.| |Теперь всё иначе.",
+    "Температура 5 град. мороза.",
+    # initials
+    "Поэт А. С. Пушкин родился в Москве.",
+    "Роман написал Л.Н. Толстой.",
+    "Стихи Пушкина А. С.| |Потом прозу Гоголя.",
+    # numbers and dates
+    "Рост составил 1.5%.| |Это рекорд.",
+    "Встреча 21.01.2022 прошла успешно.",
+    "Он приехал 21 янв. 2022 года.",
+    "Курс — 75,5 руб. за доллар.",
+    # quotes
+    "«Мы уходим», — сказал он.",
+    "«Мы уходим!» — сказал он.",
+    "Он сказал: «Мы уходим».| |Потом ушёл.",
+    "Он сказал: «Мы уходим.»| |Потом ушёл.",
+    "«Куда ты? Зачем?» — спросил он.",
+    "Он ответил: „Нет“.| |И ушёл.",
+    'Он крикнул: "Стой!"| |Все замерли.',
+    "Фильм «Игра. Начало» вышел вчера.",
+    # direct speech with dashes
+    "— Куда? — спросил он.",
+    "— Куда?| |— Домой.",
+    "— Я устал, — сказал он.| |— Пойдём домой.",
+    # ellipses
+    "Я подумал… и остался.",
+    "Я ждал...| |Никто не пришёл.",
+    "Ну…| |Ладно.",
+    "Я подумал... и остался.",
+    # URLs and e-mails
+    "Подробности на сайте https://example.com/a.b?c=d.| |Звоните.",
+    "Пишите на info@example.ru.| |Ответим.",
+    "Сайт www.example.ru работает.",
+    # news dateline
+    "БИШКЕК, 21 янв — Sputnik.| |Резолюция о поддержке принята.",
+    "МОСКВА, 21 янв. — РИА Новости.| |Курс доллара вырос.",
+    # list items
+    "1. Первый пункт.| |2. Второй пункт.",
+    "Список: а) первое; б) второе.",
+    # informal text
+    "Купила платье)| |Очень довольна!",
+    "Дети обожают эти песни! 😃",
+    "Отличный вечер! #москва #лето",
+    "Он ушёл.| |(Это было давно.)| |Потом вернулся.",
+    "Клятва исчезла. (А. Н. Радищев)| |В этих строфах нет рифмы.",
+    "Мы говорили (а не спорили!) весь вечер.",
+]
+
+EN_CASES = [
+    "He left.| |The door closed.",
+    "Where did he go?| |Nobody knows!| |Strange.",
+    # abbreviations
+    "Mr. Smith met Dr. Jones.",
+    "Mrs. Brown and Prof. Green came.",
+    "He lives in the U.S.| |He likes it.",
+    "The U.S. economy grew.",
+    "The U.K. government said so.",
+    "Fruits, e.g. apples, are good.",
+    "It is the best, i.e. the cheapest.",
+    "We bought milk, bread, etc.| |Then we left.",
+    "We bought milk, bread, etc. and left.",
+    "Apple Inc. said it will grow.",
+    "On Jan. 5 he left.",
+    "In Sept. 2021 it rained.",
+    "See p. 5 and No. 7.",
+    "The meeting is at 5 p.m. tomorrow.",
+    "Smith et al. proposed it.",
+    "Gen. Musharraf took power.",
+    # initials
+    "J. R. R. Tolkien wrote it.",
+    "It was written by George W. Bush.",
+    # numbers
+    "The price rose 1.5% in 2021.| |It was a record.",
+    "It happened on 21.01.2022 at noon.",
+    "Version 3.2.1 is out.",
+    # quotes
+    '"We are leaving," he said.',
+    'He said, "We are leaving."| |Then he left.',
+    '"Where?" he asked.',
+    "“Stop!” she shouted.| |Everybody froze.",
+    # ellipses
+    "I waited...| |Nobody came.",
+    "I thought... and stayed.",
+    # URLs and e-mails
+    "Visit www.example.com for details.",
+    "Write to info@example.com.| |We reply fast.",
+    "See https://example.com/page?id=1.| |It explains everything.",
+    "Read http://example.com/a| |Then reply.",
+    # informal text without capitals or spaces
+    "i am here.| |you are there.",
+    "is it good or bad?| |what's your opinion?",
+    "Is it good or bad?|what's your opinion?",
+    # parentheses
+    "He left (finally!) and we cheered.",
+    "He left.| |(He was tired.)| |Then he slept.",
+]
+
+NEWLINE_CASES = [
+    ("ru", "Заголовок статьи|\n|Текст статьи."),
+    ("ru", "Первый абзац.|\n\n|Второй абзац."),
+    ("ru", "Он сказал|\n|что придёт"),
+    ("en", "Headline Without Stop|\r\n|Body text."),
+    ("en", "- first item|\n|- second item"),
+]
+
+
+def check(case: str, lang: str) -> None:
+    text, expected = parse(case)
+    spans = split_sentences(text, lang)
+    assert [(s.start, s.text) for s in spans] == expected
+    for span in spans:
+        assert text[span.start:span.end] == span.text
+
+
+@pytest.mark.parametrize("case", RU_CASES)
+def test_russian(case: str) -> None:
+    check(case, "ru")
+
+
+@pytest.mark.parametrize("case", EN_CASES)
+def test_english(case: str) -> None:
+    check(case, "en")
+
+
+@pytest.mark.parametrize("lang, case", NEWLINE_CASES)
+def test_line_break_ends_sentence(lang: str, case: str) -> None:
+    check(case, lang)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", " \t\r\n \u00a0 "])
+def test_whitespace_only_gives_nothing(text: str) -> None:
+    assert split_sentences(text, "ru") == []
+
+
+def test_offsets_exclude_surrounding_whitespace() -> None:
+    text = "  Он ушёл.   Дверь закрылась.  \n"
+    assert split_sentences(text, "ru") == [
+        Span(2, 10, "Он ушёл."),
+        Span(13, 29, "Дверь закрылась."),
+    ]
+
+
+LANGUAGE_TAGS = ["ru", "ru-RU", "RU", "ru_RU", "en", "en-GB", "de", "zh-Hant-TW", "", "x"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_TAGS)
+def test_any_language_tag_is_accepted(lang: str) -> None:
+    spans = split_sentences("Mr. Smith came. Он ушёл. Done!", lang)
+    assert spans and all(s.text.strip() == s.text for s in spans)
+
+
+def test_regional_tag_uses_primary_language() -> None:
+    text = "i am here. you are there."
+    assert split_sentences(text, "en-GB") == split_sentences(text, "en")
+
+
+def test_span_is_frozen() -> None:
+    span = Span(0, 1, "a")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        span.start = 2  # type: ignore[misc]
+    assert not hasattr(span, "__dict__")

@@ -1,0 +1,135 @@
+"""Candidate sentence boundaries and the context the rules read around them.
+
+A candidate is a run of final punctuation (or a closing bracket) with any
+closing quotes after it, followed by white space — or ``?``/``!`` glued to
+the next word, as informal text writes it. Everything the rules look at is
+computed lazily, so a candidate costs little until a rule asks.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from tm.segment.languages import Profile
+from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
+
+CANDIDATE = re.compile(
+    "(?P<link>(?:https?://|ftp://|www\\.)[^\\s<>]*?|[\\w.+\\-]+@[\\w\\-]+(?:\\.[\\w\\-]+)+?)"
+    f"(?P<lpunct>[{re.escape(TERMINALS)}]*)(?P<lclose>[{re.escape(CLOSERS)}]*)(?=\\s|$)"
+    f"|(?P<punct>[{re.escape(TERMINALS)}]+|[{re.escape(CLOSE_BRACKETS)}]+)(?P<close>[{re.escape(CLOSERS)}]*)(?=\\s|$)"
+    "|(?P<glued>[!?]+)(?=[^\\W\\d_])"
+)
+
+# The token glued to the punctuation, and the abbreviation chain it ends
+# ("т. е", "U.S", "ст.л"): short letter groups joined by periods.
+LEFT_TOKEN = re.compile(r"\S*$")
+LEFT_CHAIN = re.compile(r"(?:(?<![\w.])|(?<=\())(?:[^\W\d_]{1,4}\. ?){1,3}[^\W\d_]{1,5}$")
+LEFT_NUMBER = re.compile(r"(?:\b\d+(?:[.,:/\-–]\d+)*|\b[IVXLC]+)\s*[^\W\d_]+$")
+RIGHT_TOKEN = re.compile(r"\S*")
+RIGHT_WORD = re.compile(r"(?:[^\w]|_)*?([^\W_][\w'’\-]*)")
+CHAIN_SPACES = re.compile(r"\.\s")
+
+# How far back the left context reaches; abbreviation chains are short.
+LEFT_WINDOW = 40
+
+
+class Candidate:
+    """One place where a sentence might end, with lazily computed context."""
+
+    def __init__(self, text: str, match: re.Match[str], sentence_start: int,
+                 line_end: int, profile: Profile) -> None:
+        self.text = text
+        self.profile = profile
+        self.sentence_start = sentence_start
+        self.line_end = line_end
+        glued = match.group("glued")
+        self.glued = glued is not None
+        # A URL or e-mail address, possibly with final punctuation after it.
+        self.link = match.group("link") is not None
+        if self.link:
+            self.punct = match.group("lpunct")
+            self.close = match.group("lclose")
+            self.start = match.start("lpunct")
+        else:
+            self.punct = glued if glued is not None else match.group("punct")
+            self.close = "" if glued is not None else match.group("close")
+            self.start = match.start()
+        self.end = match.end()
+        nxt = self.end
+        while nxt < line_end and text[nxt].isspace():
+            nxt += 1
+        # Where the next sentence would start.
+        self.next = nxt
+
+    @property
+    def is_bracket(self) -> bool:
+        """Whether the delimiter is a closing bracket rather than punctuation."""
+        return self.punct[:1] in CLOSE_BRACKETS and bool(self.punct)
+
+    @property
+    def is_period(self) -> bool:
+        """Whether the delimiter is one single period."""
+        return self.punct == "."
+
+    @property
+    def is_ellipsis(self) -> bool:
+        """Whether the delimiter is an ellipsis ("..", "...", "…")."""
+        return "…" in self.punct or self.punct.startswith("..")
+
+    @cached_property
+    def left(self) -> str:
+        """Return the text of the sentence so far, up to the delimiter."""
+        return self.text[max(self.sentence_start, self.start - LEFT_WINDOW):self.start]
+
+    @cached_property
+    def sentence(self) -> str:
+        """Return the whole sentence so far, delimiter excluded."""
+        return self.text[self.sentence_start:self.start]
+
+    @cached_property
+    def left_token(self) -> str:
+        """Return the non-space run glued to the delimiter ("U.S", "(pop", "2022")."""
+        match = LEFT_TOKEN.search(self.left)
+        return match.group() if match else ""
+
+    @cached_property
+    def left_word(self) -> str:
+        """Return the letters or digits right before the delimiter, or ""."""
+        token = self.left_token
+        i = len(token)
+        while i and token[i - 1].isalnum():
+            i -= 1
+        return token[i:]
+
+    @cached_property
+    def left_chain(self) -> str:
+        """Return the abbreviation chain before the delimiter, normalised ("т.е"), or ""."""
+        match = LEFT_CHAIN.search(self.left)
+        if not match:
+            return ""
+        return CHAIN_SPACES.sub(".", match.group()).lower()
+
+    @cached_property
+    def after_number(self) -> bool:
+        """Whether the word before the delimiter follows a number ("2022 г", "XX в")."""
+        return LEFT_NUMBER.search(self.left) is not None
+
+    @cached_property
+    def right_token(self) -> str:
+        """Return the non-space run that starts the next sentence."""
+        match = RIGHT_TOKEN.match(self.text, self.next, self.line_end)
+        return match.group() if match else ""
+
+    @cached_property
+    def right_word(self) -> str:
+        """Return the first word of the next sentence, past quotes and dashes."""
+        match = RIGHT_WORD.match(self.text, self.next, min(self.line_end, self.next + 60))
+        return match.group(1) if match else ""
+
+    @cached_property
+    def right_after_dash(self) -> str:
+        """Return the word after a leading dash of the next sentence, or ""."""
+        token = self.right_token
+        if not token or token[0] not in DASHES:
+            return ""
+        return self.right_word

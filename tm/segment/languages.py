@@ -1,0 +1,73 @@
+"""Per-language settings, chosen by the primary subtag of a BCP-47 code."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tm.segment import abbreviations as abbr
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the rules need to know about one language."""
+
+    code: str
+    prefix: frozenset[str]
+    numbering: frozenset[str]
+    terminal: frozenset[str]
+    # Whether ". lowercase" may start a new sentence (informal text does it).
+    split_before_lowercase: bool
+    # Words that begin sentences; they tell "U.S. He ..." from "U.S. President".
+    starters: frozenset[str]
+    # Letters a full word may end in; a short word ending otherwise before
+    # ". lowercase" is taken for a truncation ("" turns the test off).
+    word_final_letters: str = ""
+
+
+RU_STARTERS = frozenset("""
+    он она оно они это этот эта эти я мы вы ты но и а в на по с к у из за
+    так там тогда потом когда если как что кто где же однако поэтому теперь
+    сейчас вот все всё тут здесь при после до для между
+    """.split())
+
+EN_STARTERS = frozenset("""
+    the a an this that these those he she it they we i you his her its their
+    our my your but and so yet in on at for if when while after before there
+    here what who why how where as some many most all not then however also
+    one thanks please
+    """.split())
+
+RUSSIAN = Profile(
+    code="ru",
+    prefix=abbr.RU_PREFIX | abbr.EN_PREFIX,
+    numbering=abbr.RU_NUMBERING | abbr.EN_NUMBERING,
+    terminal=abbr.RU_TERMINAL | abbr.EN_TERMINAL,
+    split_before_lowercase=True,
+    starters=RU_STARTERS | EN_STARTERS,
+    word_final_letters="аеёиоуыэюяьйъ",
+)
+
+ENGLISH = Profile(
+    code="en",
+    prefix=abbr.EN_PREFIX,
+    numbering=abbr.EN_NUMBERING,
+    terminal=abbr.EN_TERMINAL,
+    split_before_lowercase=True,
+    starters=EN_STARTERS,
+)
+
+GENERIC = Profile(
+    code="und",
+    prefix=RUSSIAN.prefix,
+    numbering=RUSSIAN.numbering,
+    terminal=RUSSIAN.terminal,
+    split_before_lowercase=False,
+    starters=RUSSIAN.starters,
+)
+
+PROFILES = {"ru": RUSSIAN, "en": ENGLISH}
+
+
+def profile_for(lang: str) -> Profile:
+    """Return the profile for a language tag such as ``"ru-RU"``; unknown ones get generic rules."""
+    primary = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
+    return PROFILES.get(primary, GENERIC)

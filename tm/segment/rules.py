@@ -1,0 +1,285 @@
+"""Rules that decide whether a candidate boundary ends a sentence.
+
+Each rule looks at one :class:`~tm.segment.candidates.Candidate` and returns
+``SPLIT``, ``JOIN`` or ``None`` (no opinion). ``RULES`` is tried in order and
+the first opinion wins; a candidate no rule claims is a sentence end.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tm.segment import pairs
+from tm.segment.candidates import Candidate
+from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
+
+SPLIT = True
+JOIN = False
+
+Verdict = bool | None
+Rule = Callable[[Candidate], Verdict]
+
+# The rest of a quotation this short is part of the same sentence ("Нихуя
+# себе! Землетрясение!"); a longer one is split into its own sentences,
+# unless an attribution follows it («...», — сказал он), up to the far reach,
+# beyond which a stray quote mark must not swallow a paragraph.
+QUOTE_REACH = 40
+QUOTE_FAR_REACH = 400
+BRACKET_REACH = 250
+ATTRIBUTION = re.compile(rf"[\s{re.escape(CLOSERS)}]*(?:[,{re.escape(DASHES)}]|\s*[a-zа-яё])")
+
+# An aside in brackets after a sentence end ("(А. А. Блок)") is this short.
+ASIDE_REACH = 80
+ASIDE_WORDS = 6
+
+# Russian abbreviations are words cut after a consonant, and rarely longer.
+TRUNCATION_LETTERS = 5
+
+# Characters that cannot begin a sentence.
+NOT_A_START = set(",;:%)]}»”…/|+=&") | set(TERMINALS)
+
+LINK = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
+BULLET = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*$")
+CANDIDATE_LINK = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
+RIGHT_BULLET = re.compile(r"\d{1,2}[.)]\s+(?=[^\W\d_])")  # "3. Мультиварка"
+ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
+NUMBER_START = re.compile(r"[\d№#§$€£]")
+
+
+def _lower(word: str) -> bool:
+    return word[:1].islower()
+
+
+def _upper(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def bare_link(c: Candidate) -> Verdict:
+    """After a URL or address without final punctuation, split only before a capital or a link."""
+    if not c.link or c.punct:
+        return None
+    nxt = CANDIDATE_LINK.match(c.right_token)
+    if nxt or (_upper(c.right_word) and c.right_token[:1].isalpha()):
+        return SPLIT
+    return JOIN
+
+
+def glued_in_link(c: Candidate) -> Verdict:
+    """Keep "?" and "!" inside a URL, e-mail address or path."""
+    if c.glued and LINK.search(c.left_token):
+        return JOIN
+    return None
+
+
+def glued_punctuation(c: Candidate) -> Verdict:
+    """Split "bad?what" and "now!Then": informal text drops the space."""
+    if c.glued:
+        return SPLIT
+    return None
+
+
+def nothing_starts(c: Candidate) -> Verdict:
+    """Join when what follows cannot begin a sentence (",", ")", more punctuation)."""
+    token = c.right_token
+    if token and token[0] in NOT_A_START:
+        return JOIN
+    return None
+
+
+def speech_attribution(c: Candidate) -> Verdict:
+    """Join "«Куда?» — спросил он" and '"Why?" he asked': lower case after quote or dash."""
+    if c.right_after_dash:
+        return JOIN if _lower(c.right_after_dash) else None
+    if c.close and _lower(c.right_word):
+        return JOIN
+    return None
+
+
+def inside_quotation(c: Candidate) -> Verdict:
+    """Join inside a quotation that closes later in the paragraph."""
+    closing = pairs.open_quote(c.text, c.sentence_start, c.end)
+    if not closing:
+        return None
+    found = pairs.closes_within(c.text, closing, c.end, min(c.line_end, c.end + QUOTE_FAR_REACH))
+    if found < 0:
+        return None
+    if found - c.end <= QUOTE_REACH or ATTRIBUTION.match(c.text, found + 1, c.line_end):
+        return JOIN
+    return None
+
+
+def inside_brackets(c: Candidate) -> Verdict:
+    """Join inside brackets that close later in the paragraph."""
+    if pairs.open_bracket(c.text, c.sentence_start, c.end) < 0:
+        return None
+    if c.text.find(")", c.end, min(c.line_end, c.end + BRACKET_REACH)) >= 0:
+        return JOIN
+    return None
+
+
+def bullet_next(c: Candidate) -> Verdict:
+    """Split before a numbered list item ("... и т. д. 3. Мультиварка")."""
+    match = RIGHT_BULLET.match(c.text, c.next, c.line_end)
+    if match and c.text[match.end()].isupper():
+        return SPLIT
+    return None
+
+
+def aside_next(c: Candidate) -> Verdict:
+    """Join a short aside in brackets that closes the sentence: "исчезла. (А. Н. Радищев)"."""
+    if not c.right_token.startswith("("):
+        return None
+    close = c.text.find(")", c.next, min(c.line_end, c.next + ASIDE_REACH))
+    if close < 0:
+        return None
+    inside = c.text[c.next + 1:close].rstrip()
+    # Periods may belong to initials; other final punctuation means a sentence.
+    if (not inside or inside[-1] in TERMINALS or any(ch in "!?…" for ch in inside)
+            or len(inside.split()) > ASIDE_WORDS):
+        return None
+    after = c.text[close + 1:c.line_end].lstrip(CLOSE_BRACKETS + TERMINALS + " ")
+    if not after or after[:1].isupper():
+        return JOIN
+    return None
+
+
+def list_bullet(c: Candidate) -> Verdict:
+    """Join after a list bullet such as "1.", "2.3.", "IV." or "б)"."""
+    if c.punct in (".", ")") and BULLET.match(c.sentence):
+        return JOIN
+    return None
+
+
+def ellipsis_before_lowercase(c: Candidate) -> Verdict:
+    """Join an ellipsis followed by lower case: the thought goes on."""
+    if c.is_ellipsis and _lower(c.right_word):
+        return JOIN
+    return None
+
+
+def closing_bracket(c: Candidate) -> Verdict:
+    """Decide after ")" without final punctuation: a smiley or an aside can end a sentence."""
+    if not c.is_bracket:
+        return None
+    if not _upper(c.right_word):
+        return JOIN
+    opening = pairs.matching_open(c.text, c.sentence_start, c.start + len(c.punct) - 1)
+    if opening < 0:
+        return SPLIT  # "заказ) И пусть": the bracket is a smiley
+    before = c.text[c.sentence_start:opening].rstrip()
+    if before and before[-1] in TERMINALS:
+        return SPLIT  # "исчезла. (А. Н. Радищев) В этих": the aside closed the sentence
+    return JOIN
+
+
+def _abbreviation_key(c: Candidate) -> str:
+    chain = c.left_chain
+    p = c.profile
+    if chain and (chain in p.prefix or chain in p.terminal or chain in p.numbering):
+        return chain
+    word = c.left_word
+    glued = c.left_token[-len(word) - 1:-len(word)] if len(c.left_token) > len(word) else ""
+    if glued and (glued.isdigit() or glued in "-–"):
+        return ""  # a case ending such as "1996-м" or "90-х" is no abbreviation
+    return word.lower()
+
+
+def abbreviation(c: Candidate) -> Verdict:
+    """Join after an abbreviation unless it ends the sentence before a capital."""
+    if not c.is_period:
+        return None
+    key = _abbreviation_key(c)
+    p = c.profile
+    if not key or not (key in p.terminal or key in p.prefix or key in p.numbering
+                       or _place_letter(c, key)):
+        return None
+    number_next = bool(NUMBER_START.match(c.right_token[:1]))
+    if c.after_number or (key in p.terminal and key not in p.prefix and not _place_letter(c, key)):
+        # A unit after a number or a closing abbreviation: "2022 г.", "etc."
+        if _upper(c.right_word) and not number_next and not c.right_after_dash:
+            return SPLIT
+        return JOIN
+    if key in p.numbering and key not in p.prefix and not _place_letter(c, key):
+        return JOIN if number_next else None
+    return JOIN
+
+
+def _place_letter(c: Candidate, key: str) -> bool:
+    """Whether ``key`` is one lower-case Cyrillic letter naming a place ("г. Москва")."""
+    return len(key) == 1 and "а" <= key < "я" and c.left_token == key
+
+
+def initial(c: Candidate) -> Verdict:
+    """Join after an initial ("А. С. Пушкин", "J. R. R. Tolkien")."""
+    if not c.is_period:
+        return None
+    token = c.left_token.lstrip("(\"«“'")
+    if len(token) != 1 or not token.isupper():
+        return None
+    right = c.right_word
+    if right.lower() in c.profile.starters and len(right) > 1:
+        return SPLIT
+    return JOIN
+
+
+def dotted_acronym(c: Candidate) -> Verdict:
+    """Join after "U.S." or "Р.Ф." unless a typical sentence opener follows."""
+    if not c.is_period or not ACRONYM.match(c.left_token.lstrip("(\"«“'")):
+        return None
+    chain = c.left_chain
+    if chain in c.profile.prefix:
+        return JOIN
+    if chain in c.profile.terminal or chain in c.profile.numbering:
+        return None
+    right = c.right_word
+    if _upper(right) and right.lower() in c.profile.starters:
+        return SPLIT
+    return JOIN
+
+
+def truncation(c: Candidate) -> Verdict:
+    """Join a short word cut after a consonant before lower case: Russian "5 град. мороза"."""
+    vowels = c.profile.word_final_letters
+    word = c.left_word
+    if (vowels and c.is_period and 1 < len(word) <= TRUNCATION_LETTERS and word.isalpha()
+            and word[-1].lower() not in vowels and _lower(c.right_word)
+            and not c.right_after_dash):
+        return JOIN
+    return None
+
+
+def lowercase_next(c: Candidate) -> Verdict:
+    """After a period, lower case continues the sentence unless the language allows otherwise."""
+    if "." in c.punct and not c.is_ellipsis and _lower(c.right_word) and not c.right_after_dash:
+        return SPLIT if c.profile.split_before_lowercase else JOIN
+    return None
+
+
+RULES: list[Rule] = [
+    bullet_next,
+    bare_link,
+    glued_in_link,
+    nothing_starts,
+    speech_attribution,
+    inside_quotation,
+    inside_brackets,
+    glued_punctuation,
+    list_bullet,
+    ellipsis_before_lowercase,
+    closing_bracket,
+    aside_next,
+    initial,
+    dotted_acronym,
+    abbreviation,
+    truncation,
+    lowercase_next,
+]
+
+
+def decide(c: Candidate, rules: list[Rule] = RULES) -> bool:
+    """Return whether the candidate ends a sentence: the first rule with an opinion wins."""
+    for rule in rules:
+        verdict = rule(c)
+        if verdict is not None:
+            return verdict
+    return SPLIT

@@ -1,0 +1,56 @@
+"""Split text into sentences: lines first, then candidate boundaries decided by rules."""
+from __future__ import annotations
+
+import re
+
+from tm.segment.candidates import CANDIDATE, Candidate
+from tm.segment.languages import Profile, profile_for
+from tm.segment.rules import RULES, Rule, decide
+from tm.segment.span import Span
+
+# A line break always ends a sentence: headlines and list lines have no final stop.
+LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+CONTENT = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+# A piece with no letter or digit (an emoji, "))))", "***") or only hashtags
+# belongs to the sentence before it.
+WORDLESS = re.compile(r"(?:[^\w#]|_)*|(?:\s*#\w+)+\W*")
+
+
+def split_sentences(text: str, lang: str, *, rules: list[Rule] = RULES) -> list[Span]:
+    """Split ``text`` into sentence spans; ``lang`` is a tag such as "ru" or "en-GB"."""
+    profile = profile_for(lang)
+    spans: list[Span] = []
+    for line in LINE.finditer(text):
+        content = CONTENT.search(text, line.start(), line.end())
+        if content:
+            _split_line(text, content.start(), content.end(), profile, rules, spans)
+    return spans
+
+
+def _split_line(text: str, start: int, end: int, profile: Profile,
+                rules: list[Rule], spans: list[Span]) -> None:
+    """Append the sentences of ``text[start:end]`` (stripped, one line) to ``spans``."""
+    pieces: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in CANDIDATE.finditer(text, start, end):
+        if match.start() < sentence_start:
+            continue
+        c = Candidate(text, match, sentence_start, end, profile)
+        if c.next >= end:
+            break
+        if decide(c, rules):
+            pieces.append((sentence_start, c.end))
+            sentence_start = c.next
+    pieces.append((sentence_start, end))
+    first = len(spans)
+    carry = -1  # start of a wordless first piece waiting for the next one
+    for a, b in pieces:
+        if WORDLESS.fullmatch(text, a, b):
+            if len(spans) > first:
+                a = spans.pop().start
+            elif len(pieces) > 1 and carry < 0:
+                carry = a
+                continue
+        if carry >= 0:
+            a, carry = carry, -1
+        spans.append(Span(a, b, text[a:b]))
