@@ -19,8 +19,10 @@ def _serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
 
 
 serve_options = [
-    click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
-    click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on."),
+    click.option("--host", default="127.0.0.1", show_default=True, envvar="SVERKA_HOST",
+                 help="Address to listen on. Env: SVERKA_HOST."),
+    click.option("--port", default=5000, show_default=True, type=int, envvar="SVERKA_PORT",
+                 help="Port to listen on. Env: SVERKA_PORT."),
     click.option("--threads", default=4, show_default=True, type=int,
                  help="Worker threads of the WSGI server."),
 ]

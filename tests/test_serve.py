@@ -1,0 +1,45 @@
+"""``sverka demo`` starts a real server on an empty data directory with the corpus loaded."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+# A cold start imports the app and loads six articles: seconds, not minutes.
+STARTUP_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_serves_the_sample_corpus(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "SVERKA_DATA_DIR": str(tmp_path), "SVERKA_PORT": str(port)}
+    env.pop("SVERKA_DATABASE_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "tm.cli", "demo"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, page = time.monotonic() + STARTUP_TIMEOUT_S, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert page is not None, "the server did not answer"
+        assert "Резолюция Европарламента по Казахстану" in page
+        assert (tmp_path / "sverka.sqlite3").exists()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "Traceback" not in output
+
