@@ -6,7 +6,6 @@ Commands from other packages (``web`` adds ``serve`` and ``demo``) plug in throu
 from __future__ import annotations
 
 import os
-import sys
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -108,4 +107,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

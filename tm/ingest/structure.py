@@ -109,7 +109,7 @@ def split_units(paragraph: str, lang: str) -> list[Span]:
 def is_dateline(text: str) -> bool:
     """Tell a dateline sentence ("БИШКЕК, 21 янв — Sputnik.")."""
     match = DATELINE_PATTERN.match(text)
-    return bool(match) and match.end("dateline") == len(text.rstrip())
+    return match is not None and match.end("dateline") == len(text.rstrip())
 
 
 def analyse(paragraphs: list[str], lang: str) -> list[list[Piece]]:
