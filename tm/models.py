@@ -10,6 +10,7 @@ import enum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -262,6 +263,68 @@ class TranslationRevision(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     translation: Mapped[Translation] = relationship(back_populates="revisions")
+
+
+class Memory(Base):
+    """A named translation memory: a collection of units in one language pair."""
+
+    __tablename__ = "memory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    src_lang: Mapped[str] = mapped_column(LanguageTag())
+    tgt_lang: Mapped[str] = mapped_column(LanguageTag())
+    description: Mapped[str | None] = mapped_column(Text)
+    # Percentage points taken off every match from this memory (OmegaT's tm/penalty-N).
+    penalty: Mapped[int] = mapped_column(Integer, default=0)
+    # The TMX header this memory was imported with (attributes, props, notes), for export.
+    header: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @validates("src_lang", "tgt_lang")
+    def _normalize_lang(self, _key: str, value: str) -> str:
+        return normalize_lang(value)
+
+
+class MemoryUnit(Base):
+    """A translation unit of a memory: a source and a target text and all that came with them.
+
+    ``source``/``target`` are plain text for matching and display; ``*_markup`` keep the
+    segment's inline codes as XML when there are any; ``extra`` keeps everything else a TMX
+    unit carried (attributes, props, notes, other languages' variants), so nothing is lost.
+    """
+
+    __tablename__ = "memory_unit"
+    __table_args__ = (Index("ix_memory_unit_memory_id_source_key", "memory_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    memory_id: Mapped[int] = mapped_column(ForeignKey("memory.id", ondelete="CASCADE"))
+    tuid: Mapped[str | None] = mapped_column(String(200))
+    src_lang: Mapped[str] = mapped_column(LanguageTag())
+    tgt_lang: Mapped[str] = mapped_column(LanguageTag())
+    source: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(Text)
+    source_markup: Mapped[str | None] = mapped_column(Text)
+    target_markup: Mapped[str | None] = mapped_column(Text)
+    # A hash of the source as OmegaT compares it (exact text), for duplicates and 100% lookup.
+    source_key: Mapped[str] = mapped_column(String(40))
+    context_before: Mapped[str | None] = mapped_column(Text)  # previous source sentence
+    context_after: Mapped[str | None] = mapped_column(Text)  # next source sentence
+    created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    usage_count: Mapped[int | None] = mapped_column(Integer)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Where the unit came from when a document translation flowed into the memory.
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id", ondelete="SET NULL"))
+    translation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("translation.id", ondelete="SET NULL"), index=True)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memory: Mapped[Memory] = relationship()
 
 
 Index("ix_segment_document_kind", Segment.document_id, Segment.kind)
