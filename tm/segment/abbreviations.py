@@ -16,7 +16,7 @@ RU_PREFIX = frozenset("""
     т.е т.к т.н т.о т.ч в.т.ч т.ск т.наз т.обр т.сказ
     им ул пр просп пер пл наб бул пос дер ст-ца мкр мкрн корп кв стр обл.ц
     проф акад доц чл.-корр ген полк подполк ген.-майор майор кап лейт сен
-    св тов гр г-н г-жа гг-н
+    св тов гр г-н г-жа гг-н дж
     напр см ср ок около англ нем франц фр лат греч рус укр араб итал исп
     букв назв совр соотв прим ред пер.с
     и.о вр.и.о зам зав нач пред пом гл.ред
@@ -41,7 +41,7 @@ RU_TERMINAL = frozenset("""
 EN_PREFIX = frozenset("""
     mr mrs ms messrs mmes mme mlle dr prof rev hon gen col lt maj sgt capt cmdr
     adm gov sen rep pres supt insp
-    mt ft
+    mt ft st
     e.g i.e cf vs v viz approx ca esp incl
     jan feb mar apr jun jul aug sep sept oct nov dec
     """.split())
@@ -53,7 +53,7 @@ EN_NUMBERING = frozenset("""
 EN_TERMINAL = frozenset("""
     etc al inc ltd co corp llc plc bros jr sr esq
     dept univ assn est
-    ave blvd rd st sq hwy
+    ave blvd rd sq hwy pct
     a.m p.m ph.d b.a m.a
     mon tue tues wed thu thur thurs fri sat sun
     mins hrs yrs lbs oz

@@ -11,13 +11,23 @@ import re
 from functools import cached_property
 
 from tm.segment.languages import Profile
+from tm.segment.pairs import QuoteTracker
 from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
 
+_T = re.escape(TERMINALS)
+_C = re.escape(CLOSERS)
 CANDIDATE = re.compile(
-    "(?P<link>(?:https?://|ftp://|www\\.)[^\\s<>]*?|[\\w.+\\-]+@[\\w\\-]+(?:\\.[\\w\\-]+)+?)"
-    f"(?P<lpunct>[{re.escape(TERMINALS)}]*)(?P<lclose>[{re.escape(CLOSERS)}]*)(?=\\s|$)"
-    f"|(?P<punct>[{re.escape(TERMINALS)}]+|[{re.escape(CLOSE_BRACKETS)}]+)(?P<close>[{re.escape(CLOSERS)}]*)(?=\\s|$)"
-    "|(?P<glued>[!?]+)(?=[^\\W\\d_])"
+    rf"""
+    (?P<link>(?:https?://|ftp://|www\.)[^\s<>]*?          # a URL or an e-mail address,
+      |[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+?)
+    (?P<lpunct>[{_T}]*)(?P<lclose>[{_C}]*)(?=\s|$)         # with or without a final stop
+    |(?P<punct>\.(?:\ \.){{2,}}|[{_T}]+                   # ". . .", final punctuation
+      |[{re.escape(CLOSE_BRACKETS)}]+)                    # or ")"
+    (?P<close>[{_C}]*)(?=\s|$)                             # and closing quotes
+    |(?P<glued>[!?]+)(?=[^\W\d_])                         # "bad?what": no space
+    |(?P<semi>;)(?=\s+(?:\d{{1,2}}|[^\W\d_])\)\s)          # "; 2) ...": a list item
+    """,
+    re.VERBOSE,
 )
 
 # The token glued to the punctuation, and the abbreviation chain it ends
@@ -37,8 +47,9 @@ class Candidate:
     """One place where a sentence might end, with lazily computed context."""
 
     def __init__(self, text: str, match: re.Match[str], sentence_start: int,
-                 line_end: int, profile: Profile) -> None:
+                 line_end: int, profile: Profile, quotes: QuoteTracker) -> None:
         self.text = text
+        self.quotes = quotes
         self.profile = profile
         self.sentence_start = sentence_start
         self.line_end = line_end
@@ -50,6 +61,10 @@ class Candidate:
             self.punct = match.group("lpunct")
             self.close = match.group("lclose")
             self.start = match.start("lpunct")
+        elif match.group("semi") is not None:
+            self.punct = ";"
+            self.close = ""
+            self.start = match.start()
         else:
             self.punct = glued if glued is not None else match.group("punct")
             self.close = "" if glued is not None else match.group("close")
@@ -74,7 +89,13 @@ class Candidate:
     @property
     def is_ellipsis(self) -> bool:
         """Whether the delimiter is an ellipsis ("..", "...", "…")."""
-        return "…" in self.punct or self.punct.startswith("..")
+        return "…" in self.punct or self.punct.startswith(("..", ". ."))
+
+    @cached_property
+    def open_quote(self) -> str:
+        """Return the closing quote awaited after the delimiter, if opened in this sentence."""
+        closing, opened = self.quotes.open_at(self.end)
+        return closing if opened >= self.sentence_start else ""
 
     @cached_property
     def left(self) -> str:
@@ -94,11 +115,14 @@ class Candidate:
 
     @cached_property
     def left_word(self) -> str:
-        """Return the letters or digits right before the delimiter, or ""."""
+        """Return the letters (or else digits) right before the delimiter, or ""."""
         token = self.left_token
         i = len(token)
-        while i and token[i - 1].isalnum():
+        while i and token[i - 1].isalpha():
             i -= 1
+        if i == len(token):
+            while i and token[i - 1].isdigit():
+                i -= 1
         return token[i:]
 
     @cached_property
@@ -125,6 +149,12 @@ class Candidate:
         """Return the first word of the next sentence, past quotes and dashes."""
         match = RIGHT_WORD.match(self.text, self.next, min(self.line_end, self.next + 60))
         return match.group(1) if match else ""
+
+    @cached_property
+    def right_is_initial(self) -> bool:
+        """Whether the next sentence would start with an initial ("И. П. Карташов")."""
+        token = self.right_token
+        return len(token) >= 2 and token[1] == "." and token[0].isupper()
 
     @cached_property
     def right_after_dash(self) -> str:

@@ -33,7 +33,8 @@ EN_STARTERS = frozenset("""
     the a an this that these those he she it they we i you his her its their
     our my your but and so yet in on at for if when while after before there
     here what who why how where as some many most all not then however also
-    one thanks please
+    one thanks please did do does is are was were can could will would should
+    have has had
     """.split())
 
 RUSSIAN = Profile(

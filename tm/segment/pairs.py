@@ -13,16 +13,55 @@ CLOSING = {"«": "»", "‹": "›", "„": "“", "“": "”", '"': '"'}
 ALSO_CLOSES = {"“": "”"}  # „quote” is a common mix-up of „quote“
 
 
-def open_quote(text: str, start: int, end: int) -> str:
-    """Return the closing quote that ``text[start:end]`` still waits for, or ""."""
-    stack: list[str] = []
-    for ch in QUOTE_CHARS.findall(text, start, end):
+class QuoteTracker:
+    """Follow the quotations open along one paragraph, left to right.
+
+    Quotation state is kept per paragraph, not per sentence: a sentence may
+    start inside a long quotation, and counting from there would turn its
+    closing mark into an opening one.
+    """
+
+    __slots__ = ("text", "pos", "stack", "opened")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.pos = start
+        self.stack: list[str] = []  # closing quotes awaited, innermost last
+        self.opened: list[int] = []  # where each of them was opened
+
+    def open_at(self, end: int) -> tuple[str, int]:
+        """Return the closing quote still awaited at ``end`` and where it opened, or ("", -1)."""
+        if end > self.pos:
+            for match in QUOTE_CHARS.finditer(self.text, self.pos, end):
+                self._see(match.group(), match.start())
+            self.pos = end
+        return (self.stack[-1], self.opened[-1]) if self.stack else ("", -1)
+
+    def _push(self, closing: str, at: int) -> None:
+        self.stack.append(closing)
+        self.opened.append(at)
+
+    def _pop(self) -> None:
+        self.stack.pop()
+        self.opened.pop()
+
+    def _see(self, ch: str, at: int) -> None:
+        stack = self.stack
+        if ch == '"':
+            before = self.text[at - 1] if at else " "
+            after = self.text[at + 1] if at + 1 < len(self.text) else " "
+            opening = before.isspace() or before in "([{«„“-—–/"
+            closing = not before.isspace() and (after.isspace() or not after.isalnum())
+            if stack and stack[-1] == '"' and (closing or not opening):
+                self._pop()
+            elif opening or not closing:
+                self._push('"', at)
+            return
         if stack and (ch == stack[-1] or ALSO_CLOSES.get(stack[-1]) == ch):
-            stack.pop()
+            self._pop()
         elif ch in CLOSING:
-            stack.append(CLOSING[ch])
+            self._push(CLOSING[ch], at)
         # A stray closing quote closes nothing.
-    return stack[-1] if stack else ""
 
 
 def open_bracket(text: str, start: int, end: int) -> int:
@@ -34,16 +73,6 @@ def open_bracket(text: str, start: int, end: int) -> int:
         elif opened:
             opened.pop()
     return opened[-1] if opened else -1
-
-
-def unmatched_closing(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` has more ")" than "(" (a smiley, not a bracket)."""
-    depth = 0
-    for ch in BRACKET_CHARS.findall(text, start, end):
-        depth += 1 if ch == "(" else -1
-        if depth < 0:
-            return True
-    return False
 
 
 def matching_open(text: str, start: int, close: int) -> int:

@@ -19,14 +19,15 @@ JOIN = False
 Verdict = bool | None
 Rule = Callable[[Candidate], Verdict]
 
-# The rest of a quotation this short is part of the same sentence ("Нихуя
-# себе! Землетрясение!"); a longer one is split into its own sentences,
-# unless an attribution follows it («...», — сказал он), up to the far reach,
-# beyond which a stray quote mark must not swallow a paragraph.
+# An exclamation or question inside a quotation whose rest is this short is
+# part of one outcry ("Нихуя себе! Землетрясение!"). Longer quotations, and
+# periods inside any quotation, end sentences as they do outside: news quotes
+# whole paragraphs, and straight quote marks are too unreliable to trust far.
 QUOTE_REACH = 40
-QUOTE_FAR_REACH = 400
-BRACKET_REACH = 250
-ATTRIBUTION = re.compile(rf"[\s{re.escape(CLOSERS)}]*(?:[,{re.escape(DASHES)}]|\s*[a-zа-яё])")
+BRACKET_REACH = 40
+# After a quotation the sentence goes on in lower case: «Игра. Начало» вышел.
+CONTINUES = re.compile(
+    rf"[\s{re.escape(CLOSERS)}]*(?:[,;:]\s*)?(?:[{re.escape(DASHES)}]\s*)?[a-zа-яё]")
 
 # An aside in brackets after a sentence end ("(А. А. Блок)") is this short.
 ASIDE_REACH = 80
@@ -52,6 +53,13 @@ def _lower(word: str) -> bool:
 
 def _upper(word: str) -> bool:
     return word[:1].isupper()
+
+
+def semicolon(c: Candidate) -> Verdict:
+    """Split "; 2) ..." before a list item, the only place a semicolon is a candidate."""
+    if c.punct == ";":
+        return SPLIT
+    return None
 
 
 def bare_link(c: Candidate) -> Verdict:
@@ -96,14 +104,13 @@ def speech_attribution(c: Candidate) -> Verdict:
 
 
 def inside_quotation(c: Candidate) -> Verdict:
-    """Join inside a quotation that closes later in the paragraph."""
-    closing = pairs.open_quote(c.text, c.sentence_start, c.end)
-    if not closing:
+    """Join inside a short quotation: an outcry ("Стой! Назад!") or a title in a sentence."""
+    if not c.open_quote:
         return None
-    found = pairs.closes_within(c.text, closing, c.end, min(c.line_end, c.end + QUOTE_FAR_REACH))
+    found = pairs.closes_within(c.text, c.open_quote, c.end, min(c.line_end, c.end + QUOTE_REACH))
     if found < 0:
         return None
-    if found - c.end <= QUOTE_REACH or ATTRIBUTION.match(c.text, found + 1, c.line_end):
+    if "." not in c.punct or CONTINUES.match(c.text, found + 1, c.line_end):
         return JOIN
     return None
 
@@ -179,7 +186,7 @@ def _abbreviation_key(c: Candidate) -> str:
         return chain
     word = c.left_word
     glued = c.left_token[-len(word) - 1:-len(word)] if len(c.left_token) > len(word) else ""
-    if glued and (glued.isdigit() or glued in "-–"):
+    if glued and glued in "-–":
         return ""  # a case ending such as "1996-м" or "90-х" is no abbreviation
     return word.lower()
 
@@ -217,7 +224,7 @@ def initial(c: Candidate) -> Verdict:
     if len(token) != 1 or not token.isupper():
         return None
     right = c.right_word
-    if right.lower() in c.profile.starters and len(right) > 1:
+    if _upper(right) and right.lower() in c.profile.starters and not c.right_is_initial:
         return SPLIT
     return JOIN
 
@@ -232,7 +239,7 @@ def dotted_acronym(c: Candidate) -> Verdict:
     if chain in c.profile.terminal or chain in c.profile.numbering:
         return None
     right = c.right_word
-    if _upper(right) and right.lower() in c.profile.starters:
+    if _upper(right) and right.lower() in c.profile.starters and not c.right_is_initial:
         return SPLIT
     return JOIN
 
@@ -256,6 +263,7 @@ def lowercase_next(c: Candidate) -> Verdict:
 
 
 RULES: list[Rule] = [
+    semicolon,
     bullet_next,
     bare_link,
     glued_in_link,

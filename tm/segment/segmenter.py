@@ -5,6 +5,7 @@ import re
 
 from tm.segment.candidates import CANDIDATE, Candidate
 from tm.segment.languages import Profile, profile_for
+from tm.segment.pairs import QuoteTracker
 from tm.segment.rules import RULES, Rule, decide
 from tm.segment.span import Span
 
@@ -32,10 +33,11 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     """Append the sentences of ``text[start:end]`` (stripped, one line) to ``spans``."""
     pieces: list[tuple[int, int]] = []
     sentence_start = start
+    quotes = QuoteTracker(text, start)
     for match in CANDIDATE.finditer(text, start, end):
         if match.start() < sentence_start:
             continue
-        c = Candidate(text, match, sentence_start, end, profile)
+        c = Candidate(text, match, sentence_start, end, profile, quotes)
         if c.next >= end:
             break
         if decide(c, rules):
