@@ -328,3 +328,126 @@ class MemoryUnit(Base):
 
 
 Index("ix_segment_document_kind", Segment.document_id, Segment.kind)
+
+
+class TestSet(Base):
+    """A named, ordered set of documents that translation tracks are scored on."""
+
+    __tablename__ = "test_set"
+    __test__ = False  # not a pytest test class, despite the name
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    src_lang: Mapped[str] = mapped_column(LanguageTag())
+    tgt_lang: Mapped[str] = mapped_column(LanguageTag())
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @validates("src_lang", "tgt_lang")
+    def _normalize_lang(self, _key: str, value: str) -> str:
+        return normalize_lang(value)
+
+    members: Mapped[list[TestSetDocument]] = relationship(
+        back_populates="test_set", order_by="TestSetDocument.position",
+        cascade="all, delete-orphan")
+
+
+class TestSetDocument(Base):
+    """A document's place in a test set; ``doc_key`` is its id in the source data (WMT docid)."""
+
+    __tablename__ = "test_set_document"
+    # Named by hand: the naming convention uses the first column only, and both start alike.
+    __table_args__ = (
+        UniqueConstraint("test_set_id", "position", name="uq_test_set_document_position"),
+        UniqueConstraint("test_set_id", "document_id", name="uq_test_set_document_document_id"))
+    __test__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_set_id: Mapped[int] = mapped_column(ForeignKey("test_set.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    doc_key: Mapped[str | None] = mapped_column(String(200))
+
+    test_set: Mapped[TestSet] = relationship(back_populates="members")
+    document: Mapped[Document] = relationship()
+
+
+class ScoreRun(Base):
+    """One scoring of tracks against reference tracks on a test set, at one time.
+
+    The runs of a test set over time are the history of how its tracks' scores changed.
+    """
+
+    __tablename__ = "score_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_set_id: Mapped[int] = mapped_column(
+        ForeignKey("test_set.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Paired significance test, if any: "bs" (bootstrap) or "ar" (approximate randomization).
+    significance: Mapped[str | None] = mapped_column(String(10))
+    baseline_track_id: Mapped[int | None] = mapped_column(
+        ForeignKey("track.id", ondelete="SET NULL"))
+    seed: Mapped[int | None] = mapped_column(Integer)
+    samples: Mapped[int | None] = mapped_column(Integer)
+
+    test_set: Mapped[TestSet] = relationship()
+    baseline: Mapped[Track | None] = relationship()
+    references: Mapped[list[ScoreReference]] = relationship(
+        order_by="ScoreReference.position", cascade="all, delete-orphan")
+    scores: Mapped[list[Score]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class ScoreReference(Base):
+    """A reference track of a score run, in the order the references were given."""
+
+    __tablename__ = "score_reference"
+    __table_args__ = (UniqueConstraint("run_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+
+    track: Mapped[Track] = relationship()
+
+
+class Score(Base):
+    """One metric's score of one system track, over the test set or one of its documents.
+
+    ``document_id`` is None for the whole test set. ``ci``/``mean``/``p_value`` are filled
+    when the run had a significance test (p-value against the run's baseline).
+    """
+
+    __tablename__ = "score"
+    __table_args__ = (Index("ix_score_run_id_system_track_id", "run_id", "system_track_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id", ondelete="CASCADE"))
+    system_track_id: Mapped[int] = mapped_column(ForeignKey("track.id", ondelete="CASCADE"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(20))  # bleu, chrf, chrf++, ter
+    score: Mapped[float] = mapped_column(Float)
+    signature: Mapped[str] = mapped_column(String(500))
+    # Segment scores can differ in settings (sentence BLEU uses effective order).
+    segment_signature: Mapped[str | None] = mapped_column(String(500))
+    mean: Mapped[float | None] = mapped_column(Float)
+    ci: Mapped[float | None] = mapped_column(Float)  # half-width of the 95% interval
+    p_value: Mapped[float | None] = mapped_column(Float)
+
+    run: Mapped[ScoreRun] = relationship(back_populates="scores")
+    system: Mapped[Track] = relationship()
+
+
+class SegmentScore(Base):
+    """A metric's score of one segment's translation, belonging to the test-set-level score."""
+
+    __tablename__ = "segment_score"
+    __table_args__ = (UniqueConstraint("score_id", "segment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(ForeignKey("score.id", ondelete="CASCADE"))
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
