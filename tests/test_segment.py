@@ -139,6 +139,14 @@ EN_CASES = [
     "i am here.| |you are there.",
     "is it good or bad?| |what's your opinion?",
     "Is it good or bad?|what's your opinion?",
+    "I studied at school.|But it was hard.",
+    "Posted via Newsfeeds.Com today.",
+    # letter formulas
+    "Hi David:| |Thought you might be interested.",
+    "Louise,| |There are only two options.",
+    "Thanks,| |Martin",
+    "Also, I have a ticket.",
+    "Moscow, Kiev and Minsk agreed.",
     # parentheses
     "He left (finally!) and we cheered.",
     "He left.| |(He was tired.)| |Then he slept.",

@@ -1,13 +1,14 @@
 """Candidate sentence boundaries and the context the rules read around them.
 
 A candidate is a run of final punctuation (or a closing bracket) with any
-closing quotes after it, followed by white space — or ``?``/``!`` glued to
-the next word, as informal text writes it. Everything the rules look at is
+closing quotes after it, followed by white space — or final punctuation
+glued to the next word, as informal text writes it. Everything the rules look at is
 computed lazily, so a candidate costs little until a rule asks.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
 from tm.segment.languages import Profile
@@ -16,19 +17,30 @@ from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
 
 _T = re.escape(TERMINALS)
 _C = re.escape(CLOSERS)
-CANDIDATE = re.compile(
-    rf"""
-    (?P<link>(?:https?://|ftp://|www\.)[^\s<>]*?          # a URL or an e-mail address,
-      |[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+?)
-    (?P<lpunct>[{_T}]*)(?P<lclose>[{_C}]*)(?=\s|$)         # with or without a final stop
-    |(?P<punct>\.(?:\ \.){{2,}}|[{_T}]+                   # ". . .", final punctuation
+_PUNCTUATION = rf"""
+    (?P<punct>\.(?:\ \.){{2,}}|[{_T}]+                   # ". . .", final punctuation
       |[{re.escape(CLOSE_BRACKETS)}]+)                    # or ")"
     (?P<close>[{_C}]*)(?=\s|$)                             # and closing quotes
-    |(?P<glued>[!?]+)(?=[^\W\d_])                         # "bad?what": no space
+    |(?P<glued>[!?]+(?=[^\W\d_])                          # "bad?what": no space,
+      |(?<=[^\W\d_A-ZА-ЯЁ]{{3}})\.(?=[A-ZА-ЯЁ][a-zа-яё]))     # "school.But"
+    |(?P<comma>[,:])(?=\s+[A-Z])                           # "Hi David, We ...": a salutation
     |(?P<semi>;)(?=\s+(?:\d{{1,2}}|[^\W\d_])\)\s)          # "; 2) ...": a list item
-    """,
-    re.VERBOSE,
-)
+"""
+_LINK = rf"""
+    (?P<link>(?:https?://|ftp://|www\.)[^\s<>]*?          # a URL or an e-mail address,
+      |(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+?)
+    (?P<lpunct>[{_T}]*)(?P<lclose>[{_C}]*)(?=\s|$)         # with or without a final stop
+"""
+CANDIDATE = re.compile(_PUNCTUATION, re.VERBOSE)
+# Looking for links costs time at every word, so only lines that may hold one do.
+CANDIDATE_OR_LINK = re.compile(_LINK + "|" + _PUNCTUATION, re.VERBOSE)
+MAY_HOLD_LINK = re.compile(r"@|://|www\.", re.IGNORECASE)
+
+
+def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Yield the candidate boundaries of ``text[start:end]``, left to right."""
+    pattern = CANDIDATE_OR_LINK if MAY_HOLD_LINK.search(text, start, end) else CANDIDATE
+    return pattern.finditer(text, start, end)
 
 # The token glued to the punctuation, and the abbreviation chain it ends
 # ("т. е", "U.S", "ст.л"): short letter groups joined by periods.
@@ -47,8 +59,10 @@ class Candidate:
     """One place where a sentence might end, with lazily computed context."""
 
     def __init__(self, text: str, match: re.Match[str], sentence_start: int,
-                 line_end: int, profile: Profile, quotes: QuoteTracker) -> None:
+                 line_end: int, profile: Profile, quotes: QuoteTracker,
+                 line_start: int = 0) -> None:
         self.text = text
+        self.line_start = line_start
         self.quotes = quotes
         self.profile = profile
         self.sentence_start = sentence_start
@@ -56,13 +70,13 @@ class Candidate:
         glued = match.group("glued")
         self.glued = glued is not None
         # A URL or e-mail address, possibly with final punctuation after it.
-        self.link = match.group("link") is not None
+        self.link = match.re is CANDIDATE_OR_LINK and match.group("link") is not None
         if self.link:
             self.punct = match.group("lpunct")
             self.close = match.group("lclose")
             self.start = match.start("lpunct")
-        elif match.group("semi") is not None:
-            self.punct = ";"
+        elif match.group("semi") is not None or match.group("comma") is not None:
+            self.punct = match.group()
             self.close = ""
             self.start = match.start()
         else:

@@ -1,6 +1,7 @@
 """Per-language settings, chosen by the primary subtag of a BCP-47 code."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tm.segment import abbreviations as abbr
@@ -21,6 +22,8 @@ class Profile:
     # Letters a full word may end in; a short word ending otherwise before
     # ". lowercase" is taken for a truncation ("" turns the test off).
     word_final_letters: str = ""
+    # Greetings and closings of a letter that stand as sentences of their own.
+    salutations: re.Pattern[str] | None = None
 
 
 RU_STARTERS = frozenset("""
@@ -34,7 +37,9 @@ EN_STARTERS = frozenset("""
     our my your but and so yet in on at for if when while after before there
     here what who why how where as some many most all not then however also
     one thanks please did do does is are was were can could will would should
-    have has had
+    have has had yes no well now also however still again besides meanwhile
+    therefore instead otherwise first second third finally indeed moreover
+    furthermore anyway ok okay oh sorry today yesterday tomorrow
     """.split())
 
 RUSSIAN = Profile(
@@ -47,6 +52,15 @@ RUSSIAN = Profile(
     word_final_letters="аеёиоуыэюяьйъ",
 )
 
+EN_SALUTATIONS = re.compile(
+    r"(?P<greeting>(?i:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))"
+    r"(?:\s+\S+){0,3})"
+    r"|(?P<closing>(?i:thanks(?: again)?|thank you|many thanks|best(?: regards| wishes)?"
+    r"|(?:kind |warm )?regards|cheers|sincerely|yours(?: truly)?|good luck|take care"
+    r"|all the best))"
+    r"|(?P<name>[A-Z][a-z]+(?:\s[A-Z]\.?)?(?:\s[A-Z][a-z]+)?)"
+)
+
 ENGLISH = Profile(
     code="en",
     prefix=abbr.EN_PREFIX,
@@ -54,6 +68,7 @@ ENGLISH = Profile(
     terminal=abbr.EN_TERMINAL,
     split_before_lowercase=True,
     starters=EN_STARTERS,
+    salutations=EN_SALUTATIONS,
 )
 
 GENERIC = Profile(

@@ -41,8 +41,10 @@ NOT_A_START = set(",;:%)]}»”…/|+=&") | set(TERMINALS)
 
 LINK = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*$")
-CANDIDATE_LINK = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
+LINK_START = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
 RIGHT_BULLET = re.compile(r"\d{1,2}[.)]\s+(?=[^\W\d_])")  # "3. Мультиварка"
+# Top-level domains written with a capital: "Newsfeeds.Com".
+DOMAINS = frozenset("com org net edu gov info biz ru uk de fr io co us".split())
 ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 NUMBER_START = re.compile(r"[\d№#§$€£]")
 
@@ -62,11 +64,30 @@ def semicolon(c: Candidate) -> Verdict:
     return None
 
 
+def salutation(c: Candidate) -> Verdict:
+    """Split after the formulas of a letter: "Hi David:", "Thanks,", "Louise, We are ..."."""
+    if c.punct not in (",", ":"):
+        return None
+    formulas = c.profile.salutations
+    if formulas is None:
+        return JOIN
+    sentence = c.sentence.strip()
+    match = formulas.fullmatch(sentence)
+    if not match:
+        return JOIN
+    if match.lastgroup == "name" and (
+            c.sentence_start != c.line_start or sentence.endswith("ly")
+            or sentence.lower() in c.profile.starters
+            or c.right_word.lower() not in c.profile.starters):
+        return JOIN  # "Louise, There are ..." opens a letter; "Also, I ..." is an adverb
+    return SPLIT
+
+
 def bare_link(c: Candidate) -> Verdict:
     """After a URL or address without final punctuation, split only before a capital or a link."""
     if not c.link or c.punct:
         return None
-    nxt = CANDIDATE_LINK.match(c.right_token)
+    nxt = LINK_START.match(c.right_token)
     if nxt or (_upper(c.right_word) and c.right_token[:1].isalpha()):
         return SPLIT
     return JOIN
@@ -80,10 +101,21 @@ def glued_in_link(c: Candidate) -> Verdict:
 
 
 def glued_punctuation(c: Candidate) -> Verdict:
-    """Split "bad?what" and "now!Then": informal text drops the space."""
-    if c.glued:
-        return SPLIT
-    return None
+    """Split "bad?what" and "school.But" (informal text drops the space), not "Newsfeeds.Com"."""
+    if not c.glued:
+        return None
+    if c.punct == ".":
+        token = c.right_token
+        word = c.left_word
+        if (not word.islower() or "." in token or "/" in token
+                or c.right_word.lower() in DOMAINS or _abbreviation_key(c) in _tables(c)):
+            return JOIN
+    return SPLIT
+
+
+def _tables(c: Candidate) -> frozenset[str]:
+    p = c.profile
+    return p.prefix | p.terminal | p.numbering
 
 
 def nothing_starts(c: Candidate) -> Verdict:
@@ -264,6 +296,7 @@ def lowercase_next(c: Candidate) -> Verdict:
 
 RULES: list[Rule] = [
     semicolon,
+    salutation,
     bullet_next,
     bare_link,
     glued_in_link,

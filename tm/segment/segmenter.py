@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tm.segment.candidates import CANDIDATE, Candidate
+from tm.segment.candidates import Candidate, find_candidates
 from tm.segment.languages import Profile, profile_for
 from tm.segment.pairs import QuoteTracker
 from tm.segment.rules import RULES, Rule, decide
@@ -34,10 +34,10 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     pieces: list[tuple[int, int]] = []
     sentence_start = start
     quotes = QuoteTracker(text, start)
-    for match in CANDIDATE.finditer(text, start, end):
+    for match in find_candidates(text, start, end):
         if match.start() < sentence_start:
             continue
-        c = Candidate(text, match, sentence_start, end, profile, quotes)
+        c = Candidate(text, match, sentence_start, end, profile, quotes, start)
         if c.next >= end:
             break
         if decide(c, rules):
