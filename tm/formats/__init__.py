@@ -1,0 +1,2 @@
+"""Exchange formats, one module (or package) per format."""
+from __future__ import annotations

@@ -1,0 +1,211 @@
+"""Streaming TMX reader: iterparse with element clearing, tolerant of what real tools write,
+and safe against hostile files (no entities, no DTD loading, no network, a size limit)."""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+
+from tm.errors import FormatError, InputError, ValidationError
+from tm.formats.tmx.encoding import SNIFF_BYTES, Utf8Stream, decide_encoding
+from tm.formats.tmx.inline import inner_xml, plain_text
+from tm.formats.tmx.units import (
+    ATTR_PROP_PREFIX,
+    Meta,
+    TmxHeader,
+    TmxUnit,
+    Variant,
+    decode_prop_type,
+)
+from tm.lang import normalize_lang
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Files above this size are refused before parsing; change with SVERKA_TMX_MAX_BYTES or
+# max_bytes=. 4 GiB holds about ten million units.
+DEFAULT_MAX_BYTES = 4 * 1024**3
+MAX_BYTES_ENV = "SVERKA_TMX_MAX_BYTES"
+NO_SEG_ATTR = "x-sverka-no-seg"  # marks a variant whose <tuv> had no <seg> at all
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
+_ROOT_START = re.compile(r"<(?![?!])([A-Za-z_][\w.\-:]*)")
+
+
+def max_bytes_default() -> int:
+    """Return the size limit for TMX files, from the environment or the default."""
+    value = os.environ.get(MAX_BYTES_ENV)
+    return int(value) if value and value.isdigit() else DEFAULT_MAX_BYTES
+
+
+class TmxReader:
+    """Read a TMX file unit by unit; memory does not grow with the file.
+
+    ``header`` is set once the first unit is reached; ``warnings`` collects what was
+    decided about the file (encoding, languages); ``languages`` maps each language value
+    found in the file to the normalized tag used for it.
+    """
+
+    def __init__(self, path: str | Path, *, max_bytes: int | None = None) -> None:
+        self.path = Path(path)
+        self.name = str(path)
+        self.max_bytes = max_bytes_default() if max_bytes is None else max_bytes
+        self.header: TmxHeader | None = None
+        self.version: str | None = None
+        self.encoding: str | None = None
+        self.warnings: list[str] = []
+        self.languages: dict[str, str] = {}
+        self.tu_count = 0
+
+    def _open(self) -> BinaryIO:
+        try:
+            size = self.path.stat().st_size
+            if self.path.is_dir():
+                raise IsADirectoryError
+            if size > self.max_bytes:
+                raise FormatError(f"{self.name}: {size:,} bytes is over the limit of "
+                                  f"{self.max_bytes:,} bytes for TMX files ({MAX_BYTES_ENV})")
+            if size == 0:
+                raise FormatError(f"{self.name}: the file is empty")
+            return open(self.path, "rb")
+        except FileNotFoundError as error:
+            raise InputError(f"{self.name}: no such file") from error
+        except IsADirectoryError as error:
+            raise InputError(f"{self.name}: is a directory, not a file") from error
+        except PermissionError as error:
+            raise InputError(f"{self.name}: cannot read ({error.strerror})") from error
+
+    def _check_prolog(self, head: bytes, encoding: str, skip: int) -> None:
+        text = head[skip:].decode(encoding, errors="replace")
+        root = _ROOT_START.search(text)
+        prolog = text[:root.start()] if root else text
+        if _ENTITY_DECLARATION.search(prolog):
+            raise FormatError(f"{self.name}: declares XML entities; refused (entity expansion "
+                              "and external entities are not allowed in TMX)")
+        if root is None and not text.strip():
+            raise FormatError(f"{self.name}: the file is empty")
+        if root and root.group(1) != "tmx":
+            raise FormatError(f"{self.name}: not a TMX file (root element <{root.group(1)}>)")
+
+    def units(self) -> Iterator[TmxUnit]:
+        """Yield every ``<tu>`` of the file in order."""
+        handle = self._open()
+        try:
+            head = handle.read(SNIFF_BYTES)
+            encoding, skip, warnings = decide_encoding(head)
+            self.encoding = encoding
+            self.warnings.extend(warnings)
+            self._check_prolog(head, encoding, skip)
+            handle.seek(0)
+            yield from self._parse(Utf8Stream(handle, encoding, skip, self.name))
+        finally:
+            handle.close()
+
+    def _parse(self, stream: Utf8Stream) -> Iterator[TmxUnit]:
+        events = etree.iterparse(
+            stream, events=("start", "end"), tag=("tmx", "header", "tu"),
+            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+            huge_tree=False, remove_comments=True, remove_pis=True, strip_cdata=True)
+        try:
+            for event, element in events:
+                tag = element.tag
+                if tag == "tu":
+                    if event == "end":
+                        self.tu_count += 1
+                        unit = self._unit(element)
+                        element.clear(keep_tail=False)
+                        parent = element.getparent()
+                        if parent is not None:
+                            while element.getprevious() is not None:
+                                del parent[0]
+                        yield unit
+                elif tag == "header" and event == "end":
+                    self.header = self._header(element)
+                elif tag == "tmx" and event == "start":
+                    self.version = element.get("version")
+        except etree.XMLSyntaxError as error:
+            raise FormatError(f"{self.name}: not well-formed XML at line {error.lineno}: "
+                              f"{error.msg}") from error
+        if self.version is None:
+            raise FormatError(f"{self.name}: not a TMX file (no <tmx> root element)")
+        if self.header is None:
+            self.header = TmxHeader(version=self.version)
+            self.warnings.append("the file has no <header>")
+
+    def _header(self, element: etree._Element) -> TmxHeader:
+        ude = tuple(etree.tostring(u, encoding="unicode", with_tail=False)
+                    for u in element.iterchildren("ude"))
+        attrs, meta = _restore_attrs(dict(element.attrib), _meta(element))
+        return TmxHeader(attrs=attrs, meta=meta, ude=ude, version=self.version)
+
+    def _unit(self, element: etree._Element) -> TmxUnit:
+        variants = []
+        for tuv in element.iterchildren("tuv"):
+            raw_lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
+            attrs, meta = _restore_attrs(
+                {k: v for k, v in tuv.attrib.items() if k not in (XML_LANG, "lang")}, _meta(tuv))
+            seg = tuv.find("seg")
+            if seg is None:
+                attrs[NO_SEG_ATTR] = "1"
+                variants.append(Variant(lang=self._lang(raw_lang), raw_lang=raw_lang, text="",
+                                        attrs=attrs, meta=meta))
+                continue
+            has_children = len(seg) > 0
+            variants.append(Variant(
+                lang=self._lang(raw_lang), raw_lang=raw_lang,
+                text=plain_text(seg) if has_children else (seg.text or ""),
+                markup=inner_xml(seg) if has_children else None, attrs=attrs, meta=meta))
+        attrs, meta = _restore_attrs(dict(element.attrib), _meta(element))
+        return TmxUnit(variants=tuple(variants), attrs=attrs, meta=meta,
+                       line=element.sourceline)
+
+    def _lang(self, raw: str) -> str:
+        known = self.languages.get(raw)
+        if known is None:
+            try:
+                known = normalize_lang(raw)
+            except ValidationError:  # not a language tag: kept as is and reported
+                known = raw
+            self.languages[raw] = known
+        return known
+
+
+def _meta(element: etree._Element) -> tuple[Meta, ...]:
+    """Return the props and notes of ``element``, undoing Sverka's own encodings."""
+    items: list[Meta] = []
+    carried: dict[str, str] | None = None  # foreign attributes for the next note
+    for child in element.iterchildren("prop", "note"):
+        attrs = {("xml:lang" if k == XML_LANG else k): v for k, v in child.attrib.items()
+                 if k != "type"}
+        kind = child.get("type") if child.tag == "prop" else None
+        if kind is not None and (decoded := decode_prop_type(kind)) is not None:
+            original, foreign = decoded
+            if original is None and not (child.text or ""):
+                carried = foreign
+                continue
+            kind, attrs = original, {**attrs, **foreign}
+        elif child.tag == "note" and carried:
+            attrs, carried = {**attrs, **carried}, None
+        items.append(Meta(kind=child.tag, text=child.text or "", type=kind, attrs=attrs))
+    return tuple(items)
+
+
+def _restore_attrs(attrs: dict[str, str], meta: tuple[Meta, ...]
+                   ) -> tuple[dict[str, str], tuple[Meta, ...]]:
+    """Move attribute-carrying props (written for DTD validity) back into the attributes."""
+    if not any(m.type and m.type.startswith(ATTR_PROP_PREFIX) for m in meta):
+        return attrs, meta
+    restored = dict(attrs)
+    kept = []
+    for m in meta:
+        if m.kind == "prop" and m.type and m.type.startswith(ATTR_PROP_PREFIX):
+            restored[m.type[len(ATTR_PROP_PREFIX):]] = m.text
+        else:
+            kept.append(m)
+    return restored, tuple(kept)
+
+
+def read_tmx(path: str | Path, *, max_bytes: int | None = None) -> TmxReader:
+    """Open a TMX file for streaming; iterate ``reader.units()``."""
+    return TmxReader(path, max_bytes=max_bytes)
