@@ -8,6 +8,7 @@ gaps between sentences.
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 
@@ -91,7 +92,9 @@ RU_CASES = [
     "Дети обожают эти песни! 😃",
     "Отличный вечер! #москва #лето",
     "Он ушёл.| |(Это было давно.)| |Потом вернулся.",
-    "Клятва исчезла. (А. Н. Радищев)| |В этих строфах нет рифмы.",
+    "Клятва исчезла.| |(А. Н. Радищев)| |В этих строфах нет рифмы.",
+    "Посмотрите, что творится в Латвии. (перевод в титрах)",
+    "Цены поднимут (( даже в несколько раз!| |Не верю.",
     "Мы говорили (а не спорили!) весь вечер.",
 ]
 
@@ -216,3 +219,21 @@ def test_span_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         span.start = 2  # type: ignore[misc]
     assert not hasattr(span, "__dict__")
+
+
+def test_spans_are_exact_ordered_and_stripped_on_noisy_text() -> None:
+    rng = random.Random(7)
+    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»„“”\"'—-–\n\r\t 0123456789@/#:)", "www.", "http://", " т. е. "]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        for lang in ("ru", "en", "xx"):
+            spans = split_sentences(text, lang)
+            previous_end = 0
+            for span in spans:
+                assert text[span.start:span.end] == span.text
+                assert span.text and span.text == span.text.strip()
+                assert span.start >= previous_end
+                previous_end = span.end
+            assert not text[:spans[0].start].strip() if spans else not text.strip()
+            covered = "".join(s.text for s in spans)
+            assert "".join(covered.split()) == "".join(text.split())

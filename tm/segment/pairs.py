@@ -69,7 +69,11 @@ def open_bracket(text: str, start: int, end: int) -> int:
     opened: list[int] = []
     for match in BRACKET_CHARS.finditer(text, start, end):
         if match.group() == "(":
-            opened.append(match.start())
+            at = match.start()
+            following = text[at + 1:at + 2]
+            if following and not following.isspace() and following != "(":
+                opened.append(at)
+            # "((" or "( " is a sad smiley, not a bracket
         elif opened:
             opened.pop()
     return opened[-1] if opened else -1

@@ -165,7 +165,7 @@ def bullet_next(c: Candidate) -> Verdict:
 
 
 def aside_next(c: Candidate) -> Verdict:
-    """Join a short aside in brackets that closes the sentence: "исчезла. (А. Н. Радищев)"."""
+    """Join a short aside in brackets that ends the paragraph: "санкции. (перевод в титрах)"."""
     if not c.right_token.startswith("("):
         return None
     close = c.text.find(")", c.next, min(c.line_end, c.next + ASIDE_REACH))
@@ -176,10 +176,10 @@ def aside_next(c: Candidate) -> Verdict:
     if (not inside or inside[-1] in TERMINALS or any(ch in "!?…" for ch in inside)
             or len(inside.split()) > ASIDE_WORDS):
         return None
-    after = c.text[close + 1:c.line_end].lstrip(CLOSE_BRACKETS + TERMINALS + " ")
-    if not after or after[:1].isupper():
-        return JOIN
-    return None
+    # Followed by more text, the aside is a sentence of its own: "(ZD Net) It looks ...".
+    if c.text[close + 1:c.line_end].strip(CLOSE_BRACKETS + TERMINALS + " "):
+        return None
+    return JOIN
 
 
 def list_bullet(c: Candidate) -> Verdict:
@@ -206,8 +206,8 @@ def closing_bracket(c: Candidate) -> Verdict:
     if opening < 0:
         return SPLIT  # "заказ) И пусть": the bracket is a smiley
     before = c.text[c.sentence_start:opening].rstrip()
-    if before and before[-1] in TERMINALS:
-        return SPLIT  # "исчезла. (А. Н. Радищев) В этих": the aside closed the sentence
+    if not before or before[-1] in TERMINALS:
+        return SPLIT  # "исчезла. (А. Н. Радищев) В этих": the aside is a sentence
     return JOIN
 
 
