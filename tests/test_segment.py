@@ -223,7 +223,8 @@ def test_span_is_frozen() -> None:
 
 def test_spans_are_exact_ordered_and_stripped_on_noisy_text() -> None:
     rng = random.Random(7)
-    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»„“”\"'—-–\n\r\t 0123456789@/#:)", "www.", "http://", " т. е. "]
+    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»„“”\"'—-–\n\r\t 0123456789@/#:)",
+                "www.", "http://", " т. е. "]
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         for lang in ("ru", "en", "xx"):
