@@ -1,9 +1,23 @@
 """Sentence segmentation for Russian and English news (and generic rules for the rest).
 
 ``split_sentences(text, lang)`` returns :class:`Span` values with exact
-offsets into ``text``. A line break always ends a sentence; inside a line an
-ordered list of small rules (:mod:`tm.segment.rules`) decides each candidate
-boundary, with abbreviation tables in :mod:`tm.segment.abbreviations`.
+offsets into ``text`` and no surrounding white space.
+
+Design (after razdel): :mod:`~tm.segment.candidates` finds candidate
+boundaries with one precompiled regex — final punctuation with its closing
+quotes, a ")" (smileys, asides), a URL, "?!" or "." glued to the next word,
+and a few commas, colons and semicolons; :mod:`~tm.segment.rules` holds an
+ordered list of small named predicates, and the first one with an opinion
+decides each candidate; the abbreviation tables are data in
+:mod:`~tm.segment.abbreviations`; :mod:`~tm.segment.languages` picks them by
+the primary subtag of the language tag (unknown languages get the Russian
+and English tables together, with conservative settings).
+
+Line breaks: every line break ends a sentence, and so does a blank line. News
+articles put headlines, datelines and list items on lines of their own without
+final punctuation. The gold data (UD Taiga, UD EWT) has no line breaks inside
+its units, so it cannot argue for the poetry convention of sentences running
+over lines; the news requirement decides.
 """
 from __future__ import annotations
 

@@ -24,6 +24,8 @@ Rule = Callable[[Candidate], Verdict]
 # periods inside any quotation, end sentences as they do outside: news quotes
 # whole paragraphs, and straight quote marks are too unreliable to trust far.
 QUOTE_REACH = 40
+# Likewise a bracket closing this soon holds its "?" or "." inside the
+# sentence ("(John and Dimitri? from school)"); a longer one is split.
 BRACKET_REACH = 40
 # After a quotation the sentence goes on in lower case: «Игра. Начало» вышел.
 CONTINUES = re.compile(
@@ -108,14 +110,15 @@ def glued_punctuation(c: Candidate) -> Verdict:
         token = c.right_token
         word = c.left_word
         if (not word.islower() or "." in token or "/" in token
-                or c.right_word.lower() in DOMAINS or _abbreviation_key(c) in _tables(c)):
+                or c.right_word.lower() in DOMAINS or _known(c, _abbreviation_key(c))):
             return JOIN
     return SPLIT
 
 
-def _tables(c: Candidate) -> frozenset[str]:
+def _known(c: Candidate, key: str) -> bool:
+    """Whether ``key`` is in one of the profile's abbreviation tables."""
     p = c.profile
-    return p.prefix | p.terminal | p.numbering
+    return key in p.prefix or key in p.terminal or key in p.numbering
 
 
 def nothing_starts(c: Candidate) -> Verdict:
@@ -212,9 +215,9 @@ def closing_bracket(c: Candidate) -> Verdict:
 
 
 def _abbreviation_key(c: Candidate) -> str:
+    """Return the abbreviation before the period: a known chain ("т.е") or the word."""
     chain = c.left_chain
-    p = c.profile
-    if chain and (chain in p.prefix or chain in p.terminal or chain in p.numbering):
+    if chain and _known(c, chain):
         return chain
     word = c.left_word
     glued = c.left_token[-len(word) - 1:-len(word)] if len(c.left_token) > len(word) else ""
@@ -229,8 +232,7 @@ def abbreviation(c: Candidate) -> Verdict:
         return None
     key = _abbreviation_key(c)
     p = c.profile
-    if not key or not (key in p.terminal or key in p.prefix or key in p.numbering
-                       or _place_letter(c, key)):
+    if not key or not (_known(c, key) or _place_letter(c, key)):
         return None
     number_next = bool(NUMBER_START.match(c.right_token[:1]))
     if c.after_number or (key in p.terminal and key not in p.prefix and not _place_letter(c, key)):
