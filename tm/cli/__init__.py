@@ -91,9 +91,9 @@ def cli(ctx: click.Context, db: str | None, data_dir: str | None) -> None:
 
 
 def _register() -> None:
-    from tm.cli import corpus, db, documents, segment
+    from tm.cli import corpus, db, documents, scoring, segment
 
-    for module in (db, documents, segment, corpus):
+    for module in (db, documents, segment, corpus, scoring):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,82 @@
+"""Line-exact reading of test-set files: one segment a line, not a character changed.
+
+The ingest readers clean text for people (they collapse spaces and drop empty lines); a test
+set must keep every segment exactly as WMT and sacrebleu see it, so it has its own reader.
+Lines are split on ``\\n`` only, as sacrebleu reads them (``newline="\\n"``): a ``\\r``,
+U+2028 or U+0085 stays inside its line, and the final newline ends the last line.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tm.errors import EncodingError, FormatError, InputError
+
+NEWLINE = "\n"
+# Larger files are not test sets (WMT's largest are a few MB); refusing them keeps a
+# mistaken path from filling memory, since a test set is held whole while it is imported.
+MAX_TESTSET_BYTES = 200 * 1024 * 1024
+# The column of WMT's segments.tsv that names each line's document.
+DOCID_COLUMN = "doc_id"
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines at ``\\n`` only; a final newline does not start a new line."""
+    if not text:
+        return []
+    lines = text.split(NEWLINE)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Write ``lines`` back as a file's text: each line followed by ``\\n``."""
+    return "".join(line + NEWLINE for line in lines)
+
+
+def decode_lines(data: bytes, name: str) -> list[str]:
+    """Decode UTF-8 ``data`` strictly and split it into lines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EncodingError(f"{name}: not UTF-8 (byte {error.start}); test-set files must be "
+                            "UTF-8, one segment a line") from error
+    if "\x00" in text:
+        # The databases cannot store NUL in text, and no real segment contains it.
+        raise FormatError(f"{name}: contains NUL characters; is it a binary file?")
+    lines = split_lines(text)
+    if not lines:
+        raise InputError(f"{name}: the file is empty")
+    return lines
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """Read a UTF-8 file of one segment a line, exactly as it is."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_TESTSET_BYTES:
+        raise InputError(f"{path}: {size} bytes is too large for a test-set file")
+    return decode_lines(path.read_bytes(), str(path))
+
+
+def parse_docids(lines: Sequence[str], name: str) -> list[str]:
+    """Return each line's document id from a WMT ``segments.tsv`` or a one-id-a-line file."""
+    if lines and DOCID_COLUMN in lines[0].split("\t"):
+        header = lines[0].split("\t")
+        column = header.index(DOCID_COLUMN)
+        ids = []
+        for number, line in enumerate(lines[1:], start=2):
+            fields = line.split("\t")
+            if len(fields) <= column or not fields[column].strip():
+                raise FormatError(f"{name}:{number}: no {DOCID_COLUMN} in this row")
+            ids.append(fields[column].strip())
+        return ids
+    if any(not line.strip() for line in lines):
+        raise FormatError(f"{name}: empty document id")
+    return [line.strip() for line in lines]
+
+
+def read_docids(path: str | Path) -> list[str]:
+    """Read the document id of every segment line from ``path``."""
+    return parse_docids(read_lines(path), str(path))

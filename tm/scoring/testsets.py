@@ -1,0 +1,234 @@
+"""Test sets: line-aligned source, references and system outputs stored as documents and tracks.
+
+One line of the source is one segment (kind body) in its own paragraph, never re-segmented;
+with document ids (WMT's ``segments.tsv``) each document id becomes a document, else the
+whole file is one. Every reference and system line becomes that segment's translation in
+its track, character for character, so what Sverka scores is exactly what was given.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
+from tm.ingest.importer import IMPORT_STATUS
+from tm.lang import normalize_lang
+from tm.models import (
+    Document,
+    Origin,
+    Paragraph,
+    Segment,
+    SegmentKind,
+    TestSet,
+    TestSetDocument,
+    Track,
+    Translation,
+)
+from tm.scoring.bulk import BATCH_ROWS, add_track_texts
+from tm.translations import get_or_create_track
+
+TESTSET_NAME_MAX = 200
+SOURCE_FORMAT = "lines"  # Document.source_format of test-set documents
+
+
+@dataclass(frozen=True, slots=True)
+class TrackLines:
+    """A reference or a system output: a track name and one line per source segment."""
+
+    name: str
+    lines: Sequence[str]
+    origin: Origin
+    source_name: str = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class TestSetImport:
+    """What an import stored, for reports and ``--json``."""
+
+    __test__ = False  # not a pytest test class
+
+    test_set: TestSet
+    documents: int
+    segments: int
+    tracks: dict[str, int] = field(default_factory=dict)  # track name → translations
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """One segment of a test set, in test-set order."""
+
+    id: int
+    document_id: int
+    text: str
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > TESTSET_NAME_MAX or any(c.isspace() for c in name):
+        raise ValidationError(f"invalid test set name {name!r}: use 1–{TESTSET_NAME_MAX} "
+                              "characters without spaces, e.g. wmt21-ru-en")
+    if name.isdigit():
+        raise ValidationError(f"invalid test set name {name!r}: a number names a document")
+    return name
+
+
+def _check_length(lines: Sequence[str], expected: int, what: str) -> None:
+    if len(lines) != expected:
+        raise InputError(f"{what} has {len(lines)} lines, the source has {expected}; "
+                         "test-set files must be line-aligned")
+
+
+def document_runs(doc_ids: Sequence[str] | None, count: int) -> list[tuple[str | None, int]]:
+    """Group ``count`` lines into (document id, number of lines) runs, in order."""
+    if doc_ids is None:
+        return [(None, count)]
+    _check_length(doc_ids, count, "the document-id file")
+    runs: list[tuple[str | None, int]] = []
+    seen: set[str] = set()
+    for doc_id in doc_ids:
+        if runs and runs[-1][0] == doc_id:
+            runs[-1] = (doc_id, runs[-1][1] + 1)
+            continue
+        if doc_id in seen:
+            raise InputError(f"the lines of document {doc_id!r} are not consecutive")
+        seen.add(doc_id)
+        runs.append((doc_id, 1))
+    return runs
+
+
+def import_testset(session: Session, name: str, *, source: Sequence[str],
+                   source_name: str = "-", tracks: Sequence[TrackLines] = (),
+                   doc_ids: Sequence[str] | None = None, src_lang: str = "ru",
+                   tgt_lang: str = "en", description: str | None = None) -> TestSetImport:
+    """Store a line-aligned test set: documents of one segment a line, and a track per file."""
+    name = _check_name(name)
+    if session.scalar(select(TestSet.id).where(TestSet.name == name)) is not None:
+        raise ConflictError(f"a test set named {name!r} already exists")
+    if not source:
+        raise InputError(f"{source_name}: the source is empty")
+    for track in tracks:
+        _check_length(track.lines, len(source), f"{track.source_name} (track {track.name})")
+    if len({track.name for track in tracks}) != len(tracks):
+        raise InputError("two files were given the same track name")
+    src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
+
+    test_set = TestSet(name=name, src_lang=src_lang, tgt_lang=tgt_lang, description=description)
+    session.add(test_set)
+    runs = document_runs(doc_ids, len(source))
+    documents = []
+    for position, (doc_key, _) in enumerate(runs):
+        document = Document(title=name if doc_key is None else f"{name} · {doc_key}",
+                            src_lang=src_lang, tgt_lang=tgt_lang, source_format=SOURCE_FORMAT,
+                            source_name=source_name)
+        test_set.members.append(TestSetDocument(document=document, position=position,
+                                                doc_key=doc_key))
+        documents.append(document)
+    session.flush()
+    segment_ids = _store_lines(session, [(d.id, n) for d, (_, n) in zip(documents, runs,
+                                                                         strict=True)], source)
+    result = TestSetImport(test_set=test_set, documents=len(documents), segments=len(source))
+    for lines in tracks:
+        result.tracks[lines.name] = _add(session, segment_ids, lines, tgt_lang)
+    return result
+
+
+def _store_lines(session: Session, runs: Sequence[tuple[int, int]],
+                 source: Sequence[str]) -> list[int]:
+    """Insert one paragraph and one segment per line; return the segment ids in line order."""
+    placed = [(document_id, position) for document_id, count in runs
+              for position in range(count)]
+    segment_ids: list[int] = []
+    for start in range(0, len(source), BATCH_ROWS):
+        lines = source[start:start + BATCH_ROWS]
+        where = placed[start:start + BATCH_ROWS]
+        paragraph_ids = session.scalars(
+            insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True),
+            [{"document_id": d, "position": p, "text": text}
+             for (d, p), text in zip(where, lines, strict=True)])
+        segment_ids.extend(session.scalars(
+            insert(Segment).returning(Segment.id, sort_by_parameter_order=True),
+            [{"document_id": d, "paragraph_id": paragraph_id, "position": p,
+              "kind": SegmentKind.BODY, "text": text, "start": 0, "end": len(text)}
+             for (d, p), paragraph_id, text in zip(where, paragraph_ids, lines, strict=True)]))
+    return segment_ids
+
+
+def get_testset(session: Session, name: str) -> TestSet:
+    """Return the test set called ``name`` or raise NotFoundError."""
+    test_set = session.scalar(select(TestSet).where(TestSet.name == name))
+    if test_set is None:
+        raise NotFoundError(f"no test set named {name!r}")
+    return test_set
+
+
+def list_testsets(session: Session) -> list[TestSet]:
+    """Return every test set, by name."""
+    return list(session.scalars(select(TestSet).order_by(TestSet.name)))
+
+
+def ordered_segments(session: Session, test_set: TestSet) -> list[SegmentRow]:
+    """Return the test set's segments in order: its documents in turn, each in its order."""
+    rows = session.execute(
+        select(Segment.id, Segment.document_id, Segment.text)
+        .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+        .where(TestSetDocument.test_set_id == test_set.id)
+        .order_by(TestSetDocument.position, Segment.position))
+    return [SegmentRow(id=i, document_id=d, text=t) for i, d, t in rows]
+
+
+def tracks_in(session: Session, test_set: TestSet) -> list[Track]:
+    """Return the tracks with translations in the test set, by name."""
+    return list(session.scalars(
+        select(Track).where(Track.id.in_(
+            select(Translation.track_id)
+            .join(Segment, Segment.id == Translation.segment_id)
+            .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+            .where(TestSetDocument.test_set_id == test_set.id))).order_by(Track.name)))
+
+
+def track_lines(session: Session, test_set: TestSet, track: Track,
+                segments: Sequence[SegmentRow] | None = None) -> list[str]:
+    """Return ``track``'s translation of every test-set segment, in order, exactly as stored."""
+    segments = ordered_segments(session, test_set) if segments is None else segments
+    texts: dict[int, str] = {segment_id: text for segment_id, text in session.execute(
+        select(Translation.segment_id, Translation.text)
+        .join(Segment, Segment.id == Translation.segment_id)
+        .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+        .where(TestSetDocument.test_set_id == test_set.id, Translation.track_id == track.id))}
+    missing = sum(1 for s in segments if s.id not in texts)
+    if missing:
+        raise NotFoundError(f"track {track.name!r} has no translation for {missing} of the "
+                            f"{len(segments)} segments of test set {test_set.name!r}")
+    return [texts[s.id] for s in segments]
+
+
+def add_lines_to_testset(session: Session, test_set: TestSet, lines: TrackLines) -> int:
+    """Store one more track (a system's output) for every segment of ``test_set``."""
+    segments = ordered_segments(session, test_set)
+    _check_length(lines.lines, len(segments), f"{lines.source_name} (track {lines.name})")
+    return _add(session, [s.id for s in segments], lines, test_set.tgt_lang)
+
+
+def add_lines_to_document(session: Session, document: Document, lines: TrackLines) -> int:
+    """Store one more track for every segment of ``document``, one line per segment."""
+    segment_ids = list(session.scalars(select(Segment.id).where(
+        Segment.document_id == document.id).order_by(Segment.position)))
+    _check_length(lines.lines, len(segment_ids), f"{lines.source_name} (track {lines.name})")
+    return _add(session, segment_ids, lines, document.tgt_lang)
+
+
+def _add(session: Session, segment_ids: Sequence[int], lines: TrackLines, lang: str) -> int:
+    track = get_or_create_track(session, lines.name, origin=lines.origin)
+    return add_track_texts(session, track, list(zip(segment_ids, lines.lines, strict=True)),
+                           lang=lang, status=IMPORT_STATUS[lines.origin], origin=lines.origin)
+
+
+def count_segments(session: Session, test_set: TestSet) -> int:
+    """Return the number of segments in ``test_set``."""
+    return session.scalar(
+        select(func.count(Segment.id))
+        .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+        .where(TestSetDocument.test_set_id == test_set.id)) or 0
