@@ -91,10 +91,13 @@ def cli(ctx: click.Context, db: str | None, data_dir: str | None) -> None:
 
 
 def _register() -> None:
-    from tm.cli import corpus, db, documents, scoring, segment
+    """Add the commands of every module of this package that has a COMMANDS list."""
+    import importlib
+    import pkgutil
 
-    for module in (db, documents, segment, corpus, scoring):
-        for command in module.COMMANDS:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 
 
