@@ -19,9 +19,11 @@ EVAL = ROOT.parent / "shared" / "eval"
 # (name, command arguments after the script, {figure: minimum})
 YARDSTICKS: list[tuple[str, list[str], dict[str, float]]] = [
     ("segmentation ru_taiga", ["seg_eval.py", "--lang", "ru",
-                               "segmentation/ru_taiga-test.jsonl"], {}),
+                               "segmentation/ru_taiga-test.jsonl"],
+     {"f1": 0.95, "chars_per_s": 1_000_000}),
     ("segmentation en_ewt", ["seg_eval.py", "--lang", "en",
-                             "segmentation/en_ewt-test.jsonl"], {}),
+                             "segmentation/en_ewt-test.jsonl"],
+     {"f1": 0.85, "chars_per_s": 1_000_000}),
     ("alignment presegmented", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
                                 "--mode", "presegmented"], {}),
     ("alignment raw", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",

@@ -1,0 +1,109 @@
+"""``sverka import-tmx``, ``export`` and ``memories``: exchange memories as TMX."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.documents import parse_date
+from tm.errors import InputError
+from tm.memory import export_document, export_memory, import_tmx, list_memories
+from tm.memory.duplicates import DUPLICATE_POLICIES
+from tm.models import Status
+
+
+@click.command("import-tmx")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--memory", required=True, help="Memory to import into (created if new).")
+@click.option("--src", help="Source language of the memory (default: ru, or the memory's).")
+@click.option("--tgt", help="Target language of the memory (default: en, or the memory's).")
+@click.option("--on-duplicate", type=click.Choice(DUPLICATE_POLICIES), default="keep-newest",
+              show_default=True, help="What to do with units whose source is already there.")
+@click.option("--rejects", type=click.Path(dir_okay=False),
+              help="Write the skipped units to this TMX file, each with the reason.")
+@json_option
+@click.pass_obj
+def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
+                       tgt: str | None, on_duplicate: str, rejects: str | None,
+                       as_json: bool) -> None:
+    """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
+    with ctx.transaction() as session:
+        report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
+                            on_duplicate=on_duplicate, rejects=rejects)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    click.echo(f"{file} → memory {memory!r} ({report.src_lang}→{report.tgt_lang}): "
+               f"{report.read} units read, {report.imported} imported, "
+               f"{report.duplicates} merged as duplicates ({on_duplicate}), "
+               f"{sum(report.skipped.values())} skipped"
+               + (f"; {report.replaced} older units replaced." if report.replaced else "."))
+    for reason, count in sorted(report.skipped.items()):
+        click.echo(f"  skipped {count}: {reason}")
+    mapped = ", ".join(f"{raw} → {tag}" for raw, tag in sorted(report.languages.items()))
+    if mapped:
+        click.echo(f"  languages: {mapped}")
+    click.echo(f"  encoding {report.encoding}, TMX {report.tmx_version}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+    if rejects:
+        click.echo(f"  skipped units written to {rejects}")
+
+
+@click.command("export")
+@click.argument("out", metavar="OUT.tmx")
+@click.option("--memory", help="Export this memory.")
+@click.option("--document", "document_id", type=int, help="Export this document's translations.")
+@click.option("--status", type=click.Choice([s.value for s in Status]),
+              help="Only translations with this status (documents).")
+@click.option("--track", help="Only this track (documents).")
+@click.option("--since", help="Only units changed since this date, YYYY-MM-DD (memories).")
+@click.option("--include-boilerplate", is_flag=True,
+              help="Also export boilerplate lines (documents).")
+@json_option
+@click.pass_obj
+def export_command(ctx: CliContext, out: str, memory: str | None, document_id: int | None,
+                   status: str | None, track: str | None, since: str | None,
+                   include_boilerplate: bool, as_json: bool) -> None:
+    """Export a memory or a document as TMX 1.4 to OUT.tmx (- for standard output)."""
+    if (memory is None) == (document_id is None):
+        raise InputError("give either --memory or --document")
+    target = sys.stdout.buffer if out == "-" else out
+    with ctx.transaction() as session:
+        if memory is not None:
+            moment = parse_date(since)
+            report = export_memory(session, target, memory=memory, since=None if moment is None
+                                   else dt.datetime.combine(moment, dt.time(), tzinfo=dt.UTC))
+        else:
+            assert document_id is not None
+            report = export_document(session, target, document_id=document_id, track=track,
+                                     status=Status(status) if status else None,
+                                     include_boilerplate=include_boilerplate)
+    if out == "-":
+        return
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        click.echo(f"Wrote {report.units} units to {out}"
+                   + (f" ({report.skipped_empty} empty left out)" if report.skipped_empty else ""))
+
+
+@click.command("memories")
+@json_option
+@click.pass_obj
+def memories_command(ctx: CliContext, as_json: bool) -> None:
+    """List the memories with their sizes."""
+    with ctx.transaction() as session:
+        summaries = list_memories(session)
+    if as_json:
+        emit_json([s.as_dict() for s in summaries])
+        return
+    if not summaries:
+        click.echo("No memories yet: `sverka import-tmx FILE --memory NAME`.")
+    for s in summaries:
+        click.echo(f"{s.id:>4}  {s.name}  {s.src_lang}→{s.tgt_lang}  {s.units:,} units")
+
+
+COMMANDS = [import_tmx_command, export_command, memories_command]

@@ -1,0 +1,282 @@
+"""Import a TMX file into a memory: streaming, all-or-nothing, with a report.
+
+Units are inserted in batches with Core ``executemany``; duplicates are resolved afterwards
+with set-based SQL, so memory stays flat however large the file is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from tm.errors import ValidationError
+from tm.formats.tmx import TmxReader, TmxUnit, TmxWriter, Variant, parse_tmx_date
+from tm.formats.tmx.reader import NO_SEG_ATTR
+from tm.formats.tmx.units import Meta
+from tm.lang import normalize_lang, primary_language
+from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
+from tm.memory.memories import get_or_create_memory
+from tm.models import MemoryUnit, utcnow
+
+# Rows per executemany: large enough to amortize the round trip, small enough that a
+# batch's dicts stay a few megabytes.
+BATCH_SIZE = 5000
+CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
+# tu attributes that have columns of their own; the rest stay in ``extra``.
+DATE_COLUMNS = {"creationdate": "created_at", "changedate": "changed_at",
+                "lastusagedate": "last_used_at"}
+TEXT_COLUMNS = {"tuid": "tuid", "creationid": "created_by", "changeid": "changed_by"}
+
+
+def source_key(text: str) -> str:
+    """Return the lookup key of a source text (exact text, as CAT tools compare it)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class TmxImportReport:
+    """What an import read, stored, merged and skipped, and what it decided."""
+
+    file: str
+    memory: str
+    src_lang: str
+    tgt_lang: str
+    read: int = 0
+    imported: int = 0
+    duplicates: int = 0  # units of the file merged into others (not stored)
+    replaced: int = 0  # units already in the memory that newer units of the file replaced
+    skipped: Counter[str] = field(default_factory=Counter)
+    languages: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    tmx_version: str | None = None
+    on_duplicate: str = "keep-newest"
+    rejects: str | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {"file": self.file, "memory": self.memory, "src_lang": self.src_lang,
+                "tgt_lang": self.tgt_lang, "read": self.read, "imported": self.imported,
+                "duplicates": self.duplicates, "replaced": self.replaced, "skipped": dict(self.skipped),
+                "languages": self.languages, "warnings": self.warnings,
+                "encoding": self.encoding, "tmx_version": self.tmx_version,
+                "on_duplicate": self.on_duplicate, "rejects": self.rejects,
+                "seconds": round(self.seconds, 3)}
+
+
+def pick_variant(variants: tuple[Variant, ...], lang: str,
+                 exclude: Variant | None = None) -> Variant | None:
+    """Return the variant in ``lang``: the exact tag first, else the same language."""
+    primary = lang.split("-", 1)[0].lower()
+    fallback = None
+    for variant in variants:
+        if variant is exclude:
+            continue
+        if variant.lang == lang:
+            return variant
+        if fallback is None and variant.lang.split("-", 1)[0].lower() == primary:
+            fallback = variant
+    return fallback
+
+
+def _skip_reason(source: Variant | None, target: Variant | None, src: str, tgt: str) -> str | None:
+    if source is None:
+        return f"no {src} variant"
+    if target is None:
+        return f"no {tgt} variant"
+    for side, variant in (("source", source), ("target", target)):
+        if NO_SEG_ATTR in variant.attrs:
+            return f"{side} has no <seg>"
+        if not variant.text.strip():
+            return f"empty {side}" + (" (inline codes only)" if variant.markup else "")
+    return None
+
+
+def _variant_extra(variant: Variant) -> dict[str, Any]:
+    data = variant.as_json()
+    del data["text"]
+    data.pop("markup", None)
+    return data
+
+
+def _split_context(meta: tuple[Meta, ...]) -> tuple[str | None, str | None, list[Meta]]:
+    before = after = None
+    rest = []
+    for m in meta:
+        if m.kind == "prop" and m.type == CONTEXT_PRE and before is None:
+            before = m.text
+        elif m.kind == "prop" and m.type == CONTEXT_POST and after is None:
+            after = m.text
+        else:
+            rest.append(m)
+    return before, after, rest
+
+
+def unit_row(unit: TmxUnit, source: Variant, target: Variant, *, memory_id: int,
+             now: dt.datetime) -> dict[str, Any]:
+    """Return the ``memory_unit`` row for ``unit`` with ``source`` and ``target`` chosen."""
+    attrs = dict(unit.attrs)
+    row: dict[str, Any] = {"memory_id": memory_id, "imported_at": now}
+    for attr, column in TEXT_COLUMNS.items():
+        row[column] = attrs.pop(attr, None)
+    for attr, column in DATE_COLUMNS.items():
+        parsed = parse_tmx_date(attrs.get(attr))
+        row[column] = parsed
+        if parsed is not None:
+            del attrs[attr]
+    usage = attrs.get("usagecount", "")
+    row["usage_count"] = int(usage) if usage.isdigit() else None
+    if usage.isdigit():
+        del attrs["usagecount"]
+    before, after, meta = _split_context(unit.meta)
+    text, translation = source.text.strip(), target.text.strip()
+    extra: dict[str, Any] = {"src": _variant_extra(source), "tgt": _variant_extra(target)}
+    if attrs:
+        extra["tu_attrs"] = attrs
+    if meta:
+        extra["tu_meta"] = [m.as_json() for m in meta]
+    others = [v.as_json() for v in unit.variants if v is not source and v is not target]
+    if others:
+        extra["others"] = others
+    row.update(src_lang=_tag(source.lang), tgt_lang=_tag(target.lang), source=text,
+               target=translation, source_markup=source.markup, target_markup=target.markup,
+               source_key=source_key(text), context_before=before, context_after=after,
+               extra=extra)
+    return row
+
+
+def _tag(lang: str) -> str:
+    try:
+        return normalize_lang(lang)
+    except ValidationError:
+        return lang
+
+
+class _Rejects:
+    """Skipped units written to a TMX file, each with a note saying why."""
+
+    def __init__(self, path: Path | None, srclang: str) -> None:
+        self.path, self.count = path, 0
+        self._partial = path.with_name(path.name + ".partial") if path else None
+        self._writer: TmxWriter | None = None
+        self._srclang = srclang
+
+    def add(self, unit: TmxUnit, reason: str) -> None:
+        if self._partial is None:
+            return
+        if self._writer is None:
+            self._writer = TmxWriter(self._partial, srclang=self._srclang).__enter__()
+        note = Meta(kind="note", text=f"skipped by Sverka: {reason}")
+        self._writer.write(TmxUnit(variants=unit.variants, attrs=unit.attrs,
+                                   meta=(*unit.meta, note)))
+        self.count += 1
+
+    def finish(self, ok: bool) -> None:
+        if self._partial is None or self.path is None:
+            return
+        if self._writer is None and ok:
+            self._writer = TmxWriter(self._partial, srclang=self._srclang).__enter__()
+        if self._writer is not None:
+            self._writer.__exit__(None if ok else RuntimeError, None, None)
+        if ok:
+            os.replace(self._partial, self.path)
+        elif self._partial.exists():
+            self._partial.unlink()
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | None = None,
+               tgt: str | None = None, on_duplicate: str = "keep-newest",
+               rejects: str | Path | None = None, max_bytes: int | None = None,
+               batch_size: int = BATCH_SIZE) -> TmxImportReport:
+    """Import the TMX file at ``path`` into ``memory`` in the caller's transaction."""
+    started = time.perf_counter()
+    if on_duplicate not in DUPLICATE_POLICIES:
+        raise ValidationError(f"unknown duplicate policy {on_duplicate!r}: use one of "
+                              + ", ".join(DUPLICATE_POLICIES))
+    target_memory = get_or_create_memory(session, memory, src_lang=src or "ru",
+                                         tgt_lang=tgt or "en")
+    src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
+    for asked, have in ((src, src_lang), (tgt, tgt_lang)):
+        if asked and primary_language(asked) != primary_language(have):
+            raise ValidationError(f"memory {memory!r} is {src_lang}→{tgt_lang}; "
+                                  f"cannot import {src}→{tgt} into it")
+    reader = TmxReader(path, max_bytes=max_bytes)
+    report = TmxImportReport(file=str(path), memory=memory, src_lang=src_lang,
+                             tgt_lang=tgt_lang, on_duplicate=on_duplicate,
+                             rejects=str(rejects) if rejects else None)
+    rejected = _Rejects(Path(rejects) if rejects else None, src_lang)
+    last_id = session.scalar(select(func.max(MemoryUnit.id))) or 0
+    now = utcnow()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for unit in reader.units():
+            source = pick_variant(unit.variants, src_lang)
+            target = pick_variant(unit.variants, tgt_lang, exclude=source)
+            reason = _skip_reason(source, target, src_lang, tgt_lang)
+            if reason is not None:
+                report.skipped[reason] += 1
+                rejected.add(unit, reason)
+                continue
+            assert source is not None and target is not None
+            yield unit_row(unit, source, target, memory_id=target_memory.id, now=now)
+
+    table = MemoryUnit.__table__
+    ok = False
+    try:
+        for batch in _batches(rows(), batch_size):
+            session.execute(insert(table), batch)
+            report.imported += len(batch)
+        report.duplicates, report.replaced = resolve_duplicates(
+            session, target_memory.id, last_id, policy=on_duplicate)
+        report.imported -= report.duplicates
+        ok = True
+    finally:
+        rejected.finish(ok)
+    _describe(reader, report, src_lang)
+    if target_memory.header is None and reader.header is not None:
+        target_memory.header = reader.header.as_json()
+    session.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _describe(reader: TmxReader, report: TmxImportReport, src_lang: str) -> None:
+    """Fill the report with what was decided about the file."""
+    report.read = reader.tu_count
+    report.encoding, report.tmx_version = reader.encoding, reader.version
+    report.languages = dict(reader.languages)
+    report.warnings.extend(reader.warnings)
+    header_src = (reader.header.attrs.get("srclang") if reader.header else None) or ""
+    if not header_src:
+        report.warnings.append(f"the header has no srclang; {src_lang} was taken as the "
+                               "source language")
+    elif header_src.strip() == "*all*":
+        report.warnings.append(f"the header's srclang is *all*; {src_lang} was taken as the "
+                               "source language")
+    elif _tag(header_src).split("-")[0].lower() != src_lang.split("-")[0].lower():
+        report.warnings.append(f"the header's srclang is {header_src}, but {src_lang} was "
+                               "taken as the source language as asked")
+    for raw, mapped in reader.languages.items():
+        if raw != mapped and raw.replace("_", "-").lower() != mapped.lower():
+            report.warnings.append(f"language {raw!r} read as {mapped!r}")
