@@ -5,7 +5,7 @@ Policies (``--on-duplicate``):
 - ``keep-newest``: units with the same source text are duplicates; the one changed last
   (by changedate, else creationdate) stays; on a tie, the one stored first stays.
 - ``keep-all``: alternative translations of a source all stay; only exact duplicates
-  (same source and same target) are merged, keeping the newest.
+  (same source and target, inline codes included) are merged, keeping the newest.
 - ``skip``: a new unit whose source is already in the memory, or earlier in the file,
   is not imported.
 """
@@ -42,8 +42,11 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
         theirs = stamp(other.changed_at, other.created_at)
         # On a tie the unit stored first stays, so importing a file twice changes nothing.
         newer = or_(theirs > mine, and_(theirs == mine, other.id < unit.c.id))
-        match = and_(same, newer) if policy == "keep-newest" else and_(
-            same, newer, other.target == unit.c.target)
+        identical = and_(
+            other.target == unit.c.target,
+            func.coalesce(other.source_markup, "") == func.coalesce(unit.c.source_markup, ""),
+            func.coalesce(other.target_markup, "") == func.coalesce(unit.c.target_markup, ""))
+        match = and_(same, newer) if policy == "keep-newest" else and_(same, newer, identical)
         touched = select(MemoryUnit.source_key).where(
             MemoryUnit.memory_id == memory_id, MemoryUnit.id > last_id)
         condition = and_(unit.c.source_key.in_(touched), exists().where(match))
@@ -53,4 +56,4 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
     result = session.execute(delete(MemoryUnit).where(MemoryUnit.id.in_(doomed)),
                              execution_options={"synchronize_session": False})
     dropped = new_before - (session.scalar(new) or 0)
-    return dropped, int(result.rowcount or 0) - dropped
+    return dropped, int(getattr(result, "rowcount", 0) or 0) - dropped

@@ -129,7 +129,7 @@ def document_units(session: Session, document_id: int, *, track: str | None = No
     if status is not None:
         stmt = stmt.where(Translation.status == status)
     by_position = {s.position: i for i, s in enumerate(segments)}
-    for translation, track_name in session.execute(stmt).tuples():
+    for translation, track_name in session.execute(stmt):
         first = by_position[translation.segment.position]
         covered = segments[first:first + translation.segment_count]
         if not include_boilerplate and any(s.kind is SegmentKind.BOILERPLATE for s in covered):

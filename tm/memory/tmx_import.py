@@ -89,7 +89,8 @@ def pick_variant(variants: tuple[Variant, ...], lang: str,
     return fallback
 
 
-def _skip_reason(source: Variant | None, target: Variant | None, src: str, tgt: str) -> str | None:
+def _skip_reason(source: Variant | None, target: Variant | None, src: str,
+                 tgt: str) -> str | None:
     if source is None:
         return f"no {src} variant"
     if target is None:
@@ -241,11 +242,11 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
             assert source is not None and target is not None
             yield unit_row(unit, source, target, memory_id=target_memory.id, now=now)
 
-    table = MemoryUnit.__table__
+    table = MemoryUnit.__table__  # Core executemany: no ORM objects for bulk rows
     ok = False
     try:
         for batch in _batches(rows(), batch_size):
-            session.execute(insert(table), batch)
+            session.execute(insert(table), batch)  # type: ignore[arg-type]
             report.imported += len(batch)
         report.duplicates, report.replaced = resolve_duplicates(
             session, target_memory.id, last_id, policy=on_duplicate)

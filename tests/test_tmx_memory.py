@@ -1,0 +1,255 @@
+"""TMX import into memories and export from them: reports, policies, losslessness, validity."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.components import require_program, shared
+from tests.conftest import SEED, SHARED
+from tests.tmx_samples import tmx, tu
+from tm.errors import FormatError, ValidationError
+from tm.formats.tmx import read_tmx
+from tm.ingest import TranslationInput, import_article, read_article
+from tm.memory import export_document, export_memory, import_tmx
+from tm.models import Memory, MemoryUnit, Status
+
+Run = Callable[..., Result]
+
+
+def _file(tmp_path: Path, text: str, name: str = "in.tmx") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _units(session: Session, memory: str = "m") -> list[tuple[str, str]]:
+    return [(u.source, u.target) for u in session.scalars(
+        select(MemoryUnit).join(Memory).where(Memory.name == memory).order_by(MemoryUnit.id))]
+
+
+def test_import_report_counts_every_unit(session: Session, tmp_path: Path) -> None:
+    body = (tu("Один.", "One.") + tu("Два.", "Two.") + tu("Один.", "One.")
+            + tu("Три.", "") + "<tu><tuv xml:lang=\"ru\"><seg>Четыре.</seg></tuv></tu>"
+            + tu("Пять.", "Five.", ru_lang="de"))
+    report = import_tmx(session, _file(tmp_path, tmx(body)), memory="m")
+    assert (report.read, report.imported, report.duplicates) == (6, 2, 1)
+    assert report.skipped == {"empty target": 1, "no en variant": 1, "no ru variant": 1}
+    assert _units(session) == [("Один.", "One."), ("Два.", "Two.")]
+
+
+def test_import_json_report_on_the_command_line(runner: Run, tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Один.", "One.") + tu(" ", "Two.")))
+    result = runner("import-tmx", str(path), "--memory", "news", "--json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0
+    assert {k: report[k] for k in ("read", "imported", "duplicates", "skipped")} == {
+        "read": 2, "imported": 1, "duplicates": 0, "skipped": {"empty source": 1}}
+
+
+def test_tuv_order_and_extra_variants(session: Session, tmp_path: Path) -> None:
+    body = ('<tu><tuv xml:lang="en-GB"><seg>Colour.</seg></tuv><tuv xml:lang="de"><seg>Farbe.'
+            '</seg></tuv><tuv xml:lang="RU-RU"><seg>Цвет.</seg></tuv></tu>')
+    import_tmx(session, _file(tmp_path, tmx(body, srclang="en-GB")), memory="m")
+    unit = session.scalars(select(MemoryUnit)).one()
+    assert (unit.source, unit.target, unit.src_lang, unit.tgt_lang) == (
+        "Цвет.", "Colour.", "ru-RU", "en-GB")
+    out = tmp_path / "out.tmx"
+    export_memory(session, out, memory="m")
+    langs = [[v.lang for v in u.variants] for u in read_tmx(out).units()]
+    assert langs == [["ru-RU", "en-GB", "de"]]
+
+
+@pytest.mark.parametrize("srclang, warning", [
+    (None, "no srclang"), ("*all*", "*all*"), ("en", "srclang is en"),
+])
+def test_header_source_language_problems_are_reported(session: Session, tmp_path: Path,
+                                                      srclang: str | None,
+                                                      warning: str) -> None:
+    text = tmx(tu("Один.", "One."), srclang=srclang or "")
+    if srclang is None:
+        text = text.replace(' srclang=""', "")
+    report = import_tmx(session, _file(tmp_path, text), memory="m")
+    assert report.imported == 1 and any(warning in w for w in report.warnings)
+
+
+DATED = '<tu changedate="{date}"><tuv xml:lang="ru"><seg>{ru}</seg></tuv>' \
+        '<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>'
+
+
+@pytest.mark.parametrize("policy, expected, duplicates", [
+    ("keep-newest", [("Дом.", "House."), ("Кот.", "Cat.")], 2),
+    ("keep-all", [("Дом.", "Home."), ("Дом.", "House."), ("Кот.", "Cat.")], 1),
+    ("skip", [("Дом.", "Home."), ("Кот.", "Cat.")], 2),
+])
+def test_duplicate_policies(session: Session, tmp_path: Path, policy: str,
+                            expected: list[tuple[str, str]], duplicates: int) -> None:
+    body = (DATED.format(date="20200101T000000Z", ru="Дом.", en="Home.")
+            + DATED.format(date="20220101T000000Z", ru="Дом.", en="House.")
+            + DATED.format(date="20210101T000000Z", ru="Кот.", en="Cat.")
+            + DATED.format(date="20190101T000000Z", ru="Дом.", en="Home."))
+    report = import_tmx(session, _file(tmp_path, tmx(body)), memory="m", on_duplicate=policy)
+    assert sorted(_units(session)) == expected
+    assert report.duplicates == duplicates and report.imported == len(expected)
+
+
+def test_importing_the_same_file_twice_adds_nothing(session: Session, tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Один.", "One.") + tu("Два.", "Two.")))
+    import_tmx(session, path, memory="m")
+    again = import_tmx(session, path, memory="m")
+    assert (again.imported, again.duplicates, again.replaced) == (0, 2, 0)
+    assert len(_units(session)) == 2
+
+
+def test_newer_unit_replaces_an_older_one(session: Session, tmp_path: Path) -> None:
+    import_tmx(session, _file(tmp_path, tmx(DATED.format(date="20200101T000000Z", ru="Дом.",
+                                                         en="Home."))), memory="m")
+    report = import_tmx(session, _file(tmp_path, tmx(DATED.format(
+        date="20230101T000000Z", ru="Дом.", en="House.")), "new.tmx"), memory="m")
+    assert (report.imported, report.replaced) == (1, 1)
+    assert _units(session) == [("Дом.", "House.")]
+
+
+def test_a_broken_file_imports_nothing(runner: Run, session: Session, tmp_path: Path) -> None:
+    text = tmx(tu("Один.", "One.") * 3000).replace("</body>", "<tu>")
+    result = runner("import-tmx", str(_file(tmp_path, text)), "--memory", "m")
+    assert result.exit_code == 2 and "not well-formed" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+    assert session.scalar(select(func.count()).select_from(Memory)) == 0
+
+
+def test_rejects_file_holds_skipped_units_with_reasons(session: Session, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.tmx"
+    body = (tu("Один.", "One.") + tu("Два.", "")
+            + '<tu><tuv xml:lang="ru"><seg>Три.</seg></tuv></tu>')
+    import_tmx(session, _file(tmp_path, tmx(body)), memory="m", rejects=rejects)
+    units = list(read_tmx(rejects).units())
+    assert [u.variants[0].text for u in units] == ["Два.", "Три."]
+    assert [u.meta[-1].text for u in units] == ["skipped by Sverka: empty target",
+                                                "skipped by Sverka: no en variant"]
+
+
+def test_language_pair_must_match_the_memory(session: Session, tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Один.", "One.")))
+    import_tmx(session, path, memory="m")
+    with pytest.raises(ValidationError, match="ru→en"):
+        import_tmx(session, path, memory="m", src="de", tgt="en")
+
+
+INVENTORY = SHARED / "eval" / "tmx" / "inventory.tsv"
+
+
+def _inventory() -> list[dict[str, str]]:
+    """The real tools' TMX files, read at collection time (none without ../shared)."""
+    if not INVENTORY.exists():
+        return []
+    with open(INVENTORY, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_the_real_tools_files_are_there() -> None:
+    shared("eval", "tmx", "inventory.tsv")
+    assert len(_inventory()) >= 30
+
+
+def _pair(languages: str) -> tuple[str, str]:
+    tags = [t for t in languages.split(",") if t]
+    first = tags[0]
+    other = next((t for t in tags if t.split("-")[0].lower() != first.split("-")[0].lower()),
+                 tags[1] if len(tags) > 1 else "fr")
+    return first, other
+
+
+def _snapshot(path: Path, src: str, tgt: str) -> list[tuple[object, ...]]:
+    from tm.memory.tmx_import import pick_variant
+
+    rows = []
+    for unit in read_tmx(path).units():
+        source = pick_variant(unit.variants, src.replace("_", "-"))
+        target = pick_variant(unit.variants, tgt.replace("_", "-"), exclude=source)
+        if source is None or target is None or not source.text.strip() \
+                or not target.text.strip():
+            continue
+        others = sorted((v.lang, v.text, v.markup or "") for v in unit.variants
+                        if v is not source and v is not target)
+        rows.append((source.text.strip(), target.text.strip(), source.markup, target.markup,
+                     sorted(unit.attrs.items()), [m.as_json() for m in unit.meta],
+                     [m.as_json() for m in source.meta], [m.as_json() for m in target.meta],
+                     sorted(source.attrs.items()), sorted(target.attrs.items()), others))
+    return sorted(rows, key=repr)
+
+
+@pytest.mark.parametrize("entry", _inventory(), ids=lambda e: e["file"].rsplit("/", 1)[-1])
+def test_real_tools_files_import_and_round_trip(session: Session, tmp_path: Path,
+                                                entry: dict[str, str]) -> None:
+    path = shared("eval", "tmx", entry["file"])
+    src, tgt = _pair(entry["languages"]) if entry["languages"] else ("en", "fr")
+    try:
+        report = import_tmx(session, path, memory="m", src=src, tgt=tgt, on_duplicate="keep-all")
+    except FormatError as error:  # only the deliberately broken files may fail, clearly
+        pytest.fail(f"{entry['file']}: {error}")
+    assert report.read == int(entry["n_tu"])
+    assert report.imported + report.duplicates + sum(report.skipped.values()) == report.read
+    out = tmp_path / "out.tmx"
+    export_memory(session, out, memory="m")
+    import_tmx(session, out, memory="again", src=src, tgt=tgt, on_duplicate="keep-all")
+    out2 = tmp_path / "out2.tmx"
+    export_memory(session, out2, memory="again")
+    assert _snapshot(out2, src, tgt) == _snapshot(out, src, tgt)
+    original = {(r[0], r[1], r[2], r[3]) for r in _snapshot(path, src, tgt)}
+    assert {(r[0], r[1], r[2], r[3]) for r in _snapshot(out, src, tgt)} == original
+    xmllint = require_program("xmllint")
+    dtd = shared("tmx", "tmx14.dtd")
+    checked = subprocess.run([xmllint, "--noout", "--nonet", "--dtdvalid", str(dtd), str(out)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr[:500]
+
+
+def _seed_document(session: Session) -> int:
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    return import_article(session, read_article(SEED / "ru.txt"),
+                          translations=[translation]).document.id
+
+
+def test_document_export_is_valid_with_context_and_provenance(session: Session,
+                                                              tmp_path: Path) -> None:
+    doc = _seed_document(session)
+    out = tmp_path / "doc.tmx"
+    report = export_document(session, out, document_id=doc)
+    units = list(read_tmx(out).units())
+    assert report.units == len(units) > 10
+    texts = [u.variants[0].text for u in units]
+    assert "Подписывайтесь на Sputnik в Дзен" not in texts  # boilerplate stays out
+    dateline = units[texts.index("БИШКЕК, 21 янв — Sputnik.")]
+    props = {m.type: m.text for m in dateline.meta}
+    assert props["x-track"] == "human" and props["x-status"] == "translated"
+    assert props["x-context-post"].startswith("Резолюция Европейского парламента")
+    for unit in units:
+        assert all(v.text == v.text.strip() and v.text for v in unit.variants)
+    header = read_tmx(out)
+    list(header.units())
+    assert header.header is not None and header.header.attrs["creationtool"] == "Sverka"
+    xmllint = require_program("xmllint")
+    checked = subprocess.run([xmllint, "--noout", "--nonet", "--dtdvalid",
+                              str(shared("tmx", "tmx14.dtd")), str(out)], capture_output=True)
+    assert checked.returncode == 0
+
+
+def test_document_export_filters_by_status(session: Session, tmp_path: Path) -> None:
+    doc = _seed_document(session)
+    report = export_document(session, tmp_path / "a.tmx", document_id=doc,
+                             status=Status.APPROVED)
+    assert report.units == 0
+
+
+def test_export_command_needs_a_memory_or_a_document(runner: Run, tmp_path: Path) -> None:
+    result = runner("export", str(tmp_path / "x.tmx"))
+    assert result.exit_code == 2 and "either --memory or --document" in result.output
