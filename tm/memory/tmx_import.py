@@ -67,7 +67,8 @@ class TmxImportReport:
         """Return the report as a JSON-ready dict."""
         return {"file": self.file, "memory": self.memory, "src_lang": self.src_lang,
                 "tgt_lang": self.tgt_lang, "read": self.read, "imported": self.imported,
-                "duplicates": self.duplicates, "replaced": self.replaced, "skipped": dict(self.skipped),
+                "duplicates": self.duplicates, "replaced": self.replaced,
+                "skipped": dict(self.skipped),
                 "languages": self.languages, "warnings": self.warnings,
                 "encoding": self.encoding, "tmx_version": self.tmx_version,
                 "on_duplicate": self.on_duplicate, "rejects": self.rejects,
