@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""TMX import and export speed and peak memory, on SQLite and PostgreSQL.
+
+Generates ru→en TMX files of the given sizes (props and notes on some units), then, each
+in a fresh process so peak memory is its own: imports the file into an empty database
+(parse + store), and exports the memory again (read + write). Prints units/s and peak
+RSS per size and engine, and the ratio of peak memory between the largest and smallest
+file (flat streaming gives about 1.0).
+
+    python bench/tmx_speed.py                       # 100k and 1M units, SQLite
+    python bench/tmx_speed.py --sizes 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/tmx_speed.py --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORDS = ("президент правительство заявил министр россии года области города млн рублей "
+         "компания проект решение страны время работы данным мвд суд директор сообщил "
+         "процентов совет район района является новый новые выборы закон банк доллар "
+         "украины сша китая европейский союз парламент резолюция расследование").split()
+EN = ("president government said minister russia year region city million rubles company "
+      "project decision country time work data police court director reported percent "
+      "council district is new elections law bank dollar ukraine us china european union "
+      "parliament resolution investigation").split()
+
+
+def generate(path: Path, units: int, seed: int = 7) -> None:
+    """Write a TMX file with ``units`` units of Zipf-like Russian and English words."""
+    rng = random.Random(seed)
+    weights = [1 / (i + 1) for i in range(len(WORDS))]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'
+                  '<header creationtool="bench" creationtoolversion="1" segtype="sentence" '
+                  'o-tmf="bench" adminlang="en" srclang="ru" datatype="plaintext"/>\n<body>\n')
+        for i in range(units):
+            n = rng.randint(8, 40)
+            idx = rng.choices(range(len(WORDS)), weights, k=n)
+            ru = " ".join(WORDS[j] for j in idx).capitalize() + f" {i}."
+            en = " ".join(EN[j % len(EN)] for j in idx).capitalize() + f" {i}."
+            extra = ""
+            if i % 10 == 0:
+                extra = f'<prop type="x-client">client {i % 7}</prop><note>checked {i}</note>'
+            out.write(f'<tu tuid="{i}" creationdate="20220121T083000Z">{extra}'
+                      f'<tuv xml:lang="ru"><seg>{ru}</seg></tuv>'
+                      f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n')
+        out.write("</body>\n</tmx>\n")
+
+
+CHILD = r"""
+import json, resource, sys, time
+from tm.db import make_engine, session_factory, upgrade
+from tm.memory import export_memory, import_tmx
+url, tmx, out, step = sys.argv[1:5]
+engine = make_engine(url)
+if step == "import":
+    upgrade(engine)
+factory = session_factory(engine)
+start = time.perf_counter()
+with factory() as session, session.begin():
+    if step == "import":
+        report = import_tmx(session, tmx, memory="bench", on_duplicate="keep-all")
+        units = report.imported
+    else:
+        units = export_memory(session, out, memory="bench").units
+seconds = time.perf_counter() - start
+print(json.dumps({"units": units, "seconds": seconds,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_step(url: str, tmx: Path, out: Path, step: str) -> dict[str, float]:
+    """Run one import or export in a fresh Python process and return its figures."""
+    done = subprocess.run([sys.executable, "-c", CHILD, url, str(tmx), str(out), step],
+                          capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def fresh_postgres(base: str) -> tuple[str, object]:
+    """Create a scratch database on the server at ``base``; return its URL and a dropper."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"sverka_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for size in args.sizes:
+            tmx = work / f"bench-{size}.tmx"
+            generate(tmx, size)
+            engines = [("sqlite", f"sqlite:///{work / f'bench-{size}.sqlite3'}", None)]
+            if args.postgres:
+                url, drop = fresh_postgres(args.postgres)
+                engines.append(("postgresql", url, drop))
+            for engine, url, drop in engines:
+                try:
+                    imported = run_step(url, tmx, work / "out.tmx", "import")
+                    exported = run_step(url, tmx, work / "out.tmx", "export")
+                finally:
+                    if drop is not None:
+                        drop()  # type: ignore[operator]
+                results.append({
+                    "engine": engine, "units": size, "file_mb": round(tmx.stat().st_size / 2**20),
+                    "import_units_per_s": round(imported["units"] / imported["seconds"]),
+                    "import_peak_mb": round(imported["peak_mb"]),
+                    "export_units_per_s": round(exported["units"] / exported["seconds"]),
+                    "export_peak_mb": round(exported["peak_mb"])})
+                if not args.json:
+                    print(json.dumps(results[-1]))
+    summary: dict[str, object] = {"runs": results}
+    for engine in {r["engine"] for r in results}:
+        runs = [r for r in results if r["engine"] == engine]
+        if len(runs) > 1:
+            summary[f"{engine}_import_peak_ratio_largest_to_smallest"] = round(
+                float(runs[-1]["import_peak_mb"]) / float(runs[0]["import_peak_mb"]), 2)
+            summary[f"{engine}_export_peak_ratio_largest_to_smallest"] = round(
+                float(runs[-1]["export_peak_mb"]) / float(runs[0]["export_peak_mb"]), 2)
+    print(json.dumps(summary if args.json else {k: v for k, v in summary.items() if k != "runs"}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
