@@ -22,7 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tm.align import align_sentences  # noqa: E402
 
-DOCS = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "alignment" / "wmt21.ru-en.docs.jsonl"
+DOCS = (
+    Path(__file__).resolve().parents[1]
+    / ".." / "shared" / "eval" / "alignment" / "wmt21.ru-en.docs.jsonl"
+)
 SEED = 13
 RATE = 0.06  # same perturbation rate as the yardstick's default
 
@@ -33,7 +36,7 @@ def _pairs() -> list[tuple[str, str]]:
         with DOCS.open(encoding="utf-8") as fh:
             for line in fh:
                 doc = json.loads(line)
-                out += list(zip(doc["ru"], doc["en"]))
+                out += list(zip(doc["ru"], doc["en"], strict=True))
         return out
     rng = random.Random(SEED)
     out = []
@@ -45,7 +48,9 @@ def _pairs() -> list[tuple[str, str]]:
     return out
 
 
-def _document(pairs: list[tuple[str, str]], size: int, rng: random.Random) -> tuple[list[str], list[str]]:
+def _document(
+    pairs: list[tuple[str, str]], size: int, rng: random.Random
+) -> tuple[list[str], list[str]]:
     src: list[str] = []
     tgt: list[str] = []
     k = 0

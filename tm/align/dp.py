@@ -130,32 +130,24 @@ def _diagonal(src: _Side, tgt: _Side) -> list[int]:
     return out
 
 
-def _band(
-    centre_lo: Sequence[int], centre_hi: Sequence[int], width: int, m: int
-) -> tuple[list[int], list[int]]:
-    lo = [max(0, c - width) for c in centre_lo]
-    hi = [min(m, c + width) for c in centre_hi]
-    # Keep the band monotone so that every row connects to the previous one.
-    for i in range(1, len(lo)):
-        if lo[i] < lo[i - 1]:
-            lo[i] = lo[i - 1]
-    for i in range(len(hi) - 2, -1, -1):
-        if hi[i] > hi[i + 1]:
-            hi[i] = hi[i + 1]
-    lo[0] = 0
-    hi[-1] = m
-    # No gap between rows: a row starts no later than the previous one ends, so
-    # every cell of the band can be reached (through null links if need be).
-    for i in range(1, len(lo)):
-        if lo[i] > hi[i - 1]:
-            lo[i] = hi[i - 1]
-    return lo, hi
-
-
 def _fill(
-    src: _Side, tgt: _Side, model: LengthModel, lo: list[int], hi: list[int]
+    src: _Side,
+    tgt: _Side,
+    model: LengthModel,
+    c_lo: Sequence[int],
+    c_hi: Sequence[int],
+    width: int,
+    lo: list[int],
+    hi: list[int],
 ) -> tuple[list[list[float]], list[list[int]], list[list[float]]]:
+    """Fill the band around the guide ``c_lo..c_hi`` ± ``width``.
+
+    Row ``i``'s band is the guide band shifted by how far the cheapest cell of
+    row ``i - 1`` lies from the guide, so drift is followed within one pass.
+    ``lo``/``hi`` receive the band actually used.
+    """
     n = src.n
+    m = tgt.n
     # Cheapest shapes first so that the bound below prunes the rest early.
     shapes = sorted(
         ((s, a, b, -math.log(p)) for s, (a, b, p) in enumerate(SHAPE_PRIORS)),
@@ -170,11 +162,21 @@ def _fill(
     backs: list[list[int]] = []
     margins: list[list[float]] = []
     for i in range(n + 1):
+        if i:
+            prev = costs[i - 1]
+            best_prev = lo[i - 1] + prev.index(min(prev))
+            shift = best_prev - (c_lo[i - 1] + c_hi[i - 1]) // 2
+            lo_i = max(c_lo[i] + shift - width, lo[i - 1], 0)
+            lo_i = min(lo_i, hi[i - 1], m)
+            hi_i = m if i == n else min(max(c_hi[i] + shift + width, lo_i), m)
+            lo[i], hi[i] = lo_i, hi_i
+        else:
+            lo[0], hi[0] = 0, min(m, c_hi[0] + width)
         lo_i, hi_i = lo[i], hi[i]
-        width = hi_i - lo_i + 1
-        row = [_INF] * width
-        back = [-1] * width
-        marg = [0.0] * width
+        cells = hi_i - lo_i + 1
+        row = [_INF] * cells
+        back = [-1] * cells
+        marg = [0.0] * cells
         for j in range(lo_i, hi_i + 1):
             if i == 0 and j == 0:
                 row[0] = 0.0
@@ -309,8 +311,8 @@ def best_path(
         c_lo, c_hi = centre, centre
     steps: list[Step] = []
     for _ in range(MAX_ROUNDS):
-        lo, hi = _band(c_lo, c_hi, width, m)
-        costs, backs, margins = _fill(src, tgt, model, lo, hi)
+        lo, hi = [0] * (n + 1), [0] * (n + 1)
+        costs, backs, margins = _fill(src, tgt, model, c_lo, c_hi, width, lo, hi)
         steps = _trace(costs, backs, margins, lo, n, m)
         if not _touches(steps, lo, hi, m):
             break
