@@ -18,8 +18,8 @@ Confidence: the DP keeps, for every cell, the margin ``Δ`` (nats) between the
 best way of entering it and the best way through a different last link; a
 link's score is ``1 / (1 + exp(-SCORE_SLOPE * (Δ - SCORE_SHIFT)))``, the
 posterior of the chosen last link against its strongest rival under the
-model, sharpened by calibration constants (see ``score.py``) so that the score
-approximates the probability that the link is exactly right.
+model (max-product approximation; calibration constants in ``score.py`` are
+still the identity).
 """
 from __future__ import annotations
 
