@@ -132,6 +132,8 @@ class Document(Base):
     source_name: Mapped[str | None] = mapped_column(String(500))  # file name, "-" for stdin
     # Set for documents loaded from a corpus directory, so loading it again is idempotent.
     corpus_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The memory its approved translations flow into (None: the default memory, "main").
+    memory_id: Mapped[int | None] = mapped_column(ForeignKey("memory.id", ondelete="SET NULL"))
 
     @validates("title")
     def _fold_title(self, _key: str, value: str) -> str:

@@ -54,6 +54,14 @@ def _record(translation: Translation, action: str, author: str | None) -> Transl
     return revision
 
 
+def _sync_memory(session: Session, translation: Translation, *, was_approved: bool) -> None:
+    """Keep the memory in step: approved translations in, withdrawn ones out."""
+    if translation.status is Status.APPROVED or was_approved:
+        from tm.memory.flow import sync_translation  # the memory builds on translations
+
+        sync_translation(session, translation)
+
+
 def add_translation(session: Session, segment: Segment, track: Track, text: str, *,
                     lang: str, status: Status = Status.DRAFT, origin: Origin | None = None,
                     author: str | None = None, segment_count: int = 1,
@@ -72,6 +80,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
     session.add(translation)
     _record(translation, "create", author)
     session.flush()
+    _sync_memory(session, translation, was_approved=False)
     return translation
 
 
@@ -91,10 +100,12 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
     if new_text == translation.text and new_status == translation.status:
         return translation  # nothing changed: no revision
     action = "edit" if new_text != translation.text else "status"
+    was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = new_text, new_status
     translation.author, translation.updated_at = author, utcnow()
     _record(translation, action, author)
     session.flush()
+    _sync_memory(session, translation, was_approved=was_approved)
     return translation
 
 
@@ -113,8 +124,10 @@ def restore_revision(session: Session, translation: Translation, number: int, *,
         TranslationRevision.number == number))
     if revision is None:
         raise NotFoundError(f"translation {translation.id} has no revision {number}")
+    was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = revision.text, revision.status
     translation.author, translation.updated_at = author, utcnow()
     _record(translation, "restore", author)
     session.flush()
+    _sync_memory(session, translation, was_approved=was_approved)
     return translation

@@ -60,8 +60,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_memory_unit_memory_id_source_key', ['memory_id', 'source_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_memory_unit_translation_id'), ['translation_id'], unique=False)
 
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('memory_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_document_memory_id_memory'), 'memory', ['memory_id'], ['id'], ondelete='SET NULL')
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_document_memory_id_memory'), type_='foreignkey')
+        batch_op.drop_column('memory_id')
+
     with op.batch_alter_table('memory_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memory_unit_translation_id'))
         batch_op.drop_index('ix_memory_unit_memory_id_source_key')

@@ -1,0 +1,70 @@
+"""Approved document translations flow into the memory, and out again when withdrawn."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED
+from tm.documents import document_rows
+from tm.ingest import TranslationInput, import_article, read_article
+from tm.memory import get_or_create_memory
+from tm.models import MemoryUnit, SegmentKind, Status
+from tm.translations import edit_translation
+
+
+def _rows(session: Session):  # type: ignore[no-untyped-def]
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    document = import_article(session, read_article(SEED / "ru.txt"),
+                              translations=[translation]).document
+    return document, document_rows(session, document.id, ["human"])
+
+
+def _units(session: Session) -> list[MemoryUnit]:
+    return list(session.scalars(select(MemoryUnit).order_by(MemoryUnit.id)))
+
+
+def test_approving_puts_the_unit_in_the_default_memory(session: Session) -> None:
+    _, rows = _rows(session)
+    assert _units(session) == []
+    row = next(r for r in rows if r.segment.kind is SegmentKind.DATELINE)
+    translation = row.translations["human"]
+    edit_translation(session, translation, status=Status.APPROVED, author="vera")
+    (unit,) = _units(session)
+    assert (unit.source, unit.target) == ("БИШКЕК, 21 янв — Sputnik.",
+                                          "BISHKEK, January 21 – Sputnik.")
+    assert unit.memory.name == "main" and unit.changed_by == "vera"
+    assert unit.context_before == "Подписывайтесь на Sputnik в Дзен"
+    assert unit.context_after is not None and unit.context_after.startswith("Резолюция")
+
+
+def test_editing_an_approved_translation_updates_its_unit(session: Session) -> None:
+    _, rows = _rows(session)
+    translation = rows[2].translations["human"]
+    edit_translation(session, translation, status=Status.APPROVED, author="vera")
+    edit_translation(session, translation, text="Earlier, the European Parliament called "
+                                                "for an international inquiry.", author="vera")
+    (unit,) = _units(session)
+    assert unit.target.startswith("Earlier, the European Parliament")
+
+
+def test_withdrawing_approval_takes_the_unit_out(session: Session) -> None:
+    _, rows = _rows(session)
+    translation = rows[2].translations["human"]
+    edit_translation(session, translation, status=Status.APPROVED, author="vera")
+    edit_translation(session, translation, status=Status.REVIEWED, author="boris")
+    assert _units(session) == []
+
+
+def test_boilerplate_never_enters_the_memory(session: Session) -> None:
+    _, rows = _rows(session)
+    row = next(r for r in rows if r.segment.kind is SegmentKind.BOILERPLATE)
+    edit_translation(session, row.translations["human"], status=Status.APPROVED, author="v")
+    assert _units(session) == []
+
+
+def test_a_document_can_feed_its_own_memory(session: Session) -> None:
+    document, rows = _rows(session)
+    document.memory_id = get_or_create_memory(session, "sputnik").id
+    edit_translation(session, rows[2].translations["human"], status=Status.APPROVED,
+                     author="v")
+    assert [u.memory.name for u in _units(session)] == ["sputnik"]

@@ -1,0 +1,71 @@
+"""Approved document translations flow into their memory; withdrawn ones flow out.
+
+A unit made from a translation keeps its link (``translation_id``), its document, its
+neighbouring source sentences as context, and the translation's author and dates.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tm.memory.memories import DEFAULT_MEMORY, get_or_create_memory
+from tm.memory.tmx_import import source_key
+from tm.models import Memory, MemoryUnit, Segment, SegmentKind, Status, Translation
+
+
+def memory_for(session: Session, translation: Translation) -> Memory:
+    """Return the memory a translation's document feeds (the default memory if none is set)."""
+    document = translation.segment.document
+    if document.memory_id is not None:
+        memory = session.get(Memory, document.memory_id)
+        if memory is not None:
+            return memory
+    return get_or_create_memory(session, DEFAULT_MEMORY, src_lang=document.src_lang,
+                                tgt_lang=document.tgt_lang)
+
+
+def _covered(session: Session, translation: Translation) -> tuple[list[Segment], str | None,
+                                                                  str | None]:
+    """Return the source segments a translation covers and the sentences around them."""
+    first = translation.segment
+    window = list(session.scalars(
+        select(Segment).where(Segment.document_id == first.document_id,
+                              Segment.position >= first.position - 1,
+                              Segment.position <= first.position + translation.segment_count)
+        .order_by(Segment.position)))
+    covered = [s for s in window
+               if first.position <= s.position < first.position + translation.segment_count]
+    before = next((s.text for s in window if s.position == first.position - 1), None)
+    after = next((s.text for s in window
+                  if s.position == first.position + translation.segment_count), None)
+    return covered, before, after
+
+
+def sync_translation(session: Session, translation: Translation) -> MemoryUnit | None:
+    """Put an approved translation into its memory, or take a no longer approved one out."""
+    existing = session.scalar(select(MemoryUnit).where(
+        MemoryUnit.translation_id == translation.id))
+    covered, before, after = _covered(session, translation)
+    eligible = translation.status is Status.APPROVED and not any(
+        s.kind is SegmentKind.BOILERPLATE for s in covered)
+    if not eligible:
+        if existing is not None:
+            session.execute(delete(MemoryUnit).where(MemoryUnit.id == existing.id))
+        return None
+    memory = memory_for(session, translation)
+    source = " ".join(s.text for s in covered)
+    unit = existing or MemoryUnit(memory_id=memory.id, translation_id=translation.id,
+                                  created_at=translation.created_at,
+                                  created_by=translation.author)
+    unit.memory_id = memory.id
+    unit.document_id = translation.segment.document_id
+    unit.src_lang, unit.tgt_lang = translation.segment.document.src_lang, translation.lang
+    unit.source, unit.target = source, translation.text
+    unit.source_key = source_key(source)
+    unit.context_before, unit.context_after = before, after
+    unit.changed_at, unit.changed_by = translation.updated_at, translation.author
+    unit.tuid = f"sverka-{translation.segment.document_id}-{translation.id}"
+    if existing is None:
+        session.add(unit)
+    session.flush()
+    return unit
