@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -15,7 +15,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY="dev",
         DATABASE_URL=database_url(),
-        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        # Uploads (articles, TMX memories) are spooled to disk by Werkzeug, so a large limit
+        # costs no memory; SVERKA_MAX_CONTENT_LENGTH changes it.
+        MAX_CONTENT_LENGTH=2 * 1024**3,
         JSON_SORT_KEYS=False,
     )
     app.config.from_prefixed_env("SVERKA")
@@ -26,6 +28,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(documents.bp)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     return app
+
+
+def _blueprints() -> list[Blueprint]:
+    """Return the blueprint (``bp``) of every module of this package that has one."""
+    import importlib
+    import pkgutil
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        blueprint = getattr(importlib.import_module(f"{__name__}.{info.name}"), "bp", None)
+        if isinstance(blueprint, Blueprint):
+            found.append(blueprint)
+    return found
