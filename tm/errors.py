@@ -32,3 +32,7 @@ class ConflictError(SverkaError):
 
 class ValidationError(SverkaError):
     """A value (language tag, status, empty text, ...) is not acceptable."""
+
+
+class ScoringError(SverkaError):
+    """Translations cannot be scored as asked (no references, missing tokenizer, ...)."""

@@ -1,13 +1,20 @@
 """``sverka import-testset``, ``add-track`` and ``score``: test sets and their scores."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.documents import get_document
 from tm.errors import InputError
 from tm.models import Origin
+from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
+from tm.scoring.metrics import DEFAULT_METRICS, METRICS, parse_metrics
+from tm.scoring.report import ScoreRows, format_rows, score_rows
+from tm.scoring.significance import BOOTSTRAP, DEFAULT_SEED, RANDOMIZATION, paired_test
+from tm.scoring.store import score_testset
 from tm.scoring.testsets import (
     TrackLines,
     add_lines_to_document,
@@ -103,4 +110,86 @@ def add_track_command(ctx: CliContext, target: str, file: str, track_name: str, 
     click.echo(f"Added {count} translations to {target} as track {track_name!r}.")
 
 
-COMMANDS = [import_testset_command, add_track_command]
+def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics: list[str],
+                 tgt_lang: str, test: str | None, options: dict[str, Any]) -> ScoreRows:
+    systems = {path: read_lines(path) for path in hyp_files}
+    refs = [read_lines(path) for path in ref_files]
+    evaluation = evaluate(systems, refs, metrics=metrics, tgt_lang=tgt_lang, segments=False)
+    paired = {}
+    if test:
+        order = list(systems)
+        if options["baseline"]:
+            if options["baseline"] not in systems:
+                raise InputError(f"the baseline {options['baseline']!r} is not one of --hyp")
+            order = [options["baseline"]] + [s for s in order if s != options["baseline"]]
+        results = paired_test([(s, systems[s]) for s in order],
+                              list(evaluation.scorers.values()), test=test,
+                              seed=options["seed"], samples=options["samples"],
+                              jobs=options["jobs"])
+        paired = {(r.system, r.metric): r for r in results}
+    return score_rows(evaluation.scores, paired)
+
+
+@click.command("score")
+@click.option("--testset", "testset_name", metavar="NAME", help="Score tracks of this test set.")
+@click.option("--ref", "refs", multiple=True, required=True, metavar="TRACK|FILE",
+              help="Reference: a track of the test set, or a file with --hyp (repeatable).")
+@click.option("--system", "systems", multiple=True, metavar="TRACK",
+              help="Track to score (repeatable; default: every track but the references).")
+@click.option("--hyp", "hyps", multiple=True, metavar="FILE",
+              help="Without --testset: a file of one hypothesis a line (repeatable).")
+@click.option("--metrics", "metrics_value", default=",".join(DEFAULT_METRICS),
+              show_default=True, help=f"Comma-separated, from {', '.join(METRICS)}.")
+@click.option("--paired-bs", "test", flag_value=BOOTSTRAP,
+              help="Paired bootstrap resampling against the baseline.")
+@click.option("--paired-ar", "test", flag_value=RANDOMIZATION,
+              help="Paired approximate randomization against the baseline.")
+@click.option("--baseline", metavar="TRACK|FILE", help="Baseline of the paired test "
+              "(default: the first system).")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+              help="Random seed of the paired test (sacrebleu's default).")
+@click.option("--samples", type=click.IntRange(min=1), default=None,
+              help="Resamples (bs, default 1000) or trials (ar, default 10000).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for the paired test.")
+@click.option("--documents", "per_document", is_flag=True,
+              help="Also report each document's scores (test sets only).")
+@click.option("--tgt-lang", default=None, help="Target language of --hyp files (default: en).")
+@json_option
+@click.pass_obj
+def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ...],
+                  systems: tuple[str, ...], hyps: tuple[str, ...], metrics_value: str,
+                  test: str | None, baseline: str | None, seed: int, samples: int | None,
+                  jobs: int, per_document: bool, tgt_lang: str | None, as_json: bool) -> None:
+    """Score translations with sacrebleu: tracks of a test set (stored), or plain files.
+
+    With --testset the texts are read from the database and the scores (test set, each
+    document, each segment) are stored with their signatures. Segment scores are chrF's
+    business: sentence BLEU is unreliable on single sentences.
+    """
+    metrics = parse_metrics(metrics_value)
+    options = {"baseline": baseline, "seed": seed, "samples": samples, "jobs": jobs}
+    if testset_name is None:
+        if not hyps:
+            raise InputError("give --testset NAME, or --hyp FILE with --ref FILE")
+        if systems or per_document:
+            raise InputError("--system and --documents need --testset")
+        rows = _score_files(hyps, refs, metrics, tgt_lang or "en", test, options)
+    else:
+        if hyps:
+            raise InputError("--hyp is for plain files; with --testset use --system TRACK")
+        with ctx.transaction() as session:
+            report = score_testset(session, get_testset(session, testset_name),
+                                   references=refs, systems=systems or None, metrics=metrics,
+                                   test=test, baseline=baseline, seed=seed, samples=samples,
+                                   jobs=jobs)
+            rows = score_rows(report.scores, report.paired,
+                              documents=report.document_keys if per_document else None)
+    if as_json:
+        emit_json(rows)
+        return
+    for line in format_rows(rows):
+        click.echo(line)
+
+
+COMMANDS = [import_testset_command, add_track_command, score_command]

@@ -1,0 +1,81 @@
+"""Score systems against references: corpus, per group (document) and per segment.
+
+Pure computation on lists of strings, no database: ``store`` feeds it what Sverka stored,
+the command line feeds it plain files. One pass of sacrebleu's statistics per system and
+metric gives all three levels.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tm.errors import ScoringError
+from tm.scoring.metrics import Scorer, Stats
+
+
+@dataclass(frozen=True, slots=True)
+class MetricScores:
+    """One system's scores in one metric, with sacrebleu's signatures."""
+
+    system: str
+    metric: str  # registry key: bleu, chrf, chrf++, ter
+    name: str  # sacrebleu's name: BLEU, chrF2, chrF2++, TER
+    score: float
+    signature: str
+    segment_signature: str
+    segments: tuple[float, ...] = ()
+    groups: dict[Hashable, float] = field(default_factory=dict)  # group (document) → score
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The scores of every system in every metric, and the scorers that made them."""
+
+    scores: list[MetricScores]
+    scorers: dict[str, Scorer]
+
+
+def check_aligned(systems: Mapping[str, Sequence[str]],
+                  references: Sequence[Sequence[str]]) -> int:
+    """Return the number of segments, or raise ScoringError if the inputs differ in length."""
+    if not references:
+        raise ScoringError("no reference given: scoring needs at least one")
+    lengths = {len(r) for r in references} | {len(h) for h in systems.values()}
+    if len(lengths) != 1:
+        raise ScoringError("the references and systems differ in length "
+                           f"({', '.join(map(str, sorted(lengths)))} segments)")
+    count = lengths.pop()
+    if count == 0:
+        raise ScoringError("nothing to score: no segments")
+    return count
+
+
+def group_statistics(stats: Sequence[Stats], groups: Sequence[Hashable]
+                     ) -> dict[Hashable, list[Stats]]:
+    """Collect each group's segment statistics, groups in order of first appearance."""
+    grouped: dict[Hashable, list[Stats]] = {}
+    for group, segment_stats in zip(groups, stats, strict=True):
+        grouped.setdefault(group, []).append(segment_stats)
+    return grouped
+
+
+def evaluate(systems: Mapping[str, Sequence[str]], references: Sequence[Sequence[str]], *,
+             metrics: Sequence[str], tgt_lang: str, groups: Sequence[Hashable] | None = None,
+             segments: bool = True) -> Evaluation:
+    """Score each system in each metric over all segments, per group and (optionally) per segment.
+
+    ``references`` are reference streams, as sacrebleu takes them (``[ref_a_lines, ...]``).
+    """
+    check_aligned(systems, references)
+    scorers = {key: Scorer(key, references, tgt_lang=tgt_lang) for key in metrics}
+    results = []
+    for system, hypotheses in systems.items():
+        for key, scorer in scorers.items():
+            stats = scorer.statistics(hypotheses)
+            by_group = group_statistics(stats, groups) if groups is not None else {}
+            results.append(MetricScores(
+                system=system, metric=key, name=scorer.name, score=scorer.corpus(stats),
+                signature=scorer.signature, segment_signature=scorer.segment_signature,
+                segments=tuple(scorer.segment(s) for s in stats) if segments else (),
+                groups={g: scorer.corpus(s) for g, s in by_group.items()}))
+    return Evaluation(scores=results, scorers=scorers)
