@@ -1,0 +1,75 @@
+"""Memories in the browser: upload a TMX with its report, download memories and documents."""
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED
+from tests.tmx_samples import tmx, tu
+from tm.formats.tmx import read_tmx
+from tm.ingest import TranslationInput, import_article, read_article
+
+SAMPLE = tmx(tu("Один.", "One.") + tu("Два.", "Two.") + tu("Три.", "")).encode("utf-8")
+
+
+def _upload(client: FlaskClient, data: bytes, path: str = "/memories/import",
+            memory: str = "desk"):  # type: ignore[no-untyped-def]
+    return client.post(path, data={"memory": memory, "file": (io.BytesIO(data), "desk.tmx")},
+                       content_type="multipart/form-data")
+
+
+def test_upload_shows_the_import_report(client: FlaskClient) -> None:
+    response = _upload(client, SAMPLE)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "desk.tmx" in page and "Skipped: empty target" in page
+    assert ">2<" in page.replace(" ", "")  # imported
+    assert "desk" in client.get("/memories").get_data(as_text=True)
+
+
+def test_api_upload_returns_the_report(client: FlaskClient) -> None:
+    report = _upload(client, SAMPLE, "/api/memories/import").get_json()
+    assert {k: report[k] for k in ("read", "imported", "duplicates", "skipped")} == {
+        "read": 3, "imported": 2, "duplicates": 0, "skipped": {"empty target": 1}}
+    assert [m["units"] for m in client.get("/api/memories").get_json()] == [2]
+
+
+def test_broken_upload_is_an_error_page_and_imports_nothing(client: FlaskClient) -> None:
+    response = _upload(client, SAMPLE.replace(b"</body>", b""))
+    assert response.status_code == 400 and "not well-formed" in response.get_data(as_text=True)
+    assert client.get("/api/memories").get_json() == []
+
+
+def test_api_upload_of_a_hostile_file_is_a_json_error(client: FlaskClient) -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaa">]><tmx version="1.4">'
+            b"<header/><body/></tmx>")
+    response = _upload(client, bomb, "/api/memories/import")
+    assert response.status_code == 400 and "entities" in response.get_json()["message"]
+
+
+def test_download_memory_round_trips(client: FlaskClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _upload(client, SAMPLE)
+    response = client.get("/memories/desk/export.tmx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    path = tmp_path / "d.tmx"
+    path.write_bytes(response.get_data())
+    assert [(u.variants[0].text, u.variants[1].text) for u in read_tmx(path).units()] == [
+        ("Один.", "One."), ("Два.", "Two.")]
+
+
+def test_download_document(client: FlaskClient, session: Session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    doc = import_article(session, read_article(SEED / "ru.txt"),
+                         translations=[translation]).document.id
+    session.commit()
+    assert "export.tmx" in client.get(f"/documents/{doc}").get_data(as_text=True)
+    path = tmp_path / "doc.tmx"
+    path.write_bytes(client.get(f"/documents/{doc}/export.tmx?track=human").get_data())
+    assert sum(1 for _ in read_tmx(path).units()) > 10
+
+
+def test_download_of_a_missing_memory_is_404(client: FlaskClient) -> None:
+    assert client.get("/memories/nope/export.tmx").status_code == 404

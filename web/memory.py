@@ -1,0 +1,111 @@
+"""Memories: list them, upload a TMX into one (with the import report), download as TMX."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.datastructures import FileStorage
+
+from tm.errors import InputError
+from tm.memory import export_document, export_memory, import_tmx, list_memories
+from tm.memory.duplicates import DUPLICATE_POLICIES
+from tm.memory.tmx_import import TmxImportReport
+from tm.models import Status
+from web.db import get_session
+
+bp = Blueprint("memory", __name__)
+CHUNK_BYTES = 1 << 16
+
+
+@bp.get("/memories")
+def index() -> str:
+    """List memories, with an upload form."""
+    return render_template("memory/index.html", memories=list_memories(get_session()),
+                           policies=DUPLICATE_POLICIES)
+
+
+def _import_upload() -> TmxImportReport:
+    upload: FileStorage | None = request.files.get("file")
+    memory = (request.form.get("memory") or "").strip()
+    if upload is None or not upload.filename:
+        raise InputError("choose a TMX file to upload")
+    if not memory:
+        raise InputError("name the memory to import into")
+    session = get_session()
+    with tempfile.TemporaryDirectory(prefix="sverka-upload-") as folder:
+        path = Path(folder) / "upload.tmx"
+        upload.save(path)
+        try:
+            report = import_tmx(
+                session, path, memory=memory, src=request.form.get("src") or None,
+                tgt=request.form.get("tgt") or None,
+                on_duplicate=request.form.get("on_duplicate") or "keep-newest")
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    report.file = upload.filename
+    return report
+
+
+@bp.post("/memories/import")
+def upload() -> str:
+    """Import an uploaded TMX file and show the report."""
+    return render_template("memory/report.html", report=_import_upload())
+
+
+@bp.post("/api/memories/import")
+def api_upload():  # type: ignore[no-untyped-def]
+    """Import an uploaded TMX file; return the report as JSON."""
+    return jsonify(_import_upload().as_dict())
+
+
+@bp.get("/api/memories")
+def api_list():  # type: ignore[no-untyped-def]
+    """List memories as JSON."""
+    return jsonify([m.as_dict() for m in list_memories(get_session())])
+
+
+def _stream_file(path: Path, folder: tempfile.TemporaryDirectory[str]) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                yield chunk
+    finally:
+        folder.cleanup()
+
+
+def _tmx_response(write, filename: str) -> Response:  # type: ignore[no-untyped-def]
+    """Export into a temporary file, then stream it: memory stays flat."""
+    folder = tempfile.TemporaryDirectory(prefix="sverka-export-")
+    path = Path(folder.name) / "export.tmx"
+    try:
+        write(path)
+    except BaseException:
+        folder.cleanup()
+        raise
+    response = Response(_stream_file(path, folder), mimetype="application/x-tmx+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Length"] = str(os.path.getsize(path))
+    return response
+
+
+@bp.get("/memories/<name>/export.tmx")
+def download_memory(name: str) -> Response:
+    """Download a memory as TMX 1.4."""
+    return _tmx_response(lambda path: export_memory(get_session(), path, memory=name),
+                         f"{name}.tmx")
+
+
+@bp.get("/documents/<int:document_id>/export.tmx")
+def download_document(document_id: int) -> Response:
+    """Download a document's translations as TMX 1.4 (``?track=``, ``?status=``)."""
+    status = request.args.get("status") or None
+    return _tmx_response(lambda path: export_document(
+        get_session(), path, document_id=document_id, track=request.args.get("track") or None,
+        status=Status(status) if status else None,
+        include_boilerplate=request.args.get("boilerplate") == "1"),
+        f"document-{document_id}.tmx")
