@@ -25,9 +25,10 @@ YARDSTICKS: list[tuple[str, list[str], dict[str, float]]] = [
                              "segmentation/en_ewt-test.jsonl"],
      {"f1": 0.85, "chars_per_s": 1_000_000}),
     ("alignment presegmented", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
-                                "--mode", "presegmented"], {}),
+                                "--mode", "presegmented"],
+     {"link_f1": 0.97, "null_f1": 0.85}),
     ("alignment raw", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
-                       "--mode", "raw"], {}),
+                       "--mode", "raw"], {"pair_f1": 0.95}),
 ]
 
 
