@@ -125,7 +125,7 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
         results = paired_test([(s, systems[s]) for s in order],
                               list(evaluation.scorers.values()), test=test,
                               seed=options["seed"], samples=options["samples"],
-                              jobs=options["jobs"])
+                              jobs=options["jobs"], statistics=evaluation.statistics)
         paired = {(r.system, r.metric): r for r in results}
     return score_rows(evaluation.scores, paired)
 

@@ -33,6 +33,8 @@ class Evaluation:
 
     scores: list[MetricScores]
     scorers: dict[str, Scorer]
+    # (system, metric key) → each segment's statistics, for the paired tests to reuse.
+    statistics: dict[tuple[str, str], list[Stats]] = field(default_factory=dict)
 
 
 def check_aligned(systems: Mapping[str, Sequence[str]],
@@ -68,14 +70,15 @@ def evaluate(systems: Mapping[str, Sequence[str]], references: Sequence[Sequence
     """
     check_aligned(systems, references)
     scorers = {key: Scorer(key, references, tgt_lang=tgt_lang) for key in metrics}
-    results = []
+    evaluation = Evaluation(scores=[], scorers=scorers)
     for system, hypotheses in systems.items():
         for key, scorer in scorers.items():
             stats = scorer.statistics(hypotheses)
+            evaluation.statistics[(system, key)] = stats
             by_group = group_statistics(stats, groups) if groups is not None else {}
-            results.append(MetricScores(
+            evaluation.scores.append(MetricScores(
                 system=system, metric=key, name=scorer.name, score=scorer.corpus(stats),
                 signature=scorer.signature, segment_signature=scorer.segment_signature,
                 segments=tuple(scorer.segment(s) for s in stats) if segments else (),
                 groups={g: scorer.corpus(s) for g, s in by_group.items()}))
-    return Evaluation(scores=results, scorers=scorers)
+    return evaluation

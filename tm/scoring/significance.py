@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest
 
 from tm.errors import ScoringError
-from tm.scoring.metrics import Scorer
+from tm.scoring.metrics import Scorer, Stats
 
 BOOTSTRAP = "bs"
 RANDOMIZATION = "ar"
@@ -48,6 +50,31 @@ class PairedResult:
         return self.p_value is not None and self.p_value < SIGNIFICANCE_LEVEL
 
 
+class _Precomputed:
+    """A sacrebleu metric that hands back statistics already extracted for known hypotheses.
+
+    ``PairedTest`` extracts every system's statistics again; the scores were just computed
+    from the same statistics, so they are looked up instead (by the hypotheses themselves,
+    which also works in ``--jobs`` worker processes). Anything else goes to the metric.
+    """
+
+    def __init__(self, metric: Metric, known: dict[tuple[str, ...], Sequence[Stats]]) -> None:
+        self._metric = metric
+        self._known = known
+
+    def _extract_corpus_statistics(self, hypotheses: Sequence[str],
+                                   references: Sequence[Sequence[str]] | None) -> Any:
+        stats = self._known.get(tuple(hypotheses))
+        if stats is None:
+            return self._metric._extract_corpus_statistics(hypotheses, references)
+        return list(stats)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_metric", "_known"):  # copy and pickle
+            raise AttributeError(name)
+        return getattr(self._metric, name)
+
+
 @contextmanager
 def _sacrebleu_seed(seed: int) -> Iterator[None]:
     # The lock keeps two web requests from running with each other's seed.
@@ -65,20 +92,28 @@ def _sacrebleu_seed(seed: int) -> Iterator[None]:
 
 def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[Scorer], *,
                 test: str = BOOTSTRAP, seed: int = DEFAULT_SEED, samples: int | None = None,
-                jobs: int = 1) -> list[PairedResult]:
+                jobs: int = 1,
+                statistics: Mapping[tuple[str, str], Sequence[Stats]] | None = None,
+                ) -> list[PairedResult]:
     """Compare every system with the first (the baseline) in every metric.
 
-    ``scorers`` hold the references (sacrebleu's reference cache). ``jobs`` > 1 runs systems
-    in parallel worker processes, as ``sacrebleu --paired-jobs`` does.
+    ``scorers`` hold the references (sacrebleu's reference cache); ``statistics`` maps
+    (system, metric key) to segment statistics already extracted (``Evaluation.statistics``).
+    ``jobs`` > 1 runs systems in worker processes, as ``sacrebleu --paired-jobs`` does.
     """
     if test not in DEFAULT_SAMPLES:
         raise ScoringError(f"unknown significance test {test!r}: use bs or ar")
     if len(systems) < 2:
         raise ScoringError("a paired test needs a baseline and at least one other system")
     by_name = {scorer.name: scorer for scorer in scorers}
+    metrics = {}
+    for name, scorer in by_name.items():
+        known = {tuple(hyps): statistics[(system, scorer.key)] for system, hyps in systems
+                 if statistics and (system, scorer.key) in statistics}
+        metrics[name] = _Precomputed(scorer.metric, known) if known else scorer.metric
     with _sacrebleu_seed(seed):
         tester = PairedTest([(name, list(hyps)) for name, hyps in systems],
-                            {name: s.metric for name, s in by_name.items()}, references=None,
+                            metrics, references=None,  # type: ignore[arg-type]
                             test_type=test, n_samples=samples or DEFAULT_SAMPLES[test],
                             n_ar_confidence=0 if test == RANDOMIZATION else -1, n_jobs=jobs)
         signatures, table = tester()

@@ -74,7 +74,8 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
                                         for m in test_set.members})
     if test:
         results = paired_test(list(hyps.items()), list(evaluation.scorers.values()),
-                              test=test, seed=seed, samples=samples, jobs=jobs)
+                              test=test, seed=seed, samples=samples, jobs=jobs,
+                              statistics=evaluation.statistics)
         report.paired = {(r.system, r.metric): r for r in results}
         report.run.significance, report.run.seed = test, seed
         report.run.samples = samples or DEFAULT_SAMPLES[test]
