@@ -62,7 +62,9 @@ def app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
     """The web app on the suite's database."""
     from web import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    # The shared test client posts without a CSRF token; tests/test_web_safety.py and the
+    # browser tests run with the check on.
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CSRF_ENABLED": False})
     yield app
     app.extensions["sverka_engine"].dispose()
 

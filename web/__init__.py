@@ -19,18 +19,29 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # costs no memory; SVERKA_MAX_CONTENT_LENGTH changes it.
         MAX_CONTENT_LENGTH=2 * 1024**3,
         JSON_SORT_KEYS=False,
+        # The session cookie holds the CSRF token, the language and the author name.
+        SESSION_COOKIE_SAMESITE="Lax",
+        CSRF_ENABLED=True,
     )
     app.config.from_prefixed_env("SVERKA")
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    from web import db, documents, errors
+    from web import csrf, db, documents, errors, i18n, settings
 
     db.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        return {"author": settings.current_author(),
+                "has_endpoint": lambda name: name in app.view_functions}
+
     return app
 
 

@@ -24,7 +24,7 @@ def show(document_id: int) -> str:
     tracks = document_tracks(session, document_id)
     chosen = request.args.getlist("track") or tracks
     return render_template("documents/show.html", document=document, tracks=chosen,
-                           rows=document_rows(session, document_id, chosen))
+                           all_tracks=tracks, rows=document_rows(session, document_id, chosen))
 
 
 @bp.get("/api/documents")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from tm.errors import (
@@ -21,6 +22,13 @@ STATUS_FOR: tuple[tuple[type[SverkaError], int], ...] = (
 )
 
 
+def _titles() -> dict[int, str]:
+    """Return the page titles of the usual HTTP errors in the UI language."""
+    return {400: _("Bad Request"), 403: _("Forbidden"), 404: _("Not Found"),
+            405: _("Method Not Allowed"), 409: _("Conflict"), 413: _("Too Large"),
+            422: _("Cannot Be Done"), 500: _("Internal Error")}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json")
@@ -29,7 +37,8 @@ def _wants_json() -> bool:
 def _respond(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
     if _wants_json():
         return jsonify({"error": title, "message": message, "status": status}), status
-    return render_template("error.html", status=status, title=title, message=message), status
+    return render_template("error.html", status=status, title=_titles().get(status, title),
+                           message=message), status
 
 
 def init_app(app: Flask) -> None:
@@ -48,4 +57,4 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unexpected error")
         return _respond(500, "Internal error",
-                        "Something went wrong on our side; nothing was saved.")
+                        _("Something went wrong on our side; nothing was saved."))

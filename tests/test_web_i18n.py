@@ -1,0 +1,95 @@
+"""The UI in English and Russian: locale choice, catalogues complete and compiled, formats."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tm.ingest import Article, import_article
+from web.i18n import CATALOGUES, compile_catalogues
+
+ROOT = Path(__file__).resolve().parent.parent
+RU_PO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po"
+
+
+def _ui_strings() -> set[str]:
+    method_map = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map=method_map):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_ui_string_has_a_russian_translation() -> None:
+    with open(RU_PO, "rb") as handle:
+        catalog = read_po(handle, locale="ru")
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(_ui_strings() - translated)
+    assert not missing, f"add these to {RU_PO.relative_to(ROOT)}: {missing}"
+
+
+def test_catalogues_are_compiled_when_missing_or_stale(tmp_path: Path) -> None:
+    copy = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, copy, ignore=shutil.ignore_patterns("*.mo"))
+    po = copy / "ru" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    assert compile_catalogues(copy) == copy and mo.exists()
+    os.utime(mo, (0, 0))  # older than the .po: compiled again
+    compile_catalogues(copy)
+    assert mo.stat().st_mtime > 0
+
+
+def test_read_only_catalogues_are_compiled_elsewhere(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, copy, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr("web.i18n.os.access", lambda path, mode: False)  # an installed package
+    monkeypatch.setattr("web.i18n.tempfile.gettempdir", lambda: str(tmp_path / "cache"))
+    target = compile_catalogues(copy)
+    assert target != copy and (target / "ru" / "LC_MESSAGES" / "messages.mo").exists()
+    assert not (copy / "ru" / "LC_MESSAGES" / "messages.mo").exists()
+
+
+def test_browser_language_is_the_default(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert "Документы" in page.get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "de-DE,en;q=0.5"})
+    assert "Documents" in page.get_data(as_text=True)
+
+
+def test_chosen_language_is_remembered(client: FlaskClient) -> None:
+    client.post("/settings", data={"locale": "ru"})
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ru">' in page and "Сохранить настройки" in page
+    client.post("/settings", data={"locale": "en"})
+    assert "Save settings" in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_refused(client: FlaskClient) -> None:
+    assert client.post("/settings", data={"locale": "xx"}).status_code == 422
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", "Jan 21, 2022"), ("ru", "21 янв. 2022\u202fг."),
+])
+def test_dates_are_formatted_for_the_locale(client: FlaskClient, session: Session,
+                                            locale: str, expected: str) -> None:
+    article = Article(paragraphs=("Заголовок статьи", "Первое предложение."),
+                      source_name="a.txt", source_format="text")
+    import_article(session, article, published_on=dt.date(2022, 1, 21))
+    session.commit()
+    client.post("/settings", data={"locale": locale})
+    assert expected in client.get("/").get_data(as_text=True)
+
+
+def test_error_pages_are_translated(client: FlaskClient) -> None:
+    client.post("/settings", data={"locale": "ru"})
+    assert "Не найдено" in client.get("/no/such/page").get_data(as_text=True)

@@ -1,0 +1,89 @@
+"""Web safety: CSRF tokens on every change, user text escaped, the author kept in the session."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tm.ingest import Article, import_article
+
+
+@pytest.fixture
+def guarded(database_url: str, clean_db: Engine) -> Iterator[Flask]:
+    """The web app with CSRF protection on, as in production."""
+    from web import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    yield app
+    app.extensions["sverka_engine"].dispose()
+
+
+def _token(client: FlaskClient) -> str:
+    client.get("/")
+    with client.session_transaction() as session:
+        return str(session["csrf_token"])
+
+
+def test_post_without_csrf_token_is_refused(guarded: Flask) -> None:
+    client = guarded.test_client()
+    response = client.post("/settings", data={"author": "Mallory"})
+    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "author" not in session
+
+
+def test_api_change_without_csrf_header_is_a_json_400(guarded: Flask) -> None:
+    response = guarded.test_client().put("/api/settings", json={"author": "Mallory"})
+    assert response.status_code == 400 and response.get_json()["status"] == 400
+
+
+@pytest.mark.parametrize("how", ["form", "header"])
+def test_post_with_the_session_token_passes(guarded: Flask, how: str) -> None:
+    client = guarded.test_client()
+    token = _token(client)
+    if how == "form":
+        response = client.post("/settings", data={"author": "Anna", "csrf_token": token,
+                                                  "next": "/memories"})
+        assert response.status_code == 303 and response.headers["Location"] == "/memories"
+    else:
+        response = client.put("/api/settings", json={"author": "Anna"},
+                              headers={"X-CSRF-Token": token})
+        assert response.get_json()["author"] == "Anna"
+    assert "Anna" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_token_is_refused(guarded: Flask) -> None:
+    client = guarded.test_client()
+    _token(client)
+    response = client.post("/settings", data={"author": "x", "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_settings_never_redirect_to_another_site(client: FlaskClient) -> None:
+    response = client.post("/settings", data={"author": "Anna", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_author_name_is_trimmed_and_can_be_cleared(client: FlaskClient) -> None:
+    client.post("/settings", data={"author": "  Anna   Petrova "})
+    assert client.get("/api/settings").get_json()["author"] == "Anna Petrova"
+    client.post("/settings", data={"author": ""})
+    assert client.get("/api/settings").get_json()["author"] is None
+
+
+HOSTILE = "<script>alert(1)</script> &amp; «Тест»"
+
+
+def test_user_text_is_escaped_in_pages(client: FlaskClient, session: Session) -> None:
+    article = Article(paragraphs=(HOSTILE, "Второе предложение <b>жирное</b>."),
+                      source_name="hostile.txt", source_format="text")
+    document = import_article(session, article).document
+    session.commit()
+    for url in ("/", f"/documents/{document.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page and "<b>жирное" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; «Тест»" in page
