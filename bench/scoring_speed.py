@@ -1,0 +1,187 @@
+"""Benchmark: scoring a test set from Sverka's storage against sacrebleu alone on the files.
+
+    python bench/scoring_speed.py            # human-readable lines
+    python bench/scoring_speed.py --json     # one JSON object
+
+The test set is WMT21 ru-en from ``../shared/eval/scoring/wmt21-ru-en/`` (its 1,000 lines
+repeated, each copy its own documents, up to ``--segments``) when that folder exists, else a
+generated one; ``--systems`` systems, reference A. Measured:
+
+- *sacrebleu alone*: what its command line does for corpus and segment scores: read the
+  files, metric objects with the references cached, ``corpus_score`` per system and
+  ``sentence_score`` per segment (sentence BLEU with effective order);
+- *Sverka*: ``score_testset`` on the stored test set: read the tracks from the database,
+  compute corpus, document and segment scores, store them all (one transaction);
+- the ratio of the two (goal ≤ 1.3), and paired bootstrap resampling of every system
+  against the first (goal < 60 s for 10 systems and 1,000 resamples).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sacrebleu  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from tm.db import make_engine, upgrade  # noqa: E402
+from tm.models import Origin  # noqa: E402
+from tm.scoring.evaluation import evaluate  # noqa: E402
+from tm.scoring.lines import join_lines, read_docids, read_lines  # noqa: E402
+from tm.scoring.metrics import parse_metrics  # noqa: E402
+from tm.scoring.store import score_testset  # noqa: E402
+from tm.scoring.testsets import TrackLines, get_testset, import_testset  # noqa: E402
+
+WMT21 = ROOT.parent / "shared" / "eval" / "scoring" / "wmt21-ru-en"
+GOAL_RATIO = 1.3
+GOAL_BOOTSTRAP_S = 60.0
+SACREBLEU_CLASSES: dict[str, Any] = {
+    "bleu": sacrebleu.BLEU, "chrf": sacrebleu.CHRF, "ter": sacrebleu.TER,
+    "chrf++": lambda **kw: sacrebleu.CHRF(word_order=2, **kw)}
+WORDS = ("the minister said on monday that talks with the government would resume after "
+         "a week of protests in the capital where police detained dozens of people").split()
+
+
+def wmt21(segments: int, systems: int) -> dict[str, Any]:
+    """WMT21 ru-en repeated to ``segments`` lines; each repetition's documents are new ones."""
+    base = {"source": read_lines(WMT21 / "source.ru.txt"),
+            "ref": read_lines(WMT21 / "ref.A.en.txt")}
+    names = sorted(p.name.removesuffix(".en.txt") for p in (WMT21 / "systems").iterdir())
+    for name in names[:systems]:
+        base[name] = read_lines(WMT21 / "systems" / f"{name}.en.txt")
+    ids = read_docids(WMT21 / "segments.tsv")
+    size = len(ids)
+    data: dict[str, Any] = {key: [lines[i % size] for i in range(segments)] for key, lines in base.items()}
+    data["docids"] = [f"{ids[i % size]}#{i // size}" for i in range(segments)]
+    data["name"] = f"WMT21 ru-en ref A, {size} lines repeated to {segments}"
+    return data
+
+
+def generated(segments: int, systems: int) -> dict[str, Any]:
+    """A seeded synthetic test set: references of news words, systems that drop and swap."""
+    rng = random.Random(7)
+    ref = [" ".join(rng.choices(WORDS, k=rng.randint(8, 30))).capitalize() + "."
+           for _ in range(segments)]
+    data: dict[str, Any] = {"source": [f"Предложение {i}." for i in range(segments)],
+                            "ref": ref, "docids": [f"doc{i // 10}" for i in range(segments)],
+                            "name": f"generated, {segments} lines"}
+    for n in range(systems):
+        keep = 0.95 - n * 0.03
+        data[f"sys{n}"] = [" ".join(w for w in line.split() if rng.random() < keep)
+                           for line in ref]
+    return data
+
+
+def sacrebleu_alone(folder: Path, systems: list[str], metrics: list[str]) -> float:
+    """Seconds sacrebleu needs for corpus and segment scores of every system, from files."""
+    start = time.perf_counter()
+
+    def read(name: str) -> list[str]:
+        with open(folder / f"{name}.txt", encoding="utf-8", newline="\n") as handle:
+            return [line.rstrip() for line in handle]
+
+    refs = [read("ref")]
+    hyps = {name: read(name) for name in systems}
+    for key in metrics:
+        corpus = SACREBLEU_CLASSES[key](references=refs)
+        sentence = (SACREBLEU_CLASSES[key](effective_order=True) if key == "bleu"
+                    else SACREBLEU_CLASSES[key]())
+        for lines in hyps.values():
+            corpus.corpus_score(lines, None)
+            for hyp, ref in zip(lines, refs[0], strict=True):
+                sentence.sentence_score(hyp, [ref])
+    return time.perf_counter() - start
+
+
+def statistics_only(folder: Path, systems: list[str], metrics: list[str]) -> float:
+    """Seconds for Sverka's computation alone on the files (no database): the lower bound."""
+    start = time.perf_counter()
+    refs = [read_lines(folder / "ref.txt")]
+    evaluate({name: read_lines(folder / f"{name}.txt") for name in systems}, refs,
+             metrics=metrics, tgt_lang="en", groups=None)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--systems", type=int, default=10)
+    parser.add_argument("--metrics", default="bleu,chrf,ter")
+    parser.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
+    parser.add_argument("--jobs", type=int, default=1, help="paired-test worker processes")
+    parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--no-bootstrap", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    metrics = parse_metrics(args.metrics)
+    data = (wmt21 if WMT21.is_dir() else generated)(args.segments, args.systems)
+    systems = [k for k in data if k not in ("source", "ref", "docids", "name")]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for key in ("ref", *systems):
+            (folder / f"{key}.txt").write_text(join_lines(data[key]), encoding="utf-8")
+        engine = make_engine(args.db or f"sqlite:///{folder / 'bench.sqlite3'}")
+        upgrade(engine)
+        start = time.perf_counter()
+        with Session(engine) as session, session.begin():
+            import_testset(session, "bench", source=data["source"], doc_ids=data["docids"],
+                           tracks=[TrackLines("bench:ref", data["ref"], Origin.HUMAN)]
+                           + [TrackLines(f"bench:{s}", data[s], Origin.MACHINE)
+                              for s in systems])
+        import_s = time.perf_counter() - start
+
+        alone_s = sacrebleu_alone(folder, systems, metrics)
+        stats_s = statistics_only(folder, systems, metrics)
+        tracks = [f"bench:{s}" for s in systems]
+        start = time.perf_counter()
+        with Session(engine) as session, session.begin():
+            score_testset(session, get_testset(session, "bench"), references=["bench:ref"],
+                          systems=tracks, metrics=metrics)
+        sverka_s = time.perf_counter() - start
+        bootstrap_s = None
+        if not args.no_bootstrap:
+            start = time.perf_counter()
+            with Session(engine) as session, session.begin():
+                score_testset(session, get_testset(session, "bench"),
+                              references=["bench:ref"], systems=tracks, metrics=metrics,
+                              test="bs", samples=args.samples, jobs=args.jobs)
+            bootstrap_s = time.perf_counter() - start
+        engine.dispose()
+
+    result = {
+        "data": data["name"], "segments": args.segments, "systems": len(systems),
+        "metrics": metrics, "database": engine.dialect.name,
+        "import_s": round(import_s, 2), "sacrebleu_s": round(alone_s, 2),
+        "statistics_only_s": round(stats_s, 2), "sverka_s": round(sverka_s, 2),
+        "ratio": round(sverka_s / alone_s, 3), "ratio_goal": GOAL_RATIO,
+        "bootstrap_s": None if bootstrap_s is None else round(bootstrap_s, 2),
+        # What the test adds to scoring: the statistics are shared, so mostly resampling.
+        "bootstrap_extra_s": None if bootstrap_s is None else round(bootstrap_s - sverka_s, 2),
+        "bootstrap_samples": args.samples, "bootstrap_goal_s": GOAL_BOOTSTRAP_S}
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"test set: {result['data']}; {len(systems)} systems; metrics {', '.join(metrics)}; "
+          f"{result['database']}")
+    print(f"import (source, reference, systems): {import_s:.2f} s")
+    print(f"sacrebleu alone, corpus + segment scores from files: {alone_s:.2f} s")
+    print(f"  (Sverka's computation on the files, no database: {stats_s:.2f} s)")
+    print(f"Sverka from storage, test set + documents + segments, stored: {sverka_s:.2f} s")
+    print(f"ratio Sverka / sacrebleu: {sverka_s / alone_s:.3f} (goal ≤ {GOAL_RATIO})")
+    if bootstrap_s is not None:
+        print(f"paired bootstrap, {args.samples} resamples, {len(systems)} systems, scores "
+              f"and storage included: {bootstrap_s:.2f} s (goal < {GOAL_BOOTSTRAP_S:.0f} s); "
+              f"the test itself adds {bootstrap_s - sverka_s:.2f} s to scoring")
+
+
+if __name__ == "__main__":
+    main()
