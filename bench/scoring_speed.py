@@ -59,7 +59,8 @@ def wmt21(segments: int, systems: int) -> dict[str, Any]:
         base[name] = read_lines(WMT21 / "systems" / f"{name}.en.txt")
     ids = read_docids(WMT21 / "segments.tsv")
     size = len(ids)
-    data: dict[str, Any] = {key: [lines[i % size] for i in range(segments)] for key, lines in base.items()}
+    data: dict[str, Any] = {key: [lines[i % size] for i in range(segments)]
+                            for key, lines in base.items()}
     data["docids"] = [f"{ids[i % size]}#{i // size}" for i in range(segments)]
     data["name"] = f"WMT21 ru-en ref A, {size} lines repeated to {segments}"
     return data
