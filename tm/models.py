@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -230,6 +231,8 @@ class Translation(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     align_score: Mapped[float | None] = mapped_column(Float)  # aligner confidence, 0–1
+    # The match score (0–101) of the memory unit a pre-translation was taken from.
+    tm_score: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Optimistic concurrency: an UPDATE whose version no longer matches fails (no lost updates).
@@ -453,3 +456,31 @@ class SegmentScore(Base):
     segment_id: Mapped[int] = mapped_column(
         ForeignKey("segment.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
+
+
+class SearchTerms(Base):
+    """The index keys of a memory unit's source: the words the candidate index looks up.
+
+    ``keys`` is the source's word and number keys as 32-bit hashes (little-endian uint32, in
+    order; see ``tm.search.normalize``). Rows are only ever appended (a changed unit gets a
+    new row), so ``id`` tells a process which rows it has not read yet; AUTOINCREMENT keeps
+    SQLite from reusing the id of a deleted last row.
+    """
+
+    __tablename__ = "search_terms"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("memory_unit.id", ondelete="CASCADE"), unique=True)
+    memory_id: Mapped[int] = mapped_column(Integer)  # the unit's, so lookups filter in memory
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchIndexState(Base):
+    """The generation of the search index: a new one tells every process to reload it."""
+
+    __tablename__ = "search_index_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[str] = mapped_column(String(32))

@@ -1,7 +1,8 @@
 """Approved document translations flow into their memory; withdrawn ones flow out.
 
 A unit made from a translation keeps its link (``translation_id``), its document, its
-neighbouring source sentences as context, and the translation's author and dates.
+neighbouring source sentences as context, and the translation's author and dates; it is
+indexed for lookup as it is written (a withdrawn unit's index row goes with it).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from tm.memory.memories import DEFAULT_MEMORY, get_or_create_memory
 from tm.memory.tmx_import import source_key
 from tm.models import Memory, MemoryUnit, Segment, SegmentKind, Status, Translation
+from tm.search.index import index_units
 
 
 def memory_for(session: Session, translation: Translation) -> Memory:
@@ -68,4 +70,5 @@ def sync_translation(session: Session, translation: Translation) -> MemoryUnit |
     if existing is None:
         session.add(unit)
     session.flush()
+    index_units(session, unit_ids=[unit.id])  # findable at once
     return unit

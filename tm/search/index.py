@@ -1,0 +1,438 @@
+"""The candidate index: which memory units can reach a score, found without scanning them all.
+
+The score (:mod:`tm.search.score`) is at most ``base = floor(100 × (L − D) / L)``, with ``D``
+the word edit distance and ``L`` the longer word count. For a query of ``n`` words and a
+threshold ``t`` (percent), ``base ≥ t`` implies, for a unit of ``m`` words:
+
+- **length filter**: ``ceil(n·t/100) ≤ m ≤ floor(100·n/t)`` (``|n − m| ≤ D``);
+- **count filter**: the two share at least ``ceil(max(n, m)·t/100)`` words (every word the
+  edit script keeps is shared);
+- **prefix filter**: so a unit must contain one of the ``n − ceil(n·t/100) + 1`` *rarest*
+  words of the query; only their posting lists are read, the frequent words' never.
+
+The candidates from the rarest words' postings pass the length, memory and count filters
+vectorized, then the edit distance over the key hashes; what survives is re-scored exactly on
+the text by the caller. Every filter only ever keeps too much, so the result equals a scan of
+the whole memory (hash collisions can only add candidates).
+
+Storage: every unit's keys are a row of ``search_terms`` (written with the unit, in the
+caller's transaction: :func:`index_units`); the posting lists are built in the process from
+those rows on first use and kept; each lookup first reads the rows added since (``id`` only
+grows), so a new unit is findable at once and a restart loses nothing. Rows the caller's own
+transaction has written but not committed are searched for that caller only. A deleted unit
+drops out when its row is fetched (its terms go with it by ``ON DELETE CASCADE``).
+"""
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import time
+import uuid
+import weakref
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import Connection, Engine, delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from tm.models import MemoryUnit, SearchIndexState, SearchTerms
+from tm.search.normalize import NUMBER_KEY, NUMBER_PATTERN, WORD_PATTERN, fold, key_hash
+
+# Units indexed per INSERT batch: a batch's rows stay a few megabytes.
+BATCH_SIZE = 5000
+# New rows kept in the small Python side index before the arrays are rebuilt with them:
+# merging costs a rebuild (seconds at a million units), so not on every unit, but the
+# side index is scanned in Python, so not too many either.
+DELTA_MERGE_MIN = 20_000
+DELTA_MERGE_SHARE = 0.05
+# On PostgreSQL a transaction that started earlier can commit a lower id after a later one
+# was read; ids skipped over are looked for again for this long, then given up (reindex).
+GAP_WAIT_S = 3600.0
+MAX_GAP_RANGES = 256
+_STATE_ID = 1
+
+# The same words and numbers as ``normalize.tokenize``, without building Token objects.
+_INDEX_TOKEN = re.compile(f"{NUMBER_PATTERN}|{WORD_PATTERN}")
+_NUMBER_HASH = key_hash(NUMBER_KEY)
+
+
+def index_keys(text: str) -> array[int]:
+    """Return the hashed word keys of ``text`` (as :func:`tm.search.normalize.hashed_keys`)."""
+    return array("I", [_NUMBER_HASH if w[0].isdigit() else key_hash(fold(w))
+                       for w in _INDEX_TOKEN.findall(text)])
+
+
+def _blob(text: str) -> bytes:
+    """Return the stored form of the keys of ``text``: little-endian uint32s."""
+    keys = index_keys(text)
+    if sys.byteorder != "little":
+        keys.byteswap()
+    return keys.tobytes()
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def _touch_generation(session: Session, *, renew: bool = False) -> None:
+    """Make sure the index has a generation (a new one when ``renew``)."""
+    if renew:
+        session.execute(delete(SearchIndexState))
+    current = session.scalar(select(SearchIndexState.generation)
+                             .where(SearchIndexState.id == _STATE_ID))
+    if current is None:
+        dialect = session.get_bind().dialect.name
+        values = {"id": _STATE_ID, "generation": uuid.uuid4().hex}
+        if dialect in ("sqlite", "postgresql"):
+            module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
+            session.execute(module.insert(SearchIndexState).values(**values)
+                            .on_conflict_do_nothing())
+        else:
+            session.execute(insert(SearchIndexState).values(**values))
+
+
+def _insert_pages(session: Session, *conditions: Any) -> int:
+    """Index the units matching ``conditions``, page by page in id order."""
+    stmt = select(MemoryUnit.id, MemoryUnit.memory_id, MemoryUnit.source).where(*conditions)
+    done, count = 0, 0
+    while True:
+        rows = session.execute(stmt.where(MemoryUnit.id > done).order_by(MemoryUnit.id)
+                               .limit(BATCH_SIZE)).all()
+        if not rows:
+            return count
+        session.execute(insert(SearchTerms), [
+            {"unit_id": uid, "memory_id": mid, "keys": _blob(source)}
+            for uid, mid, source in rows])
+        count += len(rows)
+        done = rows[-1][0]
+
+
+def index_units(session: Session, *, unit_ids: Iterable[int] | None = None,
+                memory_id: int | None = None, after_id: int | None = None) -> int:
+    """(Re)index units chosen by ids, or by memory and ``id > after_id``; return how many.
+
+    Call it in the transaction that wrote the units: they are findable at once.
+    """
+    _touch_generation(session)
+    if unit_ids is not None:
+        ids, count = sorted(set(unit_ids)), 0
+        for at in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[at:at + BATCH_SIZE]
+            session.execute(delete(SearchTerms).where(SearchTerms.unit_id.in_(chunk)))
+            count += _insert_pages(session, MemoryUnit.id.in_(chunk))
+        return count
+    conditions = [MemoryUnit.id > (after_id or 0)]
+    if memory_id is not None:
+        conditions.append(MemoryUnit.memory_id == memory_id)
+    session.execute(delete(SearchTerms).where(SearchTerms.unit_id.in_(
+        select(MemoryUnit.id).where(*conditions))))
+    return _insert_pages(session, *conditions)
+
+
+def reindex(session: Session, *, memory_id: int | None = None) -> int:
+    """Rebuild the index of every unit (of one memory); every process reloads it."""
+    stmt = delete(SearchTerms)
+    if memory_id is not None:
+        stmt = stmt.where(SearchTerms.memory_id == memory_id)
+    session.execute(stmt)
+    _touch_generation(session, renew=True)
+    conditions = [] if memory_id is None else [MemoryUnit.memory_id == memory_id]
+    return _insert_pages(session, *conditions)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What a unit must satisfy to reach ``threshold`` against a query of ``n`` words."""
+
+    n: int
+    threshold: int
+
+    @property
+    def min_length(self) -> int:
+        return -(-self.n * self.threshold // 100)
+
+    @property
+    def max_length(self) -> int:
+        return (100 * self.n) // self.threshold
+
+    @property
+    def prefix(self) -> int:
+        """How many of the rarest query words a candidate must share one of."""
+        return self.n - self.min_length + 1
+
+    def min_shared(self, m: NDArray[np.int64] | int) -> Any:
+        """Return the words a unit of ``m`` words must share with the query."""
+        return -(-np.maximum(self.n, m) * self.threshold // 100)
+
+
+@dataclass
+class _Rows:
+    """Index rows read from the database, column by column."""
+
+    ids: list[int] = field(default_factory=list)
+    unit_ids: list[int] = field(default_factory=list)
+    memory_ids: list[int] = field(default_factory=list)
+    keys: list[bytes] = field(default_factory=list)
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        for rid, uid, mid, blob in rows:
+            self.ids.append(rid)
+            self.unit_ids.append(uid)
+            self.memory_ids.append(mid)
+            self.keys.append(bytes(blob))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class _Arrays:
+    """Entries (one per index row) and their posting lists as flat numpy arrays."""
+
+    def __init__(self, unit_ids: NDArray[Any], memory_ids: NDArray[Any],
+                 lengths: NDArray[Any], keys: NDArray[np.uint32]) -> None:
+        self.unit_ids, self.memory_ids, self.lengths, self.keys = (
+            unit_ids, memory_ids, lengths, keys)
+        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.offsets[1:])
+        entry = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
+        pairs = np.unique((keys.astype(np.uint64) << np.uint64(32)) | entry)
+        pair_keys = (pairs >> np.uint64(32)).astype(np.uint32)
+        self.post_entries = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
+        starts = np.flatnonzero(np.diff(pair_keys, prepend=np.uint32(0)) != 0) \
+            if len(pair_keys) else np.zeros(0, dtype=np.int64)
+        if len(pair_keys) and (not len(starts) or starts[0] != 0):
+            starts = np.concatenate(([0], starts))
+        self.post_keys = pair_keys[starts]
+        self.post_starts = np.concatenate((starts, [len(pair_keys)])).astype(np.int64)
+        self.empty = np.flatnonzero(lengths == 0)
+
+    @classmethod
+    def from_rows(cls, rows: _Rows) -> _Arrays:
+        keys = np.frombuffer(b"".join(rows.keys), dtype="<u4").astype(np.uint32, copy=False)
+        lengths = np.fromiter((len(k) // 4 for k in rows.keys), dtype=np.int64,
+                              count=len(rows))
+        return cls(np.asarray(rows.unit_ids, dtype=np.int64),
+                   np.asarray(rows.memory_ids, dtype=np.int64), lengths, keys)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def postings(self, key: int) -> NDArray[np.int32]:
+        at = int(np.searchsorted(self.post_keys, key))
+        if at < len(self.post_keys) and self.post_keys[at] == key:
+            return self.post_entries[self.post_starts[at]:self.post_starts[at + 1]]
+        return self.post_entries[:0]
+
+    def frequency(self, key: int) -> int:
+        return len(self.postings(key))
+
+    def candidates(self, query: Sequence[int], bounds: Bounds, rare: Sequence[int],
+                   memory_ids: NDArray[np.int64] | None) -> NDArray[np.int64]:
+        """Return the unit ids of entries that pass every filter for ``query``."""
+        if bounds.n == 0:
+            entries = self.empty.astype(np.int64)
+        else:
+            lists = [self.postings(k) for k in rare]
+            entries = np.unique(np.concatenate(lists)) if lists else np.zeros(0, np.int64)
+        if not len(entries):
+            return np.zeros(0, dtype=np.int64)
+        lengths = self.lengths[entries]
+        keep = (lengths >= bounds.min_length) & (lengths <= bounds.max_length)
+        if memory_ids is not None:
+            keep &= np.isin(self.memory_ids[entries], memory_ids)
+        entries, lengths = entries[keep], lengths[keep]
+        if bounds.n and len(entries):
+            entries = self._count_filter(entries, lengths, query, bounds)
+        return self._edit_filter(entries, query, bounds)
+
+    def _count_filter(self, entries: NDArray[Any], lengths: NDArray[Any],
+                      query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
+        starts = self.offsets[entries]
+        total = int(lengths.sum())
+        first = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - first, lengths) + np.arange(total)
+        wanted = np.unique(np.asarray(query, dtype=np.uint32))
+        found = np.searchsorted(wanted, self.keys[positions])
+        found[found == len(wanted)] = 0
+        hits = (wanted[found] == self.keys[positions]).astype(np.int32)
+        shared = np.add.reduceat(hits, first) if total else np.zeros(len(entries), np.int32)
+        return entries[shared >= bounds.min_shared(lengths)]
+
+    def _edit_filter(self, entries: NDArray[Any], query: Sequence[int],
+                     bounds: Bounds) -> NDArray[np.int64]:
+        keep = []
+        for entry in entries.tolist():
+            keys = self.keys[self.offsets[entry]:self.offsets[entry + 1]].tolist()
+            if _reaches(query, keys, bounds.threshold):
+                keep.append(entry)
+        return self.unit_ids[np.asarray(keep, dtype=np.int64)]
+
+
+def _reaches(query: Sequence[int], keys: Sequence[int], threshold: int) -> bool:
+    length = max(len(query), len(keys))
+    if length == 0:
+        return True
+    limit = length * (100 - threshold) // 100
+    return Levenshtein.distance(query, keys, score_cutoff=limit) <= limit
+
+
+def _scan(rows: _Rows, query: Sequence[int], bounds: Bounds,
+          memory_ids: NDArray[np.int64] | None) -> list[int]:
+    """Filter a few rows (not yet in the arrays) one by one, as the arrays would."""
+    allowed = None if memory_ids is None else set(memory_ids.tolist())
+    wanted = set(query)
+    found = []
+    for uid, mid, blob in zip(rows.unit_ids, rows.memory_ids, rows.keys, strict=True):
+        if allowed is not None and mid not in allowed:
+            continue
+        keys = np.frombuffer(blob, dtype="<u4").tolist()
+        if not bounds.min_length <= len(keys) <= bounds.max_length:
+            continue
+        if bounds.n and sum(k in wanted for k in keys) < bounds.min_shared(len(keys)):
+            continue
+        if _reaches(query, keys, bounds.threshold):
+            found.append(uid)
+    return found
+
+
+class SharedIndex:
+    """One process's index of one database: committed rows, arrays plus a small delta."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.generation: str | None = None
+        self.arrays = _Arrays.from_rows(_Rows())
+        self.delta = _Rows()
+        self.last_id = 0
+        # Ranges of ids skipped over (lo, hi, first seen), and ids read from them since.
+        self.gaps: list[tuple[int, int, float]] = []
+        self.gap_seen: set[int] = set()
+        self.loaded_rows = 0
+
+    def _reset(self, generation: str | None) -> None:
+        self.__init__()  # type: ignore[misc]
+        self.generation = generation
+
+    def _pending(self) -> Any:
+        """The condition selecting rows this index has not read yet."""
+        now = time.monotonic()
+        self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
+        parts = [SearchTerms.id > self.last_id]
+        parts += [SearchTerms.id.between(lo, hi) for lo, hi, _ in self.gaps]
+        return or_(*parts)
+
+    def _unseen(self, rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+        return [r for r in rows if r[0] > self.last_id or r[0] not in self.gap_seen]
+
+    def refresh(self, connection: Connection) -> None:
+        """Read the rows committed since the last look; reload all on a new generation."""
+        generation = connection.scalar(select(SearchIndexState.generation)
+                                       .where(SearchIndexState.id == _STATE_ID))
+        if generation != self.generation:
+            self._reset(generation)
+        columns = (SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
+        result = connection.execute(select(*columns).where(self._pending())
+                                    .order_by(SearchTerms.id),
+                                    execution_options={"yield_per": 50_000})
+        new = _Rows()
+        new.extend(self._unseen(result))
+        if not len(new):
+            return
+        self._note_gaps(new.ids)
+        self.delta.ids += new.ids
+        self.delta.unit_ids += new.unit_ids
+        self.delta.memory_ids += new.memory_ids
+        self.delta.keys += new.keys
+        self.loaded_rows += len(new)
+        if len(self.delta) > max(DELTA_MERGE_MIN, DELTA_MERGE_SHARE * len(self.arrays)) \
+                or not len(self.arrays):
+            self._merge()
+
+    def _note_gaps(self, ids: list[int]) -> None:
+        now = time.monotonic()
+        expected = self.last_id + 1
+        for rid in ids:
+            if rid <= self.last_id:
+                self.gap_seen.add(rid)
+                continue
+            if rid > expected:
+                self.gaps.append((expected, rid - 1, now))
+            expected = rid + 1
+        self.last_id = max(self.last_id, ids[-1])
+
+    def _merge(self) -> None:
+        old = self.arrays
+        extra = _Arrays.from_rows(self.delta)
+        self.arrays = _Arrays(np.concatenate((old.unit_ids, extra.unit_ids)),
+                              np.concatenate((old.memory_ids, extra.memory_ids)),
+                              np.concatenate((old.lengths, extra.lengths)),
+                              np.concatenate((old.keys, extra.keys)))
+        self.delta = _Rows()
+
+    def frequency(self, key: int) -> int:
+        return self.arrays.frequency(key)
+
+
+_INDEXES: weakref.WeakKeyDictionary[Engine, SharedIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def shared_index(engine: Engine) -> SharedIndex:
+    """Return this process's index of the database behind ``engine``."""
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(engine)
+        if index is None:
+            index = _INDEXES[engine] = SharedIndex()
+        return index
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _separate_reads(engine: Engine) -> bool:
+    """Whether another connection sees the same database (not so for in-memory SQLite)."""
+    return not (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"))
+
+
+def candidates(session: Session, query: Sequence[int], *, threshold: int,
+               memory_ids: Sequence[int] | None = None) -> list[int]:
+    """Return the ids of the units whose word keys can reach ``threshold`` against ``query``.
+
+    ``query`` is the hashed keys of the query (:func:`index_keys`); ``threshold`` 1–100.
+    """
+    bounds = Bounds(len(query), max(1, min(threshold, 100)))
+    allowed = None if memory_ids is None else np.asarray(sorted(memory_ids), dtype=np.int64)
+    engine = _engine(session)
+    index = shared_index(engine)
+    with index.lock:
+        if _separate_reads(engine):
+            with engine.connect() as connection:
+                index.refresh(connection)
+        pending = index._pending()
+        rare = _rarest(index, query, bounds)
+        found = index.arrays.candidates(query, bounds, rare, allowed).tolist()
+        found += _scan(index.delta, query, bounds, allowed)
+    # What the caller's transaction sees beyond the shared index: its own uncommitted rows
+    # (or, on in-memory SQLite, everything new).
+    local = _Rows()
+    local.extend(index._unseen(session.execute(
+        select(SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
+        .where(pending))))
+    found += _scan(local, query, bounds, allowed)
+    return sorted(set(found))
+
+
+def _rarest(index: SharedIndex, query: Sequence[int], bounds: Bounds) -> list[int]:
+    """Return the distinct keys among the ``bounds.prefix`` rarest query words."""
+    if bounds.n == 0:
+        return []
+    ranked = sorted(query, key=index.frequency)[:bounds.prefix]
+    return list(dict.fromkeys(ranked))
