@@ -86,26 +86,48 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
 
 def edit_translation(session: Session, translation: Translation, *, author: str | None,
                      text: str | None = None, status: Status | str | None = None,
-                     expected_version: int | None = None) -> Translation:
+                     expected_version: int | None = None,
+                     action: str | None = None) -> Translation:
     """Change the text and/or status of ``translation``, keeping the earlier version in history.
 
     ``expected_version`` is the version the editor saw; if the translation has changed since,
-    ConflictError is raised and nothing changes (no lost updates).
+    ConflictError is raised and nothing changes (no lost updates). ``action`` names the
+    change in history (default: ``edit`` or ``status``; the alignment editor says ``align``).
     """
-    if expected_version is not None and expected_version != translation.version:
-        raise ConflictError(f"translation {translation.id} was changed by someone else "
-                            f"(version {translation.version}, you edited {expected_version})")
+    _check_version(translation, expected_version)
     new_text = translation.text if text is None else _clean_text(text)
     new_status = translation.status if status is None else Status(status)
     if new_text == translation.text and new_status == translation.status:
         return translation  # nothing changed: no revision
-    action = "edit" if new_text != translation.text else "status"
+    action = action or ("edit" if new_text != translation.text else "status")
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = new_text, new_status
     translation.author, translation.updated_at = author, utcnow()
     _record(translation, action, author)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
+    return translation
+
+
+def _check_version(translation: Translation, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != translation.version:
+        raise ConflictError(f"translation {translation.id} was changed by someone else "
+                            f"(version {translation.version}, you edited {expected_version})")
+
+
+NOTE_MAX = 2000
+
+
+def set_note(session: Session, translation: Translation, note: str | None, *,
+             expected_version: int | None = None) -> Translation:
+    """Set (or with an empty ``note``, clear) the translator's note on ``translation``."""
+    _check_version(translation, expected_version)
+    cleaned = (note or "").strip() or None
+    if cleaned is not None and len(cleaned) > NOTE_MAX:
+        raise ValidationError(f"a note can have at most {NOTE_MAX} characters")
+    if cleaned != translation.note:
+        translation.note = cleaned
+        session.flush()
     return translation
 
 
@@ -117,8 +139,9 @@ def history(session: Session, translation: Translation) -> list[TranslationRevis
 
 
 def restore_revision(session: Session, translation: Translation, number: int, *,
-                     author: str | None) -> Translation:
+                     author: str | None, expected_version: int | None = None) -> Translation:
     """Make revision ``number`` the current text and status again (recorded as a new revision)."""
+    _check_version(translation, expected_version)
     revision = session.scalar(select(TranslationRevision).where(
         TranslationRevision.translation_id == translation.id,
         TranslationRevision.number == number))

@@ -1,0 +1,145 @@
+"""Quality checks of one translation against its source: pure functions, no database.
+
+Each check is a small named predicate returning a warning or None; ``check`` runs them all.
+Warnings carry a code (for filters and the UI's translated labels) and English detail.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# English news runs 0.9–1.2 times its Russian source in characters; beyond these bounds a
+# sentence is probably cut short or padded. Short sentences vary too much to judge.
+MIN_RATIO = 0.45
+MAX_RATIO = 2.2
+RATIO_MIN_CHARS = 25
+# Month names in both languages, so "21 янв" and "January 21" count as the same date.
+# Whole words only (a stem would take «сенатор» for September); English capitalised, as
+# "may" is also a verb.
+_RU_MONTHS = ("январ[ьяе]|янв", "феврал[ьяе]|фев", "март[ае]?|мар", "апрел[ьяе]|апр",
+              "ма[йяе]", "июн[ьяе]?", "июл[ьяе]?", "август[ае]?|авг", "сентябр[ьяе]|сент?",
+              "октябр[ьяе]|окт", "ноябр[ьяе]|нояб?", "декабр[ьяе]|дек")
+_EN_MONTHS = ("Jan(?:uary)?", "Feb(?:ruary)?", "Mar(?:ch)?", "Apr(?:il)?", "May",
+              "June?", "July?", "Aug(?:ust)?", "Sept?(?:ember)?", "Oct(?:ober)?",
+              "Nov(?:ember)?", "Dec(?:ember)?")
+_MONTH_PATTERNS = tuple(
+    (month, re.compile(rf"(?<![А-Яа-яЁё])(?:{ru})(?![А-Яа-яЁё])|\b{en}\b"))
+    for month, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True), start=1))
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
+_DOUBLE_SPACE = re.compile(r"\S {2,}\S")
+PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"), ("„", "“"))
+
+
+@dataclass(frozen=True, slots=True)
+class Warning_:
+    """A QA finding: ``code`` names the check, ``detail`` says what was found."""
+
+    code: str
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """Return a JSON-ready dict."""
+        return {"code": self.code, "detail": self.detail}
+
+
+def numbers(text: str) -> list[str]:
+    """Return the numbers of ``text`` normalised (thousand separators out, comma as point)."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group().replace("\u00a0", "").replace(" ", "")
+        # "1,5" (Russian decimal) and "1.5" are one number; "1,000" is a thousand.
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+            raw = raw.replace(",", "")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", raw) and raw.count(".") > 1:
+            raw = raw.replace(".", "")
+        found.append(raw.replace(",", "."))
+    return sorted(found)
+
+
+def check_numbers(source: str, target: str) -> Warning_ | None:
+    """Warn when the numbers of source and target differ."""
+    src, tgt = numbers(source), numbers(target)
+    if src != tgt:
+        missing = sorted(set(src) - set(tgt))
+        extra = sorted(set(tgt) - set(src))
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if extra:
+            parts.append("extra " + ", ".join(extra))
+        return Warning_("numbers", "; ".join(parts) or "counts differ")
+    return None
+
+
+def _month_numbers(text: str) -> list[int]:
+    return sorted(month for month, pattern in _MONTH_PATTERNS
+                  for _ in pattern.finditer(text))
+
+
+def check_dates(source: str, target: str) -> Warning_ | None:
+    """Warn when the months named in source and target differ."""
+    if _month_numbers(source) != _month_numbers(target):
+        return Warning_("dates", "months differ")
+    return None
+
+
+def check_pairs(_source: str, target: str) -> Warning_ | None:
+    """Warn about unpaired brackets or quotes in the target."""
+    for left, right in PAIRS:
+        if left == right:
+            continue
+        if target.count(left) != target.count(right) and not (left, right) == ("„", "“"):
+            return Warning_("unpaired", f"{left} {right}")
+    if target.count('"') % 2:
+        return Warning_("unpaired", '"')
+    return None
+
+
+def check_empty(_source: str, target: str) -> Warning_ | None:
+    """Warn when the target is empty."""
+    return Warning_("empty") if not target.strip() else None
+
+
+def check_identical(source: str, target: str) -> Warning_ | None:
+    """Warn when the target is the untranslated source."""
+    if target.strip() and source.strip() == target.strip() and _CYRILLIC.search(source):
+        return Warning_("identical")
+    return None
+
+
+def check_length(source: str, target: str) -> Warning_ | None:
+    """Warn when the target is suspiciously short or long for its source."""
+    if len(source) < RATIO_MIN_CHARS or not target.strip():
+        return None
+    ratio = len(target) / len(source)
+    if ratio < MIN_RATIO or ratio > MAX_RATIO:
+        return Warning_("length", f"{ratio:.2f}")
+    return None
+
+
+def check_double_spaces(_source: str, target: str) -> Warning_ | None:
+    """Warn about double spaces inside the target."""
+    return Warning_("spaces") if _DOUBLE_SPACE.search(target) else None
+
+
+def check_cyrillic(_source: str, target: str) -> Warning_ | None:
+    """Warn about Cyrillic words left in the English target."""
+    words = _CYRILLIC.findall(target)
+    return Warning_("cyrillic", " ".join(words[:5])) if words else None
+
+
+CHECKS: tuple[Callable[[str, str], Warning_ | None], ...] = (
+    check_empty, check_identical, check_numbers, check_dates, check_pairs, check_length,
+    check_double_spaces, check_cyrillic,
+)
+CODES = ("empty", "identical", "numbers", "dates", "unpaired", "length", "spaces", "cyrillic")
+
+
+def check(source: str, target: str | None) -> list[Warning_]:
+    """Run every check on ``source`` and its ``target``; an empty target only warns 'empty'."""
+    target = target or ""
+    if not target.strip():
+        return [Warning_("empty")]
+    return [w for w in (c(source, target) for c in CHECKS) if w is not None]

@@ -1,0 +1,275 @@
+"""The bilingual editor: a document's units for one track, edited in place, with a JSON API.
+
+Pages: ``/documents/<id>/edit?track=…``. API (JSON, CSRF header on changes):
+
+* ``GET  /api/documents/<id>/units?track=&compare=&status=&warning=&page=`` — one page of units
+* ``POST /api/segments/<id>/translation`` ``{track, text, status}`` — translate a segment
+* ``PUT  /api/translations/<id>`` ``{text?, status?, note?, expected_version}`` — edit; 409 with
+  ``theirs`` (the stored version) and ``yours`` when someone saved in between
+* ``GET  /api/translations/<id>/history`` — revisions, each with a word diff to the previous
+* ``POST /api/translations/<id>/restore`` ``{number, expected_version}``
+* ``GET  /api/segments/<id>/suggestions`` — exact memory matches; ``GET /api/concordance?q=``
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from tm.diff import word_diff
+from tm.documents import document_tracks, get_document
+from tm.errors import ConflictError, NotFoundError, ValidationError
+from tm.memory.lookup import concordance, exact_matches
+from tm.models import Origin, Segment, Status, Translation
+from tm.qa import CODES, check
+from tm.translations import (
+    add_translation,
+    edit_translation,
+    get_or_create_track,
+    history,
+    restore_revision,
+    set_note,
+)
+from tm.workspace import UNTRANSLATED, Unit, document_units, page_of
+from web.db import get_session
+from web.i18n import status_label
+from web.settings import require_author
+
+bp = Blueprint("editor", __name__)
+STATUSES = [s.value for s in Status]
+CONFIRM_STATUSES = ("translated", "reviewed", "approved")
+
+
+def warning_labels() -> dict[str, str]:
+    """Return the QA warning names in the UI language."""
+    return {"empty": _("empty target"), "identical": _("same as source"),
+            "numbers": _("numbers differ"), "dates": _("dates differ"),
+            "unpaired": _("unpaired quotes or brackets"), "length": _("suspicious length"),
+            "spaces": _("double spaces"), "cyrillic": _("Cyrillic in English")}
+
+
+def translation_json(translation: Translation) -> dict[str, Any]:
+    """Return a translation as the editor needs it."""
+    return {"id": translation.id, "text": translation.text,
+            "status": translation.status.value,
+            "status_label": status_label(translation.status.value),
+            "version": translation.version, "note": translation.note or "",
+            "author": translation.author, "segment_count": translation.segment_count,
+            "updated_at": translation.updated_at.isoformat(),
+            "updated_label": format_datetime(translation.updated_at, "short")}
+
+
+def unit_json(unit: Unit) -> dict[str, Any]:
+    """Return a unit (source segments, translation, warnings) as JSON."""
+    labels = warning_labels()
+    return {"index": unit.index, "segment_id": unit.segments[0].id,
+            "segment_ids": [s.id for s in unit.segments],
+            "position": unit.segments[0].position, "kind": unit.segments[0].kind.value,
+            "source": unit.source,
+            "translation": translation_json(unit.translation) if unit.translation else None,
+            "compare": " ".join(t.text for t in unit.compare) or None,
+            "warnings": [{**w.as_dict(), "label": labels.get(w.code, w.code)}
+                         for w in unit.warnings]}
+
+
+def _covered_unit(session: Session, translation: Translation) -> Unit:
+    first = translation.segment
+    segments = list(session.scalars(
+        select(Segment).where(Segment.document_id == first.document_id,
+                              Segment.position >= first.position,
+                              Segment.position < first.position + translation.segment_count)
+        .order_by(Segment.position)))
+    unit = Unit(index=-1, segments=segments, translation=translation)
+    unit.warnings = check(unit.source, translation.text)
+    return unit
+
+
+def _filters() -> dict[str, Any]:
+    return {"track": (request.args.get("track") or "human").strip(),
+            "compare": request.args.get("compare") or None,
+            "status": request.args.get("status") or None,
+            "warning": request.args.get("warning") or None,
+            "page": request.args.get("page", 1, type=int)}
+
+
+@bp.get("/documents/<int:document_id>/edit")
+def edit(document_id: int) -> str:
+    """Show the bilingual editor for one track of a document (one page of units)."""
+    session = get_session()
+    document = get_document(session, document_id)
+    filters = _filters()
+    units = document_units(session, document_id, filters["track"], compare=filters["compare"])
+    page = page_of(units, number=filters["page"], status=filters["status"],
+                   warning=filters["warning"])
+
+    def page_url(number: int) -> str:
+        args = {k: v for k, v in filters.items() if v and k != "page"}
+        return url_for("editor.edit", document_id=document_id, page=number, **args)
+
+    return render_template(
+        "editor/edit.html", document=document, filters=filters, page=page,
+        units=[unit_json(u) for u in page.units], tracks=document_tracks(session, document_id),
+        statuses=STATUSES, untranslated=UNTRANSLATED, warning_codes=CODES,
+        warning_labels=warning_labels(), confirm_statuses=CONFIRM_STATUSES, page_url=page_url)
+
+
+@bp.get("/api/documents/<int:document_id>/units")
+def api_units(document_id: int):  # type: ignore[no-untyped-def]
+    """Return one page of a document's units for a track as JSON."""
+    session = get_session()
+    filters = _filters()
+    units = document_units(session, document_id, filters["track"], compare=filters["compare"])
+    page = page_of(units, number=filters["page"], status=filters["status"],
+                   warning=filters["warning"])
+    return jsonify({"page": page.number, "pages": page.pages, "total": page.total,
+                    "statuses": dict(page.statuses), "warnings": dict(page.warnings),
+                    "units": [unit_json(u) for u in page.units]})
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("send a JSON object")
+    return body
+
+
+def _status(value: Any) -> Status | None:
+    if value in (None, ""):
+        return None
+    if value not in STATUSES:
+        raise ValidationError(f"unknown status {value!r}")
+    return Status(value)
+
+
+def _get_translation(session: Session, translation_id: int) -> Translation:
+    translation = session.get(Translation, translation_id)
+    if translation is None:
+        raise NotFoundError(f"no translation with id {translation_id}")
+    return translation
+
+
+def _conflict(session: Session, translation_id: int, message: str, yours: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Answer 409 with the stored version and the one the user tried to save."""
+    session.rollback()
+    theirs = _get_translation(session, translation_id)
+    return jsonify({"error": "ConflictError", "status": 409, "message": message,
+                    "theirs": translation_json(theirs), "yours": yours}), 409
+
+
+@bp.post("/api/segments/<int:segment_id>/translation")
+def api_create(segment_id: int):  # type: ignore[no-untyped-def]
+    """Translate a segment that has no translation in the track yet."""
+    body, session, author = _body(), get_session(), require_author()
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFoundError(f"no segment with id {segment_id}")
+    track = get_or_create_track(session, str(body.get("track") or "human"),
+                                origin=Origin.HUMAN)
+    try:
+        translation = add_translation(
+            session, segment, track, str(body.get("text") or ""),
+            lang=segment.document.tgt_lang, status=_status(body.get("status")) or Status.DRAFT,
+            origin=Origin.HUMAN, author=author)
+    except ConflictError as error:
+        existing = session.scalar(select(Translation.id).where(
+            Translation.segment_id == segment_id, Translation.track_id == track.id))
+        if existing is None:
+            raise
+        return _conflict(session, existing, str(error), body)
+    if body.get("note"):
+        set_note(session, translation, str(body["note"]))
+    session.commit()
+    return jsonify(unit_json(_covered_unit(session, translation))), 201
+
+
+@bp.put("/api/translations/<int:translation_id>")
+def api_update(translation_id: int):  # type: ignore[no-untyped-def]
+    """Change a translation's text, status and/or note; 409 if it changed meanwhile."""
+    body, session, author = _body(), get_session(), require_author()
+    translation = _get_translation(session, translation_id)
+    expected = body.get("expected_version")
+    if not isinstance(expected, int):
+        raise ValidationError("expected_version (the version you edited) is required")
+    try:
+        if "text" in body or "status" in body:
+            edit_translation(session, translation, author=author,
+                             text=None if body.get("text") is None else str(body["text"]),
+                             status=_status(body.get("status")), expected_version=expected)
+            expected = translation.version
+        if "note" in body:
+            set_note(session, translation, str(body["note"] or ""), expected_version=expected)
+        session.commit()
+    except ConflictError as error:
+        return _conflict(session, translation_id, str(error), body)
+    except StaleDataError:  # a concurrent save won the race between our check and our write
+        return _conflict(session, translation_id, f"translation {translation_id} was changed "
+                         "by someone else while saving", body)
+    return jsonify(unit_json(_covered_unit(session, translation)))
+
+
+@bp.get("/api/translations/<int:translation_id>/history")
+def api_history(translation_id: int):  # type: ignore[no-untyped-def]
+    """Return the revisions of a translation, newest first, each with a diff to the one before."""
+    session = get_session()
+    revisions = history(session, _get_translation(session, translation_id))
+    items, previous = [], ""
+    for revision in revisions:
+        items.append({"number": revision.number, "text": revision.text,
+                      "status": revision.status.value,
+                      "status_label": status_label(revision.status.value),
+                      "author": revision.author, "action": revision.action,
+                      "changed_at": revision.changed_at.isoformat(),
+                      "changed_label": format_datetime(revision.changed_at, "short"),
+                      "diff": [c.as_dict() for c in word_diff(previous, revision.text)]})
+        previous = revision.text
+    return jsonify(list(reversed(items)))
+
+
+@bp.post("/api/translations/<int:translation_id>/restore")
+def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
+    """Make an earlier revision current again (a new revision records it)."""
+    body, session, author = _body(), get_session(), require_author()
+    translation = _get_translation(session, translation_id)
+    number = body.get("number")
+    if not isinstance(number, int):
+        raise ValidationError("number (the revision to restore) is required")
+    try:
+        restore_revision(session, translation, number, author=author,
+                         expected_version=body.get("expected_version"))
+        session.commit()
+    except (ConflictError, StaleDataError) as error:
+        return _conflict(session, translation_id, str(error), body)
+    return jsonify(unit_json(_covered_unit(session, translation)))
+
+
+@bp.get("/api/segments/<int:segment_id>/suggestions")
+def api_suggestions(segment_id: int):  # type: ignore[no-untyped-def]
+    """Return exact memory matches for a unit's source (``?count=`` segments from this one)."""
+    session = get_session()
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFoundError(f"no segment with id {segment_id}")
+    count = max(1, request.args.get("count", 1, type=int))
+    segments = list(session.scalars(
+        select(Segment).where(Segment.document_id == segment.document_id,
+                              Segment.position >= segment.position,
+                              Segment.position < segment.position + count)
+        .order_by(Segment.position)))
+    source = " ".join(s.text for s in segments)
+    exclude = request.args.get("translation", type=int)
+    return jsonify([{**h.as_dict(), "score": 100}
+                    for h in exact_matches(session, source, exclude_translation=exclude)])
+
+
+@bp.get("/api/concordance")
+def api_concordance():  # type: ignore[no-untyped-def]
+    """Search memory units whose source or target contains ``q``."""
+    query = request.args.get("q", "")
+    if len(query) > 200:
+        abort(400, description="search for at most 200 characters")
+    return jsonify([h.as_dict() for h in concordance(get_session(), query)])

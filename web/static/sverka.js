@@ -1,0 +1,44 @@
+/* Shared helpers: JSON requests with the CSRF token, safe element building. No dependencies. */
+"use strict";
+window.Sverka = (function () {
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+
+  async function api(method, url, body) {
+    const options = { method, headers: { "Accept": "application/json" } };
+    if (method !== "GET") options.headers["X-CSRF-Token"] = token;
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, options);
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  /* el("li", {class: "x"}, "text", child…): text is always set as text, never as HTML. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function strings(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
+  function say(message) {
+    const live = document.getElementById("live");
+    if (live) { live.textContent = ""; live.textContent = message; }
+  }
+
+  return { api, el, strings, say };
+})();
