@@ -12,7 +12,8 @@ Public API (others depend on it):
 Method: a banded Gale–Church dynamic program over character lengths
 (``lengths.py``, ``dp.py``) with numbers and transliterated names as anchors
 (``cues.py``). The length model's mean and spread are re-estimated from each
-document pair's own confident 1-1 links and the pair is aligned again.
+document pair's own confident 1-1 links and the pair is aligned again in a
+narrow band around the first path (skipped when the model barely moved).
 
 Confidence: the DP keeps, for every cell, the margin ``Δ`` (nats) between the
 best way of entering it and the best way through a different last link; a
@@ -65,8 +66,10 @@ def _align_units(
 ) -> list[Link]:
     if not src_lengths or not tgt_lengths:
         return _one_sided(len(src_lengths), len(tgt_lengths))
+    src = dp.Side(src_lengths, *src_anchors)
+    tgt = dp.Side(tgt_lengths, *tgt_anchors)
     model = lengths.prior(src_lang, tgt_lang)
-    steps = dp.best_path(src_lengths, tgt_lengths, src_anchors, tgt_anchors, model)
+    steps = dp.best_path(src, tgt, model)
     pairs = [
         (src_lengths[st.i0], tgt_lengths[st.j0])
         for st in steps
@@ -74,10 +77,8 @@ def _align_units(
     ]
     if len(pairs) >= MIN_LINKS_FOR_REFIT:
         refit = lengths.estimate(model, pairs)
-        if refit != model:
-            steps = dp.best_path(
-                src_lengths, tgt_lengths, src_anchors, tgt_anchors, refit, guide=steps
-            )
+        if lengths.differs(refit, model):
+            steps = dp.best_path(src, tgt, refit, guide=steps)
     return [
         Link(tuple(range(st.i0, st.i1)), tuple(range(st.j0, st.j1)), confidence(st))
         for st in steps

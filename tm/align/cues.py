@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 # Russian → Latin, close to the BGN/PCGN and news-agency practice (Путин → putin,
 # Хабаровск → khabarovsk, Дегтярев → degtyarev). Only the skeleton is used, so
@@ -78,10 +79,6 @@ _NUMBER_WORDS = {
     **{w: "50" for w in ("пятьдесят", "пятидесяти", "fifty")},
     **{w: "100" for w in ("сто", "ста", "hundred")},
 }
-_NUMBER_WORD_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?![\w])",
-    re.IGNORECASE,
-)
 # "13,3 тысячи" is written "13,300" in English: thousands are multiplied out,
 # millions and billions are kept as a mantissa in both languages ("2,5 млн" ↔
 # "2.5 million").
@@ -98,23 +95,6 @@ def _canonical(tok: str) -> str:
         if tok.startswith("."):
             tok = "0" + tok
     return tok
-
-
-def _numbers(text: str, lang: str) -> list[str]:
-    if lang == "ru":
-        text = _DECIMAL_COMMA.sub(".", _THOUSANDS_RU.sub("", text))
-    else:
-        text = _THOUSANDS_EN.sub("", text)
-    out = []
-    thousand = _THOUSAND_RE.get(lang)
-    for match in _NUMBER_RE.finditer(text):
-        tok = match.group()
-        if thousand is not None and thousand.match(text, match.end()):
-            tok = format(float(tok) * 1000, ".3f")
-        out.append("#" + _canonical(tok))
-    if _NUMBER_WORD_RE.search(text):
-        out += ["#" + _NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD_RE.findall(text)]
-    return out
 
 
 def skeleton(word: str) -> str:
@@ -175,32 +155,83 @@ def _month(word: str) -> str | None:
     return None
 
 
-def _names(text: str) -> list[str]:
+# Distinct words remembered by _word_keys: news vocabulary repeats, so most
+# words of a document are looked up, not recomputed (~10 MB at most).
+WORD_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word_keys(word: str) -> tuple[str | None, str | None, str | None]:
+    """Number-word key, month key and name key of one word (any may be None).
+
+    The name key is only used for a capitalised word that does not start its
+    sentence (the first word is capitalised anyway; as a name key it was mostly
+    noise — measured: fewer correct links with it).
+    """
+    lower = word.lower()
+    number = _NUMBER_WORDS.get(_HYPHEN_RE.split(lower, 1)[0])
+    number_key = "#" + number if number is not None else None
+    if len(word) < MIN_NAME_LEN or lower in _NUMBER_WORDS:
+        return number_key, None, None
+    month = _month(word)
+    if month is not None:
+        return number_key, month, None
+    if word[0].isupper():
+        key = skeleton(word)
+        if len(key) >= 2:
+            return number_key, None, "@" + key
+    return number_key, None, None
+
+
+# A number word counts as the first part of a compound ("four-year") only.
+_HYPHEN_RE = re.compile(r"['’-]")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _digits(text: str, lang: str) -> list[str]:
+    if lang == "ru":
+        text = _DECIMAL_COMMA.sub(".", _THOUSANDS_RU.sub("", text))
+    else:
+        text = _THOUSANDS_EN.sub("", text)
     out = []
-    for n, word in enumerate(_WORD_RE.findall(text)):
-        if len(word) < MIN_NAME_LEN or word.lower() in _NUMBER_WORDS:
-            continue
-        month = _month(word)
-        if month is not None:
-            out.append(month)
-        elif n and word[0].isupper():
-            # The first word is capitalised anyway; as a name key it was
-            # mostly noise (measured: fewer correct links with it).
-            key = skeleton(word)
-            if len(key) >= 2:
-                out.append("@" + key)
+    thousand = _THOUSAND_RE.get(lang)
+    for match in _NUMBER_RE.finditer(text):
+        tok = match.group()
+        if thousand is not None and thousand.match(text, match.end()):
+            tok = format(float(tok) * 1000, ".3f")
+        out.append("#" + _canonical(tok))
     return out
+
+
+def _keys(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """Number keys and name keys of one sentence, from one pass over its words."""
+    nums = _digits(text, lang) if _DIGIT_RE.search(text) else []
+    names = []
+    for n, word in enumerate(_WORD_RE.findall(text)):
+        number, month, name = _word_keys(word)
+        if number is not None:
+            nums.append(number)
+        if month is not None:
+            names.append(month)
+        elif name is not None and n:
+            names.append(name)
+    return nums, names
 
 
 def anchors(text: str, lang: str) -> frozenset[str]:
     """Anchor keys of one sentence (numbers ``#...`` and names ``@...``)."""
-    return frozenset(_numbers(text, lang) + _names(text))
+    nums, names = _keys(text, lang)
+    return frozenset(nums + names)
 
 
 def anchor_sets(
     sentences: Sequence[str], lang: str
 ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     """Number keys and name keys of every sentence, in order."""
-    nums = [frozenset(_numbers(s, lang)) for s in sentences]
-    names = [frozenset(_names(s)) for s in sentences]
+    nums: list[frozenset[str]] = []
+    names: list[frozenset[str]] = []
+    for sentence in sentences:
+        a, b = _keys(sentence, lang)
+        nums.append(frozenset(a))
+        names.append(frozenset(b))
     return nums, names

@@ -1,22 +1,30 @@
 """Banded dynamic program over link shapes (Gale–Church with lexical anchors).
 
 A path through the grid ``(i, j)`` — ``i`` source and ``j`` target sentences
-consumed — is a sequence of links of the shapes in :data:`SHAPES`. The cost of
-a link is a negative log-likelihood:
+consumed — is a sequence of links of the shapes in :data:`SHAPE_PRIORS`. The
+cost of a link is a negative log-likelihood:
 
     shape prior + length cost (lengths.py) + anchor cost (cues.py)
 
-Only a band of cells around a guide path is filled in, so time and memory grow
-linearly with document length. The first guide is the *character* diagonal
-(target position proportional to source characters consumed), which stays
-close to the true path because merges do not move it; if the best path touches
-the edge of the band anywhere, the band is re-centred on that path and the DP
-runs again (:data:`MAX_ROUNDS`), which follows arbitrary drift with a fixed
-band width.
+Only a band of cells is filled in, so time and memory grow linearly with
+document length. In a first pass each row's band is a beam: the columns of
+the previous row whose cost is within :data:`BEAM` of that row's best, plus
+:data:`BAND_HALF_WIDTH` either side — narrow where the path is clear, wider
+where it is not. If the best path still runs along the edge of the band
+somewhere, the band is widened around those rows and the DP runs again
+(:data:`MAX_ROUNDS`). A later pass over the same document (a refitted length
+model) searches only a narrow band around the previous path
+(:data:`GUIDED_HALF_WIDTH`), widened the same way where the path moves.
+
+Everything that does not depend on the length model — span lengths, their
+logs, anchor sets and the one-sided anchor penalties — is computed once per
+document (:class:`Side`) and shared by all passes; the length cost itself is
+read from tables indexed by the total span length, so the inner loop does no
+``log``.
 
 Besides each link's cost the DP keeps, for every cell, the margin between the
 best and the second-best way of entering it (a different last link). The
-public API turns this into a confidence (see ``tm/align/__init__.py``).
+public API turns this into a confidence (see ``tm/align/score.py``).
 """
 from __future__ import annotations
 
@@ -55,16 +63,38 @@ MAX_SPAN = 3
 W_SHARED = 2.0
 W_NUMBER_MISS = 1.5
 W_NAME_MISS = 0.5
+# A shared key both earns W_SHARED and cancels the two one-sided penalties
+# that were charged for it up front (see Side.solo).
+_NUMBER_BONUS = W_SHARED + 2 * W_NUMBER_MISS
+_NAME_BONUS = W_SHARED + 2 * W_NAME_MISS
 
-# Band half-width (sentences) around the guide path, and re-centring rounds.
-# Documents up to ~2 * BAND_HALF_WIDTH sentences are aligned exactly.
-BAND_HALF_WIDTH = 12
+# Band half-width (sentences) around the guide of the first pass. The
+# character diagonal plus the row-by-row shift stays within a few sentences of
+# the true path; 6 gives the same links as 12 on the yardstick at half the
+# cells (measured), and a path that touches the edge widens nothing but
+# triggers a re-centred round.
+BAND_HALF_WIDTH = 4
+# Half-width around the previous path in a refit pass: a changed length model
+# moves a link by one or two sentences (measured: 22 of 598 documents change
+# at all, none by more than 2).
+GUIDED_HALF_WIDTH = 1
 # Margins above this (nats) are not tracked exactly: a rival that much worse
 # gives a confidence of 1 anyway, and the cap lets the DP prune it.
 MARGIN_CAP = 10.0
 MAX_ROUNDS = 8
+# Beam (nats): cells of a row this much worse than its best cell still
+# guide the next row. The best cell of a row can lag behind the true path by a
+# few nats (it has not yet paid for sentences the true path already matched),
+# so a band that merely follows it loses the path in long documents.
+BEAM = 12.0
+# Widest band tried when the best path keeps touching the edge, and how many
+# rows either side of a touching row are widened (a lost path is usually
+# regained within a few dozen sentences).
+MAX_HALF_WIDTH = 48
+WIDEN_ROWS = 50
 
 _INF = math.inf
+_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,165 +109,216 @@ class Step:
     margin: float
 
 
-class _Side:
-    """Per-span features of one side: span k ending before sentence i."""
+class Side:
+    """Per-span features of one side: ``x[k][i]`` describes span ``i-k .. i``.
 
-    __slots__ = ("n", "length", "loglen", "nums", "names")
+    ``lex`` are lexical keys (a source span's translations, a target span's own
+    stems) and ``lex_words`` the number of source words whose translation is
+    known; a known translation that is missing costs ``lex_miss`` nats.
+    """
+
+    __slots__ = ("n", "length", "loglen", "nums", "names", "lex", "solo", "longest", "cols")
 
     def __init__(
         self,
         lengths: Sequence[int],
         nums: Sequence[frozenset[str]],
         names: Sequence[frozenset[str]],
+        lex: Sequence[frozenset[str]] | None = None,
+        lex_words: Sequence[int] | None = None,
+        lex_miss: float = 0.0,
     ) -> None:
         n = self.n = len(lengths)
-        empty: frozenset[str] = frozenset()
-        self.length: list[list[int]] = [[0] * (n + 1) for _ in range(MAX_SPAN + 1)]
-        self.loglen: list[list[float]] = [[0.0] * (n + 1) for _ in range(MAX_SPAN + 1)]
-        self.nums: list[list[frozenset[str]]] = [[empty] * (n + 1) for _ in range(MAX_SPAN + 1)]
-        self.names: list[list[frozenset[str]]] = [[empty] * (n + 1) for _ in range(MAX_SPAN + 1)]
+        spans = range(MAX_SPAN + 1)
+        self.length: list[list[int]] = [[0] * (n + 1) for _ in spans]
+        self.loglen: list[list[float]] = [[0.0] * (n + 1) for _ in spans]
+        self.nums: list[list[frozenset[str]]] = [[_EMPTY] * (n + 1) for _ in spans]
+        self.names: list[list[frozenset[str]]] = [[_EMPTY] * (n + 1) for _ in spans]
+        self.lex: list[list[frozenset[str]]] = [[_EMPTY] * (n + 1) for _ in spans]
+        self.solo: list[list[float]] = [[0.0] * (n + 1) for _ in spans]
+        log = math.log
         for k in range(1, MAX_SPAN + 1):
-            ln, ll, nu, na = self.length[k], self.loglen[k], self.nums[k], self.names[k]
+            ln, ll, nu, na, lx, so = (self.length[k], self.loglen[k], self.nums[k],
+                                      self.names[k], self.lex[k], self.solo[k])
+            pnu, pna, plx = self.nums[k - 1], self.names[k - 1], self.lex[k - 1]
             for i in range(k, n + 1):
                 # Sentences of a merged span are joined by one space.
                 ln[i] = sum(lengths[i - k : i]) + k - 1
-                ll[i] = math.log(ln[i] + SMOOTH_CHARS)
+                ll[i] = log(ln[i] + SMOOTH_CHARS)
                 if k == 1:
                     nu[i], na[i] = nums[i - 1], names[i - 1]
+                    if lex is not None:
+                        lx[i] = lex[i - 1]
                 else:
-                    nu[i] = self.nums[k - 1][i - 1] | nums[i - 1]
-                    na[i] = self.names[k - 1][i - 1] | names[i - 1]
+                    nu[i] = pnu[i - 1] | nums[i - 1]
+                    na[i] = pna[i - 1] | names[i - 1]
+                    if lex is not None:
+                        lx[i] = plx[i - 1] | lex[i - 1]
+                so[i] = W_NUMBER_MISS * len(nu[i]) + W_NAME_MISS * len(na[i])
+                if lex_words is not None:
+                    so[i] += lex_miss * sum(lex_words[i - k : i])
+        self.longest = max(max(x) for x in self.length)
+        self.cols: list[tuple[tuple[int, float, frozenset[str], frozenset[str],
+                                    frozenset[str], float] | None, ...]] | None = None
+
+    def columns(self) -> list[tuple[tuple[int, float, frozenset[str], frozenset[str],
+                                          frozenset[str], float] | None, ...]]:
+        """This side as the target: ``cols[j][k]`` = span ``k`` ending at ``j``, one tuple."""
+        if self.cols is None:
+            spans = range(1, MAX_SPAN + 1)
+            self.cols = [
+                (None, *((self.length[k][j], self.loglen[k][j], self.nums[k][j],
+                          self.names[k][j], self.lex[k][j], self.solo[k][j]) for k in spans))
+                for j in range(self.n + 1)
+            ]
+        return self.cols
 
 
-def _diagonal(src: _Side, tgt: _Side) -> list[int]:
-    """Guide path: target index proportional to source characters consumed."""
-    n, m = src.n, tgt.n
-    ps = [0] * (n + 1)
-    for i in range(1, n + 1):
-        ps[i] = ps[i - 1] + src.length[1][i] + 1
-    pt = [0] * (m + 1)
-    for j in range(1, m + 1):
-        pt[j] = pt[j - 1] + tgt.length[1][j] + 1
-    scale = pt[m] / ps[n] if ps[n] else 0.0
-    out = [0] * (n + 1)
-    j = 0
-    for i in range(n + 1):
-        want = ps[i] * scale
-        while j < m and abs(pt[j + 1] - want) <= abs(pt[j] - want):
-            j += 1
-        out[i] = j
-    out[n] = m
-    return out
+# Length-cost tables by total span length L = ls + lt: with
+# var = floor * (1 + R / (L + 1)), R = var_scale / var_floor, the cost
+# d² / (2 var) + ½ log(var / floor) is d² * G[L] / floor + H[L]. A refit scales
+# floor and scale together, so R — and the tables — stay the same.
+_TABLES: dict[float, tuple[list[float], list[float]]] = {}
+
+
+def _tables(model: LengthModel, size: int) -> tuple[list[float], list[float]]:
+    ratio = model.var_scale / model.var_floor
+    got = _TABLES.get(ratio)
+    if got is None or len(got[0]) < size:
+        size = max(size, 4096, 2 * len(got[0]) if got else 0)
+        g = [0.5 / (1.0 + ratio / (n + 1)) for n in range(size)]
+        h = [0.5 * math.log(1.0 + ratio / (n + 1)) for n in range(size)]
+        got = _TABLES[ratio] = (g, h)
+    return got
+
+
+# Shapes with their index and cost, cheapest first so that the bound in
+# _fill prunes the rest early.
+_ORDER = sorted(
+    ((s, a, b, -math.log(p)) for s, (a, b, p) in enumerate(SHAPE_PRIORS)),
+    key=lambda x: x[3],
+)
+_SHAPE_01 = next(s for s, a, b, _ in _ORDER if (a, b) == (0, 1))
+_PRIOR_01 = next(p for s, a, b, p in _ORDER if (a, b) == (0, 1))
 
 
 def _fill(
-    src: _Side,
-    tgt: _Side,
+    src: Side,
+    tgt: Side,
     model: LengthModel,
-    c_lo: Sequence[int],
-    c_hi: Sequence[int],
-    width: int,
+    guide: tuple[Sequence[int], Sequence[int]] | None,
+    widths: Sequence[int],
+    lex_bonus: float,
     lo: list[int],
     hi: list[int],
 ) -> tuple[list[list[float]], list[list[int]], list[list[float]]]:
-    """Fill the band around the guide ``c_lo..c_hi`` ± ``width``.
+    """Fill the beam (or, with a ``guide`` ``(c_lo, c_hi)``, the band around it).
 
-    Row ``i``'s band is the guide band shifted by how far the cheapest cell of
-    row ``i - 1`` lies from the guide, so drift is followed within one pass.
+    Row ``i`` extends ``widths[i]`` columns beyond the beam or guide;
     ``lo``/``hi`` receive the band actually used.
     """
-    n = src.n
-    m = tgt.n
-    # Cheapest shapes first so that the bound below prunes the rest early.
-    shapes = sorted(
-        ((s, a, b, -math.log(p)) for s, (a, b, p) in enumerate(SHAPE_PRIORS)),
-        key=lambda x: x[3],
-    )
+    n, m = src.n, tgt.n
     mean = model.mean
-    vfloor, vscale = model.var_floor, model.var_scale
-    log = math.log
-    s_len, s_log, s_num, s_name = src.length, src.loglen, src.nums, src.names
-    t_len, t_log, t_num, t_name = tgt.length, tgt.loglen, tgt.nums, tgt.names
+    inv_floor = 1.0 / model.var_floor
+    g_tab, h_tab = _tables(model, src.longest + tgt.longest + 1)
+    t_cols = tgt.columns()
+    s_len, s_log, s_num, s_name, s_lex, s_solo = (
+        src.length, src.loglen, src.nums, src.names, src.lex, src.solo)
+    cap = MARGIN_CAP
+    p01 = _PRIOR_01
     costs: list[list[float]] = []
     backs: list[list[int]] = []
     margins: list[list[float]] = []
     for i in range(n + 1):
         if i:
-            prev = costs[i - 1]
-            best_prev = lo[i - 1] + prev.index(min(prev))
-            shift = best_prev - (c_lo[i - 1] + c_hi[i - 1]) // 2
-            lo_i = max(c_lo[i] + shift - width, lo[i - 1], 0)
+            if guide is None:
+                # Beam: every cell of the previous row within BEAM of its best
+                # stays in play, plus the half-width for the next step.
+                prev = costs[i - 1]
+                limit = min(prev) + BEAM
+                first, last = 0, len(prev) - 1
+                while prev[first] > limit:
+                    first += 1
+                while prev[last] > limit:
+                    last -= 1
+                lo_i = lo[i - 1] + max(first - widths[i], 0)
+                hi_i = lo[i - 1] + last + widths[i]
+            else:
+                lo_i = max(guide[0][i] - widths[i], lo[i - 1], 0)
+                hi_i = guide[1][i] + widths[i]
             lo_i = min(lo_i, hi[i - 1], m)
-            hi_i = m if i == n else min(max(c_hi[i] + shift + width, lo_i), m)
+            hi_i = m if i == n else min(max(hi_i, lo_i), m)
             lo[i], hi[i] = lo_i, hi_i
         else:
-            lo[0], hi[0] = 0, min(m, c_hi[0] + width)
-        lo_i, hi_i = lo[i], hi[i]
+            lo_i, hi_i = lo[0], hi[0] = 0, min(m, (guide[1][0] if guide else 0) + widths[0])
+        # Candidate shapes entering row i (all but 0-1), with what does not
+        # depend on the column hoisted out of the loop below.
+        cands = []
+        for s, a, b, prior in _ORDER:
+            if a == 0 or a > i:
+                continue
+            pi = i - a
+            if b:
+                cands.append((s, b, prior + s_solo[a][i], costs[pi], lo[pi], hi[pi],
+                              s_log[a][i] + mean, s_len[a][i], s_num[a][i], s_name[a][i],
+                              s_lex[a][i]))
+            else:
+                cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi],
+                              0.0, 0, _EMPTY, _EMPTY, _EMPTY))
         cells = hi_i - lo_i + 1
         row = [_INF] * cells
         back = [-1] * cells
         marg = [0.0] * cells
         for j in range(lo_i, hi_i + 1):
+            col = j - lo_i
             if i == 0 and j == 0:
                 row[0] = 0.0
                 continue
             best = second = _INF
             best_s = -1
-            for s, a, b, prior in shapes:
-                pi = i - a
+            t_col = t_cols[j]
+            for s, b, base, prow, plo, phi, slog, ls, snum, sname, slex in cands:
                 pj = j - b
-                if pi < 0 or pj < 0:
+                if pj < plo or pj > phi:
                     continue
-                plo = lo[pi]
-                if pj < plo or pj > hi[pi]:
-                    continue
-                c = costs[pi][pj - plo] if pi < i else row[pj - plo]
-                if c == _INF:
-                    continue
-                c += prior
-                if c >= second or c >= best + MARGIN_CAP:
-                    # Length and name/number-miss costs are >= 0; only shared
-                    # anchors can lower the cost, so a link without them cannot
-                    # beat the two best candidates already found.
-                    if not (a and b) or not (
-                        (s_num[a][i] and t_num[b][j]) or (s_name[a][i] and t_name[b][j])
-                    ):
-                        continue
-                if a and b:
-                    ls = s_len[a][i]
-                    lt = t_len[b][j]
-                    var = vfloor + vscale / (ls + lt + 1)
-                    d = t_log[b][j] - s_log[a][i] - mean
-                    c += d * d / (2.0 * var) + 0.5 * log(var / vfloor)
-                    na = s_num[a][i]
-                    nb = t_num[b][j]
-                    if na:
-                        if nb:
-                            k = len(na & nb)
-                            c += W_NUMBER_MISS * (len(na) + len(nb) - 2 * k) - W_SHARED * k
-                        else:
-                            c += W_NUMBER_MISS * len(na)
-                    elif nb:
-                        c += W_NUMBER_MISS * len(nb)
-                    na = s_name[a][i]
-                    nb = t_name[b][j]
-                    if na and nb:
-                        k = len(na & nb)
-                        c += W_NAME_MISS * (len(na) + len(nb) - 2 * k) - W_SHARED * k
-                    elif na:
-                        c += W_NAME_MISS * len(na)
-                    elif nb:
-                        c += W_NAME_MISS * len(nb)
+                c = prow[pj - plo] + base
+                if b:
+                    tl, tg, tnj, tmj, txj, ts = t_col[b]  # type: ignore[misc]
+                    c += ts
+                    if c >= second or c >= best + cap:
+                        # Length costs are >= 0 and one-sided penalties are
+                        # already in c; only shared keys can lower it.
+                        if not ((snum and tnj and not snum.isdisjoint(tnj))
+                                or (sname and tmj and not sname.isdisjoint(tmj))
+                                or (slex and txj and not slex.isdisjoint(txj))):
+                            continue
+                    total = ls + tl
+                    d = tg - slog
+                    c += d * d * g_tab[total] * inv_floor + h_tab[total]
+                    if snum and tnj:
+                        c -= _NUMBER_BONUS * len(snum & tnj)
+                    if sname and tmj:
+                        c -= _NAME_BONUS * len(sname & tmj)
+                    if slex and txj:
+                        c -= lex_bonus * len(slex & txj)
                 if c < best:
                     second = best
                     best = c
                     best_s = s
                 elif c < second:
                     second = c
-            col = j - lo_i
+            if col:
+                # 0-1 enters from the same row (a target sentence left out).
+                c = row[col - 1] + p01
+                if c < best:
+                    second = best
+                    best = c
+                    best_s = _SHAPE_01
+                elif c < second:
+                    second = c
             row[col] = best
             back[col] = best_s
-            marg[col] = min(second - best, MARGIN_CAP)
+            marg[col] = min(second - best, cap)
         costs.append(row)
         backs.append(back)
         margins.append(marg)
@@ -266,12 +347,14 @@ def _trace(
     return steps
 
 
-def _touches(steps: list[Step], lo: list[int], hi: list[int], m: int) -> bool:
+def _touching(steps: list[Step], lo: list[int], hi: list[int], m: int) -> list[int]:
+    """Rows where the path runs along the edge of the band."""
+    out = []
     for st in steps:
         i, j = st.i1, st.j1
         if (j == lo[i] and j > 0) or (j == hi[i] and j < m):
-            return True
-    return False
+            out.append(i)
+    return out
 
 
 def _recentre(steps: list[Step], n: int) -> tuple[list[int], list[int]]:
@@ -288,33 +371,41 @@ def _recentre(steps: list[Step], n: int) -> tuple[list[int], list[int]]:
 
 
 def best_path(
-    src_lengths: Sequence[int],
-    tgt_lengths: Sequence[int],
-    src_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
-    tgt_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+    src: Side,
+    tgt: Side,
     model: LengthModel,
-    width: int = BAND_HALF_WIDTH,
+    *,
     guide: list[Step] | None = None,
+    lex_bonus: float = 0.0,
 ) -> list[Step]:
-    """Best monotone path; ``*_anchors`` are (number keys, name keys) per sentence.
+    """Best monotone path through the grid of ``src`` × ``tgt`` spans.
 
     Both sides must be non-empty. ``guide`` (a previous path over the same
-    sentences) centres the first band instead of the character diagonal.
+    sentences) replaces the character diagonal and narrows the band to
+    :data:`GUIDED_HALF_WIDTH`; ``lex_bonus`` is what one shared lexical key
+    takes off a link's cost.
     """
-    src = _Side(src_lengths, *src_anchors)
-    tgt = _Side(tgt_lengths, *tgt_anchors)
     n, m = src.n, tgt.n
-    if guide:
-        c_lo, c_hi = _recentre(guide, n)
-    else:
-        centre = _diagonal(src, tgt)
-        c_lo, c_hi = centre, centre
+    band = _recentre(guide, n) if guide else None
+    width = GUIDED_HALF_WIDTH if guide else BAND_HALF_WIDTH
+    widths = [width] * (n + 1)
     steps: list[Step] = []
     for _ in range(MAX_ROUNDS):
         lo, hi = [0] * (n + 1), [0] * (n + 1)
-        costs, backs, margins = _fill(src, tgt, model, c_lo, c_hi, width, lo, hi)
+        costs, backs, margins = _fill(src, tgt, model, band, widths, lex_bonus, lo, hi)
         steps = _trace(costs, backs, margins, lo, n, m)
-        if not _touches(steps, lo, hi, m):
+        touching = _touching(steps, lo, hi, m)
+        if not touching:
             break
-        c_lo, c_hi = _recentre(steps, n)
+        # The band lost the true path there (the cheapest cell of a row can lag
+        # behind it): a path pressed against the edge is no evidence of where
+        # the true one is, so widen the same band around those rows instead of
+        # following the path. Widening only nearby rows keeps the cost linear.
+        wider: set[int] = set()
+        for i in touching:
+            wider.update(range(max(i - WIDEN_ROWS, 0), min(i + WIDEN_ROWS, n) + 1))
+        if all(widths[i] >= MAX_HALF_WIDTH for i in wider):
+            break
+        for i in wider:
+            widths[i] = min(2 * widths[i], MAX_HALF_WIDTH)
     return steps
