@@ -29,6 +29,8 @@ def test_numbers_are_normalised(text: str, expected: list[str]) -> None:
     ("Сенатор прибыл на маяк.", "The senator came to the lighthouse.", []),
     ("Декларацию подали 5 декабря.", "The declaration was filed on Dec. 5.", []),
     ("Он может прийти.", "He may come.", []),
+    ("После январских событий.", "After the January events.", []),
+    ("После январских событий 5 января.", "After the events of January 6.", ["numbers"]),
     # unpaired quotes and brackets
     ("Он сказал (тихо).", "He said (quietly).", []),
     ("Он сказал (тихо).", "He said (quietly.", ["unpaired"]),

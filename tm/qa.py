@@ -74,8 +74,15 @@ def check_numbers(source: str, target: str) -> Warning_ | None:
 
 
 def _month_numbers(text: str) -> list[int]:
-    return sorted(month for month, pattern in _MONTH_PATTERNS
-                  for _ in pattern.finditer(text))
+    # A month counts as a date only next to a day or year number: «январских событий» and
+    # "January events" are not dates.
+    found = []
+    for month, pattern in _MONTH_PATTERNS:
+        for match in pattern.finditer(text):
+            before, after = text[:match.start()].rstrip(), text[match.end():].lstrip(". ")
+            if before[-1:].isdigit() or after[:1].isdigit():
+                found.append(month)
+    return sorted(found)
 
 
 def check_dates(source: str, target: str) -> Warning_ | None:

@@ -12,17 +12,20 @@
   let active = null;
 
   function textarea(row) { return row.querySelector("textarea"); }
+  /* Grow a textarea to its text, so a long sentence is never cut off. */
+  function fit(area) { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; }
   function dirty(row) { return textarea(row).value !== saved.get(row); }
 
   function setTranslation(row, translation) {
     row.dataset.translation = translation.id;
     row.dataset.version = translation.version;
     row.dataset.status = translation.status;
-    row.className = row.className.replace(/\bstatus-\S+/, "status-" + translation.status);
+    row.className = row.className.replace(/\brow-\S+/, "row-" + translation.status);
     const badge = row.querySelector(".status");
     badge.className = "status status-" + translation.status;
     badge.textContent = translation.status_label;
     textarea(row).value = translation.text;
+    fit(textarea(row));
     saved.set(row, translation.text);
     row.querySelector(".conflict").hidden = true;
     if (row === active) $("panel-status").value = translation.status;
@@ -106,6 +109,7 @@
   function use(text) {
     if (!active) return;
     textarea(active).value = text;
+    fit(textarea(active));
     textarea(active).focus();
   }
 
@@ -173,6 +177,10 @@
     else say(`${T.error} ${result.data ? result.data.message : result.status}`);
   }
 
+  rows.forEach((row) => fit(textarea(row)));
+  workspace.addEventListener("input", (event) => {
+    if (event.target.tagName === "TEXTAREA" && event.target.closest("tr.unit")) fit(event.target);
+  });
   workspace.addEventListener("focusin", (event) => {
     const row = event.target.closest("tr.unit");
     if (row) activate(row);
@@ -201,7 +209,7 @@
         go(row, event.key === "ArrowDown" ? 1 : -1);
         return;
       }
-      if (event.key === "Escape") { textarea(row).value = saved.get(row); return; }
+      if (event.key === "Escape") { textarea(row).value = saved.get(row); fit(textarea(row)); return; }
     }
     if (!event.altKey) return;
     if (event.code === "KeyM") {

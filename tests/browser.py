@@ -1,0 +1,41 @@
+"""Browser-test helpers: the app on a real server in a thread, Debian's Chromium via Playwright."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+# The flags that work on this kind of machine: no sandbox as root, and no background
+# networking (the network is closed; Chromium would retry connections forever).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# Screenshots go to a temporary folder; SVERKA_SCREENSHOTS=docs refreshes the README's.
+SCREENSHOTS_ENV = "SVERKA_SCREENSHOTS"
+
+
+@contextmanager
+def live_server(database_url: str) -> Iterator[str]:
+    """Serve the app (CSRF on, as in production) on a free port; yield its base URL."""
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["sverka_engine"].dispose()
+
+
+def screenshot_dir(default: Path) -> Path:
+    """Return where screenshots go: docs/ when asked, else ``default``."""
+    return ROOT / "docs" if os.environ.get(SCREENSHOTS_ENV) == "docs" else default

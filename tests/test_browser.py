@@ -1,0 +1,211 @@
+"""The workspace in a real browser: Debian's Chromium driven by Playwright, on a live server.
+
+In CI (CI=true) a missing Chromium or Playwright fails these tests; elsewhere they skip.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from tests.browser import CHROMIUM_ARGS, live_server, screenshot_dir
+from tests.components import require_module, require_program
+from tests.conftest import SEED
+from tm.ingest import TranslationInput, import_article, read_article
+from tm.models import Translation
+
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str) -> Iterator[str]:
+    with live_server(database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = require_program("chromium")
+    require_module("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return screenshot_dir(tmp_path)
+
+
+@pytest.fixture
+def context(browser: Any, server: str, clean_db: Engine) -> Iterator[Any]:
+    context = browser.new_context(base_url=server, locale="en-US", accept_downloads=True,
+                                  viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+def _seed(engine: Engine) -> int:
+    with Session(engine) as session:
+        translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+        result = import_article(session, read_article(SEED / "ru.txt"),
+                                translations=[translation], published_on=dt.date(2022, 1, 21))
+        session.commit()
+        return result.document.id
+
+
+def _sign_in(page: Any, name: str = "Anna") -> None:
+    page.goto("/")
+    page.fill("#author-name", name)
+    page.get_by_role("button", name="Save settings").click()
+    page.wait_for_load_state()
+
+
+def _editor(context: Any, doc: int, name: str = "Anna") -> Any:
+    page = context.new_page()
+    _sign_in(page, name)
+    page.goto(f"/documents/{doc}/edit?track=human")
+    return page
+
+
+def _texts(engine: Engine, doc: int) -> dict[int, tuple[str, str]]:
+    with Session(engine) as session:
+        return {t.id: (t.text, t.status.value) for t in session.scalars(select(Translation))}
+
+
+def test_edit_and_confirm_three_segments_with_ctrl_enter(context: Any, clean_db: Engine,
+                                                         shots: Path) -> None:
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    rows = page.locator("tr.unit")
+    first = rows.nth(2).locator("textarea")
+    first.click()
+    for i in range(3):
+        area = rows.nth(2 + i).locator("textarea")
+        expect_focus(area)
+        area.fill(f"Edited sentence number {i + 1}.")
+        area.press("Control+Enter")
+        expect_status(rows.nth(2 + i), "translated")
+    expect_focus(rows.nth(5).locator("textarea"))  # moved on to the next segment
+    page.screenshot(path=str(shots / "screenshot-editor.png"))
+    page.reload()
+    for i in range(3):
+        area = rows.nth(2 + i).locator("textarea")
+        assert area.input_value() == f"Edited sentence number {i + 1}."
+        expect_status(rows.nth(2 + i), "translated")
+    texts = {text for text, _status in _texts(clean_db, doc).values()}
+    assert {f"Edited sentence number {i}." for i in (1, 2, 3)} <= texts
+
+
+def expect_focus(locator: Any) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_focused()
+
+
+def expect_status(row: Any, status: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(row).to_have_attribute("data-status", status)
+
+
+def test_restore_an_old_version_from_history(context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    row = page.locator("tr.unit").nth(2)
+    area = row.locator("textarea")
+    original = area.input_value()
+    area.fill("A worse translation.")
+    area.press("Control+s")
+    expect(page.locator("#history li.revision")).to_have_count(2)
+    newest = page.locator("#history li.revision").first
+    expect(newest.locator("ins", has_text="worse")).to_have_count(1)
+    page.locator("#history button.restore").first.click()
+    expect(area).to_have_value(original)
+    expect(page.locator("#history li.revision")).to_have_count(3)
+    page.reload()
+    expect(page.locator("tr.unit").nth(2).locator("textarea")).to_have_value(original)
+
+
+def test_conflict_between_two_pages_lets_the_user_choose(context: Any, browser: Any,
+                                                         server: str, clean_db: Engine,
+                                                         shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    doc = _seed(clean_db)
+    mine = _editor(context, doc, "Anna")
+    other_context = browser.new_context(base_url=server, locale="en-US")
+    try:
+        theirs = _editor(other_context, doc, "Boris")
+        theirs.locator("tr.unit").nth(2).locator("textarea").fill("Boris's version.")
+        theirs.locator("tr.unit").nth(2).locator("textarea").press("Control+s")
+        expect(theirs.locator("tr.unit").nth(2)).to_have_attribute("data-version", "2")
+    finally:
+        other_context.close()
+    row = mine.locator("tr.unit").nth(2)
+    row.locator("textarea").fill("Anna's version.")
+    row.locator("textarea").press("Control+Enter")
+    conflict = row.locator(".conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Boris's version.")
+    expect(conflict).to_contain_text("Boris")
+    mine.screenshot(path=str(shots / "screenshot-conflict.png"))
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(conflict).to_be_hidden()
+    expect(row.locator("textarea")).to_have_value("Anna's version.")
+    assert "Anna's version." in {t for t, _s in _texts(clean_db, doc).values()}
+    # The other way: take theirs.
+    row3 = mine.locator("tr.unit").nth(3)
+    with Session(clean_db) as session:
+        tid = int(row3.get_attribute("data-translation") or 0)
+        translation = session.get(Translation, tid)
+        assert translation is not None
+        translation.text = "Changed behind your back."
+        session.commit()
+    row3.locator("textarea").fill("Mine again.")
+    row3.locator("textarea").press("Control+s")
+    row3.locator(".conflict").get_by_role("button", name="Take theirs").click()
+    expect(row3.locator("textarea")).to_have_value("Changed behind your back.")
+
+
+def test_russian_ui_shows_russian_labels_and_dates(context: Any, clean_db: Engine,
+                                                   shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    _seed(clean_db)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Documents")).to_be_visible()
+    page.select_option("#ui-locale", "ru")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("heading", name="Документы")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("td.date").first).to_have_text(re.compile(r"21 янв\. 2022\s*г\."))
+    page.screenshot(path=str(shots / "screenshot-documents-ru.png"))
+    page.goto("/")  # remembered
+    expect(page.get_by_role("link", name="Памяти переводов")).to_be_visible()
+
+
+def test_download_the_document_as_tmx(context: Any, clean_db: Engine) -> None:
+    doc = _seed(clean_db)
+    page = context.new_page()
+    page.goto(f"/documents/{doc}")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download TMX").first.click()
+    download = info.value
+    content = Path(download.path()).read_text(encoding="utf-8")
+    assert download.suggested_filename.endswith(".tmx")
+    assert "<tmx" in content and "BISHKEK, January 21" in content
