@@ -69,6 +69,14 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+def origin_label(origin: str) -> str:
+    """Return the name of a translation origin in the UI language."""
+    labels = {"human": gettext("human (our editors)"),
+              "supplied": gettext("supplied (agency, client)"),
+              "machine": gettext("machine translation"), "tm": gettext("translation memory")}
+    return labels.get(origin, origin)
+
+
 def select_locale() -> str:
     """Return the locale chosen in the UI, else the browser's preferred one, else English."""
     chosen = session.get("locale")
@@ -82,6 +90,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label,
+                                 origin_label=origin_label,
                                  format_date=format_date, format_datetime=format_datetime,
                                  format_decimal=format_decimal)
 
