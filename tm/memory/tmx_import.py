@@ -1,7 +1,8 @@
 """Import a TMX file into a memory: streaming, all-or-nothing, with a report.
 
-Units are inserted in batches with Core ``executemany``; duplicates are resolved afterwards
-with set-based SQL, so memory stays flat however large the file is.
+Units stream from the reader straight into the database (``tm.memory.bulk``: values prepared
+once, written through the driver); duplicates are resolved afterwards with set-based SQL, so
+memory stays flat however large the file is.
 """
 from __future__ import annotations
 
@@ -15,21 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
-from tm.formats.tmx import TmxReader, TmxUnit, TmxWriter, Variant, parse_tmx_date
+from tm.formats.tmx import TmxReader, TmxUnit, TmxWriter, Variant
 from tm.formats.tmx.reader import NO_SEG_ATTR
 from tm.formats.tmx.units import Meta
 from tm.lang import normalize_lang, primary_language
+from tm.memory.bulk import UnitInserter
 from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
 from tm.models import MemoryUnit, utcnow
 
-# Rows per executemany: large enough to amortize the round trip, small enough that a
-# batch's dicts stay a few megabytes.
-BATCH_SIZE = 5000
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
 # tu attributes that have columns of their own; the rest stay in ``extra``.
 DATE_COLUMNS = {"creationdate": "created_at", "changedate": "changed_at",
@@ -124,24 +123,77 @@ def _split_context(meta: tuple[Meta, ...]) -> tuple[str | None, str | None, list
     return before, after, rest
 
 
-def unit_row(unit: TmxUnit, source: Variant, target: Variant, *, memory_id: int,
-             now: dt.datetime) -> dict[str, Any]:
-    """Return the ``memory_unit`` row for ``unit`` with ``source`` and ``target`` chosen."""
-    attrs = dict(unit.attrs)
-    row: dict[str, Any] = {"memory_id": memory_id, "imported_at": now}
-    for attr, column in TEXT_COLUMNS.items():
-        row[column] = attrs.pop(attr, None)
-    for attr, column in DATE_COLUMNS.items():
-        parsed = parse_tmx_date(attrs.get(attr))
-        row[column] = parsed
-        if parsed is not None:
-            del attrs[attr]
-    usage = attrs.get("usagecount", "")
-    row["usage_count"] = int(usage) if usage.isdigit() else None
-    if usage.isdigit():
-        del attrs["usagecount"]
-    before, after, meta = _split_context(unit.meta)
-    text, translation = source.text.strip(), target.text.strip()
+class _Rows:
+    """Turn chosen units into memory_unit rows (tuples in :data:`COLUMNS` order).
+
+    Everything that repeats is prepared once: language tags, the import time, and the
+    ``extra`` JSON of units that carry nothing but their two languages (most of them).
+    """
+
+    def __init__(self, inserter: UnitInserter, *, memory_id: int, now: dt.datetime) -> None:
+        self._inserter = inserter
+        self._memory_id = memory_id
+        self._now = inserter.moment(now)
+        self._tags: dict[str, str] = {}
+        self._plain_extra: dict[tuple[str, str], Any] = {}
+
+    def row(self, unit: TmxUnit, source: Variant, target: Variant) -> tuple[Any, ...]:
+        """Return the ``memory_unit`` row for ``unit`` with ``source`` and ``target`` chosen."""
+        attrs = unit.attrs
+        date = self._inserter.tmx_date
+        created, changed = date(attrs.get("creationdate")), date(attrs.get("changedate"))
+        used = date(attrs.get("lastusagedate"))
+        usage = attrs.get("usagecount", "")
+        usage_count = int(usage) if usage.isdigit() else None
+        rest: dict[str, str] = {}
+        unread = ((created is None and "creationdate" in attrs)
+                  or (changed is None and "changedate" in attrs)
+                  or (used is None and "lastusagedate" in attrs)
+                  or (usage_count is None and "usagecount" in attrs))
+        if unread or not attrs.keys() <= _COLUMN_ATTRS:
+            rest = {k: v for k, v in attrs.items() if k not in TEXT_COLUMNS}
+            for attr, value in (("creationdate", created), ("changedate", changed),
+                                ("lastusagedate", used), ("usagecount", usage_count)):
+                if value is not None:
+                    del rest[attr]
+        before = after = None
+        meta: list[Meta] = []
+        if unit.meta:
+            before, after, meta = _split_context(unit.meta)
+        text, translation = source.text.strip(), target.text.strip()
+        if (rest or meta or len(unit.variants) > 2 or source.attrs or source.meta
+                or target.attrs or target.meta):
+            extra = self._inserter.json(_extra(unit, source, target, rest, meta))
+        else:
+            extra = self._plain(source.raw_lang, target.raw_lang)
+        return (self._memory_id, attrs.get("tuid"), self._tag(source.lang),
+                self._tag(target.lang), text, translation, source.markup, target.markup,
+                source_key(text), before, after, created, attrs.get("creationid"), changed,
+                attrs.get("changeid"), usage_count, used, extra, self._now)
+
+    def _tag(self, lang: str) -> str:
+        tag = self._tags.get(lang)
+        if tag is None:
+            tag = self._tags[lang] = _tag(lang)
+        return tag
+
+    def _plain(self, src: str, tgt: str) -> Any:
+        extra = self._plain_extra.get((src, tgt))
+        if extra is None:
+            extra = self._inserter.json({"src": {"lang": src}, "tgt": {"lang": tgt}})
+            if len(self._plain_extra) < _PLAIN_EXTRA_CACHE:
+                self._plain_extra[src, tgt] = extra
+        return extra
+
+
+# tu attributes that go to columns of their own (the rest stay in ``extra``).
+_COLUMN_ATTRS = frozenset({*TEXT_COLUMNS, *DATE_COLUMNS, "usagecount"})
+# Language pairs whose plain extra is remembered; a file has a handful.
+_PLAIN_EXTRA_CACHE = 256
+
+
+def _extra(unit: TmxUnit, source: Variant, target: Variant, attrs: dict[str, str],
+           meta: list[Meta]) -> dict[str, Any]:
     extra: dict[str, Any] = {"src": _variant_extra(source), "tgt": _variant_extra(target)}
     if attrs:
         extra["tu_attrs"] = attrs
@@ -150,11 +202,7 @@ def unit_row(unit: TmxUnit, source: Variant, target: Variant, *, memory_id: int,
     others = [v.as_json() for v in unit.variants if v is not source and v is not target]
     if others:
         extra["others"] = others
-    row.update(src_lang=_tag(source.lang), tgt_lang=_tag(target.lang), source=text,
-               target=translation, source_markup=source.markup, target_markup=target.markup,
-               source_key=source_key(text), context_before=before, context_after=after,
-               extra=extra)
-    return row
+    return extra
 
 
 def _tag(lang: str) -> str:
@@ -196,21 +244,10 @@ class _Rejects:
             self._partial.unlink()
 
 
-def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | None = None,
                tgt: str | None = None, on_duplicate: str = "keep-newest",
-               rejects: str | Path | None = None, max_bytes: int | None = None,
-               batch_size: int = BATCH_SIZE) -> TmxImportReport:
+               rejects: str | Path | None = None,
+               max_bytes: int | None = None) -> TmxImportReport:
     """Import the TMX file at ``path`` into ``memory`` in the caller's transaction."""
     started = time.perf_counter()
     if on_duplicate not in DUPLICATE_POLICIES:
@@ -229,9 +266,11 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                              rejects=str(rejects) if rejects else None)
     rejected = _Rejects(Path(rejects) if rejects else None, src_lang)
     last_id = session.scalar(select(func.max(MemoryUnit.id))) or 0
-    now = utcnow()
 
-    def rows() -> Iterator[dict[str, Any]]:
+    inserter = UnitInserter(session)
+    builder = _Rows(inserter, memory_id=target_memory.id, now=utcnow())
+
+    def rows() -> Iterator[tuple[Any, ...]]:
         for unit in reader.units():
             source = pick_variant(unit.variants, src_lang)
             target = pick_variant(unit.variants, tgt_lang, exclude=source)
@@ -241,14 +280,12 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                 rejected.add(unit, reason)
                 continue
             assert source is not None and target is not None
-            yield unit_row(unit, source, target, memory_id=target_memory.id, now=now)
+            report.imported += 1
+            yield builder.row(unit, source, target)
 
-    table = MemoryUnit.__table__  # Core executemany: no ORM objects for bulk rows
     ok = False
     try:
-        for batch in _batches(rows(), batch_size):
-            session.execute(insert(table), batch)  # type: ignore[arg-type]
-            report.imported += len(batch)
+        inserter.insert(rows())
         report.duplicates, report.replaced = resolve_duplicates(
             session, target_memory.id, last_id, policy=on_duplicate)
         report.imported -= report.duplicates

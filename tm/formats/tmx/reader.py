@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -103,26 +103,31 @@ class TmxReader:
             handle.close()
 
     def _parse(self, stream: Utf8Stream) -> Iterator[TmxUnit]:
+        # End events only, filtered by tag in libxml2: the tree above a <tu> is all the
+        # reader needs, and a start event per unit would cost a Python round trip each.
         events = etree.iterparse(
-            stream, events=("start", "end"), tag=("tmx", "header", "tu"),
+            stream, events=("end",), tag=("tmx", "header", "tu"),
             resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
             huge_tree=False, remove_comments=True, remove_pis=True, strip_cdata=True)
         try:
-            for event, element in events:
+            for _event, element in events:
                 tag = element.tag
                 if tag == "tu":
-                    if event == "end":
-                        self.tu_count += 1
-                        unit = self._unit(element)
-                        element.clear(keep_tail=False)
+                    self.tu_count += 1
+                    if self.version is None:
+                        self._root_version(element)
+                    unit = self._unit(element)
+                    element.clear(keep_tail=False)
+                    if element.getprevious() is not None:
                         parent = element.getparent()
-                        if parent is not None:
-                            while element.getprevious() is not None:
-                                del parent[0]
-                        yield unit
-                elif tag == "header" and event == "end":
+                        while element.getprevious() is not None:
+                            del parent[0]
+                    yield unit
+                elif tag == "header":
+                    if self.version is None:
+                        self._root_version(element)
                     self.header = self._header(element)
-                elif tag == "tmx" and event == "start":
+                elif tag == "tmx":
                     self.version = element.get("version")
         except etree.XMLSyntaxError as error:
             raise FormatError(f"{self.name}: not well-formed XML at line {error.lineno}: "
@@ -133,32 +138,67 @@ class TmxReader:
             self.header = TmxHeader(version=self.version)
             self.warnings.append("the file has no <header>")
 
+    def _root_version(self, element: etree._Element) -> None:
+        root = element.getroottree().getroot()
+        if root.tag == "tmx":
+            self.version = root.get("version")
+
     def _header(self, element: etree._Element) -> TmxHeader:
         ude = tuple(etree.tostring(u, encoding="unicode", with_tail=False)
                     for u in element.iterchildren("ude"))
-        attrs, meta = _restore_attrs(dict(element.attrib), _meta(element))
+        attrs, meta = _restore_attrs(dict(element.attrib),
+                                     _meta(element.iterchildren("prop", "note")))
         return TmxHeader(attrs=attrs, meta=meta, ude=ude, version=self.version)
 
     def _unit(self, element: etree._Element) -> TmxUnit:
+        # One pass over the children: most units have two <tuv>s and no props or notes.
         variants = []
-        for tuv in element.iterchildren("tuv"):
-            raw_lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
-            attrs, meta = _restore_attrs(
-                {k: v for k, v in tuv.attrib.items() if k not in (XML_LANG, "lang")}, _meta(tuv))
-            seg = tuv.find("seg")
-            if seg is None:
-                attrs[NO_SEG_ATTR] = "1"
-                variants.append(Variant(lang=self._lang(raw_lang), raw_lang=raw_lang, text="",
-                                        attrs=attrs, meta=meta))
-                continue
-            has_children = len(seg) > 0
-            variants.append(Variant(
-                lang=self._lang(raw_lang), raw_lang=raw_lang,
-                text=plain_text(seg) if has_children else (seg.text or ""),
-                markup=inner_xml(seg) if has_children else None, attrs=attrs, meta=meta))
-        attrs, meta = _restore_attrs(dict(element.attrib), _meta(element))
+        notes: list[etree._Element] | None = None
+        for child in element:
+            tag = child.tag
+            if tag == "tuv":
+                variants.append(self._variant(child))
+            elif tag == "prop" or tag == "note":
+                if notes is None:
+                    notes = []
+                notes.append(child)
+        attrs: dict[str, str] = dict(element.attrib)
+        meta: tuple[Meta, ...] = ()
+        if notes is not None:
+            attrs, meta = _restore_attrs(attrs, _meta(notes))
         return TmxUnit(variants=tuple(variants), attrs=attrs, meta=meta,
                        line=element.sourceline)
+
+    def _variant(self, tuv: etree._Element) -> Variant:
+        attrib = tuv.attrib
+        raw_lang = attrib.get(XML_LANG) or attrib.get("lang") or ""
+        if raw_lang and len(attrib) == 1:
+            attrs: dict[str, str] = {}
+        else:
+            attrs = {k: v for k, v in attrib.items() if k != XML_LANG and k != "lang"}
+        seg = None
+        notes: list[etree._Element] | None = None
+        for child in tuv:
+            tag = child.tag
+            if tag == "seg":
+                if seg is None:
+                    seg = child
+            elif tag == "prop" or tag == "note":
+                if notes is None:
+                    notes = []
+                notes.append(child)
+        meta: tuple[Meta, ...] = ()
+        if notes is not None:
+            attrs, meta = _restore_attrs(attrs, _meta(notes))
+        lang = self.languages.get(raw_lang) or self._lang(raw_lang)
+        if seg is None:
+            attrs[NO_SEG_ATTR] = "1"
+            return Variant(lang=lang, raw_lang=raw_lang, text="", attrs=attrs, meta=meta)
+        if len(seg):
+            return Variant(lang=lang, raw_lang=raw_lang, text=plain_text(seg),
+                           markup=inner_xml(seg), attrs=attrs, meta=meta)
+        return Variant(lang=lang, raw_lang=raw_lang, text=seg.text or "", attrs=attrs,
+                       meta=meta)
 
     def _lang(self, raw: str) -> str:
         known = self.languages.get(raw)
@@ -171,11 +211,11 @@ class TmxReader:
         return known
 
 
-def _meta(element: etree._Element) -> tuple[Meta, ...]:
-    """Return the props and notes of ``element``, undoing Sverka's own encodings."""
+def _meta(children: Iterable[etree._Element]) -> tuple[Meta, ...]:
+    """Return these ``<prop>`` and ``<note>`` elements as metas, undoing Sverka's encodings."""
     items: list[Meta] = []
     carried: dict[str, str] | None = None  # foreign attributes for the next note
-    for child in element.iterchildren("prop", "note"):
+    for child in children:
         attrs = {("xml:lang" if k == XML_LANG else k): v for k, v in child.attrib.items()
                  if k != "type"}
         kind = child.get("type") if child.tag == "prop" else None
