@@ -14,6 +14,9 @@ Method: a banded Gale–Church dynamic program over character lengths
 (``cues.py``). The length model's mean and spread are re-estimated from each
 document pair's own confident 1-1 links and the pair is aligned again in a
 narrow band around the first path (skipped when the model barely moved).
+Word translations are a further cue (``lexicon.py``): the seed lexicon by
+default, plus whatever the caller passes (e.g. learned from a memory), plus
+on long documents word pairs learned from the first pass (realign).
 
 Confidence: the DP keeps, for every cell, the margin ``Δ`` (nats) between the
 best way of entering it and the best way through a different last link; a
@@ -28,9 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tm.align import cues, dp, lengths
+from tm.align.lexicon import Lexicon, learn_lexicon, memory_lexicon, seed_lexicon
 from tm.align.score import confidence
 
-__all__ = ["Link", "align_sentences", "align_paragraphs"]
+__all__ = ["Lexicon", "Link", "align_paragraphs", "align_sentences", "memory_lexicon",
+           "seed_lexicon"]
 
 # A paragraph link at least this confident is trusted as a hard boundary when
 # paragraphs are aligned first; less confident stretches are pooled and
@@ -39,6 +44,16 @@ PARAGRAPH_TRUST = 0.9
 # Minimum 1-1 links before the length model is re-estimated and the document
 # aligned a second time (fewer give too noisy an estimate to be worth it).
 MIN_LINKS_FOR_REFIT = 3
+# Lexical cues on by default; measured one by one in lexicon.py's docstring.
+USE_SEED_LEXICON = True
+REALIGN = True
+# Realign: 1-1 links at least this sure (margin, nats) teach word pairs; fewer
+# than REALIGN_MIN_LINKS of them teach nothing worth a second pass (a typical
+# news article has 10-30 sentences, so realign acts on long documents), and
+# at most REALIGN_MAX_LINKS are read so learning stays a small part of the time.
+REALIGN_MARGIN = 5.0
+REALIGN_MIN_LINKS = 20
+REALIGN_MAX_LINKS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +71,62 @@ def _one_sided(n_src: int, n_tgt: int) -> list[Link]:
     ]
 
 
+def _lex_side(
+    lexicon: Lexicon | None, stems: Sequence[frozenset[str]] | None
+) -> tuple[list[frozenset[str]], list[int]] | None:
+    """Each source sentence's possible translations (target stems) and known-word count."""
+    if lexicon is None or not lexicon.entries or stems is None:
+        return None
+    keys, known = [], []
+    for s in stems:
+        k, n = lexicon.translations(s)
+        keys.append(k)
+        known.append(n)
+    return keys, known
+
+
+def _source_side(
+    src_lengths: Sequence[int],
+    src_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+    lex: tuple[list[frozenset[str]], list[int]] | None,
+) -> dp.Side:
+    if lex is None:
+        return dp.Side(src_lengths, *src_anchors)
+    return dp.Side(src_lengths, *src_anchors, lex=lex[0], lex_words=lex[1],
+                   lex_miss=dp.W_LEX_MISS)
+
+
+def _target_side(
+    tgt_lengths: Sequence[int],
+    tgt_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+    lexicon: Lexicon | None,
+    stems: Sequence[frozenset[str]] | None,
+) -> dp.Side:
+    if lexicon is None or stems is None:
+        return dp.Side(tgt_lengths, *tgt_anchors)
+    # Only stems some translation could match: small sets keep the DP fast.
+    vocabulary = lexicon.targets
+    return dp.Side(tgt_lengths, *tgt_anchors, lex=[s & vocabulary for s in stems])
+
+
+def _learned(
+    steps: list[dp.Step],
+    stems: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+    src_lang: str,
+    tgt_lang: str,
+) -> Lexicon | None:
+    """Word associations from the confident 1-1 links of a first pass (realign)."""
+    pairs = [
+        (stems[0][st.i0], stems[1][st.j0])
+        for st in steps
+        if st.i1 - st.i0 == 1 and st.j1 - st.j0 == 1 and st.margin >= REALIGN_MARGIN
+    ]
+    if len(pairs) < REALIGN_MIN_LINKS:
+        return None
+    learned = learn_lexicon(pairs[:REALIGN_MAX_LINKS], src_lang, tgt_lang)
+    return learned if learned.entries else None
+
+
 def _align_units(
     src_lengths: Sequence[int],
     tgt_lengths: Sequence[int],
@@ -63,13 +134,28 @@ def _align_units(
     tgt_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
     src_lang: str,
     tgt_lang: str,
+    *,
+    stems: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
+    lexicon: Lexicon | None = None,
+    realign: bool = False,
 ) -> list[Link]:
     if not src_lengths or not tgt_lengths:
         return _one_sided(len(src_lengths), len(tgt_lengths))
-    src = dp.Side(src_lengths, *src_anchors)
-    tgt = dp.Side(tgt_lengths, *tgt_anchors)
+    lex = _lex_side(lexicon, stems[0] if stems else None)
+    src = _source_side(src_lengths, src_anchors, lex)
+    tgt = _target_side(tgt_lengths, tgt_anchors, lexicon, stems[1] if stems and lex else None)
+    bonus = dp.W_LEX_HIT + dp.W_LEX_MISS
     model = lengths.prior(src_lang, tgt_lang)
-    steps = dp.best_path(src, tgt, model)
+    steps = dp.best_path(src, tgt, model, lex_bonus=bonus)
+    again = relearned = False
+    if realign and stems is not None:
+        learned = _learned(steps, stems, src_lang, tgt_lang)
+        if learned is not None:
+            lexicon = learned if lexicon is None else lexicon.merge(learned)
+            lex = _lex_side(lexicon, stems[0])
+            src = _source_side(src_lengths, src_anchors, lex)
+            tgt = _target_side(tgt_lengths, tgt_anchors, lexicon, stems[1])
+            again = relearned = True
     pairs = [
         (src_lengths[st.i0], tgt_lengths[st.j0])
         for st in steps
@@ -78,7 +164,12 @@ def _align_units(
     if len(pairs) >= MIN_LINKS_FOR_REFIT:
         refit = lengths.estimate(model, pairs)
         if lengths.differs(refit, model):
-            steps = dp.best_path(src, tgt, refit, guide=steps)
+            model, again = refit, True
+    if again:
+        # A learned lexicon moves links further than a refitted length model:
+        # one beam pass is then cheaper than widening a narrow band round by round.
+        steps = dp.best_path(src, tgt, model, guide=None if relearned else steps,
+                             lex_bonus=bonus)
     return [
         Link(tuple(range(st.i0, st.i1)), tuple(range(st.j0, st.j1)), confidence(st))
         for st in steps
@@ -90,15 +181,33 @@ def align_sentences(
     tgt: Sequence[str],
     src_lang: str = "ru",
     tgt_lang: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    realign: bool | None = None,
 ) -> list[Link]:
-    """Align two lists of sentences; links are monotone and cover both sides."""
+    """Align two lists of sentences; links are monotone and cover both sides.
+
+    ``lexicon`` adds word translations as a cue (default: the seed lexicon
+    shipped for the language pair; ``Lexicon(src_lang, tgt_lang)`` for none),
+    e.g. ``seed_lexicon().merge(memory_lexicon(session))``. ``realign`` learns
+    more from the pair's own confident links and aligns again (default:
+    :data:`REALIGN`).
+    """
+    if lexicon is None:
+        lexicon = seed_lexicon(src_lang, tgt_lang) if USE_SEED_LEXICON else None
+    realign = REALIGN if realign is None else realign
+    src_nums, src_names, src_stems = cues.features(src, src_lang)
+    tgt_nums, tgt_names, tgt_stems = cues.features(tgt, tgt_lang)
     return _align_units(
         [len(s) for s in src],
         [len(t) for t in tgt],
-        cues.anchor_sets(src, src_lang),
-        cues.anchor_sets(tgt, tgt_lang),
+        (src_nums, src_names),
+        (tgt_nums, tgt_names),
         src_lang,
         tgt_lang,
+        stems=(src_stems, tgt_stems),
+        lexicon=lexicon,
+        realign=realign,
     )
 
 

@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from tm.align.lexicon import content_stem
+
 # Russian → Latin, close to the BGN/PCGN and news-agency practice (Путин → putin,
 # Хабаровск → khabarovsk, Дегтярев → degtyarev). Only the skeleton is used, so
 # vowels matter little.
@@ -161,8 +163,10 @@ WORD_CACHE_SIZE = 1 << 16
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
-def _word_keys(word: str) -> tuple[str | None, str | None, str | None]:
-    """Number-word key, month key and name key of one word (any may be None).
+def _word_keys(
+    word: str, lang: str
+) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+    """Number-word key, month key, name key (any may be None) and lexicon stems of a word.
 
     The name key is only used for a capitalised word that does not start its
     sentence (the first word is capitalised anyway; as a name key it was mostly
@@ -171,16 +175,19 @@ def _word_keys(word: str) -> tuple[str | None, str | None, str | None]:
     lower = word.lower()
     number = _NUMBER_WORDS.get(_HYPHEN_RE.split(lower, 1)[0])
     number_key = "#" + number if number is not None else None
+    # Each part of a compound ("пресс-служба", "Kazakhstan's") is a word of its own.
+    word_stem = tuple(x for x in (content_stem(part, lang) for part in _HYPHEN_RE.split(word))
+                      if x is not None)
     if len(word) < MIN_NAME_LEN or lower in _NUMBER_WORDS:
-        return number_key, None, None
+        return number_key, None, None, word_stem
     month = _month(word)
     if month is not None:
-        return number_key, month, None
+        return number_key, month, None, word_stem
     if word[0].isupper():
         key = skeleton(word)
         if len(key) >= 2:
-            return number_key, None, "@" + key
-    return number_key, None, None
+            return number_key, None, "@" + key, word_stem
+    return number_key, None, None, word_stem
 
 
 # A number word counts as the first part of a compound ("four-year") only.
@@ -203,35 +210,46 @@ def _digits(text: str, lang: str) -> list[str]:
     return out
 
 
-def _keys(text: str, lang: str) -> tuple[list[str], list[str]]:
-    """Number keys and name keys of one sentence, from one pass over its words."""
+def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
+    """Number keys, name keys and word stems of one sentence, from one pass over its words."""
     nums = _digits(text, lang) if _DIGIT_RE.search(text) else []
     names = []
+    stems: set[str] = set()
     for n, word in enumerate(_WORD_RE.findall(text)):
-        number, month, name = _word_keys(word)
+        number, month, name, word_stem = _word_keys(word, lang)
         if number is not None:
             nums.append(number)
         if month is not None:
             names.append(month)
         elif name is not None and n:
             names.append(name)
-    return nums, names
+        stems.update(word_stem)
+    return nums, names, stems
 
 
 def anchors(text: str, lang: str) -> frozenset[str]:
     """Anchor keys of one sentence (numbers ``#...`` and names ``@...``)."""
-    nums, names = _keys(text, lang)
+    nums, names, _ = _keys(text, lang)
     return frozenset(nums + names)
 
 
-def anchor_sets(
-    sentences: Sequence[str], lang: str
-) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """Number keys and name keys of every sentence, in order."""
-    nums: list[frozenset[str]] = []
-    names: list[frozenset[str]] = []
+Keys = list[frozenset[str]]
+
+
+def features(sentences: Sequence[str], lang: str) -> tuple[Keys, Keys, Keys]:
+    """Number keys, name keys and content-word stems (lexicon.py) of every sentence."""
+    nums: Keys = []
+    names: Keys = []
+    stems: Keys = []
     for sentence in sentences:
-        a, b = _keys(sentence, lang)
+        a, b, c = _keys(sentence, lang)
         nums.append(frozenset(a))
         names.append(frozenset(b))
+        stems.append(frozenset(c))
+    return nums, names, stems
+
+
+def anchor_sets(sentences: Sequence[str], lang: str) -> tuple[Keys, Keys]:
+    """Number keys and name keys of every sentence, in order."""
+    nums, names, _ = features(sentences, lang)
     return nums, names

@@ -63,6 +63,14 @@ MAX_SPAN = 3
 W_SHARED = 2.0
 W_NUMBER_MISS = 1.5
 W_NAME_MISS = 0.5
+# Lexicon (lexicon.py): a source word whose known translation is found in the
+# target span, against one whose translations are all missing. Measured with
+# the seed lexicon on WMT21 (both references alike): 74 % of known words are
+# translated in the true sentence, 14 % in a neighbour, a log-likelihood ratio
+# of +1.7 per hit and -1.2 per miss; set lower because the words of one
+# sentence are not independent evidence.
+W_LEX_HIT = 1.0
+W_LEX_MISS = 0.6
 # A shared key both earns W_SHARED and cancels the two one-sided penalties
 # that were charged for it up front (see Side.solo).
 _NUMBER_BONUS = W_SHARED + 2 * W_NUMBER_MISS
@@ -137,13 +145,21 @@ class Side:
         self.lex: list[list[frozenset[str]]] = [[_EMPTY] * (n + 1) for _ in spans]
         self.solo: list[list[float]] = [[0.0] * (n + 1) for _ in spans]
         log = math.log
+        # Prefix sums: span totals without re-adding sentences.
+        at = [0] * (n + 1)
+        for i, x in enumerate(lengths):
+            at[i + 1] = at[i] + x
+        known = [0] * (n + 1)
+        if lex_words is not None:
+            for i, x in enumerate(lex_words):
+                known[i + 1] = known[i] + x
         for k in range(1, MAX_SPAN + 1):
             ln, ll, nu, na, lx, so = (self.length[k], self.loglen[k], self.nums[k],
                                       self.names[k], self.lex[k], self.solo[k])
             pnu, pna, plx = self.nums[k - 1], self.names[k - 1], self.lex[k - 1]
             for i in range(k, n + 1):
                 # Sentences of a merged span are joined by one space.
-                ln[i] = sum(lengths[i - k : i]) + k - 1
+                ln[i] = at[i] - at[i - k] + k - 1
                 ll[i] = log(ln[i] + SMOOTH_CHARS)
                 if k == 1:
                     nu[i], na[i] = nums[i - 1], names[i - 1]
@@ -154,9 +170,8 @@ class Side:
                     na[i] = pna[i - 1] | names[i - 1]
                     if lex is not None:
                         lx[i] = plx[i - 1] | lex[i - 1]
-                so[i] = W_NUMBER_MISS * len(nu[i]) + W_NAME_MISS * len(na[i])
-                if lex_words is not None:
-                    so[i] += lex_miss * sum(lex_words[i - k : i])
+                so[i] = (W_NUMBER_MISS * len(nu[i]) + W_NAME_MISS * len(na[i])
+                         + lex_miss * (known[i] - known[i - k]))
         self.longest = max(max(x) for x in self.length)
         self.cols: list[tuple[tuple[int, float, frozenset[str], frozenset[str],
                                     frozenset[str], float] | None, ...]] | None = None
@@ -259,12 +274,15 @@ def _fill(
                 continue
             pi = i - a
             if b:
+                snum, sname, slex = s_num[a][i], s_name[a][i], s_lex[a][i]
+                # The most shared keys could take off this link's cost.
+                gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
+                        + lex_bonus * len(slex))
                 cands.append((s, b, prior + s_solo[a][i], costs[pi], lo[pi], hi[pi],
-                              s_log[a][i] + mean, s_len[a][i], s_num[a][i], s_name[a][i],
-                              s_lex[a][i]))
+                              s_log[a][i] + mean, s_len[a][i], snum, sname, slex, gain))
             else:
                 cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi],
-                              0.0, 0, _EMPTY, _EMPTY, _EMPTY))
+                              0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
         cells = hi_i - lo_i + 1
         row = [_INF] * cells
         back = [-1] * cells
@@ -277,7 +295,7 @@ def _fill(
             best = second = _INF
             best_s = -1
             t_col = t_cols[j]
-            for s, b, base, prow, plo, phi, slog, ls, snum, sname, slex in cands:
+            for s, b, base, prow, plo, phi, slog, ls, snum, sname, slex, gain in cands:
                 pj = j - b
                 if pj < plo or pj > phi:
                     continue
@@ -288,6 +306,9 @@ def _fill(
                     if c >= second or c >= best + cap:
                         # Length costs are >= 0 and one-sided penalties are
                         # already in c; only shared keys can lower it.
+                        low = c - gain
+                        if low >= second or low >= best + cap:
+                            continue
                         if not ((snum and tnj and not snum.isdisjoint(tnj))
                                 or (sname and tmj and not sname.isdisjoint(tmj))
                                 or (slex and txj and not slex.isdisjoint(txj))):

@@ -28,6 +28,7 @@ from tm.memory.bulk import UnitInserter
 from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
 from tm.models import MemoryUnit, utcnow
+from tm.search.index import index_units
 
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
 # tu attributes that have columns of their own; the rest stay in ``extra``.
@@ -289,6 +290,7 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
         report.duplicates, report.replaced = resolve_duplicates(
             session, target_memory.id, last_id, policy=on_duplicate)
         report.imported -= report.duplicates
+        index_units(session, memory_id=target_memory.id, after_id=last_id)  # findable at once
         ok = True
     finally:
         rejected.finish(ok)
