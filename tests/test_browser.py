@@ -209,3 +209,49 @@ def test_download_the_document_as_tmx(context: Any, clean_db: Engine) -> None:
     content = Path(download.path()).read_text(encoding="utf-8")
     assert download.suggested_filename.endswith(".tmx")
     assert "<tmx" in content and "BISHKEK, January 21" in content
+
+
+def test_import_the_seed_article_with_its_translation_then_fix_a_link_by_keyboard(
+        context: Any, clean_db: Engine, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    _sign_in(page)
+    page.goto("/")
+    page.get_by_role("link", name="Import an article").click()
+    page.locator("input[name=source_file]").set_input_files(str(SEED / "ru.txt"))
+    page.locator("input[name=translation_file]").set_input_files(str(SEED / "en.human.txt"))
+    page.get_by_label("Date").fill("2022-01-21")
+    page.get_by_role("button", name="Preview the segmentation").click()
+    expect(page.locator("ol.preview li", has_text="БИШКЕК, 21 янв — Sputnik.")).to_have_count(1)
+    page.screenshot(path=str(shots / "screenshot-import.png"), full_page=False)
+    page.get_by_role("button", name="Save the document").click()
+    expect(page).to_have_url(re.compile(r"/documents/\d+/align\?track=human"))
+    links = page.locator("tr.link")
+    expect(links.first).to_be_visible()
+    count = links.count()
+    assert count > 10
+    grid = page.locator("#align-grid")
+    grid.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("td.cursor")).to_have_id("c-5-src")
+    page.keyboard.press("m")
+    expect(links).to_have_count(count - 1)
+    expect(links.nth(5)).to_have_class(re.compile("conf-manual"))
+    page.keyboard.press("Control+z")
+    expect(links).to_have_count(count)
+    page.keyboard.press("Control+y")
+    expect(links).to_have_count(count - 1)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "screenshot-alignment.png"))
+    page.keyboard.press("Control+s")
+    expect(page.locator("#live")).to_contain_text("1 changed")
+    doc = int(re.findall(r"/documents/(\d+)/", page.url)[0])
+    with Session(clean_db) as session:
+        merged = session.scalars(select(Translation).where(Translation.segment_count == 2)).all()
+        assert any(t.author == "Anna" and t.revisions[-1].action == "align" for t in merged)
+    page.reload()
+    expect(page.locator("tr.link")).to_have_count(count - 1)
+    page.goto(f"/documents/{doc}")
+    page.screenshot(path=str(shots / "screenshot-document.png"))

@@ -1,0 +1,56 @@
+"""The alignment editor's page and API: load, apply operations, save as translations."""
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED
+from tm.ingest import Article, TranslationInput, import_article, read_article
+
+
+def _seed(session: Session) -> int:
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    result = import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+    session.commit()
+    return result.document.id
+
+
+def test_page_embeds_the_alignment_safely(client: FlaskClient, session: Session) -> None:
+    article = Article(paragraphs=("</script><script>alert(1)</script> &amp; «Тест».",),
+                      source_name="x.txt", source_format="text")
+    doc = import_article(session, article).document.id
+    session.commit()
+    page = client.get(f"/documents/{doc}/align?track=human").get_data(as_text=True)
+    assert 'id="alignment-data"' in page and "align.js" in page
+    assert "<script>alert" not in page and "\\u003c/script\\u003e" in page
+
+
+def test_apply_merge_then_save(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    client.post("/settings", data={"author": "Anna"})
+    alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    merged = client.post("/api/alignment/apply", json={
+        "alignment": alignment, "op": {"op": "merge_next", "link": 5}}).get_json()
+    assert len(merged["links"]) == len(alignment["links"]) - 1
+    saved = client.put(f"/api/documents/{doc}/alignment?track=human",
+                       json={"alignment": merged, "status": "reviewed"}).get_json()
+    assert saved["report"]["changed"] == 1 and saved["report"]["removed"] == 1
+    assert saved["alignment"]["links"][5]["confirmed"] is True
+
+
+def test_bad_operation_is_a_422(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    response = client.post("/api/alignment/apply", json={
+        "alignment": alignment, "op": {"op": "merge_next", "link": 999}})
+    assert response.status_code == 422
+
+
+def test_tampered_alignment_is_refused(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    client.post("/settings", data={"author": "Anna"})
+    alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    alignment["links"].pop()
+    response = client.put(f"/api/documents/{doc}/alignment?track=human",
+                          json={"alignment": alignment, "status": "translated"})
+    assert response.status_code == 422

@@ -1,0 +1,267 @@
+"""Editing an alignment by hand: pure operations on links, each returning a new alignment.
+
+An :class:`Alignment` holds the source and target sentences and the links between them;
+links cover every sentence of both sides exactly once, in order. Operations never change
+their argument, so undo and redo are a matter of keeping the earlier values. The browser
+sends an alignment and one operation; :func:`apply` checks both and returns the result.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tm.errors import ValidationError
+
+SIDES = ("src", "tgt")
+# Links the aligner is at least this sure of are shown as confident and can be confirmed
+# in bulk; below LOW_CONFIDENCE they are flagged for a look.
+HIGH_CONFIDENCE = 0.9
+LOW_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class AlignLink:
+    """Source sentences ↔ target sentences; ``score`` is None for a link made by hand."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None = None
+    confirmed: bool = False
+
+    def side(self, name: str) -> tuple[int, ...]:
+        """Return the sentence indices of side ``name`` (src or tgt)."""
+        return self.src if name == "src" else self.tgt
+
+    def with_side(self, name: str, indices: tuple[int, ...]) -> AlignLink:
+        """Return this link with side ``name`` replaced, as a manual, confirmed link."""
+        changed = replace(self, src=indices) if name == "src" else replace(self, tgt=indices)
+        return replace(changed, score=None, confirmed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Sentences of both sides and the links between them, in order."""
+
+    src: tuple[str, ...]
+    tgt: tuple[str, ...]
+    links: tuple[AlignLink, ...]
+
+    def sentences(self, side: str) -> tuple[str, ...]:
+        """Return the sentences of side ``side``."""
+        return self.src if side == "src" else self.tgt
+
+    def with_sentences(self, side: str, texts: tuple[str, ...]) -> Alignment:
+        """Return this alignment with the sentences of ``side`` replaced."""
+        return replace(self, src=texts) if side == "src" else replace(self, tgt=texts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {"src": list(self.src), "tgt": list(self.tgt),
+                "links": [{"src": list(x.src), "tgt": list(x.tgt), "score": x.score,
+                           "confirmed": x.confirmed} for x in self.links]}
+
+
+def from_dict(data: Any) -> Alignment:
+    """Build an alignment from JSON, refusing anything malformed."""
+    try:
+        src = tuple(str(s) for s in data["src"])
+        tgt = tuple(str(t) for t in data["tgt"])
+        links = tuple(AlignLink(src=tuple(int(i) for i in x["src"]),
+                                tgt=tuple(int(j) for j in x["tgt"]),
+                                score=None if x.get("score") is None else float(x["score"]),
+                                confirmed=bool(x.get("confirmed", False)))
+                      for x in data["links"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError(f"not an alignment: {error}") from error
+    alignment = Alignment(src, tgt, links)
+    check(alignment)
+    return alignment
+
+
+def check(alignment: Alignment) -> None:
+    """Raise ValidationError unless links cover both sides once, in order, without gaps."""
+    for side in SIDES:
+        flat = [i for link in alignment.links for i in link.side(side)]
+        if flat != list(range(len(alignment.sentences(side)))):
+            raise ValidationError(f"the links do not cover the {side} sentences once, in order")
+    if any(not link.src and not link.tgt for link in alignment.links):
+        raise ValidationError("a link has no sentences")
+
+
+def _link(alignment: Alignment, index: int) -> AlignLink:
+    if not 0 <= index < len(alignment.links):
+        raise ValidationError(f"no link {index}")
+    return alignment.links[index]
+
+
+def _side(side: str) -> str:
+    if side not in SIDES:
+        raise ValidationError(f"side must be src or tgt, not {side!r}")
+    return side
+
+
+def _with_links(alignment: Alignment, links: Sequence[AlignLink]) -> Alignment:
+    return replace(alignment, links=tuple(x for x in links if x.src or x.tgt))
+
+
+def merge_next(alignment: Alignment, index: int) -> Alignment:
+    """Join link ``index`` with the link after it."""
+    first, second = _link(alignment, index), _link(alignment, index + 1)
+    merged = AlignLink(first.src + second.src, first.tgt + second.tgt, None, True)
+    links = list(alignment.links)
+    links[index:index + 2] = [merged]
+    return _with_links(alignment, links)
+
+
+def merge_previous(alignment: Alignment, index: int) -> Alignment:
+    """Join link ``index`` with the link before it."""
+    if index <= 0:
+        raise ValidationError("the first link has no link before it")
+    return merge_next(alignment, index - 1)
+
+
+def shift_down(alignment: Alignment, index: int, side: str) -> Alignment:
+    """Move the last sentence of ``side`` in link ``index`` into the next link."""
+    link, side = _link(alignment, index), _side(side)
+    if not link.side(side):
+        raise ValidationError(f"link {index} has no {side} sentence to move")
+    moved = link.side(side)[-1]
+    links = list(alignment.links)
+    links[index] = link.with_side(side, link.side(side)[:-1])
+    if index + 1 < len(links):
+        after = links[index + 1]
+        links[index + 1] = after.with_side(side, (moved, *after.side(side)))
+    else:
+        links.append(AlignLink((moved,) if side == "src" else (),
+                               (moved,) if side == "tgt" else (), None, True))
+    return _with_links(alignment, links)
+
+
+def shift_up(alignment: Alignment, index: int, side: str) -> Alignment:
+    """Move the first sentence of ``side`` in link ``index`` into the previous link."""
+    link, side = _link(alignment, index), _side(side)
+    if not link.side(side):
+        raise ValidationError(f"link {index} has no {side} sentence to move")
+    moved = link.side(side)[0]
+    links = list(alignment.links)
+    links[index] = link.with_side(side, link.side(side)[1:])
+    if index > 0:
+        before = links[index - 1]
+        links[index - 1] = before.with_side(side, (*before.side(side), moved))
+    else:
+        links.insert(0, AlignLink((moved,) if side == "src" else (),
+                                  (moved,) if side == "tgt" else (), None, True))
+    return _with_links(alignment, links)
+
+
+def split_link(alignment: Alignment, index: int, src_count: int, tgt_count: int) -> Alignment:
+    """Cut link ``index`` in two: its first ``src_count`` and ``tgt_count`` sentences, the rest."""
+    link = _link(alignment, index)
+    if not (0 <= src_count <= len(link.src) and 0 <= tgt_count <= len(link.tgt)):
+        raise ValidationError(f"link {index} has not that many sentences")
+    first = AlignLink(link.src[:src_count], link.tgt[:tgt_count], None, True)
+    second = AlignLink(link.src[src_count:], link.tgt[tgt_count:], None, True)
+    if not (first.src or first.tgt) or not (second.src or second.tgt):
+        raise ValidationError("cut between sentences, leaving some on each part")
+    links = list(alignment.links)
+    links[index:index + 1] = [first, second]
+    return _with_links(alignment, links)
+
+
+def unalign(alignment: Alignment, index: int) -> Alignment:
+    """Break link ``index`` into unaligned sentences: each source, then each target, alone."""
+    link = _link(alignment, index)
+    alone = [AlignLink((i,), (), None, True) for i in link.src] + [
+        AlignLink((), (j,), None, True) for j in link.tgt]
+    links = list(alignment.links)
+    links[index:index + 1] = alone
+    return _with_links(alignment, links)
+
+
+def edit(alignment: Alignment, side: str, sentence: int, text: str) -> Alignment:
+    """Replace the text of one sentence."""
+    side = _side(side)
+    texts = list(alignment.sentences(side))
+    if not 0 <= sentence < len(texts):
+        raise ValidationError(f"no {side} sentence {sentence}")
+    if not text.strip():
+        raise ValidationError("a sentence cannot be empty; mark it unaligned instead")
+    texts[sentence] = text.strip()
+    return alignment.with_sentences(side, tuple(texts))
+
+
+def split(alignment: Alignment, side: str, sentence: int, offset: int) -> Alignment:
+    """Split a sentence in two at character ``offset``; both halves stay in its link."""
+    side = _side(side)
+    texts = list(alignment.sentences(side))
+    if not 0 <= sentence < len(texts):
+        raise ValidationError(f"no {side} sentence {sentence}")
+    head, tail = texts[sentence][:offset].strip(), texts[sentence][offset:].strip()
+    if not head or not tail:
+        raise ValidationError("split inside the sentence, not at its start or end")
+    texts[sentence:sentence + 1] = [head, tail]
+
+    def renumber(indices: tuple[int, ...]) -> tuple[int, ...]:
+        out: list[int] = []
+        for i in indices:
+            out.extend([i, i + 1] if i == sentence else [i + 1 if i > sentence else i])
+        return tuple(out)
+
+    def moved(link: AlignLink) -> AlignLink:
+        indices = renumber(link.side(side))
+        if sentence in link.side(side):
+            return link.with_side(side, indices)  # the split link becomes a manual one
+        return replace(link, src=indices) if side == "src" else replace(link, tgt=indices)
+
+    links = tuple(moved(x) for x in alignment.links)
+    return replace(alignment.with_sentences(side, tuple(texts)), links=links)
+
+
+def confirm(alignment: Alignment, index: int, value: bool = True) -> Alignment:
+    """Mark link ``index`` as checked by a person (or not)."""
+    links = list(alignment.links)
+    links[index] = replace(_link(alignment, index), confirmed=value)
+    return replace(alignment, links=tuple(links))
+
+
+def confirm_above(alignment: Alignment, threshold: float) -> Alignment:
+    """Confirm every two-sided link the aligner scored at least ``threshold``."""
+    return replace(alignment, links=tuple(
+        replace(x, confirmed=True)
+        if x.src and x.tgt and x.score is not None and x.score >= threshold else x
+        for x in alignment.links))
+
+
+OPERATIONS: dict[str, Callable[..., Alignment]] = {
+    "merge_next": merge_next, "merge_previous": merge_previous, "shift_up": shift_up,
+    "shift_down": shift_down, "split_link": split_link, "unalign": unalign, "edit": edit,
+    "split": split, "confirm": confirm, "confirm_above": confirm_above,
+}
+# The arguments each operation takes from the request, and their types.
+ARGUMENTS: dict[str, tuple[tuple[str, type], ...]] = {
+    "merge_next": (("link", int),), "merge_previous": (("link", int),),
+    "shift_up": (("link", int), ("side", str)), "shift_down": (("link", int), ("side", str)),
+    "split_link": (("link", int), ("src_count", int), ("tgt_count", int)),
+    "unalign": (("link", int),), "edit": (("side", str), ("sentence", int), ("text", str)),
+    "split": (("side", str), ("sentence", int), ("offset", int)),
+    "confirm": (("link", int), ("value", bool)), "confirm_above": (("threshold", float),),
+}
+
+
+def apply(alignment: Alignment, operation: dict[str, Any]) -> Alignment:
+    """Apply one operation given as ``{"op": name, …arguments}``; the result is checked."""
+    name = operation.get("op")
+    if name not in OPERATIONS:
+        raise ValidationError(f"unknown operation {name!r}")
+    args = []
+    for key, kind in ARGUMENTS[name]:
+        value = operation.get(key)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValidationError(f"{name} needs {key} ({kind.__name__})")
+        args.append(value)
+    result = OPERATIONS[name](alignment, *args)
+    check(result)
+    return result

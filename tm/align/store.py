@@ -1,0 +1,162 @@
+"""Alignments of stored documents: read a track's translations as links, save edited links.
+
+Saving turns each link into one translation of the track (on its first source segment,
+covering all of its source segments), recording every change in the translation's history
+with the action ``align``. Functions take the caller's session and never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tm.align.editing import AlignLink, Alignment, check
+from tm.documents import get_document
+from tm.errors import ValidationError
+from tm.ingest.structure import split_units
+from tm.models import MemoryUnit, Origin, Segment, Status, Track, Translation
+from tm.translations import add_translation, edit_translation, get_or_create_track
+
+ALIGN_ACTION = "align"
+
+
+@dataclass(slots=True)
+class AlignmentSaveReport:
+    """What saving an alignment changed."""
+
+    created: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    sources_edited: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """Return a JSON-ready dict."""
+        return {"created": self.created, "changed": self.changed, "removed": self.removed,
+                "unchanged": self.unchanged, "sources_edited": self.sources_edited}
+
+
+def _segments(session: Session, document_id: int) -> list[Segment]:
+    return list(session.scalars(select(Segment).where(Segment.document_id == document_id)
+                                .order_by(Segment.position)))
+
+
+def _translations(session: Session, document_id: int, track_id: int) -> dict[int, Translation]:
+    return {t.segment_id: t for t in session.scalars(
+        select(Translation).join(Segment, Segment.id == Translation.segment_id)
+        .where(Segment.document_id == document_id, Translation.track_id == track_id))}
+
+
+def load_alignment(session: Session, document_id: int, track: str) -> Alignment:
+    """Return the document's segments and the track's translations, split into sentences."""
+    document = get_document(session, document_id)
+    segments = _segments(session, document_id)
+    found = session.scalar(select(Track).where(Track.name == track))
+    by_segment = _translations(session, document_id, found.id) if found else {}
+    tgt: list[str] = []
+    links: list[AlignLink] = []
+    position = 0
+    while position < len(segments):
+        translation = by_segment.get(segments[position].id)
+        if translation is None:
+            links.append(AlignLink((position,), (), None, False))
+            position += 1
+            continue
+        count = min(translation.segment_count, len(segments) - position)
+        sentences = [s.text for s in split_units(translation.text, document.tgt_lang)]
+        sentences = sentences or [translation.text]
+        start = len(tgt)
+        tgt.extend(sentences)
+        confirmed = translation.status in (Status.REVIEWED, Status.APPROVED)
+        links.append(AlignLink(tuple(range(position, position + count)),
+                               tuple(range(start, len(tgt))), translation.align_score,
+                               confirmed))
+        position += count
+    alignment = Alignment(tuple(s.text for s in segments), tuple(tgt), tuple(links))
+    check(alignment)
+    return alignment
+
+
+def _groups(alignment: Alignment) -> list[tuple[AlignLink, list[int]]]:
+    """Pair each link that has source sentences with its target sentences.
+
+    Unaligned target sentences are kept, not dropped: they join the nearest translated link
+    before them (or, if there is none, the first one after), as the importer does.
+    """
+    groups: list[tuple[AlignLink, list[int]]] = []
+    orphans: list[int] = []
+    for link in alignment.links:
+        if link.src:
+            groups.append((link, list(link.tgt)))
+            continue
+        host = next((g for g in reversed(groups) if g[1]), None)
+        if host is None:
+            orphans.extend(link.tgt)
+        else:
+            host[1].extend(link.tgt)
+    if orphans:
+        host = next((g for g in groups if g[1]), groups[0] if groups else None)
+        if host is not None:
+            host[1][:0] = orphans
+    return groups
+
+
+def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
+                   status: Status, author: str | None) -> AlignmentSaveReport:
+    """Store ``alignment`` as the track's translations; confirmed links get ``status``.
+
+    Links that changed and are not confirmed become drafts; unchanged, unconfirmed links
+    keep their translation as it is.
+    """
+    check(alignment)
+    document = get_document(session, document_id)
+    segments = _segments(session, document_id)
+    if len(segments) != len(alignment.src):
+        raise ValidationError("the alignment has a different number of source segments than "
+                              "the document; reload the page")
+    report = AlignmentSaveReport()
+    for segment, text in zip(segments, alignment.src, strict=True):
+        if segment.text != text:
+            segment.text = text
+            report.sources_edited += 1
+    found = get_or_create_track(session, track, origin=Origin.HUMAN)
+    existing = _translations(session, document_id, found.id)
+    keep: set[int] = set()
+    for link, tgt in _groups(alignment):
+        segment = segments[link.src[0]]
+        text = " ".join(alignment.tgt[j] for j in tgt)
+        translation = existing.get(segment.id)
+        if not text:
+            continue  # an unaligned source sentence: no translation
+        if translation is None:
+            add_translation(session, segment, found, text, lang=document.tgt_lang,
+                            status=status if link.confirmed else Status.DRAFT,
+                            origin=found.origin, author=author, segment_count=len(link.src),
+                            align_score=link.score)
+            report.created += 1
+            continue
+        keep.add(translation.id)
+        same = translation.text == text and translation.segment_count == len(link.src)
+        if same and not link.confirmed:
+            report.unchanged += 1
+            continue
+        new_status = status if link.confirmed else Status.DRAFT
+        if same and translation.status == new_status:
+            report.unchanged += 1
+            continue
+        translation.segment_count = len(link.src)
+        translation.align_score = link.score
+        edit_translation(session, translation, author=author, text=text, status=new_status,
+                         action=ALIGN_ACTION)
+        report.changed += 1
+    gone = [t for t in existing.values() if t.id not in keep]
+    if gone:
+        # Their units leave the memory with them; their history goes with the translation.
+        session.execute(delete(MemoryUnit).where(
+            MemoryUnit.translation_id.in_([t.id for t in gone])))
+        for translation in gone:
+            session.delete(translation)
+        report.removed = len(gone)
+    session.flush()
+    return report

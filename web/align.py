@@ -1,0 +1,77 @@
+"""The alignment editor: correct how a track's sentences line up with the document's.
+
+Page: ``/documents/<id>/align?track=…``. API (JSON, CSRF header on changes):
+
+* ``GET  /api/documents/<id>/alignment?track=`` — the alignment (sentences and links)
+* ``POST /api/alignment/apply`` ``{alignment, op}`` — one operation (see ``tm.align.editing``);
+  the browser keeps earlier alignments for undo and redo
+* ``PUT  /api/documents/<id>/alignment?track=`` ``{alignment, status}`` — save as translations
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from tm.align.editing import HIGH_CONFIDENCE, LOW_CONFIDENCE, apply, from_dict
+from tm.align.store import load_alignment, save_alignment
+from tm.documents import document_tracks, get_document
+from tm.errors import ValidationError
+from tm.models import Status
+from web.db import get_session
+from web.settings import require_author
+
+bp = Blueprint("align", __name__)
+SAVE_STATUSES = ("draft", "translated", "reviewed", "approved")
+
+
+def _track() -> str:
+    return (request.args.get("track") or "human").strip()
+
+
+@bp.get("/documents/<int:document_id>/align")
+def edit(document_id: int) -> str:
+    """Show the alignment editor for one track of a document."""
+    session = get_session()
+    document = get_document(session, document_id)
+    track = _track()
+    return render_template(
+        "align/edit.html", document=document, track=track,
+        tracks=document_tracks(session, document_id),
+        alignment=load_alignment(session, document_id, track).as_dict(),
+        high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES)
+
+
+@bp.get("/api/documents/<int:document_id>/alignment")
+def api_get(document_id: int):  # type: ignore[no-untyped-def]
+    """Return the alignment of a track with the document."""
+    return jsonify(load_alignment(get_session(), document_id, _track()).as_dict())
+
+
+def _json() -> dict:  # type: ignore[type-arg]
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("send a JSON object")
+    return body
+
+
+@bp.post("/api/alignment/apply")
+def api_apply():  # type: ignore[no-untyped-def]
+    """Apply one editing operation to an alignment and return the result."""
+    body = _json()
+    operation = body.get("op")
+    if not isinstance(operation, dict):
+        raise ValidationError("op must be an object like {\"op\": \"merge_next\", \"link\": 3}")
+    return jsonify(apply(from_dict(body.get("alignment")), operation).as_dict())
+
+
+@bp.put("/api/documents/<int:document_id>/alignment")
+def api_save(document_id: int):  # type: ignore[no-untyped-def]
+    """Save an edited alignment as the track's translations; return what changed."""
+    body, session, author = _json(), get_session(), require_author()
+    status = body.get("status", "translated")
+    if status not in SAVE_STATUSES:
+        raise ValidationError(f"unknown status {status!r}")
+    report = save_alignment(session, document_id, _track(), from_dict(body.get("alignment")),
+                            status=Status(status), author=author)
+    session.commit()
+    return jsonify({"report": report.as_dict(),
+                    "alignment": load_alignment(session, document_id, _track()).as_dict()})
