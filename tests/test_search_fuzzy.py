@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete
@@ -178,3 +179,22 @@ def test_approved_translations_are_findable_with_their_provenance(session: Sessi
     assert match.provenance.status is Status.APPROVED
     edit_translation(session, human, status=Status.REVIEWED, author="boris")
     assert fuzzy(session, row.segment.text) == []
+
+
+def test_imported_tmx_units_are_findable_at_once(session: Session, tmp_path: Path) -> None:
+    from tm.memory import import_tmx
+
+    path = tmp_path / "m.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="ru" '
+        'datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" '
+        'creationtool="t" creationtoolversion="1"/><body>'
+        '<tu><tuv xml:lang="ru"><seg>Импортированное предложение о погоде.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>An imported sentence about the weather.</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    assert fuzzy(session, "Импортированное предложение о погоде.") == []
+    import_tmx(session, path, memory="tmx")
+    (match,) = fuzzy(session, "Импортированное предложение о погоде!")
+    assert (match.score, match.memory) == (99, "tmx")
+    import_tmx(session, path, memory="tmx")  # the same unit again: a duplicate, merged
+    assert len(fuzzy(session, "Импортированное предложение о погоде!")) == 1

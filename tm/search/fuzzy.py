@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,19 +113,25 @@ def _check(min_score: int, limit: int) -> None:
         raise ValidationError(f"limit {limit} out of range: use 1 or more")
 
 
-_Row = tuple[MemoryUnit, Translation | None, str | None, str | None]
+# The columns a match is made of: plain rows, no ORM objects (a lookup's budget is a few ms).
+_COLUMNS = (MemoryUnit.id, MemoryUnit.memory_id, MemoryUnit.tuid, MemoryUnit.source,
+            MemoryUnit.target, MemoryUnit.context_before, MemoryUnit.context_after,
+            MemoryUnit.document_id, MemoryUnit.translation_id, MemoryUnit.created_at,
+            MemoryUnit.created_by, MemoryUnit.changed_at, MemoryUnit.changed_by,
+            MemoryUnit.imported_at, Translation.status, Translation.origin,
+            Track.name.label("track"), Document.title.label("document_title"))
 
 
-def _fetch(session: Session, unit_ids: Sequence[int], memory_ids: Sequence[int]) -> list[_Row]:
-    rows: list[_Row] = []
+def _fetch(session: Session, unit_ids: Sequence[int], memory_ids: Sequence[int]) -> list[Any]:
+    rows: list[Any] = []
     for at in range(0, len(unit_ids), FETCH_CHUNK):
-        stmt = (select(MemoryUnit, Translation, Track.name, Document.title)
+        stmt = (select(*_COLUMNS)
                 .outerjoin(Translation, Translation.id == MemoryUnit.translation_id)
                 .outerjoin(Track, Track.id == Translation.track_id)
                 .outerjoin(Document, Document.id == MemoryUnit.document_id)
                 .where(MemoryUnit.id.in_(unit_ids[at:at + FETCH_CHUNK]),
                        MemoryUnit.memory_id.in_(memory_ids)))
-        rows.extend(session.execute(stmt).all())  # type: ignore[arg-type]
+        rows.extend(session.execute(stmt))
     return rows
 
 
@@ -133,37 +140,39 @@ def _rank(session: Session, text: str, unit_ids: Sequence[int], memories: list[M
           limit: int) -> list[Match]:
     by_id = {m.id: m for m in memories}
     scored = []
-    for unit, translation, track, title in _fetch(session, unit_ids, list(by_id)):
-        memory = by_id[unit.memory_id]
-        status = translation.status if translation is not None else None
-        if status is Status.REJECTED:
+    for row in _fetch(session, unit_ids, list(by_id)):
+        if row.status is Status.REJECTED:
             continue
-        detail = text_score(text, unit.source)
+        detail = text_score(text, row.source)
         score = context_score(detail.score, query_before=before, query_after=after,
-                              unit_before=unit.context_before, unit_after=unit.context_after)
-        origin = translation.origin if translation is not None else None
-        trust = trust_penalty(memory_penalty=memory.penalty, status=status, origin=origin)
+                              unit_before=row.context_before, unit_after=row.context_after)
+        trust = trust_penalty(memory_penalty=by_id[row.memory_id].penalty, status=row.status,
+                              origin=row.origin)
         final = max(0, score - trust)
         if final < min_score:
             continue
-        date = unit.changed_at or unit.created_at or unit.imported_at
         penalties = detail.penalties + ((("trust", trust),) if trust else ())
-        scored.append((final, detail.score, date, unit, translation, track, title, memory,
-                       penalties))
+        scored.append((final, detail.score, row, penalties))
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    scored.sort(key=lambda s: (-s[0], -s[1], -(s[2] or epoch).timestamp(), -s[3].id))
+
+    def order(item: tuple[int, int, Any, Any]) -> tuple[int, int, float, int]:
+        row = item[2]
+        date = row.changed_at or row.created_at or row.imported_at or epoch
+        return -item[0], -item[1], -date.timestamp(), -row.id
+
+    scored.sort(key=order)
     matches = []
-    for final, plain, date, unit, translation, track, title, memory, penalties in \
-            scored[:limit]:
-        suggestion, placeables = substitute(text, unit.source, unit.target)
+    for final, plain, row, penalties in scored[:limit]:
+        suggestion, placeables = substitute(text, row.source, row.target)
+        memory = by_id[row.memory_id].name
         provenance = Provenance(
-            memory=memory.name, unit_id=unit.id, tuid=unit.tuid, document_id=unit.document_id,
-            document_title=title, track=track, translation_id=unit.translation_id,
-            status=translation.status if translation is not None else None,
-            origin=translation.origin if translation is not None else None,
-            author=unit.changed_by or unit.created_by, date=date)
-        matches.append(Match(final, plain, unit.source, unit.target, suggestion, memory.name,
-                             provenance, penalties, word_diff(text, unit.source), placeables))
+            memory=memory, unit_id=row.id, tuid=row.tuid, document_id=row.document_id,
+            document_title=row.document_title, track=row.track,
+            translation_id=row.translation_id, status=row.status, origin=row.origin,
+            author=row.changed_by or row.created_by,
+            date=row.changed_at or row.created_at or row.imported_at)
+        matches.append(Match(final, plain, row.source, row.target, suggestion, memory,
+                             provenance, penalties, word_diff(text, row.source), placeables))
     return matches
 
 

@@ -1,0 +1,136 @@
+"""``sverka search``, ``concordance`` and ``pretranslate``: use the memories."""
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+import click
+
+from tm.cli.context import CliContext, emit_json, json_option
+from tm.errors import InputError
+from tm.search import fuzzy, reindex
+from tm.search.concordance import DEFAULT_PER_PAGE, concordance
+from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, Match
+from tm.search.pretranslate import BANDS, NO_MATCH, pretranslate
+from tm.search.pretranslate import DEFAULT_MIN_SCORE as PRE_MIN
+
+memory_option = click.option("--memory", "memories", multiple=True, metavar="NAME",
+                             help="Search this memory (repeatable; default: all of the pair).")
+
+
+def _print_matches(matches: list[Match]) -> None:
+    if not matches:
+        click.echo("No match.")
+    for m in matches:
+        click.echo(f"{m.score:>4}%  {m.memory}  {m.source}")
+        click.echo(f"       → {m.suggestion}")
+        notes = [f"{name} −{points}" for name, points in m.penalties]
+        notes += [p.note for p in m.placeables]
+        if notes:
+            click.echo(f"       ({'; '.join(notes)})")
+
+
+@click.command("search")
+@click.argument("text", required=False)
+@click.option("--min", "min_score", type=int, default=DEFAULT_MIN_SCORE, show_default=True,
+              help="Lowest match score shown, 1–101.")
+@click.option("--limit", type=int, default=DEFAULT_LIMIT, show_default=True,
+              help="Matches per query.")
+@memory_option
+@click.option("--src", default="ru", show_default=True, help="Source language.")
+@click.option("--tgt", default="en", show_default=True, help="Target language.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="Look up every line of this file (- for standard input).")
+@click.option("--reindex", "rebuild", is_flag=True,
+              help="Rebuild the search index of every unit first.")
+@json_option
+@click.pass_obj
+def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int,
+                   memories: tuple[str, ...], src: str, tgt: str, batch: TextIO | None,
+                   rebuild: bool, as_json: bool) -> None:
+    """Find the best translations of TEXT in the memories, with match scores."""
+    if (text is None) == (batch is None) and not rebuild:
+        raise InputError("give a TEXT or --batch FILE")
+    if rebuild:
+        with ctx.transaction() as session:
+            count = reindex(session)
+        if not as_json:
+            click.echo(f"Indexed {count:,} units.")
+    queries = [text] if text is not None else []
+    if batch is not None:
+        queries = [line.strip() for line in batch if line.strip()]
+    with ctx.transaction() as session:
+        for query in queries:
+            started = time.perf_counter()
+            matches = fuzzy(session, query, src=src, tgt=tgt, memories=memories or None,
+                            min_score=min_score, limit=limit)
+            ms = (time.perf_counter() - started) * 1000
+            if as_json:
+                emit_json({"query": query, "ms": round(ms, 2),
+                           "matches": [m.as_dict() for m in matches]})
+            else:
+                if batch is not None:
+                    click.echo(f"# {query}  ({ms:.1f} ms)")
+                _print_matches(matches)
+
+
+@click.command("concordance")
+@click.argument("phrase")
+@click.option("--target", is_flag=True, help="Search the translations instead of the sources.")
+@memory_option
+@click.option("--src", default="ru", show_default=True, help="Source language.")
+@click.option("--tgt", default="en", show_default=True, help="Target language.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=DEFAULT_PER_PAGE, show_default=True)
+@click.option("--exact", is_flag=True, help="Only the forms given, no morphology.")
+@json_option
+@click.pass_obj
+def concordance_command(ctx: CliContext, phrase: str, target: bool, memories: tuple[str, ...],
+                        src: str, tgt: str, page: int, per_page: int, exact: bool,
+                        as_json: bool) -> None:
+    """Find PHRASE in the memories (every form of Russian words), with hits marked."""
+    with ctx.transaction() as session:
+        result = concordance(session, phrase, target=target, src=src, tgt=tgt,
+                             memories=memories or None, page=page, per_page=per_page,
+                             morphology=not exact)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    more = "+" if result.truncated else ""
+    click.echo(f"{result.total}{more} units, page {result.page} of {result.pages}")
+    for hit in result.hits:
+        found = hit.highlighted("[", "]")
+        other = hit.target if hit.side == "source" else hit.source
+        click.echo(f"{hit.memory}  {found}\n       {other}")
+
+
+@click.command("pretranslate")
+@click.argument("document_id", metavar="DOC", type=int)
+@click.option("--min-score", type=int, default=PRE_MIN, show_default=True,
+              help="Lowest match score filled in.")
+@click.option("--track", default="tm", show_default=True, help="Track to fill.")
+@memory_option
+@click.option("--author", help="Recorded as the author of the filled translations.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace translations the track already has (kept in history).")
+@json_option
+@click.pass_obj
+def pretranslate_command(ctx: CliContext, document_id: int, min_score: int, track: str,
+                         memories: tuple[str, ...], author: str | None, overwrite: bool,
+                         as_json: bool) -> None:
+    """Fill a track of document DOC from the memories; count segments per match band."""
+    with ctx.transaction() as session:
+        report = pretranslate(session, document_id, track=track, min_score=min_score,
+                              memories=memories or None, author=author, overwrite=overwrite)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    click.echo(f"Document {document_id}: {report.filled} segments filled in track "
+               f"{report.track!r} (≥ {min_score}%)"
+               + (f", {report.kept} kept as they were" if report.kept else "") + ".")
+    for name in [*(b[0] for b in BANDS), NO_MATCH]:
+        click.echo(f"  {name:>9}  {report.segments[name]:>5} segments  "
+                   f"{report.words[name]:>6} words")
+
+
+COMMANDS = [search_command, concordance_command, pretranslate_command]

@@ -1,0 +1,128 @@
+"""Pre-translation: fill a track of a document from the memories, and count match bands.
+
+Every source segment (boilerplate aside) is looked up with its neighbours as context; the
+best match at or above ``min_score`` becomes the segment's translation in the track (origin
+``tm``, the score in ``Translation.tm_score``, numbers substituted as placeables). Every
+segment, filled or not, is counted in the band its best match falls in — the bands
+translators are paid by — by segments and by words.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tm.errors import NotFoundError, ValidationError
+from tm.models import Document, Origin, Segment, Status, Translation
+from tm.search.fuzzy import fuzzy
+from tm.search.normalize import tokenize, word_tokens
+from tm.search.score import CONTEXT_MATCH, EXACT_MATCH
+
+DEFAULT_MIN_SCORE = 90
+DEFAULT_TRACK = "tm"
+# The bands of a CAT analysis, best first: (name, lowest score, highest score).
+BANDS: tuple[tuple[str, int, int], ...] = (
+    ("101%", CONTEXT_MATCH, CONTEXT_MATCH),
+    ("100%", EXACT_MATCH, EXACT_MATCH),
+    ("95–99%", 95, 99),
+    ("85–94%", 85, 94),
+    ("75–84%", 75, 84),
+    ("50–74%", 50, 74),
+)
+NO_MATCH = "no match"
+LOWEST_BAND = BANDS[-1][1]
+# An exact or context match is taken as translated (still to be reviewed); a fuzzy one is a
+# draft the translator must edit.
+EXACT_STATUS, FUZZY_STATUS = Status.TRANSLATED, Status.DRAFT
+
+
+def band(score: int | None) -> str:
+    """Return the name of the band ``score`` falls in."""
+    for name, low, high in BANDS:
+        if score is not None and low <= score <= high:
+            return name
+    return NO_MATCH
+
+
+def _counter() -> dict[str, int]:
+    return {name: 0 for name in [*(b[0] for b in BANDS), NO_MATCH]}
+
+
+@dataclass
+class PretranslateReport:
+    """What a pre-translation filled, and the analysis of the document by match band."""
+
+    document_id: int
+    track: str
+    min_score: int
+    segments: dict[str, int] = field(default_factory=_counter)
+    words: dict[str, int] = field(default_factory=_counter)
+    filled: int = 0
+    kept: int = 0  # segments that already had a translation in the track
+    boilerplate: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict."""
+        return {"document_id": self.document_id, "track": self.track,
+                "min_score": self.min_score, "segments": self.segments, "words": self.words,
+                "filled": self.filled, "kept": self.kept, "boilerplate": self.boilerplate,
+                "seconds": round(self.seconds, 3)}
+
+
+def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRACK,
+                 min_score: int = DEFAULT_MIN_SCORE, memories: Iterable[str] | None = None,
+                 author: str | None = None, overwrite: bool = False) -> PretranslateReport:
+    """Fill ``track`` of a document from the memories; return the band analysis."""
+    from tm.translations import add_translation, edit_translation, get_or_create_track
+
+    started = time.perf_counter()
+    if not 1 <= min_score <= CONTEXT_MATCH:
+        raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"no document {document_id}")
+    target = get_or_create_track(session, track, origin=Origin.TM)
+    report = PretranslateReport(document.id, target.name, min_score)
+    segments = list(session.scalars(select(Segment).where(Segment.document_id == document.id)
+                                    .order_by(Segment.position)))
+    existing = {t.segment_id: t for t in session.scalars(select(Translation).where(
+        Translation.track_id == target.id,
+        Translation.segment_id.in_([s.id for s in segments])))}
+    names = list(memories) if memories is not None else None
+    for at, segment in enumerate(segments):
+        if segment.is_boilerplate:
+            report.boilerplate += 1
+            continue
+        before = segments[at - 1].text if at else None
+        after = segments[at + 1].text if at + 1 < len(segments) else None
+        matches = fuzzy(session, segment.text, src=document.src_lang, tgt=document.tgt_lang,
+                        memories=names, min_score=min(min_score, LOWEST_BAND), limit=1,
+                        before=before, after=after)
+        best = matches[0] if matches else None
+        name = band(best.score if best else None)
+        report.segments[name] += 1
+        report.words[name] += len(word_tokens(tokenize(segment.text)))
+        if best is None or best.score < min_score:
+            continue
+        status = EXACT_STATUS if best.score >= EXACT_MATCH else FUZZY_STATUS
+        current = existing.get(segment.id)
+        if current is not None and not overwrite:
+            report.kept += 1
+            continue
+        if current is not None:  # overwritten, the earlier text stays in its history
+            edit_translation(session, current, author=author, text=best.suggestion,
+                             status=status, action="tm")
+            current.origin, current.tm_score = Origin.TM, best.score
+        else:
+            translation = add_translation(session, segment, target, best.suggestion,
+                                          lang=document.tgt_lang, status=status,
+                                          origin=Origin.TM, author=author)
+            translation.tm_score = best.score
+        report.filled += 1
+    session.flush()
+    report.seconds = time.perf_counter() - started
+    return report
