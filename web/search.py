@@ -1,0 +1,84 @@
+"""JSON API of the memory lookup: fuzzy matches, matches for a segment, concordance.
+
+* ``GET /api/search?q=&min=&limit=&memory=&src=&tgt=&before=&after=`` — fuzzy matches
+* ``GET /api/segments/<id>/matches?min=&limit=&memory=`` — matches for a segment, its
+  neighbours as context (a context match scores 101)
+* ``GET /api/search/concordance?q=&target=1&page=&per_page=&memory=&exact=1`` — concordance
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, jsonify, request
+from sqlalchemy import select
+
+from tm.errors import NotFoundError
+from tm.models import Document, Segment
+from tm.search import fuzzy
+from tm.search.concordance import DEFAULT_PER_PAGE, concordance
+from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE
+from web.db import get_session
+
+bp = Blueprint("search", __name__)
+# Longest query accepted: a sentence, not a document.
+MAX_QUERY = 2000
+
+
+def _query(name: str = "q") -> str:
+    text = request.args.get(name, "").strip()
+    if not text:
+        abort(400, description=f"give the text to look for as ?{name}=")
+    if len(text) > MAX_QUERY:
+        abort(400, description=f"look for at most {MAX_QUERY} characters")
+    return text
+
+
+def _memories() -> list[str] | None:
+    return request.args.getlist("memory") or None
+
+
+def _lookup(text: str, *, src: str, tgt: str, before: str | None,
+            after: str | None):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    matches = fuzzy(get_session(), text, src=src, tgt=tgt, memories=_memories(),
+                    min_score=request.args.get("min", DEFAULT_MIN_SCORE, type=int),
+                    limit=min(50, request.args.get("limit", DEFAULT_LIMIT, type=int)),
+                    before=before, after=after)
+    return jsonify({"query": text, "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "matches": [m.as_dict() for m in matches]})
+
+
+@bp.get("/api/search")
+def api_search():  # type: ignore[no-untyped-def]
+    """Return the best memory matches for ``?q=``."""
+    return _lookup(_query(), src=request.args.get("src", "ru"),
+                   tgt=request.args.get("tgt", "en"), before=request.args.get("before"),
+                   after=request.args.get("after"))
+
+
+@bp.get("/api/segments/<int:segment_id>/matches")
+def api_segment_matches(segment_id: int):  # type: ignore[no-untyped-def]
+    """Return the memory matches for a segment, with its neighbours as context."""
+    session = get_session()
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFoundError(f"no segment with id {segment_id}")
+    document = session.get(Document, segment.document_id)
+    assert document is not None
+    around = {s.position: s.text for s in session.scalars(select(Segment).where(
+        Segment.document_id == segment.document_id,
+        Segment.position.in_([segment.position - 1, segment.position + 1])))}
+    return _lookup(segment.text, src=document.src_lang, tgt=document.tgt_lang,
+                   before=around.get(segment.position - 1),
+                   after=around.get(segment.position + 1))
+
+
+@bp.get("/api/search/concordance")
+def api_concordance():  # type: ignore[no-untyped-def]
+    """Return one page of concordance hits for ``?q=`` in sources (``target=1``: targets)."""
+    page = concordance(get_session(), _query(), target=request.args.get("target") == "1",
+                       src=request.args.get("src", "ru"), tgt=request.args.get("tgt", "en"),
+                       memories=_memories(), page=request.args.get("page", 1, type=int),
+                       per_page=request.args.get("per_page", DEFAULT_PER_PAGE, type=int),
+                       morphology=request.args.get("exact") != "1")
+    return jsonify(page.as_dict())
