@@ -101,3 +101,10 @@ def test_misaligned_inputs_are_refused(systems: dict[str, list[str]],
                                        references: list[list[str]]) -> None:
     with pytest.raises(ScoringError):
         evaluate(systems, references, metrics=["bleu"], tgt_lang="en")
+
+
+def test_worker_processes_give_the_same_scores() -> None:
+    systems = {"a": RAIN, "b": list(reversed(RAIN))}
+    one = evaluate(systems, [RAIN_A], metrics=["bleu", "ter"], tgt_lang="en")
+    two = evaluate(systems, [RAIN_A], metrics=["bleu", "ter"], tgt_lang="en", jobs=2)
+    assert two.scores == one.scores and two.statistics == one.statistics

@@ -114,7 +114,8 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
                  tgt_lang: str, test: str | None, options: dict[str, Any]) -> ScoreRows:
     systems = {path: read_lines(path) for path in hyp_files}
     refs = [read_lines(path) for path in ref_files]
-    evaluation = evaluate(systems, refs, metrics=metrics, tgt_lang=tgt_lang, segments=False)
+    evaluation = evaluate(systems, refs, metrics=metrics, tgt_lang=tgt_lang, segments=False,
+                          jobs=options["jobs"])
     paired = {}
     if test:
         order = list(systems)
@@ -151,7 +152,7 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 @click.option("--samples", type=click.IntRange(min=1), default=None,
               help="Resamples (bs, default 1000) or trials (ar, default 10000).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes for the paired test.")
+              help="Worker processes for scoring and the paired test.")
 @click.option("--documents", "per_document", is_flag=True,
               help="Also report each document's scores (test sets only).")
 @click.option("--tgt-lang", default=None, help="Target language of --hyp files (default: en).")

@@ -6,7 +6,9 @@ metric gives all three levels.
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Hashable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from tm.errors import ScoringError
@@ -61,20 +63,47 @@ def group_statistics(stats: Sequence[Stats], groups: Sequence[Hashable]
     return grouped
 
 
+# The scorers forked worker processes inherit (their reference caches are not pickled).
+_WORKER_SCORERS: dict[str, Scorer] = {}
+
+
+def _worker_statistics(key: str, hypotheses: Sequence[str]) -> list[Stats]:
+    return _WORKER_SCORERS[key].statistics(hypotheses)
+
+
+def _statistics(systems: Mapping[str, Sequence[str]], scorers: dict[str, Scorer],
+                jobs: int) -> dict[tuple[str, str], list[Stats]]:
+    """Extract every (system, metric)'s statistics, in ``jobs`` forked processes if > 1."""
+    tasks = [(system, key) for system in systems for key in scorers]
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return {(s, k): scorers[k].statistics(systems[s]) for s, k in tasks}
+    global _WORKER_SCORERS
+    _WORKER_SCORERS = scorers
+    try:
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {(s, k): pool.submit(_worker_statistics, k, systems[s])
+                       for s, k in tasks}
+            return {task: future.result() for task, future in futures.items()}
+    finally:
+        _WORKER_SCORERS = {}
+
+
 def evaluate(systems: Mapping[str, Sequence[str]], references: Sequence[Sequence[str]], *,
              metrics: Sequence[str], tgt_lang: str, groups: Sequence[Hashable] | None = None,
-             segments: bool = True) -> Evaluation:
+             segments: bool = True, jobs: int = 1) -> Evaluation:
     """Score each system in each metric over all segments, per group and (optionally) per segment.
 
     ``references`` are reference streams, as sacrebleu takes them (``[ref_a_lines, ...]``).
+    ``jobs`` > 1 extracts sacrebleu's statistics in that many worker processes.
     """
     check_aligned(systems, references)
     scorers = {key: Scorer(key, references, tgt_lang=tgt_lang) for key in metrics}
-    evaluation = Evaluation(scores=[], scorers=scorers)
-    for system, hypotheses in systems.items():
+    evaluation = Evaluation(scores=[], scorers=scorers,
+                            statistics=_statistics(systems, scorers, jobs))
+    for system in systems:
         for key, scorer in scorers.items():
-            stats = scorer.statistics(hypotheses)
-            evaluation.statistics[(system, key)] = stats
+            stats = evaluation.statistics[(system, key)]
             by_group = group_statistics(stats, groups) if groups is not None else {}
             evaluation.scores.append(MetricScores(
                 system=system, metric=key, name=scorer.name, score=scorer.corpus(stats),

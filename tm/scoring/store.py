@@ -55,7 +55,8 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
     """Score tracks of ``test_set`` against reference tracks and store the run.
 
     ``systems`` defaults to every other track of the test set; with ``test`` ("bs" or "ar")
-    each is compared with ``baseline`` (default: the first system).
+    each is compared with ``baseline`` (default: the first system). ``jobs`` > 1 computes
+    in that many worker processes.
     """
     if not references:
         raise ScoringError("no reference track given")
@@ -68,7 +69,7 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
     hyps = {name: track_lines(session, test_set, track, segments)
             for name, track in tracks.items()}
     evaluation = evaluate(hyps, refs, metrics=metrics, tgt_lang=test_set.tgt_lang,
-                          groups=[s.document_id for s in segments])
+                          groups=[s.document_id for s in segments], jobs=jobs)
     report = ScoreReport(run=ScoreRun(test_set=test_set), scores=evaluation.scores,
                          document_keys={m.document_id: m.doc_key or str(m.document_id)
                                         for m in test_set.members})
