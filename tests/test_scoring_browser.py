@@ -1,0 +1,91 @@
+"""The scores report in a real browser (Debian's Chromium via Playwright): it renders, no CDN.
+
+In CI (CI=true) a missing Chromium or Playwright fails this test; elsewhere it skips.
+``SVERKA_SCREENSHOTS=docs`` writes the README's screenshot of the report.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from tests.components import require_module, require_program
+from tests.conftest import ROOT
+from tests.test_scoring_web import BAD, GOOD, REFERENCE
+from tm.models import Origin
+from tm.scoring.store import score_testset
+from tm.scoring.testsets import TrackLines, import_testset
+
+TIMEOUT_MS = 15_000
+# No sandbox as root, no background networking (the network is closed).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture
+def server(database_url: str, clean_db: Engine) -> Iterator[str]:
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        app.extensions["sverka_engine"].dispose()
+
+
+def _seed(engine: Engine) -> None:
+    with Session(engine) as session:
+        sources = [f"Предложение номер {i}." for i in range(len(REFERENCE) * 4)]
+        result = import_testset(
+            session, "news-demo", source=sources,
+            doc_ids=[f"doc{i // 5}" for i in range(len(sources))],
+            tracks=[TrackLines("human", REFERENCE * 4, Origin.HUMAN),
+                    TrackLines("mt:online-a", GOOD * 4, Origin.MACHINE),
+                    TrackLines("mt:online-b", (GOOD[:3] + BAD[3:]) * 4, Origin.MACHINE),
+                    TrackLines("agency", BAD * 4, Origin.SUPPLIED)])
+        score_testset(session, result.test_set, references=["human"],
+                      metrics=["bleu", "chrf", "ter"], test="bs", baseline="mt:online-a")
+        session.commit()
+
+
+def test_scores_report_renders_in_chromium(server: str, clean_db: Engine,
+                                           tmp_path: Path) -> None:
+    executable = require_program("chromium")
+    require_module("playwright")
+    from playwright.sync_api import sync_playwright
+
+    _seed(clean_db)
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(f"{server}/scores")
+            page.get_by_role("link", name="news-demo").click()
+            page.wait_for_load_state()
+            assert page.locator("table.scores strong").count() == 3
+            assert page.locator("svg.chart").count() == 2
+            assert page.locator("svg.chart rect").first.bounding_box()["width"] > 0
+            page.get_by_role("link", name="agency").first.click()
+            page.wait_for_load_state()
+            assert "Prices." in page.locator("table.bilingual").inner_text()
+            folder = ROOT / "docs" if os.environ.get("SVERKA_SCREENSHOTS") == "docs" else tmp_path
+            page.goto(f"{server}/scores/news-demo")
+            page.screenshot(path=str(folder / "screenshot-scores.png"), full_page=True)
+        finally:
+            browser.close()
+    assert all(url.startswith(server) for url in requests)  # nothing from a CDN
