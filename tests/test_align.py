@@ -220,3 +220,41 @@ def test_paragraphs_empty(src_pars: list, tgt_pars: list) -> None:
     n = sum(map(len, src_pars))
     m = sum(map(len, tgt_pars))
     assert_cover(align_paragraphs(src_pars, tgt_pars), n, m)
+
+
+def test_translation_of_another_article_scores_low() -> None:
+    other = [
+        "Heavy snowfall paralysed traffic in Yekaterinburg on Monday morning.",
+        "Hundreds of drivers were stuck for hours on the ring road.",
+        "The city administration sent more than 200 snowplows to clear the streets.",
+        "Schools stayed open, but several flights were delayed at Koltsovo airport.",
+        "Forecasters expect the snow to continue until Wednesday.",
+        "Residents complained that sidewalks had not been cleaned for days.",
+        "The mayor promised to review the contracts of the cleaning companies.",
+        "Temperatures are expected to drop to minus 25 degrees by the weekend.",
+    ]
+    two_sided = [x.score for x in align_sentences(RU, other) if x.src and x.tgt]
+    assert sum(two_sided) / max(len(two_sided), 1) < 0.5
+    assert min(x.score for x in align_sentences(RU, EN)) > 0.5
+
+
+@pytest.mark.parametrize("size", [1500])
+def test_long_document_keeps_the_path(size: int) -> None:
+    # The band must not lose the path in a long document where the cheapest
+    # cell of a row lags behind it (measured: the old row-minimum band did).
+    rng = random.Random(11)
+    src, tgt, gold = [], [], set()
+    for k in range(size):
+        n = rng.randint(4, 30)
+        ru = " ".join(rng.choice(["слово", "дело", "мир"]) for _ in range(n)) + f" {k}."
+        en = " ".join(rng.choice(["word", "case", "peace"]) for _ in range(n)) + f" {k}."
+        if rng.random() < 0.03:
+            src.append(ru)
+            continue
+        gold.add(((len(src),), (len(tgt),)))
+        src.append(ru)
+        tgt.append(en)
+    links = align_sentences(src, tgt)
+    assert_cover(links, len(src), len(tgt))
+    found = {(x.src, x.tgt) for x in links}
+    assert len(found & gold) >= 0.97 * len(gold)
