@@ -23,9 +23,11 @@ _RU_MONTHS = ("январ[ьяе]|янв", "феврал[ьяе]|фев", "ма�
 _EN_MONTHS = ("Jan(?:uary)?", "Feb(?:ruary)?", "Mar(?:ch)?", "Apr(?:il)?", "May",
               "June?", "July?", "Aug(?:ust)?", "Sept?(?:ember)?", "Oct(?:ober)?",
               "Nov(?:ember)?", "Dec(?:ember)?")
-_MONTH_PATTERNS = tuple(
-    (month, re.compile(rf"(?<![А-Яа-яЁё])(?:{ru})(?![А-Яа-яЁё])|\b{en}\b"))
-    for month, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True), start=1))
+# One pattern, a named group per month: a single match tells whether and which month.
+_MONTH_WORD = re.compile("|".join(
+    rf"(?P<m{month}>{ru}|{en})"
+    for month, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True), start=1)))
+_TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 _DOUBLE_SPACE = re.compile(r"\S {2,}\S")
@@ -75,13 +77,17 @@ def check_numbers(source: str, target: str) -> Warning_ | None:
 
 def _month_numbers(text: str) -> list[int]:
     # A month counts as a date only next to a day or year number: «январских событий» and
-    # "January events" are not dates.
+    # "January events" are not dates. Most sentences have no number and cost nothing.
+    if not any(c.isdigit() for c in text):
+        return []
+    tokens = _TOKENS.findall(text)
     found = []
-    for month, pattern in _MONTH_PATTERNS:
-        for match in pattern.finditer(text):
-            before, after = text[:match.start()].rstrip(), text[match.end():].lstrip(". ")
-            if before[-1:].isdigit() or after[:1].isdigit():
-                found.append(month)
+    for i, word in enumerate(tokens):
+        if word.isdigit() or not any(t.isdigit() for t in tokens[max(0, i - 1):i + 2]):
+            continue
+        match = _MONTH_WORD.fullmatch(word)
+        if match:
+            found.append(int(str(match.lastgroup)[1:]))
     return sorted(found)
 
 

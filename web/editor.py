@@ -35,7 +35,14 @@ from tm.translations import (
     restore_revision,
     set_note,
 )
-from tm.workspace import UNTRANSLATED, Unit, document_units, page_of
+from tm.workspace import (
+    UNTRANSLATED,
+    SourceSegment,
+    Unit,
+    document_units,
+    load_translations,
+    page_of,
+)
 from web.db import get_session
 from web.i18n import status_label
 from web.settings import require_author
@@ -64,15 +71,15 @@ def translation_json(translation: Translation) -> dict[str, Any]:
             "updated_label": format_datetime(translation.updated_at, "short")}
 
 
-def unit_json(unit: Unit) -> dict[str, Any]:
+def unit_json(unit: Unit, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """Return a unit (source segments, translation, warnings) as JSON."""
-    labels = warning_labels()
+    labels = labels or warning_labels()
     return {"index": unit.index, "segment_id": unit.segments[0].id,
             "segment_ids": [s.id for s in unit.segments],
-            "position": unit.segments[0].position, "kind": unit.segments[0].kind.value,
+            "position": unit.segments[0].position, "kind": unit.segments[0].kind,
             "source": unit.source,
             "translation": translation_json(unit.translation) if unit.translation else None,
-            "compare": " ".join(t.text for t in unit.compare) or None,
+            "compare": " ".join(unit.compare) or None,
             "warnings": [{**w.as_dict(), "label": labels.get(w.code, w.code)}
                          for w in unit.warnings]}
 
@@ -84,7 +91,9 @@ def _covered_unit(session: Session, translation: Translation) -> Unit:
                               Segment.position >= first.position,
                               Segment.position < first.position + translation.segment_count)
         .order_by(Segment.position)))
-    unit = Unit(index=-1, segments=segments, translation=translation)
+    unit = Unit(index=-1, segments=[SourceSegment(s.id, s.position, s.kind.value, s.text)
+                                     for s in segments],
+                ref=None, translation=translation)
     unit.warnings = check(unit.source, translation.text)
     return unit
 
@@ -103,19 +112,23 @@ def edit(document_id: int) -> str:
     session = get_session()
     document = get_document(session, document_id)
     filters = _filters()
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"])
+    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
+                           checked=False)
     page = page_of(units, number=filters["page"], status=filters["status"],
-                   warning=filters["warning"])
+                   warning=filters["warning"], checked=False)
+    load_translations(session, page.units)
 
     def page_url(number: int) -> str:
         args = {k: v for k, v in filters.items() if v and k != "page"}
         return url_for("editor.edit", document_id=document_id, page=number, **args)
 
+    labels = warning_labels()
     return render_template(
         "editor/edit.html", document=document, filters=filters, page=page,
-        units=[unit_json(u) for u in page.units], tracks=document_tracks(session, document_id),
+        units=[unit_json(u, labels) for u in page.units],
+        tracks=document_tracks(session, document_id),
         statuses=STATUSES, untranslated=UNTRANSLATED, warning_codes=CODES,
-        warning_labels=warning_labels(), confirm_statuses=CONFIRM_STATUSES, page_url=page_url)
+        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url)
 
 
 @bp.get("/api/documents/<int:document_id>/units")
@@ -123,12 +136,17 @@ def api_units(document_id: int):  # type: ignore[no-untyped-def]
     """Return one page of a document's units for a track as JSON."""
     session = get_session()
     filters = _filters()
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"])
+    checked = request.args.get("counts") == "1"
+    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
+                           checked=checked)
     page = page_of(units, number=filters["page"], status=filters["status"],
-                   warning=filters["warning"])
+                   warning=filters["warning"], checked=checked)
+    load_translations(session, page.units)
+    labels = warning_labels()
     return jsonify({"page": page.number, "pages": page.pages, "total": page.total,
-                    "statuses": dict(page.statuses), "warnings": dict(page.warnings),
-                    "units": [unit_json(u) for u in page.units]})
+                    "statuses": dict(page.statuses),
+                    "warnings": None if page.warnings is None else dict(page.warnings),
+                    "units": [unit_json(u, labels) for u in page.units]})
 
 
 def _body() -> dict[str, Any]:
