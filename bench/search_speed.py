@@ -49,7 +49,7 @@ from tm.memory import get_or_create_memory  # noqa: E402
 from tm.memory.tmx_import import source_key  # noqa: E402
 from tm.models import MemoryUnit  # noqa: E402
 from tm.search import fuzzy, index_units, reindex  # noqa: E402
-from tm.search.normalize import word_keys  # noqa: E402
+from tm.search.index import index_keys  # noqa: E402
 from tm.search.score import text_score  # noqa: E402
 
 MIN_SCORE = 75
@@ -159,9 +159,10 @@ def fill(url: str, units: list[str]) -> None:
     engine.dispose()
 
 
-def encode(keys: list[str], codes: dict[str, str]) -> str:
-    """Return a word sequence as a string of one character per word, for rapidfuzz."""
-    return "".join(codes.setdefault(k, chr(0x10000 + len(codes))) for k in keys)
+def encode(text: str, codes: dict[int, str]) -> str:
+    """Return the word keys of ``text`` as one character per word, for rapidfuzz."""
+    return "".join(codes.get(k) or codes.setdefault(k, chr(0x10000 + len(codes)))
+                   for k in index_keys(text))
 
 
 def run(engine_name: str, url: str, size: int, queries: int, brute: int,
@@ -198,15 +199,15 @@ def run(engine_name: str, url: str, size: int, queries: int, brute: int,
             latencies.append((time.perf_counter() - t0) * 1000)
             results.append(max((text_score(query, m.source).base for m in matches), default=0))
 
-    codes: dict[str, str] = {}
+    codes: dict[int, str] = {}
     started = time.perf_counter()
-    choices = [encode(word_keys(u), codes) for u in units]
+    choices = [encode(u, codes) for u in units]
     encode_s = time.perf_counter() - started
     found = checked = 0
     brute_ms = []
     for query, best in list(zip(query_texts, results, strict=True))[:brute]:
         t0 = time.perf_counter()
-        top = process.extractOne(encode(word_keys(query), codes), choices,
+        top = process.extractOne(encode(query, codes), choices,
                                  scorer=Levenshtein.normalized_similarity,
                                  score_cutoff=MIN_SCORE / 100)
         brute_ms.append((time.perf_counter() - t0) * 1000)

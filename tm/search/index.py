@@ -66,24 +66,26 @@ _INDEX_TOKEN = re.compile(f"{NUMBER_PATTERN}|{WORD_PATTERN}")
 _NUMBER_HASH = key_hash(NUMBER_KEY)
 
 
-# Hashes of tokens as written: news vocabulary is Zipfian, so most tokens of a million
-# sentences are looked up here instead of folded and hashed again (a third of build time).
-_HASHES: dict[str, int] = {}
-_HASHES_MAX = 1 << 20
+class _HashCache(dict[str, int]):
+    """Hashes of tokens as written: news vocabulary is Zipfian, so most tokens of a million
+    sentences are found here instead of folded and hashed again (a third of build time)."""
+
+    MAX = 1 << 20
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.MAX:
+            self.clear()
+        value = self[token] = (_NUMBER_HASH if token[0].isdigit()
+                               else key_hash(fold(token)))
+        return value
 
 
-def _token_hash(token: str) -> int:
-    value = _NUMBER_HASH if token[0].isdigit() else key_hash(fold(token))
-    if len(_HASHES) >= _HASHES_MAX:
-        _HASHES.clear()
-    _HASHES[token] = value
-    return value
+_HASHES = _HashCache()
 
 
 def index_keys(text: str) -> array[int]:
     """Return the hashed word keys of ``text`` (as :func:`tm.search.normalize.hashed_keys`)."""
-    get = _HASHES.get
-    return array("I", [get(w) or _token_hash(w) for w in _INDEX_TOKEN.findall(text)])
+    return array("I", map(_HASHES.__getitem__, _INDEX_TOKEN.findall(text)))
 
 
 def _blob(text: str) -> bytes:
@@ -210,11 +212,14 @@ class _Rows:
     keys: list[bytes] = field(default_factory=list)
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
-        for rid, uid, mid, blob in rows:
-            self.ids.append(rid)
-            self.unit_ids.append(uid)
-            self.memory_ids.append(mid)
-            self.keys.append(bytes(blob))
+        columns = list(zip(*rows, strict=True))
+        if not columns:
+            return
+        ids, unit_ids, memory_ids, keys = columns
+        self.ids.extend(ids)
+        self.unit_ids.extend(unit_ids)
+        self.memory_ids.extend(memory_ids)
+        self.keys.extend(k if isinstance(k, bytes) else bytes(k) for k in keys)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -413,7 +418,9 @@ class SharedIndex:
         parts += [SearchTerms.id.between(lo, hi) for lo, hi, _ in self.gaps]
         return or_(*parts)
 
-    def _unseen(self, rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    def _unseen(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+        if not self.gaps:  # read as ``id > last_id``: all new
+            return rows
         return [r for r in rows if r[0] > self.last_id or r[0] not in self.gap_seen]
 
     def refresh(self, connection: Connection) -> None:
@@ -502,7 +509,7 @@ def _lookup(session: Session, on_arrays: Callable[[SharedIndex], list[int]],
     local = _Rows()
     local.extend(index._unseen(session.execute(
         select(SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
-        .where(pending))))
+        .where(pending)).all()))
     return sorted(set(found + on_rows(local)))
 
 
