@@ -15,9 +15,9 @@ from tm.errors import NotFoundError, ValidationError
 from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import get_or_create_memory
 from tm.memory.tmx_import import source_key
-from tm.models import MemoryUnit, Status
+from tm.models import MemoryUnit, Origin, Status
 from tm.search import brute_force, fuzzy, index_units
-from tm.search.score import CONTEXT_MATCH
+from tm.search.score import CONTEXT_MATCH, ORIGIN_PENALTIES
 from tm.translations import edit_translation
 
 WORDS = ("министр заявил сообщил президент правительство страны года рост экономики "
@@ -198,3 +198,21 @@ def test_imported_tmx_units_are_findable_at_once(session: Session, tmp_path: Pat
     assert (match.score, match.memory) == (99, "tmx")
     import_tmx(session, path, memory="tmx")  # the same unit again: a duplicate, merged
     assert len(fuzzy(session, "Импортированное предложение о погоде!")) == 1
+
+
+@pytest.mark.parametrize("origin, expected", [
+    (Origin.HUMAN, 100),
+    (Origin.SUPPLIED, 100 - ORIGIN_PENALTIES[Origin.SUPPLIED]),
+    (Origin.MACHINE, 100 - ORIGIN_PENALTIES[Origin.MACHINE]),
+])
+def test_origin_of_the_translation_costs_points(session: Session, origin: Origin,
+                                                expected: int) -> None:
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"),
+                                   track="t", origin=origin)
+    document = import_article(session, read_article(SEED / "ru.txt"),
+                              translations=[translation]).document
+    row = document_rows(session, document.id, ["t"])[2]
+    edit_translation(session, row.translations["t"], status=Status.APPROVED, author="vera")
+    (match,) = fuzzy(session, row.segment.text)
+    assert match.score == expected and match.text_score == 100
+    assert match.provenance.origin is origin
