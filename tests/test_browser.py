@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from tm.ingest import TranslationInput, import_article, read_article
 from tm.models import Translation
 
 TIMEOUT_MS = 15_000
+# Opening one page of a 5,000-segment document, generous for a loaded CI machine.
+OPEN_LARGE_S = 5.0
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +258,28 @@ def test_import_the_seed_article_with_its_translation_then_fix_a_link_by_keyboar
     expect(page.locator("tr.link")).to_have_count(count - 1)
     page.goto(f"/documents/{doc}")
     page.screenshot(path=str(shots / "screenshot-document.png"))
+
+
+def test_a_5000_segment_document_opens_fast_and_pages(context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    from tm.ingest import Article, create_document
+
+    paragraphs = tuple(" ".join(f"Предложение {p * 5 + s + 1} о погоде." for s in range(5))
+                       for p in range(1000))
+    with Session(clean_db) as session:
+        doc = create_document(session, Article(paragraphs=paragraphs, source_name="big",
+                                               source_format="text")).document.id
+        session.commit()
+    page = _editor(context, doc)
+    started = time.perf_counter()
+    page.goto(f"/documents/{doc}/edit?track=human&page=25")
+    expect(page.locator("tr.unit")).to_have_count(100)
+    assert time.perf_counter() - started < OPEN_LARGE_S
+    expect(page.locator("#page-info")).to_contain_text("page 25 of 50")
+    last = page.locator("tr.unit").last.locator("textarea")
+    last.fill("Sentence 2500 is about the weather.")
+    last.press("Control+Enter")
+    expect(page.locator("tr.unit").last).to_have_attribute("data-status", "translated")
+    page.get_by_role("link", name="Next →").click()
+    expect(page.locator("tr.unit").first.locator("td.src")).to_contain_text("Предложение 2501")

@@ -62,3 +62,11 @@ def test_missing_document_is_a_json_error_in_the_api(client: FlaskClient) -> Non
 def test_unknown_url_is_a_page_not_a_traceback(client: FlaskClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "Not Found" in response.get_data(as_text=True)
+
+
+def test_document_list_searches_the_text_too(client: FlaskClient, session: Session) -> None:
+    _seed(session)
+    assert "Резолюция" not in client.get("/?q=омбудсмен").get_data(as_text=True)
+    assert "Резолюция" not in client.get("/?q=уполномоченный").get_data(as_text=True)
+    assert "Резолюция" in client.get("/?q=уполномоченный&in=text").get_data(as_text=True)
+    assert len(client.get("/api/documents?q=Sputnik&in=text").get_json()) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tm.errors import NotFoundError
@@ -43,11 +43,27 @@ class Row:
     covered: bool = False  # True when an earlier segment's translation covers this one
 
 
-def list_documents(session: Session, *, query: str | None = None) -> list[DocumentSummary]:
-    """Return all documents, newest import first, optionally those whose title has ``query``."""
+def _text_matches(query: str):  # type: ignore[no-untyped-def]
+    """Return a condition: the document has a segment containing ``query``, roughly ignoring case.
+
+    SQLite folds ASCII case only, so the usual case variants of the query are tried too.
+    """
+    variants = {query, query.lower(), query.upper(), query.capitalize()}
+    return select(Segment.id).where(
+        Segment.document_id == Document.id,
+        or_(*(Segment.text.contains(v, autoescape=True) for v in variants))).exists()
+
+
+def list_documents(session: Session, *, query: str | None = None,
+                   text: bool = False) -> list[DocumentSummary]:
+    """Return all documents, newest import first, optionally those whose title has ``query``.
+
+    With ``text``, documents whose source text contains ``query`` are found as well.
+    """
     stmt = select(Document).order_by(Document.imported_at.desc(), Document.id.desc())
     if query:
-        stmt = stmt.where(Document.title_folded.contains(query.casefold(), autoescape=True))
+        in_title = Document.title_folded.contains(query.casefold(), autoescape=True)
+        stmt = stmt.where(or_(in_title, _text_matches(query)) if text else in_title)
     documents = list(session.scalars(stmt))
     ids = [d.id for d in documents]
     seg_counts = dict(session.execute(

@@ -10,10 +10,11 @@ bp = Blueprint("documents", __name__)
 
 
 def index() -> str:
-    """List the documents, optionally filtered by title."""
+    """List the documents, optionally filtered by title (and text, with ``in=text``)."""
     query = request.args.get("q", "").strip() or None
-    return render_template("documents/index.html",
-                           documents=list_documents(get_session(), query=query), query=query)
+    text = request.args.get("in") == "text"
+    return render_template("documents/index.html", query=query, in_text=text,
+                           documents=list_documents(get_session(), query=query, text=text))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -29,9 +30,10 @@ def show(document_id: int) -> str:
 
 @bp.get("/api/documents")
 def api_list():  # type: ignore[no-untyped-def]
-    """List documents as JSON."""
+    """List documents as JSON (``?q=``, ``&in=text`` to search the text too)."""
     query = request.args.get("q", "").strip() or None
-    return jsonify([s.as_dict() for s in list_documents(get_session(), query=query)])
+    text = request.args.get("in") == "text"
+    return jsonify([s.as_dict() for s in list_documents(get_session(), query=query, text=text)])
 
 
 @bp.get("/api/documents/<int:document_id>")
