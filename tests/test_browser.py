@@ -101,6 +101,7 @@ def test_edit_and_confirm_three_segments_with_ctrl_enter(context: Any, clean_db:
         area.press("Control+Enter")
         expect_status(rows.nth(2 + i), "translated")
     expect_focus(rows.nth(5).locator("textarea"))  # moved on to the next segment
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(shots / "screenshot-editor.png"))
     page.reload()
     for i in range(3):

@@ -37,6 +37,13 @@ def test_numbers_are_normalised(text: str, expected: list[str]) -> None:
     ("«Да», — сказал он.", '"Yes," he said.', []),
     ("«Да», — сказал он.", '"Yes, he said.', ["unpaired"]),
     ("«Да», — сказал он.", "«Yes, he said.", ["unpaired"]),
+    ("«Да», — сказал он.", "“Yes,” he said.", []),
+    ("«Да», — сказал он.", "“Yes, he said.", ["unpaired"]),
+    # a quotation running over several sentences: open in both
+    ('"Это важно.', '"This matters.', []),
+    ("«Это важно.", '"This matters.', []),
+    ("Это важно (очень.", "This matters (a lot.", []),
+    ("Это важно (очень).", "This matters (a lot.", ["unpaired"]),
     # empty, identical
     ("Текст.", "", ["empty"]),
     ("Текст.", "   ", ["empty"]),

@@ -31,7 +31,7 @@ _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 _DOUBLE_SPACE = re.compile(r"\S {2,}\S")
-PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"), ("„", "“"))
+BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +98,24 @@ def check_dates(source: str, target: str) -> Warning_ | None:
     return None
 
 
-def check_pairs(_source: str, target: str) -> Warning_ | None:
-    """Warn about unpaired brackets or quotes in the target."""
-    for left, right in PAIRS:
-        if left == right:
-            continue
-        if target.count(left) != target.count(right) and not (left, right) == ("„", "“"):
+def _quotes_unbalanced(text: str) -> bool:
+    if text.count('"') % 2 or text.count("«") != text.count("»"):
+        return True
+    if "„" in text:  # „…“ (Russian, German): “ closes
+        return text.count("„") != text.count("“")
+    return text.count("“") != text.count("”")
+
+
+def check_pairs(source: str, target: str) -> Warning_ | None:
+    """Warn about brackets or quotes the target leaves open (and the source does not).
+
+    A quotation can run over several sentences: a source sentence that opens one without
+    closing it excuses its translation for doing the same.
+    """
+    for left, right in BRACKETS:
+        if target.count(left) - target.count(right) != source.count(left) - source.count(right):
             return Warning_("unpaired", f"{left} {right}")
-    if target.count('"') % 2:
+    if _quotes_unbalanced(target) and not _quotes_unbalanced(source):
         return Warning_("unpaired", '"')
     return None
 
