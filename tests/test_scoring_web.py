@@ -1,12 +1,14 @@
-"""The scores report: systems table with the best bold, document bars, segments, worst segments."""
+"""The scores report: systems table (best bold), document bars, segments, worst, history."""
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tm.models import Origin
+from tm.models import Origin, Segment, Track, Translation
 from tm.scoring.store import score_testset
-from tm.scoring.testsets import TrackLines, import_testset
+from tm.scoring.testsets import TrackLines, get_testset, import_testset
+from tm.translations import edit_translation
 
 REFERENCE = ["The cat sat on the mat.", "It is raining today.", "He said no.",
              "Prices rose by five percent.", "The talks will resume on Monday."]
@@ -58,3 +60,16 @@ def test_report_of_an_unscored_test_set(client: FlaskClient, session: Session) -
 
 def test_unknown_test_set_is_a_404(client: FlaskClient) -> None:
     assert client.get("/scores/nope").status_code == 404
+
+
+def test_history_shows_a_system_score_after_an_edit(client: FlaskClient,
+                                                    session: Session) -> None:
+    _scored(session)
+    bad = session.scalars(select(Translation).join(Track).join(Segment)
+                          .where(Track.name == "mt:bad").order_by(Segment.id).limit(1)).one()
+    edit_translation(session, bad, author="Anna", text=REFERENCE[0])
+    score_testset(session, get_testset(session, "news"), references=["ref"], metrics=["chrf"])
+    session.commit()
+    page = client.get("/scores/news?system=mt:bad&metric=chrf").get_data(as_text=True)
+    history = page[page.index("<h2>History</h2>"):]
+    assert history.count("mt:bad chrF") == 2  # the score in each run, before and after

@@ -10,6 +10,7 @@ from tm.scoring.results import (
     document_scores,
     get_run,
     runs,
+    score_history,
     segment_scores,
     systems_table,
     worst_segments,
@@ -65,5 +66,6 @@ def report(name: str) -> str:
                             title=gettext("%(metric)s per document, %(system)s",
                                           metric=METRICS[metric].label, system=system)),
         histogram=histogram(segments, title=gettext("Segment scores")),
+        system_history=score_history(session, test_set, system, metric),
         worst=worst_segments(session, run, system, metric=segment_metric,
                              limit=WORST_SEGMENTS))

@@ -151,3 +151,14 @@ def worst_segments(session: Session, run: ScoreRun, system: str, *,
         .where(SegmentScore.score_id == total.id).order_by(order, Segment.id).limit(limit))
     return [WorstSegment(segment_id=i, document_id=d, score=s, source=src, reference=r,
                          hypothesis=h) for s, i, d, src, r, h in rows]
+
+
+def score_history(session: Session, test_set: TestSet, system: str,
+                  metric: str) -> dict[int, float]:
+    """Return run id → ``system``'s test-set score in ``metric``, for every run that has it."""
+    rows = session.execute(
+        select(Score.run_id, Score.score).join(ScoreRun, ScoreRun.id == Score.run_id)
+        .join(Track, Track.id == Score.system_track_id)
+        .where(ScoreRun.test_set_id == test_set.id, Track.name == system,
+               Score.metric == metric, Score.document_id.is_(None)))
+    return {run_id: value for run_id, value in rows}
