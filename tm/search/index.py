@@ -24,6 +24,7 @@ drops out when its row is fetched (its terms go with it by ``ON DELETE CASCADE``
 """
 from __future__ import annotations
 
+import math
 import re
 import sys
 import threading
@@ -38,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Connection, Engine, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, delete, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tm.models import MemoryUnit, SearchIndexState, SearchTerms
@@ -59,6 +60,12 @@ MAX_GAP_RANGES = 256
 # words: sorting this many integers costs well under a millisecond; more costs more than
 # it saves (measured at 1M units: p95 of this stage 6.7 ms at 50k, 10.5 ms at 200k).
 PROBE_BUDGET = 50_000
+# Seconds between reads of committed rows into the shared index. Between them every lookup
+# reads the few rows added since in its own transaction (one statement either way), so
+# nothing waits for a refresh to be found; this only keeps that read short.
+REFRESH_S = 1.0
+# Pending rows past which the shared index reads them at once instead.
+LOCAL_MAX = 2000
 _STATE_ID = 1
 
 # The same words and numbers as ``normalize.tokenize``, without building Token objects.
@@ -405,6 +412,13 @@ class SharedIndex:
         self.gaps: list[tuple[int, int, float]] = []
         self.gap_seen: set[int] = set()
         self.loaded_rows = 0
+        self.refreshed_at = -math.inf
+
+    def refresh_from(self, engine: Engine) -> None:
+        """Read the committed rows not read yet through a connection of its own."""
+        with engine.connect() as connection:
+            self.refresh(connection)
+        self.refreshed_at = time.monotonic()
 
     def _reset(self, generation: str | None) -> None:
         self.__init__()  # type: ignore[misc]
@@ -493,23 +507,52 @@ def _separate_reads(engine: Engine) -> bool:
     return not (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"))
 
 
+def _read_local(session: Session, index: SharedIndex, *,
+                everything: bool = False) -> tuple[str | None, _Rows]:
+    """Return the index generation and the rows the caller sees that ``index`` has not read.
+
+    One statement: the generation rides on every row, and the outer join from a one-row
+    table returns it even when there is no new row.
+    """
+    state = (select(SearchIndexState.generation)
+             .where(SearchIndexState.id == _STATE_ID).scalar_subquery())
+    one = select(literal(1).label("one")).subquery()
+    condition = SearchTerms.id > 0 if everything else index._pending()
+    rows = session.execute(
+        select(state, SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id,
+               SearchTerms.keys).select_from(one).outerjoin(SearchTerms, condition)).all()
+    local = _Rows()
+    fresh = [tuple(r[1:]) for r in rows if r[1] is not None]
+    local.extend(fresh if everything else index._unseen(fresh))
+    return (rows[0][0] if rows else None), local
+
+
 def _lookup(session: Session, on_arrays: Callable[[SharedIndex], list[int]],
             on_rows: Callable[[_Rows], list[int]]) -> list[int]:
-    """Run a lookup over the shared index and the rows only the caller's transaction sees."""
+    """Run a lookup over the shared index and the rows it has not read yet.
+
+    Rows added since the shared index last read the database are read in the caller's
+    transaction on every lookup (so they are found at once, the caller's uncommitted ones
+    included); the shared index itself reads committed rows through its own connection now
+    and then, or at once when the generation changed or too many rows are pending.
+    """
     engine = _engine(session)
     index = shared_index(engine)
+    separate = _separate_reads(engine)
     with index.lock:
-        if _separate_reads(engine):
-            with engine.connect() as connection:
-                index.refresh(connection)
-        pending = index._pending()
-        found = on_arrays(index) + on_rows(index.delta)
-    # Beyond the shared index: the caller's own uncommitted rows (on in-memory SQLite,
-    # everything).
-    local = _Rows()
-    local.extend(index._unseen(session.execute(
-        select(SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
-        .where(pending)).all()))
+        if separate and time.monotonic() - index.refreshed_at > REFRESH_S:
+            index.refresh_from(engine)
+        generation, local = _read_local(session, index)
+        if separate and (generation != index.generation or len(local) > LOCAL_MAX):
+            index.refresh_from(engine)
+            generation, local = _read_local(session, index)
+        if generation != index.generation:
+            # The caller's own transaction renewed the index (or, on in-memory SQLite,
+            # nothing is shared): only what it sees counts.
+            found: list[int] = []
+            _, local = _read_local(session, index, everything=True)
+        else:
+            found = on_arrays(index) + on_rows(index.delta)
     return sorted(set(found + on_rows(local)))
 
 
