@@ -69,3 +69,9 @@ def test_concordance_command(runner: Callable[..., Result], memory: None) -> Non
     assert "[расследование]" in result.output
     data = json.loads(runner("concordance", "economy", "--target", "--json").output)
     assert data["total"] == 1 and data["hits"][0]["spans"] == [[12, 19]]
+
+
+def test_search_batch_missing_file_is_one_line(runner: Callable[..., Result],
+                                               memory: None, tmp_path: Path) -> None:
+    result = runner("search", "--batch", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1

@@ -18,6 +18,18 @@ memory_option = click.option("--memory", "memories", multiple=True, metavar="NAM
                              help="Search this memory (repeatable; default: all of the pair).")
 
 
+def _read_lines(path: str) -> list[str]:
+    """Return the lines of a UTF-8 file (``-``: standard input)."""
+    if path == "-":
+        stdin: TextIO = click.get_text_stream("stdin", encoding="utf-8")
+        return stdin.read().splitlines()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().splitlines()
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from error
+
+
 def _print_matches(matches: list[Match]) -> None:
     if not matches:
         click.echo("No match.")
@@ -39,14 +51,14 @@ def _print_matches(matches: list[Match]) -> None:
 @memory_option
 @click.option("--src", default="ru", show_default=True, help="Source language.")
 @click.option("--tgt", default="en", show_default=True, help="Target language.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
+@click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="Look up every line of this file (- for standard input).")
 @click.option("--reindex", "rebuild", is_flag=True,
               help="Rebuild the search index of every unit first.")
 @json_option
 @click.pass_obj
 def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int,
-                   memories: tuple[str, ...], src: str, tgt: str, batch: TextIO | None,
+                   memories: tuple[str, ...], src: str, tgt: str, batch: str | None,
                    rebuild: bool, as_json: bool) -> None:
     """Find the best translations of TEXT in the memories, with match scores."""
     if (text is None) == (batch is None) and not rebuild:
@@ -58,7 +70,7 @@ def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int
             click.echo(f"Indexed {count:,} units.")
     queries = [text] if text is not None else []
     if batch is not None:
-        queries = [line.strip() for line in batch if line.strip()]
+        queries = [line.strip() for line in _read_lines(batch) if line.strip()]
     with ctx.transaction() as session:
         for query in queries:
             started = time.perf_counter()
