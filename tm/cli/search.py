@@ -1,8 +1,8 @@
 """``sverka search``, ``concordance`` and ``pretranslate``: use the memories."""
 from __future__ import annotations
 
+import sys
 import time
-from typing import TextIO
 
 import click
 
@@ -20,10 +20,9 @@ memory_option = click.option("--memory", "memories", multiple=True, metavar="NAM
 
 def _read_lines(path: str) -> list[str]:
     """Return the lines of a UTF-8 file (``-``: standard input)."""
-    if path == "-":
-        stdin: TextIO = click.get_text_stream("stdin", encoding="utf-8")
-        return stdin.read().splitlines()
     try:
+        if path == "-":
+            return sys.stdin.buffer.read().decode("utf-8").splitlines()
         with open(path, encoding="utf-8") as handle:
             return handle.read().splitlines()
     except UnicodeDecodeError as error:
