@@ -125,6 +125,15 @@ def _touch_generation(session: Session, *, renew: bool = False) -> None:
 def _insert_terms(session: Session, rows: list[tuple[int, int, bytes]]) -> None:
     """Insert index rows straight through the driver (no per-value processing to do)."""
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        # COPY: several times faster than INSERT for a million rows.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(
+                "COPY search_terms (unit_id, memory_id, keys) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
     if marks is None:
         session.execute(insert(SearchTerms), [
