@@ -284,3 +284,26 @@ def test_a_5000_segment_document_opens_fast_and_pages(context: Any, clean_db: En
     expect(page.locator("tr.unit").last).to_have_attribute("data-status", "translated")
     page.get_by_role("link", name="Next →").click()
     expect(page.locator("tr.unit").first.locator("td.src")).to_contain_text("Предложение 2501")
+
+
+UNLABELLED_JS = """() => Array.from(document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea, button')).filter((el) => {
+  if (el.closest('[hidden]')) return false;
+  const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+    || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim());
+  return !named;
+}).map((el) => el.outerHTML.slice(0, 120))"""
+
+
+def test_every_control_has_a_label_and_focus_is_visible(context: Any, clean_db: Engine) -> None:
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    for path in ("/", "/import", "/memories", f"/documents/{doc}",
+                 f"/documents/{doc}/edit?track=human", f"/documents/{doc}/align?track=human"):
+        page.goto(path)
+        assert page.evaluate(UNLABELLED_JS) == [], path
+    page.goto("/")
+    page.keyboard.press("Tab")  # the skip link comes first and shows itself when focused
+    focused = page.evaluate("() => [document.activeElement.className, "
+                            "getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["skip", "solid"]

@@ -54,3 +54,23 @@ def test_tampered_alignment_is_refused(client: FlaskClient, session: Session) ->
     response = client.put(f"/api/documents/{doc}/alignment?track=human",
                           json={"alignment": alignment, "status": "translated"})
     assert response.status_code == 422
+
+
+def test_saving_over_someone_elses_change_is_a_conflict(client: FlaskClient,
+                                                        session: Session) -> None:
+    doc = _seed(session)
+    client.post("/settings", data={"author": "Anna"})
+    loaded = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    unit = client.get(f"/api/documents/{doc}/units?track=human").get_json()["units"][3]
+    t = unit["translation"]
+    client.put(f"/api/translations/{t['id']}",
+               json={"text": "Changed meanwhile.", "expected_version": t["version"]})
+    merged = client.post("/api/alignment/apply", json={
+        "alignment": loaded, "op": {"op": "merge_next", "link": 5}}).get_json()
+    response = client.put(f"/api/documents/{doc}/alignment?track=human", json={
+        "alignment": merged, "status": "translated", "version": loaded["version"]})
+    assert response.status_code == 409 and "reload" in response.get_json()["message"]
+    fresh = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    ok = client.put(f"/api/documents/{doc}/alignment?track=human", json={
+        "alignment": fresh, "status": "translated", "version": fresh["version"]})
+    assert ok.status_code == 200

@@ -160,3 +160,18 @@ def test_segment_text_is_escaped_in_the_editor(client: FlaskClient, session: Ses
     session.commit()
     page = client.get(f"/documents/{doc}/edit").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;" in page
+
+
+def test_a_second_track_is_shown_read_only_beside(client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    agency = TranslationInput(article=read_article(SEED / "en.human.txt"), track="agency")
+    from tm.documents import get_document
+    from tm.ingest import add_aligned_translation
+    from tm.ingest.importer import ImportResult
+
+    add_aligned_translation(session, ImportResult(document=get_document(session, doc)), agency)
+    session.commit()
+    unit = _units(client, doc, compare="agency")["units"][4]
+    assert unit["compare"] == unit["translation"]["text"] == "BISHKEK, January 21 – Sputnik."
+    page = client.get(f"/documents/{doc}/edit?track=human&compare=agency").get_data(as_text=True)
+    assert '<td class="cmp" lang="en">BISHKEK, January 21 – Sputnik.</td>' in page

@@ -5,14 +5,15 @@ Page: ``/documents/<id>/align?track=…``. API (JSON, CSRF header on changes):
 * ``GET  /api/documents/<id>/alignment?track=`` — the alignment (sentences and links)
 * ``POST /api/alignment/apply`` ``{alignment, op}`` — one operation (see ``tm.align.editing``);
   the browser keeps earlier alignments for undo and redo
-* ``PUT  /api/documents/<id>/alignment?track=`` ``{alignment, status}`` — save as translations
+* ``PUT  /api/documents/<id>/alignment?track=`` ``{alignment, status, version}`` — save as
+  translations; 409 if the track changed since ``version`` (from the GET) was read
 """
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
 from tm.align.editing import HIGH_CONFIDENCE, LOW_CONFIDENCE, apply, from_dict
-from tm.align.store import load_alignment, save_alignment
+from tm.align.store import load_alignment, save_alignment, track_version
 from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
 from tm.models import Status
@@ -37,13 +38,16 @@ def edit(document_id: int) -> str:
         "align/edit.html", document=document, track=track,
         tracks=document_tracks(session, document_id),
         alignment=load_alignment(session, document_id, track).as_dict(),
+        version=track_version(session, document_id, track),
         high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES)
 
 
 @bp.get("/api/documents/<int:document_id>/alignment")
 def api_get(document_id: int):  # type: ignore[no-untyped-def]
-    """Return the alignment of a track with the document."""
-    return jsonify(load_alignment(get_session(), document_id, _track()).as_dict())
+    """Return the alignment of a track with the document, and the track's version."""
+    session = get_session()
+    return jsonify({**load_alignment(session, document_id, _track()).as_dict(),
+                    "version": track_version(session, document_id, _track())})
 
 
 def _json() -> dict:  # type: ignore[type-arg]
@@ -70,8 +74,11 @@ def api_save(document_id: int):  # type: ignore[no-untyped-def]
     status = body.get("status", "translated")
     if status not in SAVE_STATUSES:
         raise ValidationError(f"unknown status {status!r}")
+    expected = body.get("version")
     report = save_alignment(session, document_id, _track(), from_dict(body.get("alignment")),
-                            status=Status(status), author=author)
+                            status=Status(status), author=author,
+                            expected_version=expected if isinstance(expected, str) else None)
     session.commit()
     return jsonify({"report": report.as_dict(),
-                    "alignment": load_alignment(session, document_id, _track()).as_dict()})
+                    "alignment": load_alignment(session, document_id, _track()).as_dict(),
+                    "version": track_version(session, document_id, _track())})

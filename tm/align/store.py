@@ -6,6 +6,7 @@ with the action ``align``. Functions take the caller's session and never commit.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tm.align.editing import AlignLink, Alignment, check
 from tm.documents import get_document
-from tm.errors import ValidationError
+from tm.errors import ConflictError, ValidationError
 from tm.ingest.structure import split_units
 from tm.models import MemoryUnit, Origin, Segment, Status, Track, Translation
 from tm.translations import add_translation, edit_translation, get_or_create_track
@@ -46,6 +47,21 @@ def _translations(session: Session, document_id: int, track_id: int) -> dict[int
     return {t.segment_id: t for t in session.scalars(
         select(Translation).join(Segment, Segment.id == Translation.segment_id)
         .where(Segment.document_id == document_id, Translation.track_id == track_id))}
+
+
+def track_version(session: Session, document_id: int, track: str) -> str:
+    """Return a fingerprint of the track's translations in the document (ids and versions).
+
+    The alignment editor sends it back when saving: if it changed, someone edited the track
+    in between and saving would overwrite their work.
+    """
+    rows = session.execute(
+        select(Translation.id, Translation.version)
+        .join(Segment, Segment.id == Translation.segment_id)
+        .join(Track, Track.id == Translation.track_id)
+        .where(Segment.document_id == document_id, Track.name == track)
+        .order_by(Translation.id)).all()
+    return hashlib.sha1(repr([tuple(r) for r in rows]).encode()).hexdigest()[:16]
 
 
 def load_alignment(session: Session, document_id: int, track: str) -> Alignment:
@@ -103,13 +119,19 @@ def _groups(alignment: Alignment) -> list[tuple[AlignLink, list[int]]]:
 
 
 def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
-                   status: Status, author: str | None) -> AlignmentSaveReport:
+                   status: Status, author: str | None,
+                   expected_version: str | None = None) -> AlignmentSaveReport:
     """Store ``alignment`` as the track's translations; confirmed links get ``status``.
 
     Links that changed and are not confirmed become drafts; unchanged, unconfirmed links
-    keep their translation as it is.
+    keep their translation as it is. ``expected_version`` is :func:`track_version` as it
+    was when the alignment was loaded; ConflictError if the track changed since.
     """
     check(alignment)
+    if expected_version is not None and expected_version != track_version(
+            session, document_id, track):
+        raise ConflictError(f"track {track!r} of document {document_id} was changed by "
+                            "someone else since the alignment was opened; reload it")
     document = get_document(session, document_id)
     segments = _segments(session, document_id)
     if len(segments) != len(alignment.src):

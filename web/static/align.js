@@ -120,10 +120,11 @@
   async function save() {
     const status = document.getElementById("save-status").value;
     const url = `/api/documents/${grid.dataset.document}/alignment?track=${encodeURIComponent(grid.dataset.track)}`;
-    const result = await api("PUT", url, { alignment, status });
+    const result = await api("PUT", url, { alignment, status, version: grid.dataset.version });
     if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return; }
     const r = result.data.report;
     alignment = result.data.alignment;
+    grid.dataset.version = result.data.version;
     undo = []; redo = []; dirty = false;
     render();
     say(T.saved.replace("{created}", r.created).replace("{changed}", r.changed).replace("{removed}", r.removed));
