@@ -307,3 +307,29 @@ def test_every_control_has_a_label_and_focus_is_visible(context: Any, clean_db: 
     focused = page.evaluate("() => [document.activeElement.className, "
                             "getComputedStyle(document.activeElement).outlineStyle]")
     assert focused == ["skip", "solid"]
+
+
+def test_approved_segment_is_suggested_in_another_document(context: Any,
+                                                           clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    first, second = _seed(clean_db), _seed(clean_db)
+    page = _editor(context, first)
+    row = page.locator("tr.unit").nth(5)
+    row.locator("textarea").fill("The resolution is biased, the ministry said.")
+    row.locator("textarea").press("Alt+4")  # approved: the translation flows into the memory
+    expect(row).to_have_attribute("data-status", "approved")
+    page.goto(f"/documents/{second}/edit?track=new")
+    target = page.locator("tr.unit").nth(5).locator("textarea")
+    target.click()
+    expect(page.locator("#suggestions .hit-target")).to_have_text(
+        "The resolution is biased, the ministry said.")
+    target.press("Alt+m")
+    expect(target).to_have_value("The resolution is biased, the ministry said.")
+    target.press("Control+Enter")
+    expect(page.locator("tr.unit").nth(5)).to_have_attribute("data-status", "translated")
+    page.keyboard.press("Alt+k")
+    expect(page.locator("#concordance-q")).to_be_focused()
+    page.keyboard.type("BIASED")
+    page.keyboard.press("Enter")
+    expect(page.locator("#concordance-results li")).to_have_count(1)
