@@ -1,7 +1,14 @@
-"""Translation-memory lookup: CAT match scores, fuzzy search, concordance, pre-translation."""
+"""Translation-memory lookup: CAT match scores, fuzzy search, concordance, pre-translation.
+
+``tm.search.fuzzy(session, text, ...)`` is the lookup; see ``docs/search.md`` for the score
+formula and how the candidate index keeps it fast and equal to a scan of the whole memory.
+"""
 from __future__ import annotations
 
+from tm.search.concordance import ConcordancePage, Hit, concordance
 from tm.search.fuzzy import Match, Provenance, brute_force, fuzzy
 from tm.search.index import index_units, reindex
+from tm.search.pretranslate import PretranslateReport, pretranslate
 
-__all__ = ["Match", "Provenance", "brute_force", "fuzzy", "index_units", "reindex"]
+__all__ = ["ConcordancePage", "Hit", "Match", "PretranslateReport", "Provenance",
+           "brute_force", "concordance", "fuzzy", "index_units", "pretranslate", "reindex"]

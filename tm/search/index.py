@@ -10,17 +10,21 @@ threshold ``t`` (percent), ``base ≥ t`` implies, for a unit of ``m`` words:
 - **prefix filter**: so a unit must contain one of the ``n − ceil(n·t/100) + 1`` *rarest*
   words of the query; only their posting lists are read, the frequent words' never.
 
-The candidates from the rarest words' postings pass the length, memory and count filters
-vectorized, then the edit distance over the key hashes; what survives is re-scored exactly on
-the text by the caller. Every filter only ever keeps too much, so the result equals a scan of
-the whole memory (hash collisions can only add candidates).
+A lookup reads the rarest words' posting lists, and the next rarest while cheap (each list
+more raises the number a candidate must be in), then filters by length, memory and shared
+words with numpy, then by the edit distance over the key hashes (rapidfuzz); the few units
+left are re-scored exactly on their text by the caller. Every filter only ever keeps too
+much, so the result equals a scan of the whole memory (hash collisions only add candidates).
 
-Storage: every unit's keys are a row of ``search_terms`` (written with the unit, in the
-caller's transaction: :func:`index_units`); the posting lists are built in the process from
-those rows on first use and kept; each lookup first reads the rows added since (``id`` only
-grows), so a new unit is findable at once and a restart loses nothing. Rows the caller's own
-transaction has written but not committed are searched for that caller only. A deleted unit
-drops out when its row is fetched (its terms go with it by ``ON DELETE CASCADE``).
+Storage: every unit's keys are a row of ``search_terms``, written with the unit in the
+caller's transaction (:func:`index_units`). A process builds the posting lists from those
+rows on first use and keeps them (:class:`SharedIndex`), reading the committed rows added
+since through its own connection at most every ``REFRESH_S``. Every lookup reads, in one
+statement of the caller's transaction, the index generation and the rows added since the
+shared index last read (``id`` only grows), its own uncommitted ones included: so a new unit
+is findable at once, a restart loses nothing, and a rolled-back unit is never shared. A
+deleted unit drops out when its row is fetched (its keys go with it, ``ON DELETE CASCADE``);
+``reindex`` renews the generation and every process reloads.
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, Engine, delete, insert, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tm.models import MemoryUnit, SearchIndexState, SearchTerms
@@ -114,9 +119,12 @@ def _touch_generation(session: Session, *, renew: bool = False) -> None:
     if current is None:
         dialect = session.get_bind().dialect.name
         values = {"id": _STATE_ID, "generation": uuid.uuid4().hex}
-        if dialect in ("sqlite", "postgresql"):
-            module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
-            session.execute(module.insert(SearchIndexState).values(**values)
+        # Two first writers at once: the second keeps the first's generation.
+        if dialect == "postgresql":
+            session.execute(postgresql.insert(SearchIndexState).values(**values)
+                            .on_conflict_do_nothing())
+        elif dialect == "sqlite":
+            session.execute(sqlite.insert(SearchIndexState).values(**values)
                             .on_conflict_do_nothing())
         else:
             session.execute(insert(SearchIndexState).values(**values))
