@@ -239,7 +239,7 @@ def test_import_the_seed_article_with_its_translation_then_fix_a_link_by_keyboar
     grid.focus()
     for _ in range(5):
         page.keyboard.press("ArrowDown")
-    expect(page.locator("td.cursor")).to_have_id("c-5-src")
+    expect(links.nth(5).locator("td.src")).to_have_id("cursor-cell")
     page.keyboard.press("m")
     expect(links).to_have_count(count - 1)
     expect(links.nth(5)).to_have_class(re.compile("conf-manual"))

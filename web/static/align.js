@@ -17,20 +17,48 @@
     return link.score >= high ? "conf-high" : link.score >= low ? "conf-mid" : "conf-low";
   }
 
-  function cellId(i, side) { return `c-${i}-${side}`; }
+  function cellOf(i, side) {
+    const tr = body.children[i];
+    return tr ? tr.querySelector(`td.${side}`) : null;
+  }
 
+  function key(link) {
+    const texts = (side) => link[side].map((i) => alignment[side][i]).join("\u0001");
+    return [link.src.join(","), link.tgt.join(","), link.score, link.confirmed,
+      texts("src"), texts("tgt")].join("\u0002");
+  }
+
+  function row(link) {
+    const cell = (side) => el("td", { class: `side ${side}`, role: "gridcell",
+      lang: side === "src" ? "ru" : "en", "data-side": side },
+      ...link[side].flatMap((index, k) => [el("span", { class: "sent", "data-k": k },
+        alignment[side][index]), " "]));
+    const score = link.score === null ? T.manual : `${Math.round(link.score * 100)}%`;
+    // Row numbers come from a CSS counter, so inserting a row renumbers nothing here.
+    return el("tr", { class: `link ${confidence(link)}${link.confirmed ? " confirmed" : ""}`,
+      role: "row" },
+      el("td", { class: "num" }), cell("src"), cell("tgt"),
+      el("td", { class: "score" }, score, link.confirmed ? el("span", { class: "tick", title: T.confirmed }, " ✓") : null));
+  }
+
+  /* Redraw, reusing the rows of links that did not change (an operation touches one or two
+     links; rebuilding 5,000 rows each time would make the page sluggish). */
   function render() {
-    body.replaceChildren(...alignment.links.map((link, i) => {
-      const cell = (side) => el("td", { id: cellId(i, side), class: `side ${side}`, role: "gridcell",
-        lang: side === "src" ? "ru" : "en", "data-side": side },
-        ...link[side].flatMap((index, k) => [el("span", { class: "sent", "data-k": k },
-          alignment[side][index]), " "]));
-      const score = link.score === null ? T.manual : `${Math.round(link.score * 100)}%`;
-      return el("tr", { id: `l-${i}`, class: `link ${confidence(link)}${link.confirmed ? " confirmed" : ""}`,
-        "data-link": i, role: "row" },
-        el("td", { class: "num" }, i + 1), cell("src"), cell("tgt"),
-        el("td", { class: "score" }, score, link.confirmed ? el("span", { class: "tick", title: T.confirmed }, " ✓") : null));
-    }));
+    const old = new Map();
+    for (const tr of body.children) old.set(tr.dataset.key, tr);
+    const rows = alignment.links.map((link) => {
+      const k = key(link);
+      let tr = old.get(k);
+      if (tr) old.delete(k);
+      else { tr = row(link); tr.dataset.key = k; }
+      return tr;
+    });
+    old.forEach((tr) => tr.remove());
+    let at = body.firstChild;  // move only what moved: most rows stay where they are
+    for (const tr of rows) {
+      if (tr === at) at = at.nextSibling;
+      else body.insertBefore(tr, at);
+    }
     drawCursor(false);
   }
 
@@ -43,9 +71,12 @@
   function drawCursor(scroll = true) {
     clamp();
     grid.querySelectorAll(".cursor").forEach((node) => node.classList.remove("cursor"));
-    const cell = document.getElementById(cellId(cursor.link, cursor.side));
+    const previous = document.getElementById("cursor-cell");
+    if (previous) previous.removeAttribute("id");
+    const cell = cellOf(cursor.link, cursor.side);
     if (!cell) return;
     cell.classList.add("cursor");
+    cell.id = "cursor-cell";
     const sentence = cell.querySelectorAll(".sent")[cursor.k];
     if (sentence) sentence.classList.add("cursor");
     grid.setAttribute("aria-activedescendant", cell.id);
@@ -91,8 +122,7 @@
     const link = alignment.links[cursor.link];
     const index = link[cursor.side][cursor.k];
     if (index === undefined) return;
-    const cell = document.getElementById(cellId(cursor.link, cursor.side));
-    const span = cell.querySelectorAll(".sent")[cursor.k];
+    const span = cellOf(cursor.link, cursor.side).querySelectorAll(".sent")[cursor.k];
     const area = el("textarea", { class: "sent-edit", "aria-label": T.editLabel, rows: 2 });
     area.value = alignment[cursor.side][index];
     span.replaceWith(area);
@@ -170,7 +200,7 @@
   body.addEventListener("click", (event) => {
     const cell = event.target.closest("td.side");
     if (!cell) return;
-    cursor.link = Number(cell.parentElement.dataset.link);
+    cursor.link = Array.prototype.indexOf.call(body.children, cell.parentElement);
     cursor.side = cell.dataset.side;
     const sentence = event.target.closest(".sent");
     cursor.k = sentence ? Number(sentence.dataset.k) : 0;
