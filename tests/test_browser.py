@@ -333,3 +333,24 @@ def test_approved_segment_is_suggested_in_another_document(context: Any,
     page.keyboard.type("BIASED")
     page.keyboard.press("Enter")
     expect(page.locator("#concordance-results li")).to_have_count(1)
+
+
+def test_upload_a_tmx_into_a_memory_and_see_the_report(context: Any, clean_db: Engine,
+                                                       tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from tests.tmx_samples import tmx, tu
+
+    path = tmp_path / "desk.tmx"
+    path.write_text(tmx(tu("Один.", "One.") + tu("Два.", "Two.")), encoding="utf-8")
+    page = context.new_page()
+    page.goto("/memories")
+    page.get_by_label("TMX file").set_input_files(str(path))
+    page.get_by_label("Memory").fill("desk")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Imported desk.tmx into desk")).to_be_visible()
+    expect(page.locator("table.report tr", has_text="Imported")).to_contain_text("2")
+    page.goto("/memories")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download TMX").click()
+    assert "One." in Path(info.value.path()).read_text(encoding="utf-8")
