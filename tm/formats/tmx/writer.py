@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -24,6 +24,9 @@ from tm.formats.tmx.units import (
 
 # XML 1.0 forbids these characters even as references; they are dropped on output.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Anything escape_text changes: most text has none, and one search is cheaper than the edits.
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
+_NEEDS_ATTR_ESCAPE = re.compile("[\x00-\x1f\ufffe\uffff&<>\"]")
 # Header attributes TMX 1.4 requires; ours win over a stored header's (we wrote the file).
 REQUIRED_HEADER = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang",
                    "srclang", "datatype")
@@ -36,11 +39,14 @@ TUV_ATTRS = frozenset({"o-encoding", "datatype", "usagecount", "lastusagedate", 
                        "o-tmf", "changeid"})
 HEADER_ATTRS = frozenset({*REQUIRED_HEADER, "o-encoding", "creationdate", "creationid",
                           "changedate", "changeid"})
-BUFFER_BYTES = 1 << 20
+# Units formatted before one write to the file: big joined chunks, few calls.
+CHUNK_UNITS = 512
 
 
 def escape_text(text: str) -> str:
     """Escape character data for XML."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
     if _INVALID_XML.search(text):
         text = _INVALID_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -48,6 +54,8 @@ def escape_text(text: str) -> str:
 
 def escape_attr(value: str) -> str:
     """Escape an attribute value for XML, keeping tabs and line breaks as references."""
+    if _NEEDS_ATTR_ESCAPE.search(value) is None:
+        return value
     return (escape_text(value).replace('"', "&quot;").replace("\t", "&#9;")
             .replace("\n", "&#10;").replace("\r", "&#13;"))
 
@@ -56,7 +64,9 @@ def _attrs(attrs: Iterable[tuple[str, str]]) -> str:
     return "".join(f' {k}="{escape_attr(v)}"' for k, v in attrs)
 
 
-def _meta_xml(meta: Iterable[Meta], indent: str) -> str:
+def _meta_xml(meta: Sequence[Meta], indent: str) -> str:
+    if not meta:
+        return ""
     out = []
     for m in meta:
         allowed = {k: v for k, v in m.attrs.items() if k in META_ATTRS}
@@ -78,7 +88,10 @@ def _meta_xml(meta: Iterable[Meta], indent: str) -> str:
 def _split_attrs(attrs: dict[str, str], allowed: frozenset[str]
                  ) -> tuple[list[tuple[str, str]], list[Meta]]:
     """Return the attributes the DTD allows, and the others as props."""
-    kept, extra = [], []
+    kept: list[tuple[str, str]] = []
+    extra: list[Meta] = []
+    if not attrs:
+        return kept, extra
     for key, value in attrs.items():
         if key == NO_SEG_ATTR:
             continue
@@ -101,6 +114,7 @@ class TmxWriter:
         self._header = header or TmxHeader()
         self._adminlang, self._datatype = adminlang, datatype
         self._out: io.TextIOWrapper | None = None
+        self._chunk: list[str] = []
         self.count = 0
 
     def __enter__(self) -> TmxWriter:
@@ -114,7 +128,8 @@ class TmxWriter:
                  tb: TracebackType | None) -> None:
         assert self._out is not None
         if kind is None:
-            self._out.write("  </body>\n</tmx>\n")
+            self._chunk.append("  </body>\n</tmx>\n")
+        self._flush_chunk()
         self._out.flush()
         if self._own:
             self._out.close()
@@ -139,13 +154,37 @@ class TmxWriter:
 
     def write(self, unit: TmxUnit) -> None:
         """Write one unit. Its variants are written in the order given."""
-        assert self._out is not None
         kept, extra = _split_attrs(unit.attrs, TU_ATTRS)
         parts = [f"    <tu{_attrs(kept)}>\n", _meta_xml((*unit.meta, *extra), "      ")]
         parts.extend(_variant_xml(v) for v in unit.variants)
         parts.append("    </tu>\n")
-        self._out.write("".join(parts))
+        self.write_xml("".join(parts))
+
+    def write_xml(self, xml: str) -> None:
+        """Write one unit already formatted (by :func:`pair_xml`)."""
+        self._chunk.append(xml)
         self.count += 1
+        if len(self._chunk) >= CHUNK_UNITS:
+            self._flush_chunk()
+
+    def _flush_chunk(self) -> None:
+        assert self._out is not None
+        self._out.write("".join(self._chunk))
+        self._chunk.clear()
+
+
+def pair_xml(attrs: str, src_lang: str, src_seg: str, tgt_lang: str, tgt_seg: str) -> str:
+    """Return the ``<tu>`` that :meth:`TmxWriter.write` writes for a unit of two variants
+    without attributes, props or notes, and tu attributes the DTD allows.
+
+    Every argument is XML already: ``attrs`` as written after the tag name
+    (`` tuid="7"``), the languages escaped for an attribute, the segments' content (their
+    markup, or escaped text).
+    """
+    return (f"    <tu{attrs}>\n"
+            f'      <tuv xml:lang="{src_lang}">\n        <seg>{src_seg}</seg>\n'
+            f'      </tuv>\n      <tuv xml:lang="{tgt_lang}">\n'
+            f"        <seg>{tgt_seg}</seg>\n      </tuv>\n    </tu>\n")
 
 
 def _variant_xml(variant: Variant) -> str:
