@@ -1,7 +1,7 @@
 """Alembic environment: runs migrations on the engine handed over by ``tm.db``."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import TypeDecorator, engine_from_config, pool
@@ -12,7 +12,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write Sverka's column types as their plain SQLAlchemy types, so scripts stay frozen."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return repr(obj.impl).replace("DateTime(", "sa.DateTime(").replace("String(", "sa.String(")
