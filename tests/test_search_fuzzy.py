@@ -216,3 +216,32 @@ def test_origin_of_the_translation_costs_points(session: Session, origin: Origin
     (match,) = fuzzy(session, row.segment.text)
     assert match.score == expected and match.text_score == 100
     assert match.provenance.origin is origin
+
+
+def test_a_lower_id_committed_later_is_still_found(clean_db: Engine) -> None:
+    """PostgreSQL can commit id 500 after id 1000 was read; the skipped ids are watched."""
+    from sqlalchemy import insert as sa_insert
+
+    from tm.models import SearchTerms
+    from tm.search.index import _blob, index_units, shared_index
+
+    def unit_with_terms_id(session: Session, text: str, terms_id: int) -> None:
+        (unit,) = add_units(session, "main", [(text, text)])
+        session.execute(delete(SearchTerms).where(SearchTerms.unit_id == unit.id))
+        session.execute(sa_insert(SearchTerms).values(id=terms_id, unit_id=unit.id,
+                                                      memory_id=unit.memory_id,
+                                                      keys=_blob(text)))
+
+    with Session(clean_db) as session, session.begin():
+        index_units(session, unit_ids=[])  # the index generation
+        unit_with_terms_id(session, "Позднее предложение номер один.", 1000)
+    with Session(clean_db) as session:
+        assert len(fuzzy(session, "Позднее предложение номер один.")) == 1
+    shared_index(clean_db).refresh_from(clean_db)
+    with Session(clean_db) as session, session.begin():
+        unit_with_terms_id(session, "Раннее предложение номер два.", 500)
+    shared_index(clean_db).refresh_from(clean_db)
+    assert 500 in shared_index(clean_db).gap_seen  # read into the shared index
+    with Session(clean_db) as session:
+        assert [m.target for m in fuzzy(session, "Раннее предложение номер два.")] == [
+            "Раннее предложение номер два."]
