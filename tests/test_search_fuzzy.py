@@ -171,6 +171,7 @@ def test_approved_translations_are_findable_with_their_provenance(session: Sessi
                               translations=[translation]).document
     row = document_rows(session, document.id, ["human"])[2]
     human = row.translations["human"]
+    assert human is not None
     edit_translation(session, human, status=Status.APPROVED, author="vera")
     (match,) = fuzzy(session, row.segment.text)
     assert match.target == human.text and match.score == 100
@@ -212,7 +213,9 @@ def test_origin_of_the_translation_costs_points(session: Session, origin: Origin
     document = import_article(session, read_article(SEED / "ru.txt"),
                               translations=[translation]).document
     row = document_rows(session, document.id, ["t"])[2]
-    edit_translation(session, row.translations["t"], status=Status.APPROVED, author="vera")
+    translated = row.translations["t"]
+    assert translated is not None
+    edit_translation(session, translated, status=Status.APPROVED, author="vera")
     (match,) = fuzzy(session, row.segment.text)
     assert match.score == expected and match.text_score == 100
     assert match.provenance.origin is origin

@@ -68,7 +68,7 @@ def test_pretranslate_fills_the_track_and_counts_bands(session: Session,
                                "50–74%": 1, "no match": 1}
     assert report.filled == 4 and report.words["101%"] == 10
     filled = {t.segment.position: t for t in session.scalars(select(Translation))}
-    assert sorted(t.tm_score for t in filled.values()) == [90, 98, 100, 101]
+    assert sorted(t.tm_score or 0 for t in filled.values()) == [90, 98, 100, 101]
     assert all(t.origin is Origin.TM and t.track.name == "tm" for t in filled.values())
     second = next(t for t in filled.values() if t.tm_score == 98)
     assert second.text == "The sides discussed trade and investment in 2022."  # placeable
