@@ -6,7 +6,7 @@ import sys
 import click
 
 from tm.cli.context import emit_json, json_option
-from tm.errors import InputError
+from tm.files import open_input
 from tm.ingest.decode import decode_bytes
 from tm.segment import split_sentences
 
@@ -20,11 +20,8 @@ def segment_command(file: str, lang: str, as_json: bool) -> None:
     if file == "-":
         data, name = sys.stdin.buffer.read(), "<stdin>"
     else:
-        try:
-            with open(file, "rb") as handle:
-                data, name = handle.read(), file
-        except FileNotFoundError as error:
-            raise InputError(f"{file}: no such file") from error
+        with open_input(file) as handle:
+            data, name = handle.read(), file
     spans = split_sentences(decode_bytes(data, name), lang)
     if as_json:
         emit_json([{"start": s.start, "end": s.end, "text": s.text} for s in spans])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tm.errors import FormatError, InputError
+from tm.files import open_input
 from tm.ingest.decode import declared_html_charset, decode_bytes
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -97,14 +98,6 @@ def read_article_bytes(data: bytes, name: str) -> Article:
 
 def read_article(path: str | Path) -> Article:
     """Read an article file; a missing or unreadable file raises InputError naming it."""
-    name = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
-    except FileNotFoundError as error:
-        raise InputError(f"{name}: no such file") from error
-    except IsADirectoryError as error:
-        raise InputError(f"{name}: is a directory, not a file") from error
-    except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from error
-    return read_article_bytes(data, name)
+    with open_input(path) as handle:
+        data = handle.read(MAX_ARTICLE_BYTES + 1)
+    return read_article_bytes(data, str(path))

@@ -10,7 +10,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from tm.errors import FormatError, InputError, ValidationError
+from tm.errors import FormatError, ValidationError
+from tm.files import open_input
 from tm.formats.tmx.encoding import SNIFF_BYTES, Utf8Stream, decide_encoding
 from tm.formats.tmx.inline import inner_xml, plain_text
 from tm.formats.tmx.units import (
@@ -59,22 +60,14 @@ class TmxReader:
         self.tu_count = 0
 
     def _open(self) -> BinaryIO:
-        try:
-            size = self.path.stat().st_size
-            if self.path.is_dir():
-                raise IsADirectoryError
-            if size > self.max_bytes:
-                raise FormatError(f"{self.name}: {size:,} bytes is over the limit of "
-                                  f"{self.max_bytes:,} bytes for TMX files ({MAX_BYTES_ENV})")
-            if size == 0:
-                raise FormatError(f"{self.name}: the file is empty")
-            return open(self.path, "rb")
-        except FileNotFoundError as error:
-            raise InputError(f"{self.name}: no such file") from error
-        except IsADirectoryError as error:
-            raise InputError(f"{self.name}: is a directory, not a file") from error
-        except PermissionError as error:
-            raise InputError(f"{self.name}: cannot read ({error.strerror})") from error
+        handle = open_input(self.path)
+        size = os.fstat(handle.fileno()).st_size
+        if size > self.max_bytes or size == 0:
+            handle.close()
+            raise FormatError(f"{self.name}: the file is empty" if size == 0 else
+                              f"{self.name}: {size:,} bytes is over the limit of "
+                              f"{self.max_bytes:,} bytes for TMX files ({MAX_BYTES_ENV})")
+        return handle
 
     def _check_prolog(self, head: bytes, encoding: str, skip: int) -> None:
         text = head[skip:].decode(encoding, errors="replace")
