@@ -335,6 +335,34 @@ def test_approved_segment_is_suggested_in_another_document(context: Any,
     expect(page.locator("#concordance-results li")).to_have_count(1)
 
 
+def test_fuzzy_suggestion_shows_its_percentage_and_marked_words(context: Any,
+                                                               clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    from tests.test_search_fuzzy import add_units
+    from tests.test_web_suggestions import CALLED
+
+    doc = _seed(clean_db)
+    with Session(clean_db) as session, session.begin():
+        add_units(session, "news", [(CALLED.replace("ранее", "вновь"), "<b>Again</b> called."),
+                                    ("Начато расследование гибели журналиста.",
+                                     "An investigation was opened.")])
+    page = _editor(context, doc)
+    target = page.locator("tr.unit").nth(2).locator("textarea")
+    target.click()
+    match = page.locator("#suggestions li.match")
+    expect(match.locator(".score")).to_have_text(re.compile(r"^(7\d|8\d|9\d)%$"))
+    expect(match.locator("del")).to_have_text("вновь")
+    expect(match.locator("ins")).to_have_text("ранее")
+    expect(match.locator(".hit-target")).to_have_text("<b>Again</b> called.")  # escaped
+    expect(match.locator(".provenance")).to_contain_text("news")
+    target.press("Alt+m")
+    expect(target).to_have_value("<b>Again</b> called.")
+    page.fill("#concordance-q", "расследования")
+    page.press("#concordance-q", "Enter")
+    expect(page.locator("#concordance-results mark")).to_have_text(["расследование"] * 2)
+
+
 def test_upload_a_tmx_into_a_memory_and_see_the_report(context: Any, clean_db: Engine,
                                                        tmp_path: Path) -> None:
     from playwright.sync_api import expect

@@ -8,7 +8,9 @@ Pages: ``/documents/<id>/edit?track=…``. API (JSON, CSRF header on changes):
   ``theirs`` (the stored version) and ``yours`` when someone saved in between
 * ``GET  /api/translations/<id>/history`` — revisions, each with a word diff to the previous
 * ``POST /api/translations/<id>/restore`` ``{number, expected_version}``
-* ``GET  /api/segments/<id>/suggestions`` — exact memory matches; ``GET /api/concordance?q=``
+* ``GET  /api/segments/<id>/suggestions?count=&translation=`` — fuzzy memory matches
+  (:mod:`web.suggestions`); the panel's concordance is ``/api/search/concordance``
+  (:mod:`web.search`); ``GET /api/concordance?q=`` is the older substring search
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tm.diff import word_diff
 from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.memory.lookup import concordance, exact_matches
+from tm.memory.lookup import concordance
 from tm.models import Origin, Segment, Status, Translation
 from tm.qa import CODES, check
 from tm.translations import (
@@ -46,6 +48,7 @@ from tm.workspace import (
 from web.db import get_session
 from web.i18n import status_label
 from web.settings import require_author
+from web.suggestions import suggestions
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
@@ -267,21 +270,17 @@ def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/segments/<int:segment_id>/suggestions")
 def api_suggestions(segment_id: int):  # type: ignore[no-untyped-def]
-    """Return exact memory matches for a unit's source (``?count=`` segments from this one)."""
+    """Return fuzzy memory matches for a unit (``?count=`` segments from this one), best first.
+
+    ``?translation=`` is the unit's own translation, left out of its suggestions.
+    """
     session = get_session()
     segment = session.get(Segment, segment_id)
     if segment is None:
         raise NotFoundError(f"no segment with id {segment_id}")
     count = max(1, request.args.get("count", 1, type=int))
-    segments = list(session.scalars(
-        select(Segment).where(Segment.document_id == segment.document_id,
-                              Segment.position >= segment.position,
-                              Segment.position < segment.position + count)
-        .order_by(Segment.position)))
-    source = " ".join(s.text for s in segments)
-    exclude = request.args.get("translation", type=int)
-    return jsonify([{**h.as_dict(), "score": 100}
-                    for h in exact_matches(session, source, exclude_translation=exclude)])
+    return jsonify(suggestions(session, segment, count=count,
+                               exclude_translation=request.args.get("translation", type=int)))
 
 
 @bp.get("/api/concordance")

@@ -1,4 +1,5 @@
-/* The bilingual editor: save in place, confirm with Ctrl+Enter, history, notes, matches. */
+/* The bilingual editor: save in place, confirm with Ctrl+Enter, history, notes, fuzzy matches,
+   concordance. */
 "use strict";
 (function () {
   const { api, el, strings, say } = window.Sverka;
@@ -91,19 +92,46 @@
     if (next) { textarea(next).focus(); next.scrollIntoView({ block: "center" }); }
   }
 
+  /* The memory's fuzzy matches for the active unit, best first: percentage, the memory
+     source marked against the segment, the suggestion, where it came from, number notes. */
+  let matches = [];
+
+  function provenance(m) {
+    const p = m.provenance;
+    return [m.memory, p.document_title, p.track, p.status ? m.status_label : null, p.author,
+      m.date_label].filter((part) => part).join(" · ");
+  }
+
+  function sourceDiff(diff) {
+    return el("p", { class: "diff match-source", lang: workspace.dataset.src, title: T.matchSource },
+      ...diff.map((c) => c.op === "equal" ? c.text
+        : el(c.op === "insert" ? "ins" : "del",
+          { title: c.op === "insert" ? T.onlySegment : T.onlyMemory }, c.text)));
+  }
+
+  function renderMatch(m) {
+    return el("li", { class: "match" },
+      el("div", { class: "match-head" },
+        el("span", { class: "score", title: m.score_label }, `${m.score}%`), " ",
+        el("small", { class: "provenance" }, provenance(m)), " ",
+        el("button", { type: "button", class: "secondary use-match", onclick: () => use(m.suggestion) },
+          T.use)),
+      sourceDiff(m.source_diff),
+      el("p", { class: "hit-target", lang: workspace.dataset.tgt }, m.suggestion),
+      m.notes.length ? el("ul", { class: "placeables" },
+        ...m.notes.map((n) => el("li", { title: n.detail }, n.text))) : null);
+  }
+
   async function loadSuggestions(row) {
     const list = $("suggestions");
+    matches = [];
     const params = new URLSearchParams({ count: row.dataset.count });
     if (row.dataset.translation) params.set("translation", row.dataset.translation);
     const result = await api("GET", `/api/segments/${row.dataset.segment}/suggestions?${params}`);
     if (row !== active) return;
-    const hits = result.ok ? result.data : [];
-    list.replaceChildren(...(hits.length ? hits.map((hit) => el("li", {},
-      el("span", { class: "score" }, `${hit.score}%`), " ",
-      el("span", { class: "hit-target" }, hit.target), " ",
-      el("small", {}, `${hit.memory}${hit.changed_by ? " · " + hit.changed_by : ""}`), " ",
-      el("button", { type: "button", class: "secondary use-match", onclick: () => use(hit.target) },
-        T.use))) : [el("li", { class: "empty" }, T.noMatches)]));
+    matches = result.ok ? result.data : [];
+    list.replaceChildren(...(matches.length ? matches.map(renderMatch)
+      : [el("li", { class: "empty" }, T.noMatches)]));
   }
 
   function use(text) {
@@ -214,8 +242,7 @@
     if (!event.altKey) return;
     if (event.code === "KeyM") {
       event.preventDefault();
-      const first = document.querySelector("#suggestions .hit-target");
-      if (first) use(first.textContent);
+      if (matches.length) use(matches[0].suggestion);
     } else if (event.code === "KeyN") { event.preventDefault(); $("panel-note").focus(); }
     else if (event.code === "KeyH") { event.preventDefault(); $("history-title").focus(); }
     else if (event.code === "KeyK") { event.preventDefault(); $("concordance-q").focus(); }
@@ -228,15 +255,59 @@
   $("btn-status").addEventListener("click", () =>
     active && save(active, { status: $("panel-status").value }));
   $("btn-note").addEventListener("click", saveNote);
-  $("concordance").addEventListener("submit", async (event) => {
+  /* Concordance through the memory search: every form of a Russian word, hits marked. */
+  const CYRILLIC = /[\u0400-\u04FF]/;
+  let search = { q: "", side: "source", page: 1 };
+
+  function marked(text, spans) {
+    const parts = [];
+    let at = 0;
+    for (const [start, end] of spans) {
+      parts.push(text.slice(at, start), el("mark", {}, text.slice(start, end)));
+      at = end;
+    }
+    parts.push(text.slice(at));
+    return parts;
+  }
+
+  function renderHit(hit) {
+    const source = hit.side === "source" ? marked(hit.source, hit.spans) : [hit.source];
+    const target = hit.side === "target" ? marked(hit.target, hit.spans) : [hit.target];
+    return el("li", {},
+      el("span", { lang: workspace.dataset.src }, ...source), " → ",
+      el("span", { class: "hit-target", lang: workspace.dataset.tgt }, ...target),
+      " ", el("small", {}, hit.memory));
+  }
+
+  async function concordance(page) {
+    search.page = page;
+    const params = new URLSearchParams({ q: search.q, page, src: workspace.dataset.src,
+      tgt: workspace.dataset.tgt });
+    if (search.side === "target") params.set("target", "1");
+    const result = await api("GET", `/api/search/concordance?${params}`);
+    const data = result.ok ? result.data : null;
+    const hits = data ? data.hits : [];
+    $("concordance-results").replaceChildren(...(hits.length ? hits.map(renderHit)
+      : [el("li", { class: "empty" }, result.ok || !result.data ? T.noResults : result.data.message)]));
+    $("concordance-info").textContent = hits.length ? (data.truncated ? T.hitsMore : T.hits)
+      .replace("{from}", (data.page - 1) * data.per_page + 1)
+      .replace("{to}", (data.page - 1) * data.per_page + hits.length)
+      .replace("{total}", data.total) : "";
+    $("concordance-pager").hidden = !data || data.pages < 2;
+    $("concordance-prev").disabled = !data || data.page <= 1;
+    $("concordance-next").disabled = !data || data.page >= data.pages;
+  }
+
+  $("concordance").addEventListener("submit", (event) => {
     event.preventDefault();
-    const q = $("concordance-q").value;
-    const result = await api("GET", `/api/concordance?q=${encodeURIComponent(q)}`);
-    const hits = result.ok ? result.data : [];
-    $("concordance-results").replaceChildren(...(hits.length ? hits.map((hit) => el("li", {},
-      el("span", { lang: "ru" }, hit.source), " → ", el("span", { class: "hit-target" }, hit.target),
-      " ", el("small", {}, hit.memory))) : [el("li", { class: "empty" }, T.noResults)]));
+    const q = $("concordance-q").value.trim();
+    if (!q) return;
+    const side = $("concordance-side").value;
+    search = { q, side: side === "auto" ? (CYRILLIC.test(q) ? "source" : "target") : side, page: 1 };
+    concordance(1);
   });
+  $("concordance-prev").addEventListener("click", () => concordance(search.page - 1));
+  $("concordance-next").addEventListener("click", () => concordance(search.page + 1));
   window.addEventListener("beforeunload", (event) => {
     if (rows.some(dirty)) { event.preventDefault(); event.returnValue = T.unsaved; }
   });

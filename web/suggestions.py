@@ -1,0 +1,87 @@
+"""The editor's memory matches: fuzzy matches for a unit, explained for the side panel.
+
+The lookup is :func:`tm.search.fuzzy`; this module only chooses what to ask (the unit's
+source, its neighbours as context) and adds what the panel shows in the UI language: the
+memory source marked against the segment, the date and placeable notes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tm.diff import word_diff
+from tm.models import Document, Segment
+from tm.search import Match, fuzzy
+from tm.search.placeables import Placeable
+from tm.search.score import CONTEXT_MATCH
+from web.i18n import status_label
+
+# Enough for a side panel; more is noise a translator will not read.
+PANEL_LIMIT = 5
+IDENTICAL = 100
+
+
+def unit_text(session: Session, segment: Segment,
+              count: int) -> tuple[str, str | None, str | None]:
+    """Return the source of ``count`` segments from ``segment``, and the sentences around it."""
+    rows = session.scalars(select(Segment).where(
+        Segment.document_id == segment.document_id,
+        Segment.position >= segment.position - 1,
+        Segment.position <= segment.position + count))
+    by_position = {s.position: s.text for s in rows}
+    source = " ".join(by_position[p] for p in range(segment.position, segment.position + count)
+                      if p in by_position)
+    return (source, by_position.get(segment.position - 1),
+            by_position.get(segment.position + count))
+
+
+def score_label(score: int) -> str:
+    """Return what kind of match a percentage is, in the UI language."""
+    if score >= CONTEXT_MATCH:
+        return _("context match: identical, and so are the sentences around it")
+    if score == IDENTICAL:
+        return _("exact match")
+    return _("fuzzy match: check the marked words")
+
+
+def placeable_note(placeable: Placeable) -> str:
+    """Return what became of a differing number, in the UI language."""
+    if placeable.substituted:
+        return _("number %(old)s replaced with %(new)s", old=placeable.source,
+                 new=placeable.query)
+    return _("number %(old)s differs from %(new)s and was not replaced: check it",
+             old=placeable.source, new=placeable.query)
+
+
+def match_json(match: Match, text: str) -> dict[str, Any]:
+    """Return a match as the panel shows it, ``source_diff`` marking the memory source.
+
+    In ``source_diff`` ``delete`` marks words only the memory source has and ``insert``
+    words only the segment has: the edit that turns the remembered sentence into this one.
+    """
+    provenance = match.provenance
+    return {**match.as_dict(), "score_label": score_label(match.score),
+            "source_diff": [c.as_dict() for c in word_diff(match.source, text)],
+            "date_label": format_datetime(provenance.date, "short") if provenance.date else None,
+            "status_label": status_label(provenance.status.value) if provenance.status else None,
+            "notes": [{"text": placeable_note(p), "detail": p.note,
+                       "substituted": p.substituted} for p in match.placeables]}
+
+
+def suggestions(session: Session, segment: Segment, *, count: int = 1,
+                exclude_translation: int | None = None,
+                limit: int = PANEL_LIMIT) -> list[dict[str, Any]]:
+    """Return the best memory matches for a unit, its own translation left out."""
+    document = session.get(Document, segment.document_id)
+    assert document is not None  # a segment belongs to a document (foreign key)
+    text, before, after = unit_text(session, segment, count)
+    # One more than shown: the unit's own translation, once approved, is in the memory too.
+    matches = fuzzy(session, text, src=document.src_lang, tgt=document.tgt_lang,
+                    limit=limit + 1, before=before, after=after)
+    kept = [m for m in matches if exclude_translation is None
+            or m.provenance.translation_id != exclude_translation]
+    return [match_json(m, text) for m in kept[:limit]]
