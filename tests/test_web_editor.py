@@ -140,8 +140,8 @@ def test_approved_translation_is_a_context_match_and_in_the_concordance(
                       f"?count={len(unit['segment_ids'])}").get_json()
     assert hits and hits[0]["target"] == t["text"] and hits[0]["score"] == 101  # same neighbours
     word = unit["source"].split()[1]
-    found = client.get(f"/api/concordance?q={word.upper()}").get_json()
-    assert any(h["source"] == unit["source"] for h in found)
+    found = client.get(f"/api/search/concordance?q={word.upper()}").get_json()
+    assert any(h["source"] == unit["source"] for h in found["hits"])
 
 
 def test_large_documents_are_paged(session: Session) -> None:

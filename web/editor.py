@@ -10,13 +10,13 @@ Pages: ``/documents/<id>/edit?track=…``. API (JSON, CSRF header on changes):
 * ``POST /api/translations/<id>/restore`` ``{number, expected_version}``
 * ``GET  /api/segments/<id>/suggestions?count=&translation=`` — fuzzy memory matches
   (:mod:`web.suggestions`); the panel's concordance is ``/api/search/concordance``
-  (:mod:`web.search`); ``GET /api/concordance?q=`` is the older substring search
+  (:mod:`web.search`)
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,7 +26,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from tm.diff import word_diff
 from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.memory.lookup import concordance
 from tm.models import Origin, Segment, Status, Translation
 from tm.qa import CODES, check
 from tm.translations import (
@@ -281,12 +280,3 @@ def api_suggestions(segment_id: int):  # type: ignore[no-untyped-def]
     count = max(1, request.args.get("count", 1, type=int))
     return jsonify(suggestions(session, segment, count=count,
                                exclude_translation=request.args.get("translation", type=int)))
-
-
-@bp.get("/api/concordance")
-def api_concordance():  # type: ignore[no-untyped-def]
-    """Search memory units whose source or target contains ``q``."""
-    query = request.args.get("q", "")
-    if len(query) > 200:
-        abort(400, description="search for at most 200 characters")
-    return jsonify([h.as_dict() for h in concordance(get_session(), query)])
