@@ -18,11 +18,12 @@ Word translations are a further cue (``lexicon.py``): the seed lexicon by
 default, plus whatever the caller passes (e.g. learned from a memory), plus
 on long documents word pairs learned from the first pass (realign).
 
-Confidence (``score.py``): the DP's margin between the chosen last link and
-its strongest rival, times how much better the link is than leaving its
-sentences unaligned; calibrated so that links scoring >= 0.9 are right about
-99 % of the time on the yardstick, and links between unrelated sentences
-score low.
+Confidence (``score.py``): is the link a translation (how much better it is
+than leaving its sentences unaligned, its lexicon words found translated, and
+the share found translated around it) times is it the right choice (the DP's
+margin over its strongest rival, lower for merges); links scoring >= 0.9 are
+right about 99 % of the time on the yardstick, links under 0.5 far less often,
+and links between unrelated sentences score low.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 
 from tm.align import cues, dp, lengths
 from tm.align.lexicon import Lexicon, learn_lexicon, memory_lexicon, seed_lexicon
-from tm.align.score import confidence
+from tm.align.score import Words, confidences
 
 __all__ = ["Lexicon", "Link", "align_paragraphs", "align_sentences", "memory_lexicon",
            "seed_lexicon"]
@@ -126,6 +127,29 @@ def _learned(
     return learned if learned.entries else None
 
 
+def _words(
+    steps: list[dp.Step],
+    lexicon: Lexicon,
+    stems: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+) -> list[Words]:
+    """Per link: source words with a known translation found in the target span, and not."""
+    get = lexicon.entries.get
+    out = []
+    for st in steps:
+        hits = misses = 0
+        if st.i1 > st.i0 and st.j1 > st.j0:
+            tgt = frozenset().union(*stems[1][st.j0:st.j1])
+            for s in frozenset().union(*stems[0][st.i0:st.i1]):
+                translations = get(s)
+                if translations:
+                    if translations.isdisjoint(tgt):
+                        misses += 1
+                    else:
+                        hits += 1
+        out.append(Words(hits, misses))
+    return out
+
+
 def _align_units(
     src_lengths: Sequence[int],
     tgt_lengths: Sequence[int],
@@ -169,9 +193,11 @@ def _align_units(
         # one beam pass is then cheaper than widening a narrow band round by round.
         steps = dp.best_path(src, tgt, model, guide=None if relearned else steps,
                              lex_bonus=bonus)
+    words = (_words(steps, lexicon, stems)
+             if lex is not None and lexicon is not None and stems is not None else None)
     return [
-        Link(tuple(range(st.i0, st.i1)), tuple(range(st.j0, st.j1)), confidence(st))
-        for st in steps
+        Link(tuple(range(st.i0, st.i1)), tuple(range(st.j0, st.j1)), score)
+        for st, score in zip(steps, confidences(steps, words), strict=True)
     ]
 
 
