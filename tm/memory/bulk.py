@@ -6,12 +6,15 @@ Rows here arrive as tuples already in the form the database stores — dates as 
 dumped, language tags normalized — and go to the driver in the caller's transaction: one
 streaming ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL, Core for any other
 engine. Nothing is committed here.
+
+The fast paths also say which ids the rows got, in row order, so the caller can store
+what it derived from each row (the search index's keys) without reading the rows back.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +32,8 @@ COLUMNS = ("memory_id", "tuid", "src_lang", "tgt_lang", "source", "target", "sou
 DATE_COLUMNS = frozenset({"created_at", "changed_at", "last_used_at", "imported_at"})
 # Rows per executemany for engines without a streaming path.
 CORE_BATCH_ROWS = 5000
+# The sequence behind memory_unit.id on PostgreSQL.
+_ID_SEQUENCE = "pg_get_serial_sequence('memory_unit', 'id')"
 # SQLite page cache while loading, in KiB (SQLite's default is 2 MiB). The source-key index
 # takes its inserts at random places (its keys are hashes), and with the default cache most
 # of them miss; 16 MiB takes a third off the CPU per row at a million rows. Bounded, so
@@ -109,30 +114,48 @@ class UnitInserter:
         """Return a JSON value as this engine's driver takes it."""
         return value if self._mode == "core" else json.dumps(value)
 
-    def insert(self, rows: Iterable[tuple[Any, ...]], *, expected_rows: int = 0) -> None:
-        """Insert every row of ``rows``, streaming them to the database.
+    def insert(self, rows: Iterable[tuple[Any, ...]], *,
+               expected_rows: int = 0) -> Sequence[int] | None:
+        """Insert every row of ``rows``, streaming them; return their ids in row order.
 
         ``expected_rows`` is a guess of how many rows will come, for choosing how to load.
+        The ids ascend; they are None when not known (Core, or on PostgreSQL when another
+        transaction took ids from the sequence during the load).
         """
         if self._mode == "sqlite":
-            self._sqlite_insert(rows, expected_rows)
-        elif self._mode == "copy":
-            with self._driver.cursor() as cursor, cursor.copy(
-                    f"COPY memory_unit ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            return self._sqlite_insert(rows, expected_rows)
+        if self._mode == "copy":
+            return self._copy(rows)
+        table = MemoryUnit.__table__
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(dict(zip(COLUMNS, row, strict=True)))
+            if len(batch) >= CORE_BATCH_ROWS:
+                self._session.execute(insert(table), batch)  # type: ignore[arg-type]
+                batch = []
+        if batch:
+            self._session.execute(insert(table), batch)  # type: ignore[arg-type]
+        return None
+
+    def _copy(self, rows: Iterable[tuple[Any, ...]]) -> Sequence[int] | None:
+        """COPY the rows; return their ids when the sequence gave them one after another."""
+        with self._driver.cursor() as cursor:
+            # One id taken before and the last one after: if they are ``count`` apart, the
+            # ``count`` ids between went to the rows, in order (COPY takes them row by row).
+            first = cursor.execute(f"SELECT nextval({_ID_SEQUENCE})").fetchone()
+            count = 0
+            with cursor.copy(f"COPY memory_unit ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            table = MemoryUnit.__table__
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(dict(zip(COLUMNS, row, strict=True)))
-                if len(batch) >= CORE_BATCH_ROWS:
-                    self._session.execute(insert(table), batch)  # type: ignore[arg-type]
-                    batch = []
-            if batch:
-                self._session.execute(insert(table), batch)  # type: ignore[arg-type]
+                    count += 1
+            if not count:
+                return range(0)
+            last = cursor.execute(f"SELECT currval({_ID_SEQUENCE})").fetchone()
+        assert first is not None and last is not None
+        return range(first[0] + 1, last[0] + 1) if last[0] - first[0] == count else None
 
-    def _sqlite_insert(self, rows: Iterable[tuple[Any, ...]], expected_rows: int) -> None:
+    def _sqlite_insert(self, rows: Iterable[tuple[Any, ...]],
+                       expected_rows: int) -> Sequence[int]:
         sql = (f"INSERT INTO memory_unit ({', '.join(COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(COLUMNS))})")
         driver = self._driver
@@ -152,11 +175,16 @@ class UnitInserter:
         cursor = driver.cursor()
         try:
             cursor.executemany(sql, rows)
+            count = max(cursor.rowcount, 0)
+            last = driver.execute("SELECT last_insert_rowid()").fetchone()[0]
             if rebuild is not None:
                 rebuild.create(self._connection)
         finally:
             cursor.close()
             driver.execute(f"PRAGMA cache_size = {int(cache)}")
+        # The transaction holds the write lock from the first row on, and SQLite gives each
+        # row the largest id plus one: the rows got the ids up to the last, one after another.
+        return range(last - count + 1, last + 1) if count else range(0)
 
 
 def _source_index() -> Index:

@@ -24,11 +24,11 @@ from tm.formats.tmx import TmxReader, TmxUnit, TmxWriter, Variant
 from tm.formats.tmx.reader import NO_SEG_ATTR
 from tm.formats.tmx.units import Meta
 from tm.lang import normalize_lang, primary_language
-from tm.memory.bulk import UnitInserter
+from tm.memory.bulk import COLUMNS, UnitInserter
 from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
 from tm.models import MemoryUnit, utcnow
-from tm.search.index import index_units
+from tm.search.index import PendingTerms, index_units
 
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
 # Bytes of TMX per unit, to guess a file's units from its size before reading it: generous
@@ -38,6 +38,7 @@ UNIT_BYTES_GUESS = 1000
 DATE_COLUMNS = {"creationdate": "created_at", "changedate": "changed_at",
                 "lastusagedate": "last_used_at"}
 TEXT_COLUMNS = {"tuid": "tuid", "creationid": "created_by", "changeid": "changed_by"}
+_SOURCE = COLUMNS.index("source")
 
 
 def source_key(text: str) -> str:
@@ -273,6 +274,8 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
 
     inserter = UnitInserter(session)
     builder = _Rows(inserter, memory_id=target_memory.id, now=utcnow())
+    # Each unit's search keys are made while its row is (the source is in hand).
+    terms = PendingTerms()
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for unit in reader.units():
@@ -285,18 +288,26 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                 continue
             assert source is not None and target is not None
             report.imported += 1
-            yield builder.row(unit, source, target)
+            row = builder.row(unit, source, target)
+            terms.add(row[_SOURCE])
+            yield row
 
     ok = False
     try:
-        inserter.insert(rows(), expected_rows=_size(path) // UNIT_BYTES_GUESS)
+        unit_ids = inserter.insert(rows(), expected_rows=_size(path) // UNIT_BYTES_GUESS)
         report.duplicates, report.replaced = resolve_duplicates(
             session, target_memory.id, last_id, policy=on_duplicate)
         report.imported -= report.duplicates
-        index_units(session, memory_id=_index_scope(session, target_memory.id),
-                    after_id=last_id)  # findable at once
+        # Findable at once.
+        if unit_ids is not None:
+            terms.write(session, memory_id=target_memory.id, unit_ids=unit_ids,
+                        dropped=report.duplicates > 0)
+        else:  # the engine did not say which ids the units got: read them back
+            index_units(session, memory_id=_index_scope(session, target_memory.id),
+                        after_id=last_id)
         ok = True
     finally:
+        terms.close()
         rejected.finish(ok)
     _describe(reader, report, src_lang)
     if target_memory.header is None and reader.header is not None:

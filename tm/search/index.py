@@ -17,20 +17,23 @@ left are re-scored exactly on their text by the caller. Every filter only ever k
 much, so the result equals a scan of the whole memory (hash collisions only add candidates).
 
 Storage: every unit's keys are a row of ``search_terms``, written with the unit in the
-caller's transaction (:func:`index_units`). A process builds the posting lists from those
-rows on first use and keeps them (:class:`SharedIndex`), reading the committed rows added
-since through its own connection at most every ``REFRESH_S``. Every lookup reads, in one
-statement of the caller's transaction, the index generation and the rows added since the
-shared index last read (``id`` only grows), its own uncommitted ones included: so a new unit
-is findable at once, a restart loses nothing, and a rolled-back unit is never shared. A
-deleted unit drops out when its row is fetched (its keys go with it, ``ON DELETE CASCADE``);
-``reindex`` renews the generation and every process reloads.
+caller's transaction (:func:`index_units`; a bulk import, :class:`PendingTerms`). A process
+builds the posting lists from those rows on first use and keeps them (:class:`SharedIndex`),
+reading the committed rows added since through its own connection at most every
+``REFRESH_S``. Every lookup reads, in one statement of the caller's transaction, the index
+generation and the rows added since the shared index last read (``id`` only grows), its own
+uncommitted ones included: so a new unit is findable at once, a restart loses nothing, and a
+rolled-back unit is never shared. A deleted unit drops out when its row is fetched (its keys
+go with it, ``ON DELETE CASCADE``); ``reindex`` renews the generation and every process
+reloads.
 """
 from __future__ import annotations
 
 import math
 import re
+import struct
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -193,6 +196,71 @@ def index_units(session: Session, *, unit_ids: Iterable[int] | None = None,
     session.execute(delete(SearchTerms).where(SearchTerms.unit_id.in_(
         select(MemoryUnit.id).where(*conditions))))
     return _insert_pages(session, *conditions)
+
+
+class PendingTerms:
+    """Index rows of units stored in bulk, made from each source as its row is built.
+
+    The keys go to a temporary file (memory stays flat however many units come); once the
+    units have their ids and the import has dropped its duplicates, :meth:`write` inserts
+    the rows through the driver, as the units went in, without reading a unit back.
+    """
+
+    _LENGTH = struct.Struct("<I")
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def add(self, source: str) -> None:
+        """Keep the keys of the next unit's source."""
+        blob = _blob(source)
+        self._file.write(self._LENGTH.pack(len(blob)) + blob)
+        self.count += 1
+
+    def write(self, session: Session, *, memory_id: int, unit_ids: Sequence[int],
+              dropped: bool = True) -> int:
+        """Index the units added, whose ids are ``unit_ids`` (ascending, in order); return how
+        many were indexed. ``dropped`` says some of them may have been deleted since.
+        """
+        if len(unit_ids) != self.count:
+            raise ValueError(f"{self.count} units were added, {len(unit_ids)} ids given")
+        _touch_generation(session)
+        if not unit_ids:
+            return 0
+        first, last = unit_ids[0], unit_ids[-1]
+        # Rows left by units of these ids deleted without their cascade (none in a database
+        # that enforces foreign keys): as index_units renews them.
+        session.execute(delete(SearchTerms).where(SearchTerms.unit_id.between(first, last)))
+        alive: Iterable[int] | None = None
+        if dropped:
+            alive = session.scalars(select(MemoryUnit.id).where(
+                MemoryUnit.id.between(first, last), MemoryUnit.memory_id == memory_id)
+                .order_by(MemoryUnit.id)).all()
+        self._file.seek(0)
+        read, length = self._file.read, self._LENGTH.unpack
+        survivors = iter(alive) if alive is not None else None
+        next_alive = next(survivors, None) if survivors is not None else None
+        batch: list[tuple[int, int, bytes]] = []
+        count = 0
+        for uid in unit_ids:
+            blob = read(length(read(4))[0])
+            if survivors is not None:
+                while next_alive is not None and next_alive < uid:
+                    next_alive = next(survivors, None)
+                if next_alive != uid:
+                    continue
+            batch.append((uid, memory_id, blob))
+            if len(batch) >= BATCH_SIZE:
+                _insert_terms(session, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            _insert_terms(session, batch)
+        return count + len(batch)
+
+    def close(self) -> None:
+        """Delete the temporary file."""
+        self._file.close()
 
 
 def reindex(session: Session, *, memory_id: int | None = None) -> int:
