@@ -5,43 +5,27 @@ In CI (CI=true) a missing Chromium or Playwright fails this test; elsewhere it s
 """
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
+from tests.browser import CHROMIUM_ARGS, live_server, screenshot_dir
 from tests.components import require_module, require_program
-from tests.conftest import ROOT
 from tests.test_scoring_web import BAD, GOOD, REFERENCE
 from tm.models import Origin
 from tm.scoring.store import score_testset
 from tm.scoring.testsets import TrackLines, import_testset
 
 TIMEOUT_MS = 15_000
-# No sandbox as root, no background networking (the network is closed).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture
 def server(database_url: str, clean_db: Engine) -> Iterator[str]:
-    from web import create_app
-
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        app.extensions["sverka_engine"].dispose()
+    with live_server(database_url) as url:
+        yield url
 
 
 def _seed(engine: Engine) -> None:
@@ -83,7 +67,7 @@ def test_scores_report_renders_in_chromium(server: str, clean_db: Engine,
             page.get_by_role("link", name="agency").first.click()
             page.wait_for_load_state()
             assert "Prices." in page.locator("table.bilingual").inner_text()
-            folder = ROOT / "docs" if os.environ.get("SVERKA_SCREENSHOTS") == "docs" else tmp_path
+            folder = screenshot_dir(tmp_path)
             page.goto(f"{server}/scores/news-demo")
             page.screenshot(path=str(folder / "screenshot-scores.png"), full_page=True)
         finally:
