@@ -28,9 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import process  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from tm.db import make_engine, upgrade  # noqa: E402
+from tm.db import make_engine, scratch_database, upgrade  # noqa: E402
 from tm.memory import get_or_create_memory  # noqa: E402
 from tm.memory.tmx_import import source_key  # noqa: E402
 from tm.models import MemoryUnit  # noqa: E402
@@ -125,23 +123,11 @@ def edit(sentence: str, rng: np.random.Generator, vocab_sample: list[str]) -> st
     return " ".join(words) + "."
 
 
-@contextmanager
-def database(engine_name: str, postgres: str | None, directory: Path) -> Iterator[str]:
-    """Yield the URL of a fresh database (dropped afterwards on PostgreSQL)."""
-    if engine_name == "sqlite":
-        yield f"sqlite:///{directory / f'bench-{uuid.uuid4().hex[:8]}.sqlite3'}"
-        return
-    assert postgres is not None
-    name = f"sverka_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(engine_name: str, postgres: str | None,
+             directory: Path) -> AbstractContextManager[str]:
+    """A fresh database (dropped afterwards on PostgreSQL)."""
+    return scratch_database(directory, None if engine_name == "sqlite" else postgres,
+                            prefix="sverka_bench")
 
 
 def fill(url: str, units: list[str]) -> None:

@@ -21,11 +21,12 @@ import random
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tm.db import scratch_database  # noqa: E402 - after the path set-up above
 
 WORDS = ("президент правительство заявил министр россии года области города млн рублей "
          "компания проект решение страны время работы данным мвд суд директор сообщил "
@@ -109,24 +110,6 @@ def run_step(url: str, tmx: Path, out: Path, step: str) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def fresh_postgres(base: str) -> tuple[str, object]:
-    """Create a scratch database on the server at ``base``; return its URL and a dropper."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"sverka_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -139,18 +122,12 @@ def main() -> int:
         for size in args.sizes:
             tmx = work / f"bench-{size}.tmx"
             generate(tmx, size)
-            engines: list[tuple[str, str, Any]] = [
-                ("sqlite", f"sqlite:///{work / f'bench-{size}.sqlite3'}", None)]
-            if args.postgres:
-                url, drop = fresh_postgres(args.postgres)
-                engines.append(("postgresql", url, drop))
-            for engine, url, drop in engines:
-                try:
+            engines = [("sqlite", None)] + ([("postgresql", args.postgres)]
+                                            if args.postgres else [])
+            for engine, server in engines:
+                with scratch_database(work, server, prefix="sverka_bench") as url:
                     imported = run_step(url, tmx, work / "out.tmx", "import")
                     exported = run_step(url, tmx, work / "out.tmx", "export")
-                finally:
-                    if drop is not None:
-                        drop()
                 import_rate = imported["units"] / imported["seconds"]
                 export_rate = exported["units"] / exported["seconds"]
                 indexing = imported["search_index_seconds"]

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
+
+from tm.db import scratch_database
 
 # Set to a PostgreSQL URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run the
 # whole suite against PostgreSQL; unset, the suite runs on SQLite.
@@ -23,23 +22,9 @@ def server_url() -> str | None:
     return url or None
 
 
-@contextmanager
-def temporary_database(directory: Path) -> Iterator[str]:
-    """Yield the URL of a new, empty database, dropped afterwards."""
-    base = server_url()
-    if base is None:
-        yield f"sqlite:///{directory / f'sverka-{uuid.uuid4().hex[:8]}.sqlite3'}"
-        return
-    name = f"sverka_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def temporary_database(directory: Path) -> AbstractContextManager[str]:
+    """A new, empty database for the suite's engine, dropped afterwards."""
+    return scratch_database(directory, server_url(), prefix="sverka_test")
 
 
 def empty_all_tables(engine: Engine) -> None:

@@ -6,12 +6,13 @@ teams) can be given instead. The schema is always created by Alembic migrations.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,6 +83,30 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Yield a session whose work is committed on success and rolled back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+@contextmanager
+def scratch_database(directory: Path, server: str | None = None, *,
+                     prefix: str = "sverka_scratch") -> Iterator[str]:
+    """Yield the URL of a new, empty database, dropped afterwards (tests and benchmarks).
+
+    Without ``server`` it is a SQLite file in ``directory``; with a PostgreSQL URL it is a
+    database created on that server (its user must be allowed to create databases).
+    """
+    if server is None:
+        yield f"sqlite:///{directory / f'{prefix}-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    server = database_url(server)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def alembic_config(engine: Engine) -> Any:
