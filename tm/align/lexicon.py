@@ -41,9 +41,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    # SQLAlchemy only for memory_lexicon: aligning plain sentences should not
+    # load it (its ~40,000 objects make every full garbage collection during
+    # alignment several times slower).
+    from sqlalchemy.orm import Session
 
 # Stems are cut to this many letters: long enough to keep unrelated words apart,
 # short enough that "правительства" and "правительством" agree.
@@ -229,6 +233,8 @@ def memory_lexicon(
     limit: int = MAX_MEMORY_UNITS,
 ) -> Lexicon:
     """Learn a lexicon from the newest ``limit`` units of the memories (or one memory)."""
+    from sqlalchemy import select
+
     from tm.models import Memory, MemoryUnit
 
     stmt = (select(MemoryUnit.source, MemoryUnit.target)
