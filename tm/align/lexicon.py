@@ -61,6 +61,16 @@ _RU_ENDINGS = tuple(sorted((
     "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
 ), key=len, reverse=True))
 _EN_ENDINGS = ("ies", "ing", "ed", "es", "s")
+
+
+def _by_len(endings: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Endings grouped by length, longest first."""
+    sizes = sorted({len(e) for e in endings}, reverse=True)
+    return tuple((n, frozenset(e for e in endings if len(e) == n)) for n in sizes)
+
+
+_RU_BY_LEN = _by_len(_RU_ENDINGS)
+_EN_BY_LEN = _by_len(_EN_ENDINGS)
 _STOP = frozenset((
     "это", "что", "как", "для", "его", "она", "они", "оно", "так", "уже", "при", "или",
     "все", "всё", "был", "была", "было", "были", "который", "которые", "которая", "также",
@@ -89,10 +99,11 @@ MIN_PAIRS_FOR_SHARE = 100
 def stem(word: str, lang: str) -> str:
     """Crude stem of one word: lower case, a common ending cut, a prefix kept."""
     w = word.lower().replace("ё", "е")
-    endings = _RU_ENDINGS if lang == "ru" else _EN_ENDINGS
-    for ending in endings:
-        if w.endswith(ending) and len(w) - len(ending) >= MIN_WORD_LEN:
-            w = w[: -len(ending)]
+    # The longest listed ending that leaves MIN_WORD_LEN letters, found by
+    # slicing instead of trying every ending in turn.
+    for size, endings in _RU_BY_LEN if lang == "ru" else _EN_BY_LEN:
+        if len(w) - size >= MIN_WORD_LEN and w[-size:] in endings:
+            w = w[:-size]
             break
     return w[:STEM_LEN]
 
