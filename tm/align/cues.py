@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from tm.align.lexicon import content_stem
 
@@ -157,15 +156,19 @@ def _month(word: str) -> str | None:
     return None
 
 
-# Distinct words remembered by _word_keys: news vocabulary repeats, so most
+# Distinct words remembered per language by _keys: news vocabulary repeats, so most
 # words of a document are looked up, not recomputed (~10 MB at most).
 WORD_CACHE_SIZE = 1 << 16
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _word_keys(
-    word: str, lang: str
-) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+WordKeys = tuple[str | None, str | None, str | None, tuple[str, ...]]
+# One plain dict per language, looked up by the word alone: cheaper per word
+# than an lru_cache keyed by (word, lang). Emptied when full, which bounds its
+# size like an LRU would.
+_WORD_CACHE: dict[str, dict[str, WordKeys]] = {}
+
+
+def _word_keys(word: str, lang: str) -> WordKeys:
     """Number-word key, month key, name key (any may be None) and lexicon stems of a word.
 
     The name key is only used for a capitalised word that does not start its
@@ -215,8 +218,16 @@ def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
     nums = _digits(text, lang) if _DIGIT_RE.search(text) else []
     names = []
     stems: set[str] = set()
+    cache = _WORD_CACHE.get(lang)
+    if cache is None:
+        cache = _WORD_CACHE[lang] = {}
     for n, word in enumerate(_WORD_RE.findall(text)):
-        number, month, name, word_stem = _word_keys(word, lang)
+        got = cache.get(word)
+        if got is None:
+            if len(cache) >= WORD_CACHE_SIZE:
+                cache.clear()
+            got = cache[word] = _word_keys(word, lang)
+        number, month, name, word_stem = got
         if number is not None:
             nums.append(number)
         if month is not None:
