@@ -142,12 +142,17 @@ _MONTHS = {
 # Russian month forms are stem + at most two letters (января, мая, марте);
 # the bare stem "ма" needs an ending from this set so that "мама" is not May.
 _MAY_FORMS = frozenset(("мая", "май", "мае"))
+# First three letters of the stems _month can match (those of four letters or
+# more): most words are ruled out by one set lookup.
+_MONTH_HEADS = frozenset(stem[:3] for stem in _MONTHS if len(stem) >= 4)
 
 
 def _month(word: str) -> str | None:
     w = word.lower()
     if w in _MAY_FORMS or word == "May":  # lower-case "may" is the English verb
         return "@m5"
+    if w[:3] not in _MONTH_HEADS:
+        return None
     for cut in (len(w), len(w) - 1, len(w) - 2):
         if cut >= 4:
             key = _MONTHS.get(w[:cut])
@@ -176,11 +181,11 @@ def _word_keys(word: str, lang: str) -> WordKeys:
     noise — measured: fewer correct links with it).
     """
     lower = word.lower()
-    number = _NUMBER_WORDS.get(_HYPHEN_RE.split(lower, 1)[0])
-    number_key = "#" + number if number is not None else None
     # Each part of a compound ("пресс-служба", "Kazakhstan's") is a word of its own.
-    word_stem = tuple(x for x in (content_stem(part, lang) for part in _HYPHEN_RE.split(word))
-                      if x is not None)
+    parts = _HYPHEN_RE.split(word)
+    number = _NUMBER_WORDS.get(parts[0].lower())
+    number_key = "#" + number if number is not None else None
+    word_stem = tuple(x for x in (content_stem(part, lang) for part in parts) if x is not None)
     if len(word) < MIN_NAME_LEN or lower in _NUMBER_WORDS:
         return number_key, None, None, word_stem
     month = _month(word)

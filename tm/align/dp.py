@@ -166,10 +166,15 @@ class Side:
                     if lex is not None:
                         lx[i] = lex[i - 1]
                 else:
-                    nu[i] = pnu[i - 1] | nums[i - 1]
-                    na[i] = pna[i - 1] | names[i - 1]
+                    # Most sentences have no numbers or names: reuse the
+                    # other set instead of allocating an equal union.
+                    a, b = pnu[i - 1], nums[i - 1]
+                    nu[i] = a | b if a and b else a or b
+                    a, b = pna[i - 1], names[i - 1]
+                    na[i] = a | b if a and b else a or b
                     if lex is not None:
-                        lx[i] = plx[i - 1] | lex[i - 1]
+                        a, b = plx[i - 1], lex[i - 1]
+                        lx[i] = a | b if a and b else a or b
                 so[i] = (W_NUMBER_MISS * len(nu[i]) + W_NAME_MISS * len(na[i])
                          + lex_miss * (known[i] - known[i - k]))
         self.longest = max(max(x) for x in self.length)
@@ -239,8 +244,15 @@ def _fill(
     t_cols = tgt.columns()
     s_len, s_log, s_num, s_name, s_lex, s_solo = (
         src.length, src.loglen, src.nums, src.names, src.lex, src.solo)
+    # Module constants and builtins as locals: the inner loop below runs once
+    # per cell and candidate shape.
     cap = MARGIN_CAP
     p01 = _PRIOR_01
+    shape_01 = _SHAPE_01
+    number_bonus = _NUMBER_BONUS
+    name_bonus = _NAME_BONUS
+    inf = _INF
+    size = len
     costs: list[list[float]] = []
     backs: list[list[int]] = []
     margins: list[list[float]] = []
@@ -278,28 +290,31 @@ def _fill(
                 # The most shared keys could take off this link's cost.
                 gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
                         + lex_bonus * len(slex))
-                cands.append((s, b, prior + s_solo[a][i], costs[pi], lo[pi], hi[pi],
+                cands.append((s, b, prior + s_solo[a][i], costs[pi], lo[pi] + b, hi[pi] - lo[pi],
                               s_log[a][i] + mean, s_len[a][i], snum, sname, slex, gain))
             else:
-                cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi],
+                cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi] - lo[pi],
                               0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
         cells = hi_i - lo_i + 1
-        row = [_INF] * cells
+        row = [inf] * cells
         back = [-1] * cells
         marg = [0.0] * cells
-        for j in range(lo_i, hi_i + 1):
+        start = lo_i
+        if i == 0 and lo_i == 0:
+            row[0] = 0.0
+            start = 1
+        for j in range(start, hi_i + 1):
             col = j - lo_i
-            if i == 0 and j == 0:
-                row[0] = 0.0
-                continue
-            best = second = _INF
+            best = second = inf
             best_s = -1
             t_col = t_cols[j]
-            for s, b, base, prow, plo, phi, slog, ls, snum, sname, slex, gain in cands:
-                pj = j - b
-                if pj < plo or pj > phi:
+            for s, b, base, prow, off, span, slog, ls, snum, sname, slex, gain in cands:
+                # The previous row's cell for this shape: column j - b, at
+                # index j - b - lo of that row (off = lo + b, span = hi - lo).
+                k = j - off
+                if k < 0 or k > span:
                     continue
-                c = prow[pj - plo] + base
+                c = prow[k] + base
                 if b:
                     tl, tg, tnj, tmj, txj, ts = t_col[b]  # type: ignore[misc]
                     c += ts
@@ -317,11 +332,11 @@ def _fill(
                     d = tg - slog
                     c += d * d * g_tab[total] * inv_floor + h_tab[total]
                     if snum and tnj:
-                        c -= _NUMBER_BONUS * len(snum & tnj)
+                        c -= number_bonus * size(snum & tnj)
                     if sname and tmj:
-                        c -= _NAME_BONUS * len(sname & tmj)
+                        c -= name_bonus * size(sname & tmj)
                     if slex and txj:
-                        c -= lex_bonus * len(slex & txj)
+                        c -= lex_bonus * size(slex & txj)
                 if c < best:
                     second = best
                     best = c
@@ -334,7 +349,7 @@ def _fill(
                 if c < best:
                     second = best
                     best = c
-                    best_s = _SHAPE_01
+                    best_s = shape_01
                 elif c < second:
                     second = c
             row[col] = best
