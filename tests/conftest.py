@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,11 +18,19 @@ from sqlalchemy.orm import Session
 
 from tests.dbutil import empty_all_tables, temporary_database
 from tm.db import make_engine, upgrade
+from tm.ingest import ImportResult, TranslationInput, import_article, read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 SEED = CORPORA / "sputnik-2022-01-21-kz-mfa-europarl"
 SHARED = ROOT.parent / "shared"
+
+
+def import_seed(session: Session, **options: Any) -> ImportResult:
+    """Import the seed article with its human translation in ``session`` (not committed)."""
+    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
+    return import_article(session, read_article(SEED / "ru.txt"), translations=[translation],
+                          **options)
 
 
 @pytest.fixture(scope="session")

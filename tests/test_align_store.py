@@ -4,18 +4,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import import_seed
 from tm.align.editing import apply, confirm_above
 from tm.align.store import load_alignment, save_alignment
-from tm.ingest import TranslationInput, import_article, read_article
 from tm.models import Status, Translation, TranslationRevision
 from tm.translations import history
 
 
 def _seed(session: Session) -> int:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    return import_article(session, read_article(SEED / "ru.txt"),
-                          translations=[translation]).document.id
+    return import_seed(session).document.id
 
 
 def _two_sided(alignment) -> list[int]:  # type: ignore[no-untyped-def]

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.browser import CHROMIUM_ARGS, live_server, screenshot_dir
 from tests.components import require_module, require_program
-from tests.conftest import SEED
-from tm.ingest import TranslationInput, import_article, read_article
+from tests.conftest import SEED, import_seed
 from tm.models import Translation
 
 TIMEOUT_MS = 15_000
@@ -61,9 +60,7 @@ def context(browser: Any, server: str, clean_db: Engine) -> Iterator[Any]:
 
 def _seed(engine: Engine) -> int:
     with Session(engine) as session:
-        translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-        result = import_article(session, read_article(SEED / "ru.txt"),
-                                translations=[translation], published_on=dt.date(2022, 1, 21))
+        result = import_seed(session, published_on=dt.date(2022, 1, 21))
         session.commit()
         return result.document.id
 

@@ -10,18 +10,17 @@ from click.testing import Result
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import SEED, import_seed
 from tm.documents import document_rows
 from tm.errors import InputError
-from tm.ingest import TranslationInput, import_article, read_article, read_article_bytes
+from tm.ingest import import_article, read_article, read_article_bytes
 from tm.models import Document, SegmentKind, Status, Translation, TranslationRevision
 
 Run = Callable[..., Result]
 
 
 def _seed(session: Session):  # type: ignore[no-untyped-def]
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    return import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+    return import_seed(session)
 
 
 def test_seed_import_keeps_paragraphs_and_kinds(session: Session) -> None:

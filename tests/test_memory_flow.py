@@ -4,18 +4,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import import_seed
 from tm.documents import document_rows
-from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import get_or_create_memory
 from tm.models import MemoryUnit, SegmentKind, Status
 from tm.translations import edit_translation
 
 
 def _rows(session: Session):  # type: ignore[no-untyped-def]
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    document = import_article(session, read_article(SEED / "ru.txt"),
-                              translations=[translation]).document
+    document = import_seed(session).document
     return document, document_rows(session, document.id, ["human"])
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import SEED, import_seed
 from tm.db import make_engine
 from tm.documents import document_rows
 from tm.errors import NotFoundError, ValidationError
@@ -166,9 +166,7 @@ def test_rolled_back_units_are_not_found(clean_db: Engine) -> None:
 
 
 def test_approved_translations_are_findable_with_their_provenance(session: Session) -> None:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    document = import_article(session, read_article(SEED / "ru.txt"),
-                              translations=[translation]).document
+    document = import_seed(session).document
     row = document_rows(session, document.id, ["human"])[2]
     human = row.translations["human"]
     assert human is not None

@@ -5,9 +5,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import import_seed
 from tests.test_search_fuzzy import add_units
-from tm.ingest import TranslationInput, import_article, read_article
 from tm.models import Segment
 
 
@@ -42,9 +41,7 @@ def test_api_concordance(client: FlaskClient, clean_db: Engine) -> None:
 
 def test_api_segment_matches_uses_the_context(client: FlaskClient, clean_db: Engine) -> None:
     with Session(clean_db) as session, session.begin():
-        translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-        document = import_article(session, read_article(SEED / "ru.txt"),
-                                  translations=[translation]).document
+        document = import_seed(session).document
         segments = list(session.scalars(select(Segment).where(
             Segment.document_id == document.id).order_by(Segment.position)))
         add_units(session, "main", [(segments[3].text, "Context match.")],

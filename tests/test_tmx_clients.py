@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.components import OMEGAT_JAR, require_module, require_path, require_program, shared
-from tests.conftest import SEED
+from tests.conftest import SEED, import_seed
 from tm.formats.tmx import read_tmx
-from tm.ingest import TranslationInput, import_article, read_article
+from tm.ingest import read_article
 from tm.memory import export_document, import_tmx
 from tm.models import MemoryUnit
 
@@ -22,9 +22,7 @@ OMEGAT_TIMEOUT_S = 300
 
 
 def _seed_tmx(session: Session, tmp_path: Path) -> Path:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    document = import_article(session, read_article(SEED / "ru.txt"),
-                              translations=[translation]).document
+    document = import_seed(session).document
     out = tmp_path / "seed.tmx"
     export_document(session, out, document_id=document.id, include_boilerplate=True)
     return out

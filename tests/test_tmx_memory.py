@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.components import require_program, shared
-from tests.conftest import SEED, SHARED
+from tests.conftest import SHARED, import_seed
 from tests.tmx_samples import tmx, tu
 from tm.errors import FormatError, ValidationError
 from tm.formats.tmx import read_tmx
-from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import export_document, export_memory, import_tmx
 from tm.models import Memory, MemoryUnit, Status
 
@@ -214,9 +213,7 @@ def test_real_tools_files_import_and_round_trip(session: Session, tmp_path: Path
 
 
 def _seed_document(session: Session) -> int:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    return import_article(session, read_article(SEED / "ru.txt"),
-                          translations=[translation]).document.id
+    return import_seed(session).document.id
 
 
 def test_document_export_is_valid_with_context_and_provenance(session: Session,

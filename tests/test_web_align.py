@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
-from tm.ingest import Article, TranslationInput, import_article, read_article
+from tests.conftest import import_seed
+from tm.ingest import Article, import_article
 
 
 def _seed(session: Session) -> int:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    result = import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+    result = import_seed(session)
     session.commit()
     return result.document.id
 

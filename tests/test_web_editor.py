@@ -4,14 +4,13 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import SEED, import_seed
 from tm.ingest import Article, TranslationInput, import_article, read_article
 from tm.workspace import document_units, page_of
 
 
 def _seed(session: Session) -> int:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    result = import_article(session, read_article(SEED / "ru.txt"), translations=[translation])
+    result = import_seed(session)
     session.commit()
     return result.document.id
 

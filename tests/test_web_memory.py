@@ -6,10 +6,9 @@ import io
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import import_seed
 from tests.tmx_samples import tmx, tu
 from tm.formats.tmx import read_tmx
-from tm.ingest import TranslationInput, import_article, read_article
 
 SAMPLE = tmx(tu("Один.", "One.") + tu("Два.", "Two.") + tu("Три.", "")).encode("utf-8")
 
@@ -61,9 +60,7 @@ def test_download_memory_round_trips(client: FlaskClient, tmp_path) -> None:  # 
 
 
 def test_download_document(client: FlaskClient, session: Session, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    doc = import_article(session, read_article(SEED / "ru.txt"),
-                         translations=[translation]).document.id
+    doc = import_seed(session).document.id
     session.commit()
     assert "export.tmx" in client.get(f"/documents/{doc}").get_data(as_text=True)
     path = tmp_path / "doc.tmx"

@@ -7,9 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED
+from tests.conftest import import_seed
 from tests.test_search_fuzzy import add_units
-from tm.ingest import TranslationInput, import_article, read_article
 from tm.models import Segment
 
 CALLED = ("Европарламент ранее призвал провести международное расследование по событиям в "
@@ -18,9 +17,7 @@ CALLED = ("Европарламент ранее призвал провести
 
 
 def _seed(session: Session) -> int:
-    translation = TranslationInput(article=read_article(SEED / "en.human.txt"))
-    document = import_article(session, read_article(SEED / "ru.txt"),
-                              translations=[translation]).document
+    document = import_seed(session).document
     session.commit()
     return document.id
 
