@@ -81,6 +81,16 @@ def test_split_a_target_sentence_and_shift_its_half_down() -> None:
     assert show(fixed) == "0-0 1-1 2-2 3-3"
 
 
+def test_a_split_source_sentence_keeps_its_segment_key_on_both_halves() -> None:
+    alignment = Alignment(("А.", "Б. В.", "Г."), TGT[:3], parse("0-0 1-1 2-2"), (10, 11, 12))
+    split = apply(alignment, {"op": "split", "side": "src", "sentence": 1, "offset": 2})
+    assert split.src == ("А.", "Б.", "В.", "Г.") and show(split) == "0-0 1,2-1 3-2"
+    assert split.src_keys == (10, 11, 11, 12)
+    assert from_dict(split.as_dict()) == split  # the keys travel through the browser
+    fixed = apply(split, {"op": "shift_down", "link": 1, "side": "src"})
+    assert show(fixed) == "0-0 1-1 2,3-2"
+
+
 def test_edit_changes_one_sentence() -> None:
     edited = apply(make("0-0 1-1 2-2 3-3"), {"op": "edit", "side": "tgt", "sentence": 2,
                                             "text": " See. "})
@@ -119,6 +129,12 @@ def test_bad_operations_are_refused(operation: dict[str, Any], message: str) -> 
 def test_malformed_alignments_are_refused(links: list[dict[str, Any]]) -> None:
     with pytest.raises(ValidationError):
         from_dict({"src": ["А.", "Б."], "tgt": ["A.", "B."], "links": links})
+
+
+def test_source_keys_must_name_every_source_sentence() -> None:
+    with pytest.raises(ValidationError, match="src_keys"):
+        from_dict({"src": ["А.", "Б."], "tgt": ["A."], "src_keys": [7],
+                   "links": [{"src": [0, 1], "tgt": [0]}]})
 
 
 def test_round_trip_through_json() -> None:

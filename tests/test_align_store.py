@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import import_seed
 from tm.align.editing import apply, confirm_above
 from tm.align.store import load_alignment, save_alignment
-from tm.models import Status, Translation, TranslationRevision
+from tm.models import Segment, Status, Translation, TranslationRevision
 from tm.translations import history
 
 
@@ -75,3 +75,72 @@ def test_unaligned_source_loses_its_translation(session: Session) -> None:
     assert report.removed == 1 and report.changed == 1
     again = load_alignment(session, doc, "human")
     assert any(x.src and not x.tgt for x in again.links)
+
+
+def _splittable(alignment) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """Return (link, sentence, offset) of a 1-1 link whose source has a comma to split at."""
+    for index, link in enumerate(alignment.links):
+        text = alignment.src[link.src[0]] if link.src else ""
+        if len(link.src) == 1 and len(link.tgt) == 1 and ", " in text and index > 4:
+            return index, link.src[0], text.index(", ") + 1
+    raise AssertionError("no link to split")
+
+
+def test_a_source_split_is_saved_for_every_track(session: Session) -> None:
+    from tests.test_segments import _two_tracks
+
+    doc = _two_tracks(session).document.id
+    alignment = load_alignment(session, doc, "human")
+    agency_before = load_alignment(session, doc, "agency")
+    index, sentence, offset = _splittable(alignment)
+    split = apply(alignment, {"op": "split", "side": "src", "sentence": sentence,
+                              "offset": offset})
+    tgt = alignment.links[index].tgt[0]
+    split = apply(split, {"op": "split", "side": "tgt", "sentence": tgt,
+                          "offset": alignment.tgt[tgt].index(", ") + 1
+                          if ", " in alignment.tgt[tgt] else len(alignment.tgt[tgt]) // 2})
+    split = apply(split, {"op": "split_link", "link": index, "src_count": 1, "tgt_count": 1})
+    report = save_alignment(session, doc, "human", split, status=Status.REVIEWED,
+                            author="Anna")
+    assert (report.sources_split, report.created, report.changed) == (1, 1, 1)
+    human = load_alignment(session, doc, "human")
+    assert human.src == split.src and len(human.links) == len(alignment.links) + 1
+    assert [len(x.src) for x in human.links[index:index + 2]] == [1, 1]
+    assert human.src_keys[sentence] != human.src_keys[sentence + 1]  # two segments now
+    # The other track's translation covers both halves: one 2-1 link, text unchanged.
+    agency = load_alignment(session, doc, "agency")
+    assert agency.src == split.src and len(agency.links) == len(agency_before.links)
+    assert agency.links[index].src == (sentence, sentence + 1)
+    assert agency.tgt == agency_before.tgt
+    translation = session.scalar(select(Translation).where(
+        Translation.segment_count == 2, Translation.track.has(name="agency")))
+    assert translation is not None
+    assert [(r.action, r.author) for r in history(session, translation)][-1] == ("split", "Anna")
+
+
+def test_undoing_a_source_split_before_saving_changes_nothing(session: Session) -> None:
+    doc = _seed(session)
+    alignment = load_alignment(session, doc, "human")
+    _index, sentence, offset = _splittable(alignment)
+    apply(alignment, {"op": "split", "side": "src", "sentence": sentence, "offset": offset})
+    report = save_alignment(session, doc, "human", alignment, status=Status.REVIEWED,
+                            author="Anna")  # the editor keeps the alignment before the split
+    assert (report.sources_split, report.changed) == (0, 0)
+
+
+def test_a_source_split_against_changed_segments_is_refused(session: Session) -> None:
+    import pytest
+
+    from tm.errors import ValidationError
+    from tm.segments import split_segment
+
+    doc = _seed(session)
+    alignment = load_alignment(session, doc, "human")
+    index, sentence, offset = _splittable(alignment)
+    split = apply(alignment, {"op": "split", "side": "src", "sentence": sentence,
+                              "offset": offset})
+    other = session.get(Segment, alignment.src_keys[2])
+    assert other is not None
+    split_segment(session, other, other.text.split(" ", 1), author="Boris")  # meanwhile
+    with pytest.raises(ValidationError, match="reload"):
+        save_alignment(session, doc, "human", split, status=Status.REVIEWED, author="Anna")

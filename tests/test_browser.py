@@ -258,6 +258,50 @@ def test_import_the_seed_article_with_its_translation_then_fix_a_link_by_keyboar
     page.screenshot(path=str(shots / "screenshot-document.png"))
 
 
+def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
+                                                                clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    from tests.test_segments import _two_tracks
+    from tm.align.store import load_alignment
+
+    with Session(clean_db) as session:
+        doc = _two_tracks(session).document.id
+        session.commit()
+        alignment = load_alignment(session, doc, "human")
+    index, text = next((i, alignment.src[x.src[0]]) for i, x in enumerate(alignment.links)
+                       if i > 4 and len(x.src) == 1 and ", " in alignment.src[x.src[0]])
+    page = context.new_page()
+    _sign_in(page)
+    page.goto(f"/documents/{doc}/align?track=human")
+    links = page.locator("tr.link")
+    count = links.count()
+    page.locator("#align-grid").focus()
+    for _ in range(index):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("s")
+    area = links.nth(index).locator("textarea")
+    expect(area).to_be_focused()
+    expect(area).to_have_accessible_name(re.compile("Split the sentence"))
+    area.evaluate("(a, at) => a.setSelectionRange(at, at)", text.index(", ") + 1)
+    area.press("Enter")
+    sentences = links.nth(index).locator("td.src .sent")
+    expect(sentences).to_have_count(2)
+    expect(sentences.first).to_have_text(text[:text.index(", ") + 1])
+    expect(page.locator("#live")).to_contain_text("every track")
+    page.keyboard.press("Control+z")
+    expect(links.nth(index).locator("td.src .sent")).to_have_count(1)
+    page.keyboard.press("Control+y")
+    expect(sentences).to_have_count(2)
+    page.keyboard.press("Control+s")
+    expect(page.locator("#live")).to_contain_text("Source sentences split: 1.")
+    with Session(clean_db) as session:
+        assert len(load_alignment(session, doc, "human").src) == len(alignment.src) + 1
+    page.goto(f"/documents/{doc}/align?track=agency")  # the other track: one 2-1 link
+    expect(links).to_have_count(count)
+    expect(links.nth(index).locator("td.src .sent")).to_have_count(2)
+
+
 def test_a_5000_segment_document_opens_fast_and_pages(context: Any, clean_db: Engine) -> None:
     from playwright.sync_api import expect
 

@@ -109,6 +109,21 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
     return translation
 
 
+def record_change(session: Session, translation: Translation, *, action: str,
+                  author: str | None) -> Translation:
+    """Record a change around ``translation`` that is not to its text or status in its history.
+
+    Used when its source segment was split: the revision keeps the same text and status
+    under ``action``, so the history shows who changed the source, and when.
+    """
+    was_approved = translation.status is Status.APPROVED
+    translation.author, translation.updated_at = author, utcnow()
+    _record(translation, action, author)
+    session.flush()
+    _sync_memory(session, translation, was_approved=was_approved)  # its source changed
+    return translation
+
+
 def _check_version(translation: Translation, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != translation.version:
         raise ConflictError(f"translation {translation.id} was changed by someone else "

@@ -4,6 +4,10 @@ An :class:`Alignment` holds the source and target sentences and the links betwee
 links cover every sentence of both sides exactly once, in order. Operations never change
 their argument, so undo and redo are a matter of keeping the earlier values. The browser
 sends an alignment and one operation; :func:`apply` checks both and returns the result.
+
+An alignment read from storage also carries ``src_keys``, the stored segment each source
+sentence belongs to; splitting a source sentence gives both halves the same key, which is
+how saving knows to split that segment (:func:`tm.align.store.save_alignment`).
 """
 from __future__ import annotations
 
@@ -41,11 +45,16 @@ class AlignLink:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """Sentences of both sides and the links between them, in order."""
+    """Sentences of both sides and the links between them, in order.
+
+    ``src_keys`` is empty or, per source sentence, the id of the stored segment it is (or,
+    after a split, is part of).
+    """
 
     src: tuple[str, ...]
     tgt: tuple[str, ...]
     links: tuple[AlignLink, ...]
+    src_keys: tuple[int, ...] = ()
 
     def sentences(self, side: str) -> tuple[str, ...]:
         """Return the sentences of side ``side``."""
@@ -59,7 +68,8 @@ class Alignment:
         """Return a JSON-ready dict."""
         return {"src": list(self.src), "tgt": list(self.tgt),
                 "links": [{"src": list(x.src), "tgt": list(x.tgt), "score": x.score,
-                           "confirmed": x.confirmed} for x in self.links]}
+                           "confirmed": x.confirmed} for x in self.links],
+                "src_keys": list(self.src_keys)}
 
 
 def from_dict(data: Any) -> Alignment:
@@ -72,9 +82,10 @@ def from_dict(data: Any) -> Alignment:
                                 score=None if x.get("score") is None else float(x["score"]),
                                 confirmed=bool(x.get("confirmed", False)))
                       for x in data["links"])
-    except (KeyError, TypeError, ValueError) as error:
+        src_keys = tuple(int(k) for k in data.get("src_keys") or ())
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ValidationError(f"not an alignment: {error}") from error
-    alignment = Alignment(src, tgt, links)
+    alignment = Alignment(src, tgt, links, src_keys)
     check(alignment)
     return alignment
 
@@ -87,6 +98,8 @@ def check(alignment: Alignment) -> None:
             raise ValidationError(f"the links do not cover the {side} sentences once, in order")
     if any(not link.src and not link.tgt for link in alignment.links):
         raise ValidationError("a link has no sentences")
+    if alignment.src_keys and len(alignment.src_keys) != len(alignment.src):
+        raise ValidationError("src_keys must name the segment of every source sentence")
 
 
 def _link(alignment: Alignment, index: int) -> AlignLink:
@@ -192,7 +205,10 @@ def edit(alignment: Alignment, side: str, sentence: int, text: str) -> Alignment
 
 
 def split(alignment: Alignment, side: str, sentence: int, offset: int) -> Alignment:
-    """Split a sentence in two at character ``offset``; both halves stay in its link."""
+    """Split a sentence in two at character ``offset``; both halves stay in its link.
+
+    A split source sentence keeps its key on both halves: saving splits the stored segment.
+    """
     side = _side(side)
     texts = list(alignment.sentences(side))
     if not 0 <= sentence < len(texts):
@@ -215,7 +231,10 @@ def split(alignment: Alignment, side: str, sentence: int, offset: int) -> Alignm
         return replace(link, src=indices) if side == "src" else replace(link, tgt=indices)
 
     links = tuple(moved(x) for x in alignment.links)
-    return replace(alignment.with_sentences(side, tuple(texts)), links=links)
+    keys = alignment.src_keys
+    if side == "src" and keys:
+        keys = (*keys[:sentence + 1], *keys[sentence:])
+    return replace(alignment.with_sentences(side, tuple(texts)), links=links, src_keys=keys)
 
 
 def confirm(alignment: Alignment, index: int, value: bool = True) -> Alignment:

@@ -2,7 +2,9 @@
 
 Saving turns each link into one translation of the track (on its first source segment,
 covering all of its source segments), recording every change in the translation's history
-with the action ``align``. Functions take the caller's session and never commit.
+with the action ``align``. A source sentence split in the editor splits its stored segment
+for every track first (:func:`tm.segments.split_segment`). Functions take the caller's
+session and never commit.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
 from tm.ingest.structure import split_units
 from tm.models import MemoryUnit, Origin, Segment, Status, Track, Translation
+from tm.segments import split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 
 ALIGN_ACTION = "align"
@@ -31,11 +34,13 @@ class AlignmentSaveReport:
     removed: int = 0
     unchanged: int = 0
     sources_edited: int = 0
+    sources_split: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """Return a JSON-ready dict."""
         return {"created": self.created, "changed": self.changed, "removed": self.removed,
-                "unchanged": self.unchanged, "sources_edited": self.sources_edited}
+                "unchanged": self.unchanged, "sources_edited": self.sources_edited,
+                "sources_split": self.sources_split}
 
 
 def _segments(session: Session, document_id: int) -> list[Segment]:
@@ -89,7 +94,8 @@ def load_alignment(session: Session, document_id: int, track: str) -> Alignment:
                                tuple(range(start, len(tgt))), translation.align_score,
                                confirmed))
         position += count
-    alignment = Alignment(tuple(s.text for s in segments), tuple(tgt), tuple(links))
+    alignment = Alignment(tuple(s.text for s in segments), tuple(tgt), tuple(links),
+                          tuple(s.id for s in segments))
     check(alignment)
     return alignment
 
@@ -118,6 +124,31 @@ def _groups(alignment: Alignment) -> list[tuple[AlignLink, list[int]]]:
     return groups
 
 
+def _source_parts(alignment: Alignment, segments: list[Segment]) -> list[list[str]]:
+    """Return, per stored segment, the alignment's source sentences it now is (split: several).
+
+    ValidationError if the alignment's sentences are not the document's segments in order,
+    as when someone else split or removed one since the alignment was loaded.
+    """
+    if not alignment.src_keys:
+        if len(segments) != len(alignment.src):
+            raise ValidationError("the alignment has a different number of source segments "
+                                  "than the document; reload the page")
+        return [[text] for text in alignment.src]
+    keys: list[int] = []
+    parts: list[list[str]] = []
+    for key, text in zip(alignment.src_keys, alignment.src, strict=True):
+        if keys and keys[-1] == key:
+            parts[-1].append(text)
+        else:
+            keys.append(key)
+            parts.append([text])
+    if keys != [s.id for s in segments]:
+        raise ValidationError("the alignment's source sentences are not the document's "
+                              "segments any more; reload the page")
+    return parts
+
+
 def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
                    status: Status, author: str | None,
                    expected_version: str | None = None) -> AlignmentSaveReport:
@@ -125,7 +156,10 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
 
     Links that changed and are not confirmed become drafts; unchanged, unconfirmed links
     keep their translation as it is. ``expected_version`` is :func:`track_version` as it
-    was when the alignment was loaded; ConflictError if the track changed since.
+    was when the alignment was loaded; ConflictError if the track changed since. Source
+    sentences split in the editor (sharing a key in ``src_keys``) split their stored segment
+    for every track, as :func:`tm.segments.split_segment` describes, before the links are
+    saved.
     """
     check(alignment)
     if expected_version is not None and expected_version != track_version(
@@ -134,10 +168,13 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
                             "someone else since the alignment was opened; reload it")
     document = get_document(session, document_id)
     segments = _segments(session, document_id)
-    if len(segments) != len(alignment.src):
-        raise ValidationError("the alignment has a different number of source segments than "
-                              "the document; reload the page")
     report = AlignmentSaveReport()
+    for segment, parts in zip(segments, _source_parts(alignment, segments), strict=True):
+        if len(parts) > 1:
+            split_segment(session, segment, parts, author=author)
+            report.sources_split += 1
+    if report.sources_split:
+        segments = _segments(session, document_id)
     for segment, text in zip(segments, alignment.src, strict=True):
         if segment.text != text:
             segment.text = text

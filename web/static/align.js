@@ -84,16 +84,17 @@
   }
 
   async function run(op) {
-    if (busy) return;
+    if (busy || !op) return false;
     busy = true;
     try {
       const result = await api("POST", "/api/alignment/apply", { alignment, op });
-      if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return; }
+      if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return false; }
       undo.push(alignment);
       redo = [];
       alignment = result.data;
       dirty = true;
       render();
+      return true;
     } finally { busy = false; }
   }
 
@@ -118,31 +119,55 @@
     say(message);
   }
 
-  function startEdit() {
+  /* The word boundary nearest the middle: where a long sentence most likely splits. */
+  function middle(text) {
+    const half = Math.floor(text.length / 2);
+    for (let d = 0; d < half; d += 1) {
+      if (text[half + d] === " ") return half + d + 1;
+      if (text[half - d] === " ") return half - d + 1;
+    }
+    return half;
+  }
+
+  /* Edit the sentence at the cursor in place; with ``splitting``, Enter splits it at the
+     caret instead (a source sentence splits for every track when the alignment is saved). */
+  function startEdit(splitting = false) {
     const link = alignment.links[cursor.link];
     const index = link[cursor.side][cursor.k];
     if (index === undefined) return;
     const span = cellOf(cursor.link, cursor.side).querySelectorAll(".sent")[cursor.k];
-    const area = el("textarea", { class: "sent-edit", "aria-label": T.editLabel, rows: 2 });
+    const area = el("textarea", { class: "sent-edit", rows: 2,
+      "aria-label": splitting ? T.splitLabel : T.editLabel });
     area.value = alignment[cursor.side][index];
     span.replaceWith(area);
     area.focus();
+    if (splitting) {
+      const at = middle(area.value);
+      area.setSelectionRange(at, at);
+      say(T.splitHelp);
+    }
     const side = cursor.side;
+    async function splitAtCaret() {
+      const offset = area.selectionStart, text = area.value;
+      if (text !== alignment[side][index] && !await run({ op: "edit", side, sentence: index, text })) return;
+      if (await run({ op: "split", side, sentence: index, offset }) && side === "src") say(T.sourceSplit);
+      grid.focus();
+    }
     area.addEventListener("keydown", async (event) => {
       event.stopPropagation();
       if (event.key === "Escape") { event.preventDefault(); render(); grid.focus(); }
       else if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
-        if (area.value !== alignment[side][index]) {
-          await run({ op: "edit", side, sentence: index, text: area.value });
-        } else render();
-        grid.focus();
+        if (splitting) await splitAtCaret();
+        else {
+          if (area.value !== alignment[side][index]) {
+            await run({ op: "edit", side, sentence: index, text: area.value });
+          } else render();
+          grid.focus();
+        }
       } else if (event.altKey && event.code === "KeyS") {
         event.preventDefault();
-        const offset = area.selectionStart, text = area.value;
-        if (text !== alignment[side][index]) await run({ op: "edit", side, sentence: index, text });
-        await run({ op: "split", side, sentence: index, offset });
-        grid.focus();
+        await splitAtCaret();
       }
     });
   }
@@ -157,7 +182,9 @@
     grid.dataset.version = result.data.version;
     undo = []; redo = []; dirty = false;
     render();
-    say(T.saved.replace("{created}", r.created).replace("{changed}", r.changed).replace("{removed}", r.removed));
+    let message = T.saved.replace("{created}", r.created).replace("{changed}", r.changed).replace("{removed}", r.removed);
+    if (r.sources_split) message += " " + T.sourcesSplit.replace("{split}", r.sources_split);
+    say(message);
   }
 
   function move(step) {
@@ -193,6 +220,7 @@
     else if (event.code === "KeyX") run(operation("unalign"));
     else if (event.code === "KeyC") run(operation("confirm"));
     else if (key === "Enter" || key === "F2") startEdit();
+    else if (event.code === "KeyS" && !event.altKey) startEdit(true);
     else handled = false;
     if (handled) event.preventDefault();
   });
@@ -209,6 +237,7 @@
   });
   document.querySelectorAll("[data-op]").forEach((button) => button.addEventListener("click", () => {
     if (button.dataset.op === "edit") startEdit();
+    else if (button.dataset.op === "split") startEdit(true);
     else { run(operation(button.dataset.op)); grid.focus(); }
   }));
   document.getElementById("undo").addEventListener("click", () => history(undo, redo, T.undone, T.nothingToUndo));

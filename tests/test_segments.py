@@ -1,0 +1,116 @@
+"""Splitting a stored source segment: every track stays consistent and remembers the split."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEED, import_seed
+from tm.errors import ValidationError
+from tm.ingest import ImportResult, TranslationInput, add_aligned_translation, read_article
+from tm.models import Origin, Segment, Status, Translation
+from tm.segments import split_segment
+from tm.translations import edit_translation, history
+
+
+def _two_tracks(session: Session) -> ImportResult:
+    """The seed article with its translation in ``human`` and again in ``agency``."""
+    result = import_seed(session)
+    add_aligned_translation(session, result, TranslationInput(
+        article=read_article(SEED / "en.human.txt"), track="agency", origin=Origin.SUPPLIED))
+    session.flush()
+    return result
+
+
+def _segments(session: Session, document_id: int) -> list[Segment]:
+    return list(session.scalars(select(Segment).where(Segment.document_id == document_id)
+                                .order_by(Segment.position)))
+
+
+def _translation(session: Session, segment: Segment, track: str) -> Translation | None:
+    return next((t for t in session.scalars(select(Translation).where(
+        Translation.segment_id == segment.id)) if t.track.name == track), None)
+
+
+def _one_to_one(session: Session, document_id: int) -> Segment:
+    """Return a segment translated 1-1 in both tracks whose text has two sentences' worth."""
+    for segment in _segments(session, document_id):
+        translations = [_translation(session, segment, t) for t in ("human", "agency")]
+        if (all(t is not None and t.segment_count == 1 for t in translations)
+                and ", " in segment.text and segment.kind.value == "body"):
+            return segment
+    raise AssertionError("the seed has no such segment")
+
+
+def test_split_keeps_the_first_part_and_moves_the_rest_down(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    before = [s.text for s in _segments(session, doc)]
+    segment = _one_to_one(session, doc)
+    position, text, paragraph = segment.position, segment.text, segment.paragraph
+    head, tail = text.split(", ", 1)
+    parts = split_segment(session, segment, [head + ",", tail], author="Anna")
+    assert parts[0] is segment and [p.text for p in parts] == [head + ",", tail]
+    after = _segments(session, doc)
+    assert [s.position for s in after] == list(range(len(before) + 1))
+    assert [s.text for s in after] == (before[:position] + [head + ",", tail]
+                                       + before[position + 1:])
+    assert after[position + 1].kind == segment.kind
+    assert after[position + 1].paragraph_id == paragraph.id
+    for part in parts:  # the offsets still point into the paragraph
+        assert paragraph.text[part.start:part.end] == part.text
+
+
+def test_every_tracks_translation_covers_both_parts_and_records_the_split(
+        session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    agency = _translation(session, segment, "agency")
+    assert agency is not None
+    text, version = agency.text, agency.version
+    split_segment(session, segment, segment.text.split(", ", 1), author="Anna")
+    session.flush()
+    for track in ("human", "agency"):
+        translation = _translation(session, segment, track)
+        assert translation is not None and translation.segment_count == 2
+        revision = history(session, translation)[-1]
+        assert (revision.action, revision.author) == ("split", "Anna")
+    assert agency.text == text and agency.version > version  # an editor open on it sees 409
+    following = _segments(session, doc)[segment.position + 2]
+    assert _translation(session, following, "agency") is not None  # the rest untouched
+
+
+def test_a_translation_covering_several_segments_grows_by_the_new_parts(
+        session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    first, second = _segments(session, doc)[4:6]
+    merged = _translation(session, first, "agency")
+    assert merged is not None
+    merged.segment_count = 2  # as if aligned 2-1
+    session.delete(_translation(session, second, "agency"))
+    session.flush()
+    split_segment(session, second, ["Одна часть.", "Другая.", "Третья."], author=None)
+    assert merged.segment_count == 4
+
+
+def test_an_approved_translation_in_the_memory_keeps_the_whole_source(
+        session: Session) -> None:
+    from tm.models import MemoryUnit
+
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    agency = _translation(session, segment, "agency")
+    assert agency is not None
+    edit_translation(session, agency, author="Anna", status=Status.APPROVED)
+    whole = segment.text
+    head, tail = whole.split(", ", 1)
+    split_segment(session, segment, [head + ",", tail], author="Anna")
+    unit = session.scalar(select(MemoryUnit).where(MemoryUnit.translation_id == agency.id))
+    assert unit is not None and unit.source == whole
+
+
+@pytest.mark.parametrize("texts", [["Одна."], ["Одна.", "  "], []])
+def test_a_split_needs_two_non_empty_parts(session: Session, texts: list[str]) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _segments(session, doc)[3]
+    with pytest.raises(ValidationError, match="two or more non-empty parts"):
+        split_segment(session, segment, texts, author=None)
