@@ -327,6 +327,71 @@ def test_a_5000_segment_document_opens_fast_and_pages(context: Any, clean_db: En
     expect(page.locator("tr.unit").first.locator("td.src")).to_contain_text("Предложение 2501")
 
 
+def _big_aligned_document(engine: Engine, size: int = 5000) -> int:
+    """A document of ``size`` sentences, each translated 1-1 in track human."""
+    from tm.ingest import Article, create_document
+    from tm.models import Origin, Status
+    from tm.translations import get_or_create_track
+
+    paragraphs = tuple(" ".join(f"Предложение {p * 5 + s + 1} о погоде." for s in range(5))
+                       for p in range(size // 5))
+    with Session(engine) as session:
+        document = create_document(session, Article(paragraphs=paragraphs, source_name="big",
+                                                    source_format="text")).document
+        track = get_or_create_track(session, "human")
+        session.add_all(Translation(segment=segment, track=track, lang="en",
+                                    text=f"Sentence {segment.position + 1} is about the weather.",
+                                    status=Status.TRANSLATED, origin=Origin.HUMAN,
+                                    align_score=0.95) for segment in document.segments)
+        session.commit()
+        return document.id
+
+
+def test_a_5000_link_alignment_opens_a_page_at_a_time_and_merges_across_pages(
+        context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    doc = _big_aligned_document(clean_db)
+    page = context.new_page()
+    _sign_in(page)
+    started = time.perf_counter()
+    page.goto(f"/documents/{doc}/align?track=human")
+    links = page.locator("tr.link")
+    expect(links).to_have_count(100)
+    assert time.perf_counter() - started < OPEN_LARGE_S
+    info = page.locator("#page-info")
+    expect(info).to_have_text("Links 1–100 of 5,000, page 1 of 50")
+    page.locator("#align-grid").focus()
+    page.keyboard.press("PageDown")
+    expect(info).to_contain_text("page 2 of 50")
+    expect(links.first.locator("td.src")).to_have_id("cursor-cell")
+    expect(links.first).to_have_attribute("aria-rowindex", "102")  # link 101; row 1 is the header
+    expect(page).to_have_url(re.compile(r"page=2"))
+    page.keyboard.press("ArrowUp")  # back to the last link of page 1 …
+    expect(info).to_contain_text("page 1 of 50")
+    expect(links.last.locator("td.src")).to_have_id("cursor-cell")
+    page.keyboard.press("m")  # … and merge it with the first link of page 2
+    expect(links.last.locator("td.src .sent")).to_have_count(2)
+    expect(links.last.locator("td.src")).to_contain_text("Предложение 101 о погоде.")
+    expect(links).to_have_count(100)
+    expect(info).to_have_text("Links 1–100 of 4,999, page 1 of 50")
+    page.keyboard.press("ArrowDown")
+    expect(links.first.locator("td.src")).to_have_text("Предложение 102 о погоде.")
+    page.keyboard.press("Control+z")
+    expect(links.first.locator("td.src")).to_have_text("Предложение 101 о погоде.")
+    page.keyboard.press("Control+y")
+    page.get_by_role("button", name="Page 50").click()
+    expect(info).to_have_text("Links 4,901–4,999 of 4,999, page 50 of 50")
+    expect(links).to_have_count(99)
+    expect(page.locator("#align-grid")).to_be_focused()
+    page.keyboard.press("Control+s")
+    expect(page.locator("#live")).to_contain_text("1 changed, 1 removed")
+    with Session(clean_db) as session:
+        merged = session.scalars(select(Translation).where(Translation.segment_count == 2)).all()
+        assert [t.text for t in merged] == [
+            "Sentence 100 is about the weather. Sentence 101 is about the weather."]
+
+
 UNLABELLED_JS = """() => Array.from(document.querySelectorAll(
     'input:not([type=hidden]), select, textarea, button')).filter((el) => {
   if (el.closest('[hidden]')) return false;

@@ -73,3 +73,13 @@ def test_saving_over_someone_elses_change_is_a_conflict(client: FlaskClient,
     ok = client.put(f"/api/documents/{doc}/alignment?track=human", json={
         "alignment": fresh, "status": "translated", "version": fresh["version"]})
     assert ok.status_code == 200
+
+
+def test_page_draws_one_page_of_links_starting_where_asked(client: FlaskClient,
+                                                          session: Session) -> None:
+    doc = _seed(session)
+    page = client.get(f"/documents/{doc}/align?track=human&page=3").get_data(as_text=True)
+    assert 'data-page-size="100" data-page="3"' in page
+    assert 'id="align-pager"' in page and 'id="page-info"' in page
+    page = client.get(f"/documents/{doc}/align?track=human&page=-2").get_data(as_text=True)
+    assert 'data-page="1"' in page

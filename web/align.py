@@ -1,6 +1,7 @@
 """The alignment editor: correct how a track's sentences line up with the document's.
 
-Page: ``/documents/<id>/align?track=…``. API (JSON, CSRF header on changes):
+Page: ``/documents/<id>/align?track=…&page=`` (links are drawn a page at a time).
+API (JSON, CSRF header on changes):
 
 * ``GET  /api/documents/<id>/alignment?track=`` — the alignment (sentences and links)
 * ``POST /api/alignment/apply`` ``{alignment, op}`` — one operation (see ``tm.align.editing``);
@@ -17,11 +18,15 @@ from tm.align.store import load_alignment, save_alignment, track_version
 from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
 from tm.models import Status
+from tm.workspace import PAGE_SIZE
 from web.db import get_session
 from web.settings import require_author
 
 bp = Blueprint("align", __name__)
 SAVE_STATUSES = ("draft", "translated", "reviewed", "approved")
+# Links drawn per page: as many as the bilingual editor's rows, for the same reason (the
+# browser holds the whole alignment, but draws a 5,000-link document one page at a time).
+LINKS_PER_PAGE = PAGE_SIZE
 
 
 def _track() -> str:
@@ -39,7 +44,8 @@ def edit(document_id: int) -> str:
         tracks=document_tracks(session, document_id),
         alignment=load_alignment(session, document_id, track).as_dict(),
         version=track_version(session, document_id, track),
-        high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES)
+        high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES,
+        page_size=LINKS_PER_PAGE, page=max(1, request.args.get("page", 1, type=int) or 1))
 
 
 @bp.get("/api/documents/<int:document_id>/alignment")

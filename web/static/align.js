@@ -1,5 +1,7 @@
 /* The alignment editor: keyboard-driven link operations, undo/redo, save. The operations
-   themselves run on the server (tm.align.editing); this file only keeps state and draws. */
+   themselves run on the server (tm.align.editing); this file only keeps state and draws.
+   The whole alignment stays here, so operations work across page boundaries, but only one
+   page of links is drawn: a 5,000-link document opens and scrolls like a 100-link one. */
 "use strict";
 (function () {
   const { api, el, strings, say } = window.Sverka;
@@ -9,7 +11,11 @@
   const high = Number(grid.dataset.high), low = Number(grid.dataset.low);
   let alignment = JSON.parse(document.getElementById("alignment-data").textContent);
   let undo = [], redo = [], dirty = false, busy = false;
-  let cursor = { link: 0, side: "src", k: 0 };  // k: sentence within the side of the link
+  const pageSize = Number(grid.dataset.pageSize);
+  const pager = document.getElementById("align-pager"), pageInfo = document.getElementById("page-info");
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  let page = 1;  // the page drawn: it always holds the cursor's link
+  let cursor = { link: (Math.max(1, Number(grid.dataset.page) || 1) - 1) * pageSize, side: "src", k: 0 };  // k: sentence within the side of the link
 
   function confidence(link) {
     if (!link.src.length || !link.tgt.length) return "unaligned";
@@ -17,8 +23,12 @@
     return link.score >= high ? "conf-high" : link.score >= low ? "conf-mid" : "conf-low";
   }
 
+  function pages() { return Math.max(1, Math.ceil(alignment.links.length / pageSize)); }
+  function firstOnPage() { return (page - 1) * pageSize; }
+  function pageOf(link) { return Math.floor(link / pageSize) + 1; }
+
   function cellOf(i, side) {
-    const tr = body.children[i];
+    const tr = i >= firstOnPage() ? body.children[i - firstOnPage()] : null;
     return tr ? tr.querySelector(`td.${side}`) : null;
   }
 
@@ -41,12 +51,15 @@
       el("td", { class: "score" }, score, link.confirmed ? el("span", { class: "tick", title: T.confirmed }, " ✓") : null));
   }
 
-  /* Redraw, reusing the rows of links that did not change (an operation touches one or two
-     links; rebuilding 5,000 rows each time would make the page sluggish). */
-  function render() {
+  /* Redraw the cursor's page, reusing the rows of links that did not change (an operation
+     touches one or two links). */
+  function render(scroll = false) {
+    clamp();
+    page = pageOf(cursor.link);
+    const start = firstOnPage();
     const old = new Map();
     for (const tr of body.children) old.set(tr.dataset.key, tr);
-    const rows = alignment.links.map((link) => {
+    const rows = alignment.links.slice(start, start + pageSize).map((link) => {
       const k = key(link);
       let tr = old.get(k);
       if (tr) old.delete(k);
@@ -55,11 +68,39 @@
     });
     old.forEach((tr) => tr.remove());
     let at = body.firstChild;  // move only what moved: most rows stay where they are
-    for (const tr of rows) {
+    rows.forEach((tr, i) => {
+      tr.setAttribute("aria-rowindex", start + i + 2);  // the header is row 1
       if (tr === at) at = at.nextSibling;
       else body.insertBefore(tr, at);
+    });
+    body.style.counterReset = `link ${start}`;  // row numbers count from the page's first link
+    grid.setAttribute("aria-rowcount", alignment.links.length + 1);
+    drawPager(start, rows.length);
+    markCursor(scroll);
+  }
+
+  function drawPager(start, shown) {
+    pageInfo.textContent = T.pageInfo.replace("{from}", number.format(start + 1))
+      .replace("{to}", number.format(start + shown)).replace("{total}", number.format(alignment.links.length))
+      .replace("{page}", number.format(page)).replace("{pages}", number.format(pages()));
+    const count = pages();
+    pager.hidden = count < 2;
+    const button = (label, n, rel) => el("button", { type: "button", class: "secondary", "data-page": n,
+      ...(rel ? { rel } : {}), "aria-label": rel ? label : T.pageLabel.replace("{page}", n) }, label);
+    const items = [];
+    if (page > 1) items.push(button(T.previous, page - 1, "prev"));
+    for (let n = 1; n <= count; n += 1) {
+      if (n === page) items.push(el("span", { "aria-current": "page" }, number.format(n)));
+      else if (n <= 2 || n > count - 2 || Math.abs(n - page) <= 2) items.push(button(number.format(n), n));
+      else if (n === 3 || n === count - 2) items.push(el("span", {}, "…"));
     }
-    drawCursor(false);
+    if (page < count) items.push(button(T.next, page + 1, "next"));
+    pager.replaceChildren(...items);
+    const url = new URL(window.location.href);
+    if (String(page) !== (url.searchParams.get("page") || "1")) {
+      url.searchParams.set("page", page);
+      window.history.replaceState(null, "", url);
+    }
   }
 
   function clamp() {
@@ -68,8 +109,14 @@
     cursor.k = Math.max(0, Math.min(cursor.k, Math.max(0, n - 1)));
   }
 
+  /* Put the cursor on its link, turning the page if the link is on another one. */
   function drawCursor(scroll = true) {
     clamp();
+    if (pageOf(cursor.link) !== page) render(scroll);
+    else markCursor(scroll);
+  }
+
+  function markCursor(scroll) {
     grid.querySelectorAll(".cursor").forEach((node) => node.classList.remove("cursor"));
     const previous = document.getElementById("cursor-cell");
     if (previous) previous.removeAttribute("id");
@@ -81,6 +128,14 @@
     if (sentence) sentence.classList.add("cursor");
     grid.setAttribute("aria-activedescendant", cell.id);
     if (scroll) cell.scrollIntoView({ block: "nearest" });
+  }
+
+  function goToPage(n) {
+    cursor.link = (Math.max(1, Math.min(n, pages())) - 1) * pageSize;
+    cursor.k = 0;
+    render();
+    grid.focus();
+    window.scrollTo(0, grid.offsetTop);
   }
 
   async function run(op) {
@@ -213,6 +268,8 @@
     else if (key === "ArrowDown") { cursor.link += 1; cursor.k = 0; drawCursor(); }
     else if (key === "ArrowLeft") move(-1);
     else if (key === "ArrowRight") move(1);
+    else if (key === "PageDown") { cursor.link = Math.min(cursor.link + pageSize, alignment.links.length - 1); cursor.k = 0; drawCursor(); }
+    else if (key === "PageUp") { cursor.link = Math.max(cursor.link - pageSize, 0); cursor.k = 0; drawCursor(); }
     else if (key === "Home") { cursor.link = 0; drawCursor(); }
     else if (key === "End") { cursor.link = alignment.links.length - 1; drawCursor(); }
     else if (event.code === "KeyM") run(operation(event.shiftKey ? "merge_previous" : "merge_next"));
@@ -228,7 +285,7 @@
   body.addEventListener("click", (event) => {
     const cell = event.target.closest("td.side");
     if (!cell) return;
-    cursor.link = Array.prototype.indexOf.call(body.children, cell.parentElement);
+    cursor.link = firstOnPage() + Array.prototype.indexOf.call(body.children, cell.parentElement);
     cursor.side = cell.dataset.side;
     const sentence = event.target.closest(".sent");
     cursor.k = sentence ? Number(sentence.dataset.k) : 0;
@@ -240,6 +297,10 @@
     else if (button.dataset.op === "split") startEdit(true);
     else { run(operation(button.dataset.op)); grid.focus(); }
   }));
+  pager.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-page]");
+    if (button) goToPage(Number(button.dataset.page));
+  });
   document.getElementById("undo").addEventListener("click", () => history(undo, redo, T.undone, T.nothingToUndo));
   document.getElementById("redo").addEventListener("click", () => history(redo, undo, T.redone, T.nothingToRedo));
   document.getElementById("confirm-above").addEventListener("click", () =>
