@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from tm.db import make_engine, scratch_database, upgrade  # noqa: E402
 from tm.memory import get_or_create_memory  # noqa: E402
-from tm.memory.tmx_import import source_key  # noqa: E402
+from tm.memory.tmx_rows import source_key  # noqa: E402
 from tm.models import MemoryUnit  # noqa: E402
 from tm.search import fuzzy, index_units, reindex  # noqa: E402
 from tm.search.index import index_keys  # noqa: E402

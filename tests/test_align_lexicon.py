@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tm.align import Lexicon, align_sentences, memory_lexicon, seed_lexicon
 from tm.align.lexicon import learn_lexicon, read_lexicon, stem, stems, text_pairs_lexicon
 from tm.memory.memories import get_or_create_memory
-from tm.memory.tmx_import import source_key
+from tm.memory.tmx_rows import source_key
 from tm.models import MemoryUnit
 
 

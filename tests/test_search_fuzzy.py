@@ -14,9 +14,11 @@ from tm.documents import document_rows
 from tm.errors import NotFoundError, ValidationError
 from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import get_or_create_memory
-from tm.memory.tmx_import import source_key
+from tm.memory.tmx_rows import source_key
 from tm.models import MemoryUnit, Origin, Status
 from tm.search import brute_force, fuzzy, index_units
+from tm.search.index import index_keys
+from tm.search.normalize import hashed_keys
 from tm.search.score import CONTEXT_MATCH, ORIGIN_PENALTIES
 from tm.translations import edit_translation
 
@@ -246,3 +248,23 @@ def test_a_lower_id_committed_later_is_still_found(clean_db: Engine) -> None:
     with Session(clean_db) as session:
         assert [m.target for m in fuzzy(session, "Раннее предложение номер два.")] == [
             "Раннее предложение номер два."]
+
+
+@pytest.mark.parametrize("text", [
+    "Президент заявил, что «из-за» санкций ВВП упал на 3,5% в 2022 году.",
+    "O’Brien's rock-n-roll G20 summit: 12:30, 1.000.000 rubles_and__more",
+    "  tabs\tand\u00a0no-break\u2009thin\u3000ideographic\x1cseparators ",
+    "ёлка Ёлка ЁЛКА ёлка, ёлка. ёлка…ёлка—ёлка",
+    "123abc abc123 1,2,3 ,,, -- '' a-b-c-"])
+def test_index_keys_are_the_texts_word_and_number_keys(text: str) -> None:
+    # Twice: the second time from the chunk cache.
+    assert list(index_keys(text)) == hashed_keys(text)
+    assert list(index_keys(text)) == hashed_keys(text)
+
+
+def test_index_keys_of_random_texts_match_the_tokenizer() -> None:
+    rng = random.Random(3)
+    alphabet = "абвгдеёжзийк ABCxyz 0123456789 .,:;-'’«»()!?\t\n\u00a0_"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert list(index_keys(text)) == hashed_keys(text), text

@@ -168,7 +168,7 @@ def _pair(languages: str) -> tuple[str, str]:
 
 
 def _snapshot(path: Path, src: str, tgt: str) -> list[tuple[object, ...]]:
-    from tm.memory.tmx_import import pick_variant
+    from tm.memory.tmx_rows import pick_variant
 
     rows = []
     for unit in read_tmx(path).units():

@@ -80,6 +80,44 @@ def _postgres_date(value: str) -> str | None:
     return None if moment is None else _postgres_text(moment)
 
 
+class RowFormat:
+    """How one engine's driver takes memory_unit values: dates, datetimes and JSON.
+
+    ``mode`` is "sqlite", "copy" (PostgreSQL through psycopg's COPY) or "core" (SQLAlchemy
+    does the conversions). Plain data, so a parsing process can prepare rows too.
+    """
+
+    __slots__ = ("mode",)
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    def __reduce__(self) -> tuple[type[RowFormat], tuple[str]]:
+        return RowFormat, (self.mode,)
+
+    def tmx_date(self, value: str | None) -> Any:
+        """Return a TMX date attribute as this engine stores it; None when absent or unreadable."""
+        if not value:
+            return None
+        if self.mode == "sqlite":
+            return _sqlite_date(value)
+        if self.mode == "copy":
+            return _postgres_date(value)
+        return parse_tmx_date(value)
+
+    def moment(self, value: dt.datetime) -> Any:
+        """Return an aware datetime as this engine stores it."""
+        if self.mode == "sqlite":
+            return sqlite_datetime(value)
+        if self.mode == "copy":
+            return _postgres_text(value)
+        return value
+
+    def json(self, value: dict[str, Any]) -> Any:
+        """Return a JSON value as this engine's driver takes it."""
+        return value if self.mode == "core" else json.dumps(value)
+
+
 class UnitInserter:
     """Insert memory_unit rows (tuples in :data:`COLUMNS` order) in the session's transaction."""
 
@@ -91,28 +129,7 @@ class UnitInserter:
         self._driver = driver
         self._mode = {"sqlite": "sqlite", "psycopg": "copy"}.get(driver_kind(self._connection),
                                                                 "core")
-
-    def tmx_date(self, value: str | None) -> Any:
-        """Return a TMX date attribute as this engine stores it; None when absent or unreadable."""
-        if not value:
-            return None
-        if self._mode == "sqlite":
-            return _sqlite_date(value)
-        if self._mode == "copy":
-            return _postgres_date(value)
-        return parse_tmx_date(value)
-
-    def moment(self, value: dt.datetime) -> Any:
-        """Return an aware datetime as this engine stores it."""
-        if self._mode == "sqlite":
-            return sqlite_datetime(value)
-        if self._mode == "copy":
-            return _postgres_text(value)
-        return value
-
-    def json(self, value: dict[str, Any]) -> Any:
-        """Return a JSON value as this engine's driver takes it."""
-        return value if self._mode == "core" else json.dumps(value)
+        self.format = RowFormat(self._mode)
 
     def insert(self, rows: Iterable[tuple[Any, ...]], *,
                expected_rows: int = 0) -> Sequence[int] | None:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tm.memory.memories import DEFAULT_MEMORY, get_or_create_memory
-from tm.memory.tmx_import import source_key
+from tm.memory.tmx_rows import source_key
 from tm.models import Memory, MemoryUnit, Segment, SegmentKind, Status, Translation
 from tm.search.index import index_units
 

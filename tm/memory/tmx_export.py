@@ -18,7 +18,7 @@ from tm.formats.tmx import Meta, TmxHeader, TmxUnit, TmxWriter, Variant, format_
 from tm.formats.tmx.writer import escape_attr, escape_text, pair_xml
 from tm.memory.bulk import driver_kind, sqlite_datetime
 from tm.memory.memories import get_memory
-from tm.memory.tmx_import import CONTEXT_POST, CONTEXT_PRE
+from tm.memory.tmx_rows import CONTEXT_POST, CONTEXT_PRE
 from tm.models import (
     Segment,
     SegmentKind,

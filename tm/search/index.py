@@ -41,6 +41,7 @@ import weakref
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -105,9 +106,33 @@ class _HashCache(dict[str, int]):
 _HASHES = _HashCache()
 
 
+class _ChunkCache(dict[str, tuple[int, ...]]):
+    """Keys of the whitespace-separated chunks of texts («года,», «заявил.», «из-за»).
+
+    No token spans whitespace (tokens are made of word characters and ``-'’.,:`` only), so
+    the keys of a text are its chunks' keys in order; most chunks are seen again, and a
+    split plus a dict lookup per chunk costs a third less than the token regex over the
+    text. Chunks starting with a digit (ids, amounts, dates) are rarely seen again: they
+    are tokenized every time instead of filling the cache.
+    """
+
+    MAX = 1 << 16  # chunks kept before the cache starts over (a few MB), as _HashCache
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        keys = tuple(map(_HASHES.__getitem__, _INDEX_TOKEN.findall(chunk)))
+        if not chunk[0].isdigit():
+            if len(self) >= self.MAX:
+                self.clear()
+            self[chunk] = keys
+        return keys
+
+
+_CHUNKS = _ChunkCache()
+
+
 def index_keys(text: str) -> array[int]:
     """Return the hashed word keys of ``text`` (as :func:`tm.search.normalize.hashed_keys`)."""
-    return array("I", map(_HASHES.__getitem__, _INDEX_TOKEN.findall(text)))
+    return array("I", chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
 
 
 def _blob(text: str) -> bytes:
@@ -212,11 +237,16 @@ class PendingTerms:
         self._file = tempfile.TemporaryFile()
         self.count = 0
 
-    def add(self, source: str) -> None:
-        """Keep the keys of the next unit's source."""
-        blob = _blob(source)
-        self._file.write(self._LENGTH.pack(len(blob)) + blob)
-        self.count += 1
+    def add(self, sources: Sequence[str]) -> None:
+        """Keep the keys of the next units' sources."""
+        pack = self._LENGTH.pack
+        parts = []
+        for source in sources:
+            blob = _blob(source)
+            parts.append(pack(len(blob)))
+            parts.append(blob)
+        self._file.write(b"".join(parts))
+        self.count += len(sources)
 
     def write(self, session: Session, *, memory_id: int, unit_ids: Sequence[int],
               dropped: bool = True) -> int:

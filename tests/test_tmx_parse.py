@@ -1,0 +1,135 @@
+"""Parsing a TMX file in a second process gives the same import as parsing it in this one."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.components import shared
+from tests.test_tmx_memory import _inventory, _pair
+from tests.test_tmx_reader import HOSTILE
+from tests.tmx_samples import tmx, tu
+from tm.errors import FormatError
+from tm.formats.tmx import read_tmx
+from tm.memory import import_tmx, tmx_parse
+from tm.memory.tmx_parse import PARSE_PROCESS_ENV, ParseProcessError, use_parse_process
+from tm.models import Memory, MemoryUnit
+
+COMPARED = ("tuid", "src_lang", "tgt_lang", "source", "target", "source_markup",
+            "target_markup", "source_key", "context_before", "context_after", "created_at",
+            "created_by", "changed_at", "changed_by", "usage_count", "last_used_at", "extra")
+
+
+def _stored(session: Session, memory: str) -> list[tuple[object, ...]]:
+    columns = [getattr(MemoryUnit, name) for name in COMPARED]
+    return [tuple(row) for row in session.execute(
+        select(*columns).join(Memory).where(Memory.name == memory).order_by(MemoryUnit.id))]
+
+
+def _report(report: object) -> dict[str, object]:
+    data = dict(report.as_dict())  # type: ignore[attr-defined]
+    for key in ("memory", "seconds", "rejects"):
+        del data[key]
+    return data
+
+
+def test_every_real_tools_file_imports_alike_in_a_parsing_process(session: Session) -> None:
+    shared("eval", "tmx", "inventory.tsv")
+    for n, entry in enumerate(_inventory()):
+        path = shared("eval", "tmx", entry["file"])
+        src, tgt = _pair(entry["languages"]) if entry["languages"] else ("en", "fr")
+        here = import_tmx(session, path, memory=f"here{n}", src=src, tgt=tgt,
+                          on_duplicate="keep-all", parallel=False)
+        there = import_tmx(session, path, memory=f"there{n}", src=src, tgt=tgt,
+                           on_duplicate="keep-all", parallel=True)
+        assert _report(there) == _report(here), entry["file"]
+        assert _stored(session, f"there{n}") == _stored(session, f"here{n}"), entry["file"]
+
+
+def test_duplicates_skips_and_rejects_from_a_parsing_process(session: Session,
+                                                             tmp_path: Path) -> None:
+    body = (tu("Один.", "One.") + tu("Два.", "") + tu("Один.", "One.")
+            + '<tu><tuv xml:lang="ru"><seg>Три.</seg></tuv></tu>') * 700
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx(body), encoding="utf-8")
+    rejects = tmp_path / "rejects.tmx"
+    report = import_tmx(session, path, memory="m", rejects=rejects, parallel=True)
+    assert (report.read, report.imported, report.duplicates) == (2800, 1, 1399)
+    assert report.skipped == {"empty target": 700, "no en variant": 700}
+    assert len(list(read_tmx(rejects).units())) == 1400
+    assert not rejects.with_name("rejects.tmx.partial").exists()
+
+
+@pytest.mark.parametrize("name", ["xxe", "billion-laughs", "not-well-formed", "not-tmx",
+                                  "binary", "empty"])
+def test_hostile_files_fail_the_same_way_in_a_parsing_process(session: Session, tmp_path: Path,
+                                                               name: str) -> None:
+    data, _message = HOSTILE[name]
+    path = tmp_path / f"{name}.tmx"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    errors = []
+    for parallel in (False, True):
+        with pytest.raises(FormatError) as raised, session.begin_nested():
+            import_tmx(session, path, memory="m", parallel=parallel)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1]
+
+
+def test_a_file_broken_after_many_units_imports_nothing_and_leaves_no_rejects(
+        session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "broken.tmx"
+    path.write_text(tmx(tu("Один.", "One.") * 5000 + tu("Два.", "")).replace("</body>", "<tu>"),
+                    encoding="utf-8")
+    rejects = tmp_path / "rejects.tmx"
+    with pytest.raises(FormatError, match="not well-formed"), session.begin_nested():
+        import_tmx(session, path, memory="m", rejects=rejects, parallel=True)
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+    assert not rejects.exists() and not rejects.with_name("rejects.tmx.partial").exists()
+
+
+def test_a_parsing_process_that_dies_is_an_error_not_a_short_import(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx(tu("Один.", "One.") * 2000), encoding="utf-8")
+
+    def dies(*_args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(tmx_parse, "unit_rows", dies)  # the forked process inherits it
+    with pytest.raises(ParseProcessError, match="exit code 3"), session.begin_nested():
+        import_tmx(session, path, memory="m", parallel=True)
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+
+
+def test_an_unexpected_error_in_the_parsing_process_is_reported(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx(tu("Один.", "One.")), encoding="utf-8")
+
+    def fails(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(tmx_parse, "unit_rows", fails)
+    with pytest.raises(ParseProcessError, match="RuntimeError: disk on fire"):
+        import_tmx(session, path, memory="m", parallel=True)
+
+
+def test_only_large_files_are_parsed_in_a_second_process(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = tmp_path / "small.tmx", tmp_path / "large.tmx"
+    small.write_bytes(b"x" * 1000)
+    with open(large, "wb") as handle:
+        handle.truncate(tmx_parse.PARALLEL_MIN_BYTES)
+    monkeypatch.delenv(PARSE_PROCESS_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert (use_parse_process(small), use_parse_process(large)) == (False, True)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not use_parse_process(large)
+    monkeypatch.setenv(PARSE_PROCESS_ENV, "1")
+    assert use_parse_process(small)
+    monkeypatch.setenv(PARSE_PROCESS_ENV, "0")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert not use_parse_process(large)

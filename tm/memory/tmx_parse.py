@@ -1,0 +1,171 @@
+"""The rows of a TMX file, parsed in the importing process or in a second one beside it.
+
+A large import spends about as long reading the file (libxml2, then each unit's variants,
+attributes and row) as storing it (the driver's insert, the search keys, the index). With a
+second core, a parsing process does the first while the importing process does the second:
+it sends the rows in pickled batches through a pipe, which blocks when the importer falls
+behind, so memory stays flat. Small files, one-core machines and ``SVERKA_TMX_PARSE_PROCESS=0``
+parse in the importing process; the rows, the outcome and the errors are the same either way.
+
+The parsing process is forked when the importing process has a single thread (cheap, and
+safe: no other thread can hold a lock the child would inherit), else spawned. It never
+touches the database: the import stays one transaction of the importing process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from tm.errors import SverkaError
+from tm.formats.tmx import TmxReader
+from tm.memory.tmx_rows import ParseOutcome, Rejects, RowPlan, unit_rows
+
+# Files smaller than this are parsed in the importing process: starting a second one and
+# passing rows through a pipe costs more than it saves on a few thousand units.
+PARALLEL_MIN_BYTES = 8 * 2**20
+PARSE_PROCESS_ENV = "SVERKA_TMX_PARSE_PROCESS"  # "0": never, "1": always (tests)
+# Rows per message: large enough that pickling and the pipe cost little per row, small
+# enough that a batch in flight is a few hundred kilobytes.
+BATCH_ROWS = 500
+# Bytes the pipe holds (Linux's default is 64 KiB, less than one batch).
+PIPE_BYTES = 1 << 20
+_ROWS, _DONE, _ERROR = "rows", "done", "error"
+
+
+class ParseProcessError(SverkaError):
+    """The parsing process failed in a way that is not the file's fault."""
+
+
+def use_parse_process(path: Path) -> bool:
+    """Say whether ``path`` is parsed in a second process (see the module's notes)."""
+    setting = os.environ.get(PARSE_PROCESS_ENV, "").strip()
+    if setting in ("0", "1"):
+        return setting == "1"
+    try:
+        size = path.stat().st_size
+    except OSError:  # the reader says what is wrong with the file
+        return False
+    return size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
+
+
+class RowSource:
+    """Iterate the rows of a TMX file once, in batches; then ``outcome`` holds what the
+    reading found.
+
+    Call :meth:`close` with the import's fate: it stops the parsing process if one still
+    runs and publishes or deletes the rejects file.
+    """
+
+    def __init__(self, path: str | Path, *, plan: RowPlan, max_bytes: int | None = None,
+                 rejects: Path | None = None, parallel: bool | None = None) -> None:
+        self.path = Path(path)
+        self.plan = plan
+        self.max_bytes = max_bytes
+        self.rejects = Rejects(rejects, plan.src_lang)
+        self.parallel = use_parse_process(self.path) if parallel is None else parallel
+        self.outcome = ParseOutcome()
+        self._process: Any = None
+
+    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Yield the rows of the file in order, in lists of up to :data:`BATCH_ROWS`."""
+        if self.parallel:
+            return self._from_process()
+        return self._here()
+
+    def _here(self) -> Iterator[list[tuple[Any, ...]]]:
+        reader = TmxReader(self.path, max_bytes=self.max_bytes)
+        yield from _batched(unit_rows(reader, self.plan, self.outcome, self.rejects))
+        self.rejects.close()
+
+    def _from_process(self) -> Iterator[list[tuple[Any, ...]]]:
+        context: Any = multiprocessing.get_context(
+            "fork" if threading.active_count() == 1 else "spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        _widen(receiver)
+        self._process = context.Process(
+            target=_parse, name="sverka-tmx-parse", daemon=True,
+            args=(sender, self.path, self.max_bytes, self.plan, self.rejects.path))
+        self._process.start()
+        sender.close()  # so the pipe ends (EOFError) if the process dies
+        try:
+            while True:
+                try:
+                    kind, payload = pickle.loads(receiver.recv_bytes())
+                except EOFError:
+                    self._process.join(timeout=5)
+                    raise ParseProcessError(
+                        f"{self.path}: the parsing process ended unexpectedly "
+                        f"(exit code {self._process.exitcode})") from None
+                if kind == _ROWS:
+                    yield payload
+                elif kind == _DONE:
+                    self.outcome = payload
+                    return
+                else:
+                    raise payload
+        finally:
+            receiver.close()
+
+    def close(self, ok: bool) -> None:
+        """Stop the parsing process; keep the rejects file if ``ok``, else delete it."""
+        process, self._process = self._process, None
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        if not self.parallel:
+            self.rejects.close(ok)
+        self.rejects.publish(ok)
+
+
+def _batched(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _widen(connection: Connection) -> None:
+    """Give the pipe room for a few batches (Linux), so the two processes take turns less."""
+    try:
+        import fcntl
+        fcntl.fcntl(connection.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):  # another system, or a lower limit: the default will do
+        pass
+
+
+def _parse(sender: Connection, path: Path, max_bytes: int | None, plan: RowPlan,
+           rejects_path: Path | None) -> None:
+    """The parsing process: send the rows in batches, then the outcome, or the error."""
+    send = sender.send_bytes
+    dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
+    outcome = ParseOutcome()
+    rejects = Rejects(rejects_path, plan.src_lang)
+    ok = False
+    try:
+        reader = TmxReader(path, max_bytes=max_bytes)
+        for batch in _batched(unit_rows(reader, plan, outcome, rejects)):
+            send(dumps((_ROWS, batch), protocol))
+        ok = True
+    except SverkaError as error:
+        send(dumps((_ERROR, error), protocol))
+    except BrokenPipeError:  # the importer stopped reading: it has its own error to report
+        pass
+    except Exception as error:  # reported, not lost: the importer raises it
+        send(dumps((_ERROR, ParseProcessError(f"{path}: {type(error).__name__}: {error}")),
+                   protocol))
+    finally:
+        rejects.close(ok)
+    if ok:
+        send(dumps((_DONE, outcome), protocol))
+    sender.close()
