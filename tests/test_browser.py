@@ -302,6 +302,31 @@ def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
     expect(links.nth(index).locator("td.src .sent")).to_have_count(2)
 
 
+def test_a_long_import_shows_its_progress_then_opens_the_alignment(
+        context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    ru = "\n".join(" ".join(f"Предложение {p * 5 + s + 1} о погоде." for s in range(5))
+                   for p in range(300))
+    en = "\n".join(" ".join(f"Sentence {p * 5 + s + 1} is about the weather." for s in range(5))
+                   for p in range(300))
+    page = context.new_page()
+    _sign_in(page)
+    page.goto("/import")
+    page.get_by_label("or paste the text (one paragraph per line)").first.fill(ru)
+    page.get_by_label("or paste the text (one paragraph per line)").last.fill(en)
+    page.get_by_label("Title").fill("Погода")
+    page.get_by_role("button", name="Preview the segmentation").click()
+    page.get_by_role("button", name="Save the document").click()
+    expect(page).to_have_url(re.compile(r"/import/jobs/[\w-]+$"))
+    expect(page.get_by_role("heading", name="Importing “Погода”")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="Import progress")).to_be_visible()
+    expect(page.locator("#import-status")).to_contain_text(re.compile(r"Step \d of 3"))
+    expect(page).to_have_url(re.compile(r"/documents/\d+/align\?track=human"),
+                             timeout=60_000)
+    expect(page.locator("#page-info")).to_contain_text("of 1,500")
+
+
 def test_a_5000_segment_document_opens_fast_and_pages(context: Any, clean_db: Engine) -> None:
     from playwright.sync_api import expect
 

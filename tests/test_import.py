@@ -133,3 +133,13 @@ def test_too_short_translation_is_refused_and_nothing_is_written(runner: Run, se
 def test_read_article_refuses_a_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="directory"):
         read_article(tmp_path)
+
+
+def test_import_reports_its_progress_stage_by_stage(session: Session) -> None:
+    seen: list[tuple[str, int, int]] = []
+    result = import_seed(session, progress=lambda *state: seen.append(state))
+    stages = [stage for stage, _done, _total in seen]
+    assert list(dict.fromkeys(stages)) == ["segment", "align", "translate"]
+    paragraphs = [(done, total) for stage, done, total in seen if stage == "segment"]
+    assert paragraphs == [(i, result.paragraphs) for i in range(result.paragraphs + 1)]
+    assert seen[-1] == ("translate", result.translations, result.translations)

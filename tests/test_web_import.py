@@ -1,12 +1,24 @@
-"""Importing an article in the browser: upload or paste, preview the segmentation, save."""
+"""Importing an article in the browser: upload or paste, preview the segmentation, save.
+
+Saving runs in the background; the tests poll its progress as the page does.
+"""
 from __future__ import annotations
 
 import io
 import re
+import time
+from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from tests.conftest import SEED
+from tm.errors import InputError
+from tm.models import Document, Segment, Translation
 
 RU = (SEED / "ru.txt").read_bytes()
 EN = (SEED / "en.human.txt").read_bytes()
@@ -18,6 +30,33 @@ def _hidden(page: str, name: str) -> str:
     import html
 
     return html.unescape(match.group(1))
+
+
+# Long enough for the slowest CI machine to import a few hundred sentences.
+IMPORT_TIMEOUT_S = 60.0
+
+
+def _finish(client: FlaskClient, response: TestResponse) -> tuple[dict[str, Any], list[Any]]:
+    """Poll the import that ``response`` started until it ends; return its last state and
+    every (stage, done, total) seen on the way."""
+    assert response.status_code == 303, response.get_data(as_text=True)
+    job = response.headers["Location"].rsplit("/", 1)[-1]
+    assert response.headers["Location"].endswith(f"/import/jobs/{job}")
+    seen: list[Any] = []
+    deadline = time.monotonic() + IMPORT_TIMEOUT_S
+    while True:
+        state = client.get(f"/api/imports/{job}").get_json()
+        seen.append((state["stage"], state["done"], state["total"]))
+        if state["state"] != "running":
+            return state, seen
+        assert time.monotonic() < deadline, seen[-5:]
+        time.sleep(0.02)
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    with Session(engine) as session:
+        return tuple(session.scalar(select(func.count()).select_from(model))  # type: ignore[return-value]
+                     for model in (Document, Segment, Translation))
 
 
 def test_preview_shows_segments_and_keeps_the_texts(client: FlaskClient) -> None:
@@ -37,8 +76,12 @@ def test_save_imports_the_previewed_texts_with_the_translation(client: FlaskClie
     response = client.post("/import", data={
         "source_text": RU.decode("utf-8"), "translation_text": EN.decode("utf-8"),
         "track": "desk", "origin": "supplied", "title": "", "url": "", "date": "2022-01-21"})
-    assert response.status_code == 303
+    state, _seen = _finish(client, response)
+    assert state["state"] == "done"
     [document] = client.get("/api/documents").get_json()
+    assert state["location"] == f"/documents/{document['id']}/align?track=desk"
+    page = client.get(response.headers["Location"])  # the progress page, now done
+    assert page.status_code == 303 and page.headers["Location"] == state["location"]
     assert document["published_on"] == "2022-01-21"
     assert document["tracks"]["desk"] == {"translated": document["tracks"]["desk"]["translated"]}
     data = client.get(f"/api/documents/{document['id']}").get_json()
@@ -49,7 +92,8 @@ def test_save_imports_the_previewed_texts_with_the_translation(client: FlaskClie
 
 def test_pasted_article_without_translation(client: FlaskClient) -> None:
     response = client.post("/import", data={"source_text": "Заголовок\nПервое. Второе."})
-    assert response.status_code == 303 and "/documents/" in response.headers["Location"]
+    state, _seen = _finish(client, response)
+    assert state["location"].startswith("/documents/") and "align" not in state["location"]
 
 
 def test_missing_article_shows_the_form_with_an_error(client: FlaskClient) -> None:
@@ -61,5 +105,77 @@ def test_missing_article_shows_the_form_with_an_error(client: FlaskClient) -> No
 def test_translation_of_another_text_is_refused_and_nothing_saved(client: FlaskClient) -> None:
     response = client.post("/import", data={"source_text": RU.decode("utf-8"),
                                             "translation_text": "Short."})
-    assert response.status_code == 400 and "shorter" in response.get_data(as_text=True)
+    state, _seen = _finish(client, response)
+    assert state["state"] == "failed" and "shorter" in state["message"]
+    assert client.get(f"/api/imports/{state['id']}").status_code == 400
+    page = client.get(response.headers["Location"])  # the form again, with the error
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "shorter" in text and 'role="alert"' in text
+    assert "Беспорядки в Казахстане" in text  # what was pasted is still there
     assert client.get("/api/documents").get_json() == []
+
+
+def test_a_long_import_reports_each_stage_with_counts(client: FlaskClient) -> None:
+    ru = "\n".join(" ".join(f"Предложение {p * 5 + s + 1} о погоде." for s in range(5))
+                   for p in range(80))
+    en = "\n".join(" ".join(f"Sentence {p * 5 + s + 1} is about the weather." for s in range(5))
+                   for p in range(80))
+    response = client.post("/import", data={"source_text": ru, "translation_text": en,
+                                            "track": "human", "title": "Погода"})
+    running = client.get(response.headers["Location"])
+    if running.status_code == 200:  # the page shows the bar while the import runs
+        text = running.get_data(as_text=True)
+        assert "<progress" in text and "Погода" in text and "/api/imports/" in text
+    state, seen = _finish(client, response)
+    assert state["state"] == "done" and state["steps"] == 3
+    assert (state["stage"], state["done"], state["total"]) == ("translate", 400, 400)
+    stages = [stage for stage, _done, _total in seen]
+    assert stages == sorted(stages, key=["queued", "segment", "align", "translate"].index)
+    assert all(0 <= done <= total for _stage, done, total in seen if total)
+    assert state["message"] == "Imported; opening the document…"
+
+
+def test_an_import_failing_half_way_leaves_nothing(client: FlaskClient, clean_db: Engine,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.ingest.importer as importer
+
+    stored: list[int] = []
+    add_translation = importer.add_translation
+
+    def fail_at_the_tenth(*args: Any, **kwargs: Any) -> Any:
+        stored.append(1)
+        if len(stored) == 10:
+            raise InputError("the disk is full (a test)")
+        return add_translation(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "add_translation", fail_at_the_tenth)
+    response = client.post("/import", data={"source_text": RU.decode("utf-8"),
+                                            "translation_text": EN.decode("utf-8")})
+    state, _seen = _finish(client, response)
+    assert state["state"] == "failed" and state["message"] == "the disk is full (a test)"
+    assert _counts(clean_db) == (0, 0, 0)
+
+
+def test_an_unexpected_error_is_reported_without_details(client: FlaskClient, app: Flask,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import tm.ingest.importer as importer
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(importer, "align_paragraphs", broken)
+    response = client.post("/import", data={"source_text": RU.decode("utf-8"),
+                                            "translation_text": EN.decode("utf-8")})
+    state, _seen = _finish(client, response)
+    assert state["message"] == "Something went wrong on our side; nothing was saved."
+    assert "secret" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_another_session_cannot_see_an_import(client: FlaskClient, app: Flask) -> None:
+    response = client.post("/import", data={"source_text": "Заголовок\nПервое. Второе."})
+    job = response.headers["Location"].rsplit("/", 1)[-1]
+    stranger = app.test_client()
+    assert stranger.get(f"/api/imports/{job}").status_code == 404
+    assert stranger.get(f"/import/jobs/{job}").status_code == 404
+    _finish(client, response)

@@ -63,6 +63,19 @@ def test_wrong_token_is_refused(guarded: Flask) -> None:
     assert response.status_code == 400
 
 
+def test_an_import_needs_the_token_and_its_progress_the_same_session(guarded: Flask) -> None:
+    from tests.test_web_import import _finish
+
+    client = guarded.test_client()
+    token = _token(client)
+    article = {"source_text": "Заголовок\nПервое. Второе."}
+    assert client.post("/import", data=article).status_code == 400
+    response = client.post("/import", data={**article, "csrf_token": token})
+    state, _seen = _finish(client, response)
+    assert state["state"] == "done"
+    assert guarded.test_client().get(f"/api/imports/{state['id']}").status_code == 404
+
+
 def test_settings_never_redirect_to_another_site(client: FlaskClient) -> None:
     response = client.post("/settings", data={"author": "Anna", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"

@@ -1,23 +1,30 @@
 """Import an article in the browser: upload or paste, preview the segmentation, then save.
 
 The preview carries the article as plain paragraphs (and its title, address and date) in the
-form, so saving imports exactly what was previewed, even from an HTML page.
+form, so saving imports exactly what was previewed, even from an HTML page. Saving runs as
+a background job (:mod:`web.jobs`) in one transaction: the progress page polls
+``GET /api/imports/<job>`` (stage, done of total) and opens the document when it is in;
+a failed import saves nothing and shows the form again with the error.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from tm.errors import InputError, SverkaError, ValidationError
+from tm.errors import InputError, NotFoundError, SverkaError, ValidationError
 from tm.ingest import Article, TranslationInput, import_article, read_article_bytes
+from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse, split_units
 from tm.models import Origin
-from web.db import get_session
+from web import jobs
+from web.csrf import csrf_token
 from web.settings import current_author
 
 bp = Blueprint("importing", __name__)
@@ -95,33 +102,108 @@ def preview() -> tuple[str, int]:
 
 @bp.post("/import")
 def save() -> Response | tuple[str, int]:
-    """Import the previewed article and its translation (all or nothing)."""
-    session = get_session()
+    """Start importing the previewed article and its translation; show the progress page."""
     values: dict[str, Any] = _values()
     try:
         source = _read("source")
         if source is None:
             raise InputError("upload or paste the Russian article")
         translation = _read("translation")
-        translations = [TranslationInput(
-            article=translation, track=values["track"], origin=Origin(values["origin"]),
-            author=current_author())] if translation else []
-        result = import_article(session, source, translations=translations,
-                                title=values["title"].strip() or None,
-                                url=values["url"].strip() or None,
-                                published_on=_date(values["date"]))
-        session.commit()
+        published_on = _date(values["date"])
+        values = _values(source, translation)  # shown again, with the error, if it fails
     except SverkaError as error:
-        session.rollback()
         return _form(_values(), str(error), 400)
-    document_id = result.document.id
-    if translations and "align.edit" in _endpoints():
-        return redirect(url_for("align.edit", document_id=document_id, track=values["track"]),
-                        code=303)
-    return redirect(url_for("documents.show", document_id=document_id), code=303)
+    translations = [TranslationInput(
+        article=translation, track=values["track"], origin=Origin(values["origin"]),
+        author=current_author())] if translation else []
+    sessions = current_app.extensions["sverka_sessions"]
+
+    def work(job: jobs.Job) -> dict[str, Any]:
+        with sessions() as session:  # closing it rolls back whatever was not committed
+            result = import_article(session, source, translations=translations,
+                                    title=values["title"].strip() or None,
+                                    url=values["url"].strip() or None,
+                                    published_on=published_on, progress=job.report)
+            document_id = result.document.id
+            session.commit()
+        return {"document_id": document_id}
+
+    title = values["title"].strip() or source.title or source.paragraphs[0]
+    job = jobs.start(current_app._get_current_object(), work,  # type: ignore[attr-defined]
+                     owner=csrf_token(),
+                     context={"values": values, "title": title[:TITLE_SHOWN],
+                              "steps": 1 + 2 * len(translations),
+                              "track": values["track"] if translations else None})
+    return redirect(url_for("importing.progress", job_id=job.id), code=303)
 
 
-def _endpoints() -> set[str]:
-    from flask import current_app
+# The title shown while importing: the start of the first line is enough to recognise it.
+TITLE_SHOWN = 120
 
-    return set(current_app.view_functions)
+
+def _job(job_id: str) -> jobs.Job:
+    job = jobs.get(current_app._get_current_object(), job_id,  # type: ignore[attr-defined]
+                   owner=csrf_token())
+    if job is None:
+        raise NotFoundError(f"no import {job_id!r} in this session (finished imports are "
+                            "forgotten after an hour)")
+    return job
+
+
+def _stage_labels() -> dict[str, str]:
+    """Return the names of an import's stages in the UI language."""
+    return {jobs.QUEUED: _("Waiting to start"),
+            STAGE_SEGMENT: _("Splitting the paragraphs into segments"),
+            STAGE_ALIGN: _("Aligning the translation"),
+            STAGE_TRANSLATE: _("Storing the aligned translations")}
+
+
+def _status(job: jobs.Job) -> dict[str, Any]:
+    """Return the job's progress as the page and the API show it."""
+    state = job.snapshot()
+    steps = job.context["steps"]
+    stage = _stage_labels().get(state["stage"], state["stage"])
+    if state["state"] == jobs.RUNNING and state["step"]:
+        message = _("Step %(step)s of %(steps)s: %(stage)s — %(done)s of %(total)s",
+                    step=state["step"], steps=steps, stage=stage,
+                    done=format_decimal(state["done"]), total=format_decimal(state["total"]))
+    elif state["state"] == jobs.DONE:
+        message = _("Imported; opening the document…")
+    else:
+        message = stage
+    status = {**state, "steps": steps, "stage_label": stage, "message": message}
+    if state["state"] == jobs.DONE:
+        status["location"] = _location(job.context["track"], state["result"]["document_id"])
+    if state["state"] == jobs.FAILED:
+        status["error"] = state["error"] or _("Something went wrong on our side; nothing "
+                                              "was saved.")
+    return status
+
+
+def _location(track: str | None, document_id: int) -> str:
+    if track and "align.edit" in current_app.view_functions:
+        return url_for("align.edit", document_id=document_id, track=track)
+    return url_for("documents.show", document_id=document_id)
+
+
+@bp.get("/import/jobs/<job_id>")
+def progress(job_id: str) -> Response | tuple[str, int]:
+    """Show how far an import has come; open the document when done, the form if it failed."""
+    job = _job(job_id)
+    status = _status(job)
+    if status["state"] == jobs.DONE:
+        return redirect(status["location"], code=303)
+    if status["state"] == jobs.FAILED:
+        return _form(job.context["values"], status["error"], 400)
+    return render_template("importing/progress.html", job=status,
+                           title=job.context["title"]), 200
+
+
+@bp.get("/api/imports/<job_id>")
+def api_job(job_id: str):  # type: ignore[no-untyped-def]
+    """Return an import's progress; a failed import is a 400 with its message."""
+    status = _status(_job(job_id))
+    if status["state"] == jobs.FAILED:
+        return jsonify({**status, "error": "ImportFailed", "message": status["error"],
+                        "status": 400}), 400
+    return jsonify(status)

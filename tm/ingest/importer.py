@@ -1,12 +1,13 @@
 """Store an article as a document with paragraphs and segments, and align a translation to it.
 
 Everything happens in the caller's session and transaction: if anything fails, the caller
-rolls back and nothing is written (imports are all-or-nothing).
+rolls back and nothing is written (imports are all-or-nothing). A long import reports its
+progress, stage by stage, to an optional ``progress(stage, done, total)`` callback.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from tm.align import Link, align_paragraphs
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
-from tm.ingest.structure import analyse, split_units
+from tm.ingest.structure import Piece, iter_analysed, split_units
 from tm.lang import normalize_lang
 from tm.models import Document, Origin, Paragraph, Segment, Status
 from tm.translations import add_translation, get_or_create_track
@@ -25,6 +26,19 @@ from tm.translations import add_translation, get_or_create_track
 MIN_LENGTH_RATIO = 0.5
 MAX_LENGTH_RATIO = 2.5
 TITLE_MAX = 500
+
+# The stages of an import, in order, as progress reports name them: paragraphs split into
+# segments, a translation's sentences aligned, its aligned translations stored (the long
+# part: each one is a translation with its first revision).
+STAGE_SEGMENT = "segment"
+STAGE_ALIGN = "align"
+STAGE_TRANSLATE = "translate"
+ImportProgress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while an import runs."""
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    pass
 
 # The status an imported translation starts in, by origin: a person's or an agency's
 # finished text counts as translated; machine output is a draft until someone edits it.
@@ -61,11 +75,17 @@ class ImportResult:
 
 def create_document(session: Session, article: Article, *, src_lang: str = "ru",
                     tgt_lang: str = "en", title: str | None = None, url: str | None = None,
-                    published_on: dt.date | None = None,
-                    corpus_key: str | None = None) -> ImportResult:
+                    published_on: dt.date | None = None, corpus_key: str | None = None,
+                    progress: ImportProgress | None = None) -> ImportResult:
     """Store ``article`` as a new document with its paragraphs and typed segments."""
     src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
-    pieces = analyse(list(article.paragraphs), src_lang)
+    report = progress or _no_progress
+    paragraphs = list(article.paragraphs)
+    pieces: list[list[Piece]] = []
+    report(STAGE_SEGMENT, 0, len(paragraphs))
+    for done, paragraph_pieces in enumerate(iter_analysed(paragraphs, src_lang), 1):
+        pieces.append(paragraph_pieces)
+        report(STAGE_SEGMENT, done, len(paragraphs))
     document = Document(
         title=(title or article.title or _first_headline(pieces, article))[:TITLE_MAX],
         src_lang=src_lang, tgt_lang=tgt_lang, url=url or article.url,
@@ -111,8 +131,10 @@ def _check_lengths(source: Sequence[str], target: Sequence[str], name: str) -> N
 
 
 def add_aligned_translation(session: Session, result: ImportResult,
-                            translation: TranslationInput) -> ImportResult:
+                            translation: TranslationInput, *,
+                            progress: ImportProgress | None = None) -> ImportResult:
     """Segment ``translation``, align it to the document's segments and store the links."""
+    report = progress or _no_progress
     document = result.document
     segments = document.segments
     tgt_lang = document.tgt_lang
@@ -127,14 +149,18 @@ def add_aligned_translation(session: Session, result: ImportResult,
         raise InputError(f"{translation.article.source_name}: the translation is empty")
     _check_lengths([s.text for s in segments], tgt_sentences, translation.article.source_name)
 
+    report(STAGE_ALIGN, 0, len(tgt_sentences))
     links = align_paragraphs(src_pars, tgt_pars, src_lang=document.src_lang, tgt_lang=tgt_lang)
+    report(STAGE_ALIGN, len(tgt_sentences), len(tgt_sentences))
     track = get_or_create_track(session, translation.track, origin=translation.origin)
     status = translation.status or IMPORT_STATUS[Origin(translation.origin)]
     groups = link_groups(links, tgt_sentences)
-    for src, text, score in groups:
+    report(STAGE_TRANSLATE, 0, len(groups))
+    for done, (src, text, score) in enumerate(groups, 1):
         add_translation(session, segments[src[0]], track, text, lang=tgt_lang, status=status,
                         origin=translation.origin, author=translation.author,
                         segment_count=len(src), align_score=round(score, 4))
+        report(STAGE_TRANSLATE, done, len(groups))
     result.translations += len(groups)
     result.links = links
     session.flush()
@@ -163,12 +189,15 @@ def link_groups(links: Sequence[Link], tgt_sentences: Sequence[str]
 def import_article(session: Session, article: Article, *,
                    translations: Sequence[TranslationInput] = (), src_lang: str = "ru",
                    tgt_lang: str = "en", title: str | None = None, url: str | None = None,
-                   published_on: dt.date | None = None,
-                   corpus_key: str | None = None) -> ImportResult:
-    """Store ``article`` and align and store each of its ``translations``."""
+                   published_on: dt.date | None = None, corpus_key: str | None = None,
+                   progress: ImportProgress | None = None) -> ImportResult:
+    """Store ``article`` and align and store each of its ``translations``.
+
+    ``progress(stage, done, total)`` is told how far each stage (``STAGE_*``) has come.
+    """
     result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
                              title=title, url=url, published_on=published_on,
-                             corpus_key=corpus_key)
+                             corpus_key=corpus_key, progress=progress)
     for translation in translations:
-        add_aligned_translation(session, result, translation)
+        add_aligned_translation(session, result, translation, progress=progress)
     return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tm.models import SegmentKind
@@ -114,14 +115,16 @@ def is_dateline(text: str) -> bool:
 
 def analyse(paragraphs: list[str], lang: str) -> list[list[Piece]]:
     """Split every paragraph into sentences and give each its kind."""
-    result = []
+    return list(iter_analysed(paragraphs, lang))
+
+
+def iter_analysed(paragraphs: list[str], lang: str) -> Iterator[list[Piece]]:
+    """Yield the pieces of each paragraph in turn (as :func:`analyse`, one at a time)."""
     for text, kind in zip(paragraphs, paragraph_kinds(paragraphs), strict=True):
         if kind is SegmentKind.BODY:
             spans = split_units(text, lang)
-            pieces = [Piece(s, SegmentKind.DATELINE if i == 0 and is_dateline(s.text)
-                            else SegmentKind.BODY) for i, s in enumerate(spans)]
+            yield [Piece(s, SegmentKind.DATELINE if i == 0 and is_dateline(s.text)
+                         else SegmentKind.BODY) for i, s in enumerate(spans)]
         else:
             # A headline or boilerplate line stays one segment: it is one unit for a translator.
-            pieces = [Piece(Span(0, len(text), text), kind)]
-        result.append(pieces)
-    return result
+            yield [Piece(Span(0, len(text), text), kind)]
