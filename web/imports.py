@@ -126,6 +126,7 @@ def save() -> Response | tuple[str, int]:
                                     published_on=published_on, progress=job.report)
             document_id = result.document.id
             session.commit()
+        job.context.pop("values", None)  # kept only to show the form again after a failure
         return {"document_id": document_id}
 
     title = values["title"].strip() or source.title or source.paragraphs[0]

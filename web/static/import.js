@@ -11,8 +11,9 @@
   async function poll() {
     let result;
     try { result = await api("GET", box.dataset.poll); } catch (e) { result = null; }
+    if (result && result.status === 404) { window.location.reload(); return; }  // the server forgot it: say so
     const job = result && result.data;
-    if (!job || !job.state) { window.setTimeout(poll, RETRY_MS); return; }  // server busy or gone: retry
+    if (!job || !job.state) { window.setTimeout(poll, RETRY_MS); return; }  // no answer: try again
     if (job.state === "done") { window.location.assign(job.location); return; }
     if (job.state === "failed") { window.location.reload(); return; }
     bar.max = Math.max(job.total, 1);
