@@ -5,9 +5,11 @@ Generates ru→en TMX files of the given sizes (props and notes on some units), 
 in a fresh process so peak memory is its own: imports the file into an empty database
 (parse + store), and exports the memory again (read + write). Prints, per size and engine,
 units/s (wall clock) and their ratio to the targets (import 50,000, export 100,000 units/s),
-units per CPU second (the machine may be shared), the import's time spent indexing the new
-units for search, and peak RSS; then the ratio of peak memory between the largest and
-smallest file (flat streaming gives about 1.0).
+units per CPU second (the machine may be shared; for the import, of the importing and the
+parsing process together, and each one's CPU seconds: the slower of the two bounds the
+import on an idle two-core machine), the import's time spent indexing the new units for
+search, and peak RSS (of the importing process and of the parsing process); then the ratio
+of peak memory between the largest and smallest file (flat streaming gives about 1.0).
 
     python bench/tmx_speed.py                       # 100k and 1M units, SQLite
     python bench/tmx_speed.py --sizes 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -92,9 +94,12 @@ with factory() as session, session.begin():
     else:
         units = export_memory(session, out, memory="bench").units
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"units": units, "seconds": seconds, "cpu_seconds": cpu,
+                  "parse_process_cpu_seconds": children.ru_utime + children.ru_stime,
                   "search_index_seconds": indexing[0],
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "parse_process_peak_mb": children.ru_maxrss / 1024}))
 """
 # The issue's targets: units per second (wall clock) and peak memory.
 IMPORT_TARGET = 50_000
@@ -135,16 +140,23 @@ def main() -> int:
                     "engine": engine, "units": size, "file_mb": round(tmx.stat().st_size / 2**20),
                     "import_units_per_s": round(import_rate),
                     "import_to_target": round(import_rate / IMPORT_TARGET, 2),
-                    "import_units_per_cpu_s": round(imported["units"] / imported["cpu_seconds"]),
+                    # Large files are parsed in a second process (tm.memory.tmx_parse):
+                    # per CPU second of both processes, and of the importing one alone.
+                    "import_units_per_cpu_s": round(imported["units"] / (
+                        imported["cpu_seconds"] + imported["parse_process_cpu_seconds"])),
+                    "import_cpu_s": round(imported["cpu_seconds"], 1),
+                    "import_parse_process_cpu_s": round(imported["parse_process_cpu_seconds"], 1),
                     "import_search_index_s": round(indexing, 1),
                     "import_without_search_index_units_per_s": round(
                         imported["units"] / (imported["seconds"] - indexing)),
                     "import_peak_mb": round(imported["peak_mb"]),
+                    "import_parse_process_peak_mb": round(imported["parse_process_peak_mb"]),
                     "export_units_per_s": round(export_rate),
                     "export_to_target": round(export_rate / EXPORT_TARGET, 2),
                     "export_units_per_cpu_s": round(exported["units"] / exported["cpu_seconds"]),
                     "export_peak_mb": round(exported["peak_mb"]),
-                    "peak_under_target": max(imported["peak_mb"], exported["peak_mb"])
+                    "peak_under_target": max(imported["peak_mb"], exported["peak_mb"],
+                                             imported["parse_process_peak_mb"])
                     < PEAK_TARGET_MB})
                 if not args.json:
                     print(json.dumps(results[-1]))
