@@ -216,7 +216,10 @@ def _stored_rows(session: Session, memory_id: int,
         finally:
             cursor.close()
     elif kind == "psycopg" and driver is not None:
-        sql = f"SELECT {columns} FROM memory_unit WHERE memory_id = %s"
+        # extra as text: most units share a few short extras, which _extra() remembers
+        # parsed; as json, psycopg would parse every row's.
+        sql = (f"SELECT {columns.replace('extra', 'extra::text AS extra')} "
+               "FROM memory_unit WHERE memory_id = %s")
         params = (memory_id,)
         if since is not None:
             sql += " AND (changed_at >= %s OR imported_at >= %s)"
