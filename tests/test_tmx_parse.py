@@ -1,7 +1,9 @@
 """Parsing a TMX file in a second process gives the same import as parsing it in this one."""
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,31 @@ def test_only_large_files_are_parsed_in_a_second_process(tmp_path: Path,
     monkeypatch.setenv(PARSE_PROCESS_ENV, "0")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert not use_parse_process(large)
+
+
+def test_a_threaded_importer_spawns_its_parsing_process(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A web server's worker threads: forking would copy their locks, so the process is
+    # spawned (a fresh interpreter), and the import is the same.
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx(tu("Один.", "One.") + tu("Два.", "Two.", attrs=' tuid="2"')),
+                    encoding="utf-8")
+    methods = []
+    get_context = multiprocessing.get_context
+
+    def spy(method: str) -> object:
+        methods.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        report = import_tmx(session, path, memory="m", parallel=True)
+    finally:
+        release.set()
+        waiting.join()
+    assert methods == ["spawn"]
+    assert (report.read, report.imported) == (2, 2)
+    assert [row[3:5] for row in _stored(session, "m")] == [("Один.", "One."), ("Два.", "Two.")]
