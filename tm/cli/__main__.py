@@ -3,4 +3,5 @@ from __future__ import annotations
 
 from tm.cli import main
 
-main()
+if __name__ == "__main__":  # not when a spawned worker process imports it
+    main()
