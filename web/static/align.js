@@ -144,9 +144,15 @@
     try {
       const result = await api("POST", "/api/alignment/apply", { alignment, op });
       if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return false; }
+      const next = result.data;
+      if (op.op !== "edit" && op.op !== "split") {
+        // Only edit and split change sentences: share the others' with the undo history,
+        // which would otherwise keep a copy of every sentence per operation.
+        next.src = alignment.src; next.tgt = alignment.tgt; next.src_keys = alignment.src_keys;
+      }
       undo.push(alignment);
       redo = [];
-      alignment = result.data;
+      alignment = next;
       dirty = true;
       render();
       return true;
