@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -30,6 +39,8 @@ from web.settings import current_author
 bp = Blueprint("importing", __name__)
 ORIGINS = (Origin.HUMAN, Origin.SUPPLIED, Origin.MACHINE)
 FIELDS = ("title", "url", "date", "track", "origin", "source_text", "translation_text")
+# The title shown while importing: the start of the first line is enough to recognise it.
+TITLE_SHOWN = 120
 
 
 def _read(kind: str) -> Article | None:
@@ -130,21 +141,20 @@ def save() -> Response | tuple[str, int]:
         return {"document_id": document_id}
 
     title = values["title"].strip() or source.title or source.paragraphs[0]
-    job = jobs.start(current_app._get_current_object(), work,  # type: ignore[attr-defined]
-                     owner=csrf_token(),
+    job = jobs.start(_app(), work, owner=csrf_token(),
                      context={"values": values, "title": title[:TITLE_SHOWN],
                               "steps": 1 + 2 * len(translations),
                               "track": values["track"] if translations else None})
     return redirect(url_for("importing.progress", job_id=job.id), code=303)
 
 
-# The title shown while importing: the start of the first line is enough to recognise it.
-TITLE_SHOWN = 120
+def _app() -> Flask:
+    """Return the app itself (a job's thread outlives the request's proxy)."""
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 def _job(job_id: str) -> jobs.Job:
-    job = jobs.get(current_app._get_current_object(), job_id,  # type: ignore[attr-defined]
-                   owner=csrf_token())
+    job = jobs.get(_app(), job_id, owner=csrf_token())
     if job is None:
         raise NotFoundError(f"no import {job_id!r} in this session (finished imports are "
                             "forgotten after an hour)")
