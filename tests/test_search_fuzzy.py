@@ -226,14 +226,14 @@ def test_a_lower_id_committed_later_is_still_found(clean_db: Engine) -> None:
     from sqlalchemy import insert as sa_insert
 
     from tm.models import SearchTerms
-    from tm.search.index import _blob, index_units, shared_index
+    from tm.search.index import index_units, key_blob, shared_index
 
     def unit_with_terms_id(session: Session, text: str, terms_id: int) -> None:
         (unit,) = add_units(session, "main", [(text, text)])
         session.execute(delete(SearchTerms).where(SearchTerms.unit_id == unit.id))
         session.execute(sa_insert(SearchTerms).values(id=terms_id, unit_id=unit.id,
                                                       memory_id=unit.memory_id,
-                                                      keys=_blob(text)))
+                                                      keys=key_blob(text)))
 
     with Session(clean_db) as session, session.begin():
         index_units(session, unit_ids=[])  # the index generation

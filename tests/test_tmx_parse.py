@@ -18,7 +18,8 @@ from tm.errors import FormatError
 from tm.formats.tmx import read_tmx
 from tm.memory import import_tmx, tmx_parse
 from tm.memory.tmx_parse import PARSE_PROCESS_ENV, ParseProcessError, use_parse_process
-from tm.models import Memory, MemoryUnit
+from tm.models import Memory, MemoryUnit, SearchTerms
+from tm.search import fuzzy
 
 COMPARED = ("tuid", "src_lang", "tgt_lang", "source", "target", "source_markup",
             "target_markup", "source_key", "context_before", "context_after", "created_at",
@@ -163,3 +164,36 @@ def test_a_threaded_importer_spawns_its_parsing_process(
     assert methods == ["spawn"]
     assert (report.read, report.imported) == (2, 2)
     assert [row[3:5] for row in _stored(session, "m")] == [("Один.", "One."), ("Два.", "Two.")]
+
+
+def test_search_keys_made_by_the_parsing_process_are_the_importers(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx("".join(tu(f"Президент заявил {i} раз, что из-за «погоды» всё.",
+                                   f"Said {i}.") for i in range(1200))), encoding="utf-8")
+    import_tmx(session, path, memory="here", parallel=False)
+    monkeypatch.setattr(tmx_parse._KeySharing, "now", lambda self: True)  # always there
+    import_tmx(session, path, memory="there", parallel=True)
+
+    def keys(memory: str) -> list[bytes]:
+        return list(session.scalars(select(SearchTerms.keys).join(
+            MemoryUnit, MemoryUnit.id == SearchTerms.unit_id).join(Memory)
+            .where(Memory.name == memory).order_by(MemoryUnit.id)))
+
+    assert len(keys("there")) == 1200
+    assert keys("there") == keys("here")
+    assert fuzzy(session, "Президент заявил 5 раз, что из-за погоды всё.", min_score=70,
+                 memories=["there"])
+
+
+def test_the_parsing_process_makes_keys_only_while_the_importer_is_behind() -> None:
+    sharing = tmx_parse._KeySharing()
+    sharing.made_keys(0.002)
+    for _ in range(20):  # sends that do not wait: the importer keeps up
+        sharing.waited(0.0001)
+    assert not sharing.now()
+    for _ in range(20):  # sends that wait longer than making the keys takes
+        sharing.waited(0.01)
+    assert sharing.now()
+    sharing.waited(0.0)  # one quick send does not flip it
+    assert sharing.now()

@@ -101,8 +101,11 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for batch in source.batches():
-            terms.add([row[_SOURCE] for row in batch])
-            yield from batch
+            if batch.keys is None:
+                terms.add([row[_SOURCE] for row in batch.rows])
+            else:
+                terms.add_blobs(batch.keys)
+            yield from batch.rows
 
     ok = False
     try:

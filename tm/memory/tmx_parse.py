@@ -4,7 +4,9 @@ A large import spends about as long reading the file (libxml2, then each unit's 
 attributes and row) as storing it (the driver's insert, the search keys, the index). With a
 second core, a parsing process does the first while the importing process does the second:
 it sends the rows in pickled batches through a pipe, which blocks when the importer falls
-behind, so memory stays flat. Small files, one-core machines and ``SVERKA_TMX_PARSE_PROCESS=0``
+behind, so memory stays flat. While its sends wait, the parsing process also makes the rows'
+search keys, which the importer makes otherwise: the work is shared as the two processes'
+speeds allow. Small files, one-core machines and ``SVERKA_TMX_PARSE_PROCESS=0``
 parse in the importing process; the rows, the outcome and the errors are the same either way.
 
 The parsing process is forked when the importing process has a single thread (cheap, and
@@ -17,14 +19,17 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tm.errors import SverkaError
 from tm.formats.tmx import TmxReader
+from tm.memory.bulk import COLUMNS
 from tm.memory.tmx_rows import ParseOutcome, Rejects, RowPlan, unit_rows
+from tm.search.index import key_blob
 
 # Files smaller than this are parsed in the importing process: starting a second one and
 # passing rows through a pipe costs more than it saves on a few thousand units.
@@ -36,6 +41,14 @@ BATCH_ROWS = 500
 # Bytes the pipe holds (Linux's default is 64 KiB, less than one batch).
 PIPE_BYTES = 1 << 20
 _ROWS, _DONE, _ERROR = "rows", "done", "error"
+_SOURCE = COLUMNS.index("source")
+
+
+class RowBatch(NamedTuple):
+    """Consecutive rows of the file, and their sources' search keys when already made."""
+
+    rows: list[tuple[Any, ...]]
+    keys: list[bytes] | None  # tm.search.index.key_blob of each row's source
 
 
 class ParseProcessError(SverkaError):
@@ -72,18 +85,19 @@ class RowSource:
         self.outcome = ParseOutcome()
         self._process: Any = None
 
-    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
-        """Yield the rows of the file in order, in lists of up to :data:`BATCH_ROWS`."""
+    def batches(self) -> Iterator[RowBatch]:
+        """Yield the rows of the file in order, in batches of up to :data:`BATCH_ROWS`."""
         if self.parallel:
             return self._from_process()
         return self._here()
 
-    def _here(self) -> Iterator[list[tuple[Any, ...]]]:
+    def _here(self) -> Iterator[RowBatch]:
         reader = TmxReader(self.path, max_bytes=self.max_bytes)
-        yield from _batched(unit_rows(reader, self.plan, self.outcome, self.rejects))
+        for rows in _batched(unit_rows(reader, self.plan, self.outcome, self.rejects)):
+            yield RowBatch(rows, None)
         self.rejects.close()
 
-    def _from_process(self) -> Iterator[list[tuple[Any, ...]]]:
+    def _from_process(self) -> Iterator[RowBatch]:
         context: Any = multiprocessing.get_context(
             "fork" if threading.active_count() == 1 else "spawn")
         receiver, sender = context.Pipe(duplex=False)
@@ -103,7 +117,7 @@ class RowSource:
                         f"{self.path}: the parsing process ended unexpectedly "
                         f"(exit code {self._process.exitcode})") from None
                 if kind == _ROWS:
-                    yield payload
+                    yield RowBatch(*payload)
                 elif kind == _DONE:
                     self.outcome = payload
                     return
@@ -122,6 +136,31 @@ class RowSource:
         if not self.parallel:
             self.rejects.close(ok)
         self.rejects.publish(ok)
+
+
+class _KeySharing:
+    """Whether the parsing process should make the next batch's search keys.
+
+    When its sends wait for room in the pipe, the importer is behind: the parsing process
+    then makes the keys, in time it would otherwise spend waiting, instead of the importer.
+    Both measures are smoothed (a single send can wait for the scheduler on a busy machine):
+    keys are made here while the usual wait per batch is longer than making them takes.
+    """
+
+    SMOOTHING = 0.2  # weight of the newest measurement
+
+    def __init__(self) -> None:
+        self.wait = 0.0  # seconds a send usually waits
+        self.cost = 0.002  # seconds making a batch's keys usually takes (a first guess)
+
+    def now(self) -> bool:
+        return self.wait > self.cost
+
+    def waited(self, seconds: float) -> None:
+        self.wait += self.SMOOTHING * (seconds - self.wait)
+
+    def made_keys(self, seconds: float) -> None:
+        self.cost += self.SMOOTHING * (seconds - self.cost)
 
 
 def _batched(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
@@ -154,8 +193,16 @@ def _parse(sender: Connection, path: Path, max_bytes: int | None, plan: RowPlan,
     ok = False
     try:
         reader = TmxReader(path, max_bytes=max_bytes)
-        for batch in _batched(unit_rows(reader, plan, outcome, rejects)):
-            send(dumps((_ROWS, batch), protocol))
+        share = _KeySharing()
+        for rows in _batched(unit_rows(reader, plan, outcome, rejects)):
+            keys = None
+            if share.now():
+                started = time.perf_counter()
+                keys = [key_blob(row[_SOURCE]) for row in rows]
+                share.made_keys(time.perf_counter() - started)
+            started = time.perf_counter()
+            send(dumps((_ROWS, (rows, keys)), protocol))
+            share.waited(time.perf_counter() - started)
         ok = True
     except SverkaError as error:
         send(dumps((_ERROR, error), protocol))

@@ -135,7 +135,7 @@ def index_keys(text: str) -> array[int]:
     return array("I", chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
 
 
-def _blob(text: str) -> bytes:
+def key_blob(text: str) -> bytes:
     """Return the stored form of the keys of ``text``: little-endian uint32s."""
     keys = index_keys(text)
     if sys.byteorder != "little":
@@ -196,7 +196,7 @@ def _insert_pages(session: Session, *conditions: Any) -> int:
                                .limit(BATCH_SIZE)).all()
         if not rows:
             return count
-        _insert_terms(session, [(uid, mid, _blob(source)) for uid, mid, source in rows])
+        _insert_terms(session, [(uid, mid, key_blob(source)) for uid, mid, source in rows])
         count += len(rows)
         done = rows[-1][0]
 
@@ -239,14 +239,17 @@ class PendingTerms:
 
     def add(self, sources: Sequence[str]) -> None:
         """Keep the keys of the next units' sources."""
+        self.add_blobs([key_blob(source) for source in sources])
+
+    def add_blobs(self, blobs: Sequence[bytes]) -> None:
+        """Keep the next units' keys, made already with :func:`key_blob`."""
         pack = self._LENGTH.pack
         parts = []
-        for source in sources:
-            blob = _blob(source)
+        for blob in blobs:
             parts.append(pack(len(blob)))
             parts.append(blob)
         self._file.write(b"".join(parts))
-        self.count += len(sources)
+        self.count += len(blobs)
 
     def write(self, session: Session, *, memory_id: int, unit_ids: Sequence[int],
               dropped: bool = True) -> int:

@@ -163,12 +163,14 @@ class TmxReader:
                        line=element.sourceline)
 
     def _variant(self, tuv: etree._Element) -> Variant:
-        attrib = tuv.attrib
-        raw_lang = attrib.get(XML_LANG) or attrib.get("lang") or ""
-        if raw_lang and len(attrib) == 1:
-            attrs: dict[str, str] = {}
-        else:
-            attrs = {k: v for k, v in attrib.items() if k != XML_LANG and k != "lang"}
+        raw_lang = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        lang = self.languages.get(raw_lang) or self._lang(raw_lang)
+        if len(tuv) == 1 and raw_lang and len(tuv.attrib) == 1:
+            # Most variants: a language and one <seg>, of plain text.
+            seg = tuv[0]
+            if seg.tag == "seg" and not len(seg):
+                return Variant(lang, raw_lang, seg.text or "")
+        attrs = {k: v for k, v in tuv.items() if k != XML_LANG and k != "lang"}
         seg = None
         notes: list[etree._Element] | None = None
         for child in tuv:
@@ -183,7 +185,6 @@ class TmxReader:
         meta: tuple[Meta, ...] = ()
         if notes is not None:
             attrs, meta = _restore_attrs(attrs, _meta(notes))
-        lang = self.languages.get(raw_lang) or self._lang(raw_lang)
         if seg is None:
             attrs[NO_SEG_ATTR] = "1"
             return Variant(lang=lang, raw_lang=raw_lang, text="", attrs=attrs, meta=meta)
