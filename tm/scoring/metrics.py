@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.metrics.base import Metric
 from sacrebleu.utils import sum_of_lists
 
 from tm.errors import ScoringError, ValidationError
+from tm.scoring.ter import FastTER
 
 # Target languages whose text has no spaces between words: sacrebleu then tokenizes BLEU
 # with its own language tokenizer (``trg_lang``) and TER at the character level.
@@ -50,7 +51,8 @@ def _chrf_plus(lang: str, **options: Any) -> Metric:
 
 
 def _ter(lang: str, **options: Any) -> Metric:
-    return TER(asian_support=lang in UNSPACED_LANGUAGES, **options)
+    # sacrebleu's TER with the same statistic computed in fewer steps (tm.scoring.ter).
+    return FastTER(asian_support=lang in UNSPACED_LANGUAGES, **options)
 
 
 METRICS: dict[str, MetricSpec] = {spec.key: spec for spec in (
