@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import pytest
 import sacrebleu
+from sacrebleu.significance import PairedTest
 
 from tm.errors import ScoringError, ValidationError
 from tm.scoring.evaluation import evaluate
 from tm.scoring.metrics import METRICS, Scorer, parse_metrics
+from tm.scoring.significance import paired_test
 
 CAT = "The cat sat on the mat."
 RAIN = ["It is raining today.", "He said no."]
@@ -108,3 +110,21 @@ def test_worker_processes_give_the_same_scores() -> None:
     one = evaluate(systems, [RAIN_A], metrics=["bleu", "ter"], tgt_lang="en")
     two = evaluate(systems, [RAIN_A], metrics=["bleu", "ter"], tgt_lang="en", jobs=2)
     assert two.scores == one.scores and two.statistics == one.statistics
+
+
+@pytest.mark.parametrize("test", ["bs", "ar"])
+def test_paired_tests_in_worker_processes_equal_sacrebleu(test: str) -> None:
+    systems = [("a", [CAT, *RAIN]), ("b", [CAT, *RAIN_B]), ("c", ["A cat.", *RAIN_A])]
+    references = [["A cat was sitting on the mat.", *RAIN_A]]
+    evaluation = evaluate(dict(systems), references, metrics=["bleu", "ter"], tgt_lang="en")
+    scorers = list(evaluation.scorers.values())
+    one = paired_test(systems, scorers, test=test, samples=50)
+    two = paired_test(systems, scorers, test=test, samples=50, jobs=2,
+                      statistics=evaluation.statistics)
+    assert two == one
+    metrics = {"BLEU": sacrebleu.BLEU(references=references),
+               "TER": sacrebleu.TER(references=references)}
+    _, table = PairedTest(systems, metrics, None, test_type=test, n_samples=50,
+                          n_ar_confidence=0 if test == "ar" else -1)()
+    expected = [(name, r.score, r.p_value) for name in ("BLEU", "TER") for r in table[name]]
+    assert [(r.metric.upper(), r.score, r.p_value) for r in two] == expected

@@ -7,9 +7,11 @@ the ones its command line prints for the same files and seed.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +77,43 @@ class _Precomputed:
         return getattr(self._metric, name)
 
 
+# The test forked worker processes inherit. sacrebleu's own ``n_jobs`` pickles every
+# metric (reference caches and, here, every system's statistics: tens of MB) into every
+# task, which cost more than the resampling it spread over the processes.
+_WORKER_TEST: PairedTest | None = None
+
+
+def _worker_compare(index: int) -> tuple[str, dict[str, Any]]:
+    """Compare system ``index`` (1 = the first after the baseline), as PairedTest does."""
+    tester = _WORKER_TEST
+    assert tester is not None
+    name, hypotheses = tester.named_systems[index]
+    return tester._fn(tester._baseline_info, name, hypotheses, tester.references,
+                      tester.metrics, tester.n_samples, tester.n_ar_confidence,
+                      tester._seed if tester._seed else None)
+
+
+def _run(tester: PairedTest, jobs: int) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Run ``tester`` as ``PairedTest.__call__`` does, in ``jobs`` forked processes if > 1."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return tester()
+    global _WORKER_TEST
+    _WORKER_TEST = tester
+    try:
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_worker_compare, range(1, len(tester.named_systems))))
+    finally:
+        _WORKER_TEST = None
+    table: dict[str, list[Any]] = {"System": [name for name, _ in tester.named_systems]}
+    for metric, (_, result) in tester._baseline_info.items():
+        table[metric] = [result]
+    for _, system_results in results:
+        for metric, result in system_results.items():
+            table[metric].append(result)
+    return tester._signatures, table
+
+
 @contextmanager
 def _sacrebleu_seed(seed: int) -> Iterator[None]:
     # The lock keeps two web requests from running with each other's seed.
@@ -115,8 +154,8 @@ def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[
         tester = PairedTest([(name, list(hyps)) for name, hyps in systems],
                             metrics, references=None,  # type: ignore[arg-type]
                             test_type=test, n_samples=samples or DEFAULT_SAMPLES[test],
-                            n_ar_confidence=0 if test == RANDOMIZATION else -1, n_jobs=jobs)
-        signatures, table = tester()
+                            n_ar_confidence=0 if test == RANDOMIZATION else -1)
+        signatures, table = _run(tester, jobs)
     names = [str(n) for n in table["System"]]
     results = []
     for metric_name, scorer in by_name.items():
