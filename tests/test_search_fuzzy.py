@@ -16,8 +16,8 @@ from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import get_or_create_memory
 from tm.memory.tmx_rows import source_key
 from tm.models import MemoryUnit, Origin, Status
-from tm.search import brute_force, fuzzy, index_units
-from tm.search.index import index_keys
+from tm.search import brute_force, fuzzy, index_units, warm_index
+from tm.search.index import index_keys, shared_index
 from tm.search.normalize import hashed_keys
 from tm.search.score import CONTEXT_MATCH, ORIGIN_PENALTIES
 from tm.translations import edit_translation
@@ -268,3 +268,25 @@ def test_index_keys_of_random_texts_match_the_tokenizer() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         assert list(index_keys(text)) == hashed_keys(text), text
+
+
+def test_warming_loads_the_index_before_the_first_lookup(clean_db: Engine,
+                                                         database_url: str) -> None:
+    with Session(clean_db) as session, session.begin():
+        memory = get_or_create_memory(session, "m")
+        for n in range(30):
+            text = f"Президент заявил о {n}-м пакете санкций."
+            session.add(MemoryUnit(memory_id=memory.id, src_lang="ru", tgt_lang="en",
+                                   source=text, target=f"Package {n}.",
+                                   source_key=source_key(text)))
+        session.flush()
+        index_units(session, memory_id=memory.id)
+    server = make_engine(database_url)  # a new server process: nothing loaded yet
+    try:
+        assert shared_index(server).loaded_rows == 0
+        assert warm_index(server) == 30
+        assert shared_index(server).loaded_rows == 30
+        with Session(server) as session:
+            assert fuzzy(session, "Президент заявил о 7-м пакете санкций.", min_score=90)
+    finally:
+        server.dispose()

@@ -1,7 +1,10 @@
 """``sverka serve`` and ``sverka demo``: run the web app with a production WSGI server."""
 from __future__ import annotations
 
+import threading
+
 import click
+from flask import Flask
 
 from tm.cli.context import CliContext
 
@@ -13,9 +16,25 @@ def _serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
 
     ctx.ensure_schema()
     app = create_app({"DATABASE_URL": ctx.url})
+    _warm_search_index(app)
     click.echo(f"Sverka is running at http://{host}:{port}/  (database: "
                f"{ctx.engine.url.render_as_string(hide_password=True)}; Ctrl+C stops)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="Sverka")
+
+
+def _warm_search_index(app: Flask) -> None:
+    """Load the memory search index in a thread, so the first suggestions come at once."""
+    from tm.search import warm_index
+
+    def warm() -> None:
+        try:
+            rows = warm_index(app.extensions["sverka_engine"])
+        except Exception:  # the lookups load it themselves, and report what is wrong
+            app.logger.exception("loading the search index at start failed")
+        else:
+            app.logger.info("search index loaded: %d units", rows)
+
+    threading.Thread(target=warm, name="sverka-search-index", daemon=True).start()
 
 
 serve_options = [

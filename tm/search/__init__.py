@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from tm.search.concordance import ConcordancePage, Hit, concordance
 from tm.search.fuzzy import Match, Provenance, brute_force, fuzzy
-from tm.search.index import index_units, reindex
+from tm.search.index import index_units, reindex, warm_index
 from tm.search.pretranslate import PretranslateReport, pretranslate
 
 __all__ = ["ConcordancePage", "Hit", "Match", "PretranslateReport", "Provenance",
-           "brute_force", "concordance", "fuzzy", "index_units", "pretranslate", "reindex"]
+           "brute_force", "concordance", "fuzzy", "index_units", "pretranslate", "reindex",
+           "warm_index"]

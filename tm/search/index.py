@@ -622,6 +622,19 @@ def shared_index(engine: Engine) -> SharedIndex:
         return index
 
 
+def warm_index(engine: Engine) -> int:
+    """Load this process's index of ``engine``'s database now; return the rows it holds.
+
+    A lookup loads it on first use (seconds at a million units); a server calls this at
+    start, in a thread, so the first translator to ask for suggestions does not wait.
+    """
+    index = shared_index(engine)
+    if _separate_reads(engine):
+        with index.lock:
+            index.refresh_from(engine)
+    return index.loaded_rows
+
+
 def _engine(session: Session) -> Engine:
     bind = session.get_bind()
     return bind if isinstance(bind, Engine) else bind.engine
