@@ -144,3 +144,48 @@ def test_a_source_split_against_changed_segments_is_refused(session: Session) ->
     split_segment(session, other, other.text.split(" ", 1), author="Boris")  # meanwhile
     with pytest.raises(ValidationError, match="reload"):
         save_alignment(session, doc, "human", split, status=Status.REVIEWED, author="Anna")
+
+
+def test_a_source_edit_is_saved_with_its_history_in_every_track(session: Session) -> None:
+    from tests.test_segments import _two_tracks
+    from tm.segments import source_history
+
+    doc = _two_tracks(session).document.id
+    alignment = load_alignment(session, doc, "human")
+    index = _two_sided(alignment)[3]
+    sentence = alignment.links[index].src[0]
+    old = alignment.src[sentence]
+    edited = apply(alignment, {"op": "edit", "side": "src", "sentence": sentence,
+                               "text": old + " Правка."})
+    report = save_alignment(session, doc, "human", edited, status=Status.REVIEWED,
+                            author="Anna")
+    assert (report.sources_edited, report.changed) == (1, 0)
+    segment = session.get(Segment, alignment.src_keys[sentence])
+    assert segment is not None
+    assert [(r.old_text, r.text, r.author) for r in segment.revisions] == [
+        (old, old + " Правка.", "Anna")]
+    for track in ("human", "agency"):
+        translation = session.scalar(select(Translation).where(
+            Translation.segment_id == segment.id, Translation.track.has(name=track)))
+        assert translation is not None
+        assert history(session, translation)[-1].action == "source-edit"
+        assert [r.text for r in source_history(session, translation)] == [old + " Правка."]
+    assert load_alignment(session, doc, "agency").src[sentence] == old + " Правка."
+
+
+def test_a_source_edited_then_split_keeps_the_edit_in_history(session: Session) -> None:
+    doc = _seed(session)
+    alignment = load_alignment(session, doc, "human")
+    _index, sentence, offset = _splittable(alignment)
+    old = alignment.src[sentence]
+    edited = apply(alignment, {"op": "edit", "side": "src", "sentence": sentence,
+                               "text": "Вот, " + old})
+    split = apply(edited, {"op": "split", "side": "src", "sentence": sentence,
+                           "offset": offset + len("Вот, ")})
+    report = save_alignment(session, doc, "human", split, status=Status.REVIEWED,
+                            author="Anna")
+    assert (report.sources_edited, report.sources_split) == (1, 1)
+    segment = session.get(Segment, alignment.src_keys[sentence])
+    assert segment is not None
+    assert [(r.old_text, r.text) for r in segment.revisions] == [(old, "Вот, " + old)]
+    assert (segment.text + " " + split.src[sentence + 1]) == "Вот, " + old

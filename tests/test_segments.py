@@ -1,4 +1,4 @@
-"""Splitting a stored source segment: every track stays consistent and remembers the split."""
+"""Editing and splitting a stored source segment: every track stays consistent and remembers."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,7 @@ from tests.conftest import SEED, import_seed
 from tm.errors import ValidationError
 from tm.ingest import ImportResult, TranslationInput, add_aligned_translation, read_article
 from tm.models import Origin, Segment, Status, Translation
-from tm.segments import split_segment
+from tm.segments import edit_source, source_history, split_segment
 from tm.translations import edit_translation, history
 
 
@@ -114,3 +114,103 @@ def test_a_split_needs_two_non_empty_parts(session: Session, texts: list[str]) -
     segment = _segments(session, doc)[3]
     with pytest.raises(ValidationError, match="two or more non-empty parts"):
         split_segment(session, segment, texts, author=None)
+
+
+def test_a_source_edit_is_kept_on_the_segment_with_old_and_new_text(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    old = segment.text
+    revision = edit_source(session, segment, "  Новый текст предложения.  ", author="Anna")
+    session.flush()
+    assert revision is not None and segment.text == "Новый текст предложения."
+    assert [(r.old_text, r.text, r.author, r.action) for r in segment.revisions] == [
+        (old, "Новый текст предложения.", "Anna", "edit")]
+    assert revision.changed_at.tzinfo is not None
+
+
+def test_an_unchanged_source_records_nothing(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    human = _translation(session, segment, "human")
+    assert human is not None
+    count = len(history(session, human))
+    assert edit_source(session, segment, segment.text + " ", author="Anna") is None
+    assert segment.revisions == [] and len(history(session, human)) == count
+
+
+def test_a_source_edit_of_an_untranslated_segment_is_kept_too(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    for translation in list(segment.translations):
+        session.delete(translation)
+    session.flush()
+    edit_source(session, segment, "Без перевода.", author="Boris")
+    assert [(r.text, r.author) for r in segment.revisions] == [("Без перевода.", "Boris")]
+
+
+@pytest.mark.parametrize("status, after", [
+    (Status.DRAFT, Status.DRAFT),
+    (Status.TRANSLATED, Status.TRANSLATED),
+    (Status.REVIEWED, Status.TRANSLATED),  # checked against the old source: check again
+    (Status.APPROVED, Status.TRANSLATED),
+    (Status.REJECTED, Status.REJECTED),
+])
+def test_every_tracks_translation_records_the_source_edit(
+        session: Session, status: Status, after: Status) -> None:
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    agency = _translation(session, segment, "agency")
+    assert agency is not None
+    edit_translation(session, agency, author="Anna", status=status)
+    text, version = agency.text, agency.version
+    revision = edit_source(session, segment, "Совсем другое предложение.", author="Boris")
+    session.flush()
+    assert revision is not None
+    for track in ("human", "agency"):
+        translation = _translation(session, segment, track)
+        assert translation is not None
+        last = history(session, translation)[-1]
+        assert (last.action, last.author, last.changed_at) == (
+            "source-edit", "Boris", revision.changed_at)
+        assert source_history(session, translation) == [revision]
+    assert (agency.text, agency.status) == (text, after)
+    assert agency.version > version  # an editor open on it sees 409
+
+
+def test_an_approved_pair_stays_in_the_memory_as_it_was_approved(session: Session) -> None:
+    from tm.models import MemoryUnit
+
+    doc = _two_tracks(session).document.id
+    segment = _one_to_one(session, doc)
+    agency = _translation(session, segment, "agency")
+    assert agency is not None
+    edit_translation(session, agency, author="Anna", status=Status.APPROVED)
+    old = segment.text
+    edit_source(session, segment, "Совсем другое предложение.", author="Boris")
+    units = session.scalars(select(MemoryUnit)).all()
+    # Not re-paired with a source nobody checked it against, and not lost either.
+    assert [(u.source, u.target, u.translation_id) for u in units] == [
+        (old, agency.text, None)]
+    edit_translation(session, agency, author="Anna", status=Status.APPROVED)
+    pairs = {(u.source, u.translation_id) for u in session.scalars(select(MemoryUnit))}
+    assert pairs == {(old, None), ("Совсем другое предложение.", agency.id)}
+
+
+def test_a_translation_covering_several_segments_shows_each_ones_source_edits(
+        session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    first, second = _segments(session, doc)[4:6]
+    merged = _translation(session, first, "agency")
+    assert merged is not None
+    merged.segment_count = 2  # as if aligned 2-1
+    session.delete(_translation(session, second, "agency"))
+    session.flush()
+    edit_source(session, second, "Второе, исправленное.", author="Anna")
+    assert [r.text for r in source_history(session, merged)] == ["Второе, исправленное."]
+    assert history(session, merged)[-1].action == "source-edit"
+
+
+def test_a_source_cannot_be_emptied(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    with pytest.raises(ValidationError, match="cannot be empty"):
+        edit_source(session, _segments(session, doc)[3], "   ", author=None)

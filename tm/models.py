@@ -188,11 +188,34 @@ class Segment(Base):
     paragraph: Mapped[Paragraph] = relationship(back_populates="segments", overlaps="segments")
     translations: Mapped[list[Translation]] = relationship(
         back_populates="segment", cascade="all, delete-orphan")
+    revisions: Mapped[list[SegmentRevision]] = relationship(
+        back_populates="segment", order_by="SegmentRevision.id", cascade="all, delete-orphan")
 
     @property
     def is_boilerplate(self) -> bool:
         """True for lines that are kept but left out of TM and scoring by default."""
         return self.kind is SegmentKind.BOILERPLATE
+
+
+class SegmentRevision(Base):
+    """One change of a source segment's text: what it was, what it became, who, when, why.
+
+    The source is shared by every track, so its history is kept once, on the segment
+    (see :func:`tm.segments.edit_source`); the translations it changed say so in theirs.
+    """
+
+    __tablename__ = "segment_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True)
+    old_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))  # edit
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    segment: Mapped[Segment] = relationship(back_populates="revisions")
 
 
 class Track(Base):
@@ -264,7 +287,8 @@ class TranslationRevision(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[Status] = mapped_column(_enum(Status, "status"))
     author: Mapped[str | None] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))  # create, edit, status, restore
+    # create, edit, status, restore, align, split, source-edit
+    action: Mapped[str] = mapped_column(String(20))
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     translation: Mapped[Translation] = relationship(back_populates="revisions")

@@ -1,4 +1,4 @@
-"""A document's stored source segments: splitting one sentence into consecutive segments.
+"""A document's stored source segments: editing one's text, splitting one into several.
 
 Source segments are shared by every translation track of a document, so changing them keeps
 all tracks consistent and records the change in their translations' history. Functions take
@@ -12,11 +12,83 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
-from tm.models import Segment, Translation
+from tm.models import MemoryUnit, Segment, SegmentRevision, Status, Translation, utcnow
 from tm.translations import record_change
 
 # The history action of a translation whose source segment was split.
 SPLIT_ACTION = "split"
+# The history action of a translation whose source segment's text was edited.
+SOURCE_EDIT_ACTION = "source-edit"
+# The action of the segment's own revision for an edit of its text.
+EDIT_ACTION = "edit"
+# Statuses that vouch for a translation against the source it was checked with: a new
+# source text voids them. Such a translation drops to RECHECK_STATUS: its text still
+# stands (most source edits are typo fixes), but a reviewer has to look again.
+CHECKED_STATUSES = (Status.REVIEWED, Status.APPROVED)
+RECHECK_STATUS = Status.TRANSLATED
+
+
+def _covering(session: Session, segment: Segment) -> list[Translation]:
+    """Return the translations, in any track, whose source includes ``segment``."""
+    return list(session.scalars(
+        select(Translation).join(Segment, Segment.id == Translation.segment_id)
+        .where(Segment.document_id == segment.document_id,
+               Segment.position <= segment.position,
+               Segment.position + Translation.segment_count > segment.position)
+        .order_by(Translation.id)))
+
+
+def edit_source(session: Session, segment: Segment, text: str, *,
+                author: str | None) -> SegmentRevision | None:
+    """Change the text of ``segment``, keeping the old one in its history (None: unchanged).
+
+    The history of a source text lives on the segment, one :class:`SegmentRevision` per
+    change (old and new text, author, time), not as a copy in each translation. The source
+    is one text shared by every track, so a segment-level record is written once whatever
+    the number of tracks, exists for a sentence nobody has translated yet, and survives a
+    translation being deleted when an alignment is saved. That is what memoQ and Weblate
+    users know: the source row has its own history, and each translation shows "source
+    changed" in its timeline. So, as well, every translation covering the segment records a
+    revision with the action ``source-edit`` at the same time, which the bilingual editor
+    shows with the source's diff (:func:`source_history`).
+
+    A reviewed or approved translation was checked against the old source; like Weblate's
+    "needs editing", it drops to ``translated`` for a reviewer to confirm against the new
+    one. An approved translation's memory unit stays in the memory as the pair that was
+    approved (old source, its translation), no longer tied to the translation; confirming
+    the translation again puts the new pair in beside it. Nothing already in a memory is
+    changed or lost, and no unchecked pair enters it.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError("a source segment cannot be empty")
+    if cleaned == segment.text:
+        return None
+    session.flush()
+    now = utcnow()
+    revision = SegmentRevision(segment=segment, old_text=segment.text, text=cleaned,
+                               author=author, action=EDIT_ACTION, changed_at=now)
+    session.add(revision)
+    segment.text = cleaned
+    for translation in _covering(session, segment):
+        if translation.status is Status.APPROVED:
+            session.execute(update(MemoryUnit).where(MemoryUnit.translation_id == translation.id)
+                            .values(translation_id=None))
+        recheck = RECHECK_STATUS if translation.status in CHECKED_STATUSES else None
+        record_change(session, translation, action=SOURCE_EDIT_ACTION, author=author,
+                      status=recheck, at=now)
+    return revision
+
+
+def source_history(session: Session, translation: Translation) -> list[SegmentRevision]:
+    """Return the revisions of the source segments ``translation`` covers, oldest first."""
+    first = translation.segment
+    covered = select(Segment.id).where(
+        Segment.document_id == first.document_id, Segment.position >= first.position,
+        Segment.position < first.position + translation.segment_count)
+    return list(session.scalars(select(SegmentRevision)
+                                .where(SegmentRevision.segment_id.in_(covered))
+                                .order_by(SegmentRevision.changed_at, SegmentRevision.id)))
 
 
 def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
@@ -39,11 +111,7 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
         raise ValidationError("a segment splits into two or more non-empty parts")
     session.flush()
     document_id, position, shift = segment.document_id, segment.position, len(cleaned) - 1
-    covering = list(session.scalars(
-        select(Translation).join(Segment, Segment.id == Translation.segment_id)
-        .where(Segment.document_id == document_id, Segment.position <= position,
-               Segment.position + Translation.segment_count > position)
-        .order_by(Translation.id)))
+    covering = _covering(session, segment)
     spans = _spans(segment, cleaned)
     _make_room(session, document_id, position, shift)
     segment.text, (segment.start, segment.end) = cleaned[0], spans[0]

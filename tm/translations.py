@@ -6,6 +6,8 @@ commit.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -110,14 +112,18 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
 
 
 def record_change(session: Session, translation: Translation, *, action: str,
-                  author: str | None) -> Translation:
-    """Record a change around ``translation`` that is not to its text or status in its history.
+                  author: str | None, status: Status | None = None,
+                  at: dt.datetime | None = None) -> Translation:
+    """Record a change around ``translation`` that is not to its text in its history.
 
-    Used when its source segment was split: the revision keeps the same text and status
-    under ``action``, so the history shows who changed the source, and when.
+    Used when its source segment was split or edited: the revision keeps the same text under
+    ``action`` (with ``status`` if the change voids the old one), so the history shows who
+    changed the source, and when (``at``: the source change's own time, default now).
     """
     was_approved = translation.status is Status.APPROVED
-    translation.author, translation.updated_at = author, utcnow()
+    if status is not None:
+        translation.status = Status(status)
+    translation.author, translation.updated_at = author, at or utcnow()
     _record(translation, action, author)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)  # its source changed

@@ -3,7 +3,8 @@
 Saving turns each link into one translation of the track (on its first source segment,
 covering all of its source segments), recording every change in the translation's history
 with the action ``align``. A source sentence split in the editor splits its stored segment
-for every track first (:func:`tm.segments.split_segment`). Functions take the caller's
+for every track first (:func:`tm.segments.split_segment`); an edited one is recorded in
+the segment's history (:func:`tm.segments.edit_source`). Functions take the caller's
 session and never commit.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
 from tm.ingest.structure import split_units
 from tm.models import MemoryUnit, Origin, Segment, Status, Track, Translation
-from tm.segments import split_segment
+from tm.segments import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 
 ALIGN_ACTION = "align"
@@ -149,6 +150,11 @@ def _source_parts(alignment: Alignment, segments: list[Segment]) -> list[list[st
     return parts
 
 
+def _letters(text: str) -> str:
+    """Return ``text`` without whitespace: splitting a sentence may drop the space it cut."""
+    return "".join(text.split())
+
+
 def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
                    status: Status, author: str | None,
                    expected_version: str | None = None) -> AlignmentSaveReport:
@@ -159,7 +165,8 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     was when the alignment was loaded; ConflictError if the track changed since. Source
     sentences split in the editor (sharing a key in ``src_keys``) split their stored segment
     for every track, as :func:`tm.segments.split_segment` describes, before the links are
-    saved.
+    saved; an edited source sentence changes its segment as :func:`tm.segments.edit_source`
+    describes (a revision on the segment, ``source-edit`` in its translations' history).
     """
     check(alignment)
     if expected_version is not None and expected_version != track_version(
@@ -171,13 +178,15 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     report = AlignmentSaveReport()
     for segment, parts in zip(segments, _source_parts(alignment, segments), strict=True):
         if len(parts) > 1:
+            if _letters(" ".join(parts)) != _letters(segment.text):  # edited, then split
+                edit_source(session, segment, " ".join(parts), author=author)
+                report.sources_edited += 1
             split_segment(session, segment, parts, author=author)
             report.sources_split += 1
     if report.sources_split:
         segments = _segments(session, document_id)
     for segment, text in zip(segments, alignment.src, strict=True):
-        if segment.text != text:
-            segment.text = text
+        if edit_source(session, segment, text, author=author) is not None:
             report.sources_edited += 1
     found = get_or_create_track(session, track, origin=Origin.HUMAN)
     existing = _translations(session, document_id, found.id)
