@@ -303,6 +303,42 @@ def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
     expect(links.nth(index).locator("td.src .sent")).to_have_count(2)
 
 
+def test_a_source_edit_in_the_alignment_shows_in_the_editors_history_with_its_diff(
+        context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    doc = _seed(clean_db)
+    page = context.new_page()
+    _sign_in(page)
+    page.goto(f"/documents/{doc}/align?track=human")
+    links = page.locator("tr.link")
+    index = 6
+    old = links.nth(index).locator("td.src .sent").first.inner_text()
+    word = old.split()[1]
+    new = old.replace(word, "исправлено", 1)
+    page.locator("#align-grid").focus()
+    for _ in range(index):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    area = links.nth(index).locator("textarea")
+    expect(area).to_be_focused()
+    area.fill(new)
+    area.press("Enter")
+    expect(links.nth(index).locator("td.src")).to_contain_text("исправлено")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#live")).to_contain_text("Saved")
+    page.goto(f"/documents/{doc}/edit?track=human")
+    row = page.locator("tr.unit", has_text="исправлено")
+    row.locator("textarea").click()
+    newest = page.locator("#history li.revision").first
+    expect(newest).to_contain_text("source edited")
+    expect(newest).to_contain_text("Anna")
+    diff = newest.locator(".source-diff")
+    expect(diff.locator("ins")).to_have_text("исправлено")
+    expect(diff.locator("del")).to_have_text(word)
+    expect(page.locator("#history button.restore")).to_have_count(1)  # the first version
+
+
 def test_a_long_import_shows_its_progress_then_opens_the_alignment(
         context: Any, clean_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import expect

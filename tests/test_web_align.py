@@ -83,3 +83,31 @@ def test_page_draws_one_page_of_links_starting_where_asked(client: FlaskClient,
     assert 'id="align-pager"' in page and 'id="page-info"' in page
     page = client.get(f"/documents/{doc}/align?track=human&page=-2").get_data(as_text=True)
     assert 'data-page="1"' in page
+
+
+def test_a_source_edit_shows_in_the_editors_history_with_the_source_diff(
+        client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    client.post("/settings", data={"author": "Anna"})
+    alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    index = next(i for i, x in enumerate(alignment["links"]) if x["src"] and x["tgt"]
+                 and len(alignment["src"][x["src"][0]].split()) > 3)
+    sentence = alignment["links"][index]["src"][0]
+    old = alignment["src"][sentence]
+    new = old.replace(old.split()[1], "исправлено", 1)
+    edited = client.post("/api/alignment/apply", json={"alignment": alignment, "op": {
+        "op": "edit", "side": "src", "sentence": sentence, "text": new}}).get_json()
+    saved = client.put(f"/api/documents/{doc}/alignment?track=human",
+                       json={"alignment": edited, "status": "translated"}).get_json()
+    assert saved["report"]["sources_edited"] == 1
+    units = client.get(f"/api/documents/{doc}/units?track=human").get_json()["units"]
+    unit = next(u for u in units if alignment["src_keys"][sentence] in u["segment_ids"])
+    assert unit["source"] == new
+    revisions = client.get(
+        f"/api/translations/{unit['translation']['id']}/history").get_json()
+    latest = revisions[0]
+    assert (latest["action"], latest["author"], latest["number"]) == ("source-edit", "Anna", 2)
+    assert latest["source"]["old_text"] == old and latest["source"]["text"] == new
+    assert {"op": "insert", "text": "исправлено"} in latest["source"]["diff"]
+    assert {"op": "delete", "text": old.split()[1]} in latest["source"]["diff"]
+    assert revisions[1]["source"] is None  # the translation's own first version

@@ -6,7 +6,8 @@ Pages: ``/documents/<id>/edit?track=…``. API (JSON, CSRF header on changes):
 * ``POST /api/segments/<id>/translation`` ``{track, text, status}`` — translate a segment
 * ``PUT  /api/translations/<id>`` ``{text?, status?, note?, expected_version}`` — edit; 409 with
   ``theirs`` (the stored version) and ``yours`` when someone saved in between
-* ``GET  /api/translations/<id>/history`` — revisions, each with a word diff to the previous
+* ``GET  /api/translations/<id>/history`` — revisions, each with a word diff to the previous;
+  a ``source-edit`` also carries ``source`` (old and new source text, their diff)
 * ``POST /api/translations/<id>/restore`` ``{number, expected_version}``
 * ``GET  /api/segments/<id>/suggestions?count=&translation=`` — fuzzy memory matches
   (:mod:`web.suggestions`); the panel's concordance is ``/api/search/concordance``
@@ -26,8 +27,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from tm.diff import word_diff
 from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.models import Origin, Segment, Status, Translation
+from tm.models import Origin, Segment, SegmentRevision, Status, Translation
 from tm.qa import CODES, check
+from tm.segments import SOURCE_EDIT_ACTION, source_history
 from tm.translations import (
     add_translation,
     edit_translation,
@@ -236,18 +238,42 @@ def api_update(translation_id: int):  # type: ignore[no-untyped-def]
 def api_history(translation_id: int):  # type: ignore[no-untyped-def]
     """Return the revisions of a translation, newest first, each with a diff to the one before."""
     session = get_session()
-    revisions = history(session, _get_translation(session, translation_id))
-    items, previous = [], ""
-    for revision in revisions:
-        items.append({"number": revision.number, "text": revision.text,
-                      "status": revision.status.value,
-                      "status_label": status_label(revision.status.value),
-                      "author": revision.author, "action": revision.action,
-                      "changed_at": revision.changed_at.isoformat(),
-                      "changed_label": format_datetime(revision.changed_at, "short"),
-                      "diff": [c.as_dict() for c in word_diff(previous, revision.text)]})
+    translation = _get_translation(session, translation_id)
+    sources = source_history(session, translation)
+    items: list[dict[str, Any]] = []
+    previous = ""
+    for revision in history(session, translation):
+        item = {"number": revision.number, "text": revision.text,
+                "status": revision.status.value,
+                "status_label": status_label(revision.status.value),
+                "author": revision.author, "action": revision.action,
+                "changed_at": revision.changed_at.isoformat(),
+                "changed_label": format_datetime(revision.changed_at, "short"),
+                "diff": [c.as_dict() for c in word_diff(previous, revision.text)],
+                "source": None}
+        if revision.action == SOURCE_EDIT_ACTION:
+            edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
+            if edit is not None:
+                sources.remove(edit)
+                item["source"] = _source_json(edit)
+        items.append(item)
         previous = revision.text
+    # Source edits from before this translation existed (or before it covered the segment):
+    # the source's history is part of the unit's, but they are not revisions to restore.
+    items.extend({"number": None, "text": None, "status": None, "status_label": None,
+                  "author": s.author, "action": SOURCE_EDIT_ACTION,
+                  "changed_at": s.changed_at.isoformat(),
+                  "changed_label": format_datetime(s.changed_at, "short"), "diff": [],
+                  "source": _source_json(s)} for s in sources)
+    items.sort(key=lambda item: item["changed_at"])
     return jsonify(list(reversed(items)))
+
+
+def _source_json(revision: SegmentRevision) -> dict[str, Any]:
+    """Return a source segment's revision: old and new text and the word diff between."""
+    return {"segment_id": revision.segment_id, "old_text": revision.old_text,
+            "text": revision.text,
+            "diff": [c.as_dict() for c in word_diff(revision.old_text, revision.text)]}
 
 
 @bp.post("/api/translations/<int:translation_id>/restore")

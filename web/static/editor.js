@@ -151,12 +151,19 @@
     if (!row.dataset.translation) { list.replaceChildren(el("li", { class: "empty" }, T.noHistory)); return; }
     const result = await api("GET", `/api/translations/${row.dataset.translation}/history`);
     if (row !== active || !result.ok) return;
-    list.replaceChildren(...result.data.map((rev, i) => el("li", { class: "revision" },
+    // A source edit shows the source's diff (old → new); one from before this translation
+    // existed has no number: it is the unit's history, not a version to restore.
+    const action = (rev) => T.actions[rev.action] || rev.action;
+    const latest = result.data.findIndex((rev) => rev.number !== null);
+    list.replaceChildren(...result.data.map((rev, i) => el("li", { class: `revision${rev.source ? " source-edit" : ""}` },
       el("div", { class: "rev-head" },
-        `${T.revision} ${rev.number} · ${rev.status_label} · ${T.actions[rev.action] || rev.action}`,
+        rev.number === null ? action(rev)
+          : `${T.revision} ${rev.number} · ${rev.status_label} · ${action(rev)}`,
         ` · ${rev.author || "?"} · `, el("time", { datetime: rev.changed_at }, rev.changed_label)),
-      renderDiff(rev.diff),
-      i === 0 ? null : el("button", { type: "button", class: "secondary restore",
+      rev.source ? el("div", { class: "source-diff", lang: workspace.dataset.src },
+        el("span", { class: "meta" }, T.sourceChanged), renderDiff(rev.source.diff)) : null,
+      rev.number === null ? null : renderDiff(rev.diff),
+      i === latest || rev.number === null ? null : el("button", { type: "button", class: "secondary restore",
         "aria-label": `${T.restore} ${T.revision} ${rev.number}`,
         onclick: () => restore(row, rev.number) }, T.restore))));
   }
