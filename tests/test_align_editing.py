@@ -13,9 +13,13 @@ from tm.align.editing import (
     AlignLink,
     Alignment,
     apply,
+    bounds,
     check,
     confirm_above,
     from_dict,
+    splice,
+    texts_sent,
+    window,
 )
 from tm.errors import ValidationError
 
@@ -140,3 +144,71 @@ def test_source_keys_must_name_every_source_sentence() -> None:
 def test_round_trip_through_json() -> None:
     alignment = make("0-0 1,2-1 -2 3-3")
     assert from_dict(alignment.as_dict()) == alignment
+
+
+# Every kind of link beside every other: n-1, 0-1, 1-0, 1-n, with segment keys.
+MIXED = Alignment(("Аа.", "Бб.", "Вв.", "Гг.", "Дд.", "Ее."),
+                  ("Aa.", "Bb.", "Cc.", "Dd.", "Ee.", "Ff."),
+                  parse("0-0 1,2-1 -2 3- 4-3,4 5-5"), (10, 11, 12, 13, 14, 15))
+
+
+def _link_operations(alignment: Alignment) -> list[dict[str, Any]]:
+    operations: list[dict[str, Any]] = []
+    for i, link in enumerate(alignment.links):
+        operations += [{"op": "merge_next", "link": i}, {"op": "merge_previous", "link": i},
+                       {"op": "unalign", "link": i}, {"op": "confirm", "link": i, "value": True},
+                       {"op": "split_link", "link": i, "src_count": min(1, len(link.src)),
+                        "tgt_count": min(1, len(link.tgt))}]
+        operations += [{"op": op, "link": i, "side": side}
+                       for op in ("shift_up", "shift_down") for side in ("src", "tgt")]
+    return operations
+
+
+def _text_operations(alignment: Alignment) -> list[dict[str, Any]]:
+    return [operation for side in ("src", "tgt")
+            for sentence in range(len(alignment.sentences(side)))
+            for operation in ({"op": "edit", "side": side, "sentence": sentence, "text": "Новое."},
+                              {"op": "split", "side": side, "sentence": sentence, "offset": 1})]
+
+
+def _on_window(alignment: Alignment, operation: dict[str, Any]) -> Alignment:
+    """Apply ``operation`` as the browser does: to a window, spliced back in place."""
+    start, stop = bounds(alignment, operation)
+    part, src0, _tgt0 = window(alignment, start, stop)
+    local = dict(operation)
+    if "link" in local:
+        local["link"] -= start
+    if "sentence" in local:
+        local["sentence"] -= src0 if local["side"] == "src" else _tgt0
+    return splice(alignment, start, stop, apply(part, local))
+
+
+@pytest.mark.parametrize("operation", [
+    *_link_operations(MIXED), *_text_operations(MIXED),
+    {"op": "confirm_above", "threshold": 0.9}], ids=str)
+def test_an_operation_on_a_window_spliced_back_is_the_operation_on_the_whole(
+        operation: dict[str, Any]) -> None:
+    try:
+        expected: Alignment | str = apply(MIXED, operation)
+    except ValidationError as error:
+        expected = str(error).split()[0]
+    try:
+        got: Alignment | str = _on_window(MIXED, operation)
+    except ValidationError as error:
+        got = str(error).split()[0]
+    assert got == expected
+
+
+@pytest.mark.parametrize("start, stop", [(0, 1), (1, 4), (4, 6), (0, 6), (3, 3)])
+def test_a_window_spliced_back_unchanged_is_the_same_alignment(start: int, stop: int) -> None:
+    part, _src0, _tgt0 = window(MIXED, start, stop)
+    check(part)
+    assert splice(MIXED, start, stop, part) == MIXED
+
+
+def test_sentences_may_be_sent_as_their_numbers() -> None:
+    data = {**MIXED.as_dict(texts=False), "src_keys": []}
+    assert (data["src"], data["tgt"]) == (6, 6) and not texts_sent(data)
+    merged = apply(from_dict(data), {"op": "merge_next", "link": 1})
+    assert merged.links == apply(MIXED, {"op": "merge_next", "link": 1}).links
+    assert merged.as_dict(texts=False)["src"] == 6

@@ -446,7 +446,9 @@ def test_a_5000_link_alignment_opens_a_page_at_a_time_and_merges_across_pages(
     page.keyboard.press("ArrowUp")  # back to the last link of page 1 …
     expect(info).to_contain_text("page 1 of 50")
     expect(links.last.locator("td.src")).to_have_id("cursor-cell")
-    page.keyboard.press("m")  # … and merge it with the first link of page 2
+    with page.expect_request("**/api/alignment/apply") as request:
+        page.keyboard.press("m")  # … and merge it with the first link of page 2
+    assert len(request.value.post_data_buffer or b"") < 1_000  # two links and a neighbour
     expect(links.last.locator("td.src .sent")).to_have_count(2)
     expect(links.last.locator("td.src")).to_contain_text("Предложение 101 о погоде.")
     expect(links).to_have_count(100)
@@ -466,6 +468,88 @@ def test_a_5000_link_alignment_opens_a_page_at_a_time_and_merges_across_pages(
         merged = session.scalars(select(Translation).where(Translation.segment_count == 2)).all()
         assert [t.text for t in merged] == [
             "Sentence 100 is about the weather. Sentence 101 is about the weather."]
+
+
+def test_every_operation_sent_as_a_window_gives_what_it_gives_on_the_whole_alignment(
+        context: Any, clean_db: Engine) -> None:
+    """The browser splices each operation's window back (align.js); saving sends the result.
+
+    The same keys applied by tm.align.editing to the whole alignment must give the same.
+    """
+    import json
+
+    from playwright.sync_api import expect
+
+    from tm.align.editing import apply
+    from tm.align.store import load_alignment
+
+    doc = _big_aligned_document(clean_db, size=300)
+    with Session(clean_db) as session:
+        expected = load_alignment(session, doc, "human")
+    page = context.new_page()
+    _sign_in(page)
+    page.goto(f"/documents/{doc}/align?track=human")
+    sent: list[int] = []
+    page.on("request", lambda r: sent.append(len(r.post_data_buffer or b""))
+            if r.url.endswith("/api/alignment/apply") else None)
+    links, live = page.locator("tr.link"), page.locator("#live")
+    grid = page.locator("#align-grid")
+    grid.focus()
+    page.keyboard.press("PageDown")
+    page.keyboard.press("ArrowUp")  # link 99, the last of page 1: windows cross the page
+    at = 99
+
+    def step(keys: str, operation: dict[str, Any]) -> None:
+        nonlocal expected
+        before = len(sent)
+        with page.expect_response(lambda r: r.url.endswith("/api/alignment/apply")) as answer:
+            for key in keys.split():
+                page.keyboard.press(key)
+        assert answer.value.ok, operation
+        expected = apply(expected, operation)
+        expect(grid).to_be_focused()
+        page.wait_for_timeout(50)  # the answer spliced in and drawn before the next key
+        assert len(sent) == before + 1, operation
+
+    step("m", {"op": "merge_next", "link": at})
+    step("l", {"op": "split_link", "link": at, "src_count": 1, "tgt_count": 1})
+    step("Alt+ArrowDown", {"op": "shift_down", "link": at, "side": "src"})
+    at += 1
+    step("ArrowDown x", {"op": "unalign", "link": at})
+    at += 1
+    step("ArrowDown Shift+M", {"op": "merge_previous", "link": at})
+    at -= 1
+    step("ArrowUp c", {"op": "confirm", "link": at, "value": True})
+    step("Alt+ArrowUp", {"op": "shift_up", "link": at, "side": "src"})
+    at += 2
+    step("ArrowDown ArrowDown ArrowRight Alt+ArrowUp",
+         {"op": "shift_up", "link": at, "side": "tgt"})
+    at += 1
+    sentence = expected.links[at].src[0]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowLeft")  # back to the source side
+    page.keyboard.press("Enter")
+    area = links.nth(at - 100).locator("textarea")
+    area.fill("Предложение, исправленное вручную.")
+    step("Enter", {"op": "edit", "side": "src", "sentence": sentence,
+                   "text": "Предложение, исправленное вручную."})
+    page.keyboard.press("s")
+    area.evaluate("(a) => a.setSelectionRange(13, 13)")
+    step("Enter", {"op": "split", "side": "src", "sentence": sentence, "offset": 13})
+    expect(live).to_contain_text("every track")
+    grid.focus()
+    before = len(sent)
+    page.locator("#threshold").fill("0.5")
+    page.locator("#confirm-above").click()
+    expected = apply(expected, {"op": "confirm_above", "threshold": 0.5})
+    expect(links.first.locator(".tick")).to_have_count(1)
+    assert len(sent) == before + 1
+    assert max(sent[:-1]) < 2_000  # a window, not the alignment (≈40 kB here, 1.5 MB at 5,000)
+    grid.focus()
+    with page.expect_request(lambda r: r.method == "PUT") as saving:
+        page.keyboard.press("Control+s")
+    assert json.loads(saving.value.post_data or "")["alignment"] == expected.as_dict()
+    expect(live).to_contain_text("Source sentences split: 1.")
 
 
 UNLABELLED_JS = """() => Array.from(document.querySelectorAll(

@@ -111,3 +111,16 @@ def test_a_source_edit_shows_in_the_editors_history_with_the_source_diff(
     assert {"op": "insert", "text": "исправлено"} in latest["source"]["diff"]
     assert {"op": "delete", "text": old.split()[1]} in latest["source"]["diff"]
     assert revisions[1]["source"] is None  # the translation's own first version
+
+
+def test_an_operation_on_a_window_with_sentence_numbers_only(client: FlaskClient) -> None:
+    window = {"src": 3, "tgt": 2, "links": [
+        {"src": [0], "tgt": [0], "score": 0.9}, {"src": [1, 2], "tgt": [1], "score": 0.8}]}
+    merged = client.post("/api/alignment/apply", json={
+        "alignment": window, "op": {"op": "merge_next", "link": 0}}).get_json()
+    assert (merged["src"], merged["tgt"]) == (3, 2)
+    assert merged["links"] == [{"src": [0, 1, 2], "tgt": [0, 1], "score": None,
+                                "confirmed": True}]
+    edit = client.post("/api/alignment/apply", json={"alignment": window, "op": {
+        "op": "edit", "side": "src", "sentence": 0, "text": "Новое."}})
+    assert edit.status_code == 422 and "texts" in edit.get_json()["message"]

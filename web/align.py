@@ -5,7 +5,10 @@ API (JSON, CSRF header on changes):
 
 * ``GET  /api/documents/<id>/alignment?track=`` — the alignment (sentences and links)
 * ``POST /api/alignment/apply`` ``{alignment, op}`` — one operation (see ``tm.align.editing``);
-  the browser keeps earlier alignments for undo and redo
+  ``alignment`` may be a window of the links around the operation's (the browser sends
+  that and splices the answer back), with the numbers of sentences instead of their texts
+  for operations that do not read them; the browser keeps earlier alignments for undo and
+  redo
 * ``PUT  /api/documents/<id>/alignment?track=`` ``{alignment, status, version}`` — save as
   translations; 409 if the track changed since ``version`` (from the GET) was read
 """
@@ -13,7 +16,15 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from tm.align.editing import HIGH_CONFIDENCE, LOW_CONFIDENCE, apply, from_dict
+from tm.align.editing import (
+    HIGH_CONFIDENCE,
+    LOW_CONFIDENCE,
+    NEIGHBOURS,
+    TEXT_OPERATIONS,
+    apply,
+    from_dict,
+    texts_sent,
+)
 from tm.align.store import load_alignment, save_alignment, track_version
 from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
@@ -45,7 +56,8 @@ def edit(document_id: int) -> str:
         alignment=load_alignment(session, document_id, track).as_dict(),
         version=track_version(session, document_id, track),
         high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES,
-        page_size=LINKS_PER_PAGE, page=max(1, request.args.get("page", 1, type=int) or 1))
+        page_size=LINKS_PER_PAGE, page=max(1, request.args.get("page", 1, type=int) or 1),
+        neighbours=NEIGHBOURS, text_ops=sorted(TEXT_OPERATIONS))
 
 
 @bp.get("/api/documents/<int:document_id>/alignment")
@@ -70,7 +82,11 @@ def api_apply():  # type: ignore[no-untyped-def]
     operation = body.get("op")
     if not isinstance(operation, dict):
         raise ValidationError("op must be an object like {\"op\": \"merge_next\", \"link\": 3}")
-    return jsonify(apply(from_dict(body.get("alignment")), operation).as_dict())
+    data = body.get("alignment")
+    texts = texts_sent(data)
+    if not texts and operation.get("op") in TEXT_OPERATIONS:
+        raise ValidationError(f"{operation.get('op')} needs the sentences' texts")
+    return jsonify(apply(from_dict(data), operation).as_dict(texts=texts))
 
 
 @bp.put("/api/documents/<int:document_id>/alignment")

@@ -5,6 +5,14 @@ links cover every sentence of both sides exactly once, in order. Operations neve
 their argument, so undo and redo are a matter of keeping the earlier values. The browser
 sends an alignment and one operation; :func:`apply` checks both and returns the result.
 
+The browser does not send the whole alignment (≈1.5 MB at 5,000 links), only a *window*:
+a run of links around the one the operation names, numbered from 0, as an alignment of its
+own (:func:`window`). Every operation reads and writes only its link and the links
+:data:`NEIGHBOURS` away on each side (a sentence-level one, only the sentence's link), so
+its result on the window, put back in place (:func:`splice`), is its result on the whole
+alignment; the tests check that for every operation. Operations that do not read the
+sentences' texts may be sent their numbers instead (``"src": 3``), and get numbers back.
+
 An alignment read from storage also carries ``src_keys``, the stored segment each source
 sentence belongs to; splitting a source sentence gives both halves the same key, which is
 how saving knows to split that segment (:func:`tm.align.store.save_alignment`).
@@ -64,19 +72,35 @@ class Alignment:
         """Return this alignment with the sentences of ``side`` replaced."""
         return replace(self, src=texts) if side == "src" else replace(self, tgt=texts)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return {"src": list(self.src), "tgt": list(self.tgt),
+    def as_dict(self, *, texts: bool = True) -> dict[str, Any]:
+        """Return a JSON-ready dict; without ``texts``, the numbers of sentences only."""
+        return {"src": list(self.src) if texts else len(self.src),
+                "tgt": list(self.tgt) if texts else len(self.tgt),
                 "links": [{"src": list(x.src), "tgt": list(x.tgt), "score": x.score,
                            "confirmed": x.confirmed} for x in self.links],
                 "src_keys": list(self.src_keys)}
 
 
+def texts_sent(data: Any) -> bool:
+    """Tell whether an alignment in JSON has its sentences' texts, not just their numbers."""
+    return not (isinstance(data, dict) and isinstance(data.get("src"), int))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("a number of sentences cannot be negative")
+        return ("",) * value  # only their number was sent
+    return tuple(str(s) for s in value)
+
+
 def from_dict(data: Any) -> Alignment:
-    """Build an alignment from JSON, refusing anything malformed."""
+    """Build an alignment from JSON, refusing anything malformed.
+
+    ``src`` and ``tgt`` are the sentences, or their numbers (the texts are then empty).
+    """
     try:
-        src = tuple(str(s) for s in data["src"])
-        tgt = tuple(str(t) for t in data["tgt"])
+        src, tgt = _texts(data["src"]), _texts(data["tgt"])
         links = tuple(AlignLink(src=tuple(int(i) for i in x["src"]),
                                 tgt=tuple(int(j) for j in x["tgt"]),
                                 score=None if x.get("score") is None else float(x["score"]),
@@ -266,6 +290,67 @@ ARGUMENTS: dict[str, tuple[tuple[str, type], ...]] = {
     "split": (("side", str), ("sentence", int), ("offset", int)),
     "confirm": (("link", int), ("value", bool)), "confirm_above": (("threshold", float),),
 }
+
+
+# How many links on each side of its link an operation may read or change: merging and
+# shifting reach the next or the previous link, nothing reaches further.
+NEIGHBOURS = 1
+# Operations that read or change the sentences' texts (the others see only their numbers).
+TEXT_OPERATIONS = frozenset({"edit", "split"})
+
+
+def bounds(alignment: Alignment, operation: dict[str, Any]) -> tuple[int, int]:
+    """Return the run of links ``[start, stop)`` that ``operation`` reads and changes."""
+    count = len(alignment.links)
+    if operation.get("op") == "confirm_above":
+        return 0, count
+    if operation.get("op") in TEXT_OPERATIONS:
+        side, sentence = _side(str(operation.get("side"))), operation.get("sentence")
+        at = next((i for i, x in enumerate(alignment.links) if sentence in x.side(side)), None)
+        if at is None:
+            raise ValidationError(f"no {side} sentence {sentence}")
+        return at, at + 1
+    link = operation.get("link")
+    if not isinstance(link, int) or isinstance(link, bool):
+        raise ValidationError(f"{operation.get('op')} needs link (int)")
+    return max(0, link - NEIGHBOURS), min(count, link + NEIGHBOURS + 1)
+
+
+def window(alignment: Alignment, start: int, stop: int) -> tuple[Alignment, int, int]:
+    """Return links ``[start, stop)`` as an alignment of their own, sentences numbered from 0.
+
+    Also return where its source and target sentences start in ``alignment``: links cover
+    the sentences in order, so a run of links covers a run of sentences.
+    """
+    links = alignment.links[start:stop]
+    src0 = sum(len(x.src) for x in alignment.links[:start])
+    tgt0 = sum(len(x.tgt) for x in alignment.links[:start])
+    src1 = src0 + sum(len(x.src) for x in links)
+    tgt1 = tgt0 + sum(len(x.tgt) for x in links)
+    return Alignment(alignment.src[src0:src1], alignment.tgt[tgt0:tgt1],
+                     tuple(_moved(x, -src0, -tgt0) for x in links),
+                     alignment.src_keys[src0:src1]), src0, tgt0
+
+
+def splice(alignment: Alignment, start: int, stop: int, result: Alignment) -> Alignment:
+    """Put ``result``, an operation's result on :func:`window` ``(start, stop)``, in place."""
+    part, src0, tgt0 = window(alignment, start, stop)
+    grown_src, grown_tgt = len(result.src) - len(part.src), len(result.tgt) - len(part.tgt)
+    links = (*alignment.links[:start], *(_moved(x, src0, tgt0) for x in result.links),
+             *(_moved(x, grown_src, grown_tgt) for x in alignment.links[stop:]))
+    src1, tgt1 = src0 + len(part.src), tgt0 + len(part.tgt)
+    keys = alignment.src_keys and (
+        *alignment.src_keys[:src0], *result.src_keys, *alignment.src_keys[src1:])
+    return Alignment((*alignment.src[:src0], *result.src, *alignment.src[src1:]),
+                     (*alignment.tgt[:tgt0], *result.tgt, *alignment.tgt[tgt1:]),
+                     links, tuple(keys))
+
+
+def _moved(link: AlignLink, by_src: int, by_tgt: int) -> AlignLink:
+    if not by_src and not by_tgt:
+        return link
+    return replace(link, src=tuple(i + by_src for i in link.src),
+                   tgt=tuple(j + by_tgt for j in link.tgt))
 
 
 def apply(alignment: Alignment, operation: dict[str, Any]) -> Alignment:

@@ -1,7 +1,10 @@
 /* The alignment editor: keyboard-driven link operations, undo/redo, save. The operations
    themselves run on the server (tm.align.editing); this file only keeps state and draws.
    The whole alignment stays here, so operations work across page boundaries, but only one
-   page of links is drawn: a 5,000-link document opens and scrolls like a 100-link one. */
+   page of links is drawn: a 5,000-link document opens and scrolls like a 100-link one.
+   An operation sends the server only a window (the links it reads and changes, their
+   sentences numbered from 0, texts only if it needs them) and splices the answer back, as
+   tm.align.editing.window/splice do: a few hundred bytes, whatever the document's size. */
 "use strict";
 (function () {
   const { api, el, strings, say } = window.Sverka;
@@ -12,6 +15,9 @@
   let alignment = JSON.parse(document.getElementById("alignment-data").textContent);
   let undo = [], redo = [], dirty = false, busy = false;
   const pageSize = Number(grid.dataset.pageSize);
+  // How far an operation reaches beyond its link, and the ones that need the texts
+  // (tm.align.editing.NEIGHBOURS and TEXT_OPERATIONS).
+  const neighbours = Number(grid.dataset.neighbours), TEXT_OPS = new Set(grid.dataset.textOps.split(" "));
   const pager = document.getElementById("align-pager"), pageInfo = document.getElementById("page-info");
   const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
   let page = 1;  // the page drawn: it always holds the cursor's link
@@ -138,21 +144,74 @@
     window.scrollTo(0, grid.offsetTop);
   }
 
+  /* The links [start, stop) an operation reads and changes (tm.align.editing.bounds). */
+  function bounds(op) {
+    const n = alignment.links.length;
+    if (op.op === "confirm_above") return [0, n];
+    if (TEXT_OPS.has(op.op)) {
+      const at = alignment.links.findIndex((x) => x[op.side].includes(op.sentence));
+      return [at, at + 1];
+    }
+    return [Math.max(0, op.link - neighbours), Math.min(n, op.link + neighbours + 1)];
+  }
+
+  function moved(link, bySrc, byTgt) {
+    if (!bySrc && !byTgt) return link;
+    return { ...link, src: link.src.map((i) => i + bySrc), tgt: link.tgt.map((j) => j + byTgt) };
+  }
+
+  /* Links [start, stop) as an alignment of their own (tm.align.editing.window); without
+     ``texts``, the numbers of their sentences only. */
+  function cut(start, stop, texts) {
+    const at = { src: 0, tgt: 0 };
+    for (let i = 0; i < start; i += 1) {
+      at.src += alignment.links[i].src.length;
+      at.tgt += alignment.links[i].tgt.length;
+    }
+    const links = alignment.links.slice(start, stop);
+    const size = { src: 0, tgt: 0 };
+    links.forEach((x) => { size.src += x.src.length; size.tgt += x.tgt.length; });
+    const sentences = (side) => (texts ? alignment[side].slice(at[side], at[side] + size[side]) : size[side]);
+    return { start, stop, at, size, window: { src: sentences("src"), tgt: sentences("tgt"),
+      links: links.map((x) => moved(x, -at.src, -at.tgt)),
+      src_keys: texts ? alignment.src_keys.slice(at.src, at.src + size.src) : [] } };
+  }
+
+  /* The alignment with the operation's result on ``part`` in its place
+     (tm.align.editing.splice). Sentences and keys are shared with the one before unless the
+     operation changed them: the undo history keeps no copy of them per step. */
+  function splice(part, result) {
+    const { start, stop, at, size } = part;
+    const next = { ...alignment };
+    const grown = { src: 0, tgt: 0 };
+    const put = (list, from, count, items) => [...list.slice(0, from), ...items, ...list.slice(from + count)];
+    if (Array.isArray(result.src)) {
+      for (const side of ["src", "tgt"]) {
+        grown[side] = result[side].length - size[side];
+        next[side] = put(alignment[side], at[side], size[side], result[side]);
+      }
+      if (alignment.src_keys.length) next.src_keys = put(alignment.src_keys, at.src, size.src, result.src_keys);
+    }
+    next.links = [...alignment.links.slice(0, start), ...result.links.map((x) => moved(x, at.src, at.tgt)),
+      ...alignment.links.slice(stop).map((x) => moved(x, grown.src, grown.tgt))];
+    return next;
+  }
+
   async function run(op) {
     if (busy || !op) return false;
     busy = true;
     try {
-      const result = await api("POST", "/api/alignment/apply", { alignment, op });
+      const [start, stop] = bounds(op);
+      if (start < 0) return false;
+      const part = cut(start, stop, TEXT_OPS.has(op.op));
+      const local = { ...op };
+      if ("link" in local) local.link -= start;
+      if (TEXT_OPS.has(op.op)) local.sentence -= part.at[op.side];
+      const result = await api("POST", "/api/alignment/apply", { alignment: part.window, op: local });
       if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return false; }
-      const next = result.data;
-      if (op.op !== "edit" && op.op !== "split") {
-        // Only edit and split change sentences: share the others' with the undo history,
-        // which would otherwise keep a copy of every sentence per operation.
-        next.src = alignment.src; next.tgt = alignment.tgt; next.src_keys = alignment.src_keys;
-      }
       undo.push(alignment);
       redo = [];
-      alignment = next;
+      alignment = splice(part, result.data);
       dirty = true;
       render();
       return true;
