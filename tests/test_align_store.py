@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import import_seed
 from tm.align.editing import apply, confirm_above
-from tm.align.store import load_alignment, save_alignment
+from tm.align.store import load_alignment, save_alignment, track_version
 from tm.models import Segment, Status, Translation, TranslationRevision
 from tm.translations import history
 
@@ -189,3 +189,23 @@ def test_a_source_edited_then_split_keeps_the_edit_in_history(session: Session) 
     assert segment is not None
     assert [(r.old_text, r.text) for r in segment.revisions] == [(old, "Вот, " + old)]
     assert (segment.text + " " + split.src[sentence + 1]) == "Вот, " + old
+
+
+def test_a_source_edit_elsewhere_is_a_conflict_even_where_the_track_has_no_translation(
+        session: Session) -> None:
+    import pytest
+
+    from tm.errors import ConflictError
+    from tm.segments import edit_source
+
+    doc = _seed(session)
+    alignment = load_alignment(session, doc, "agency")  # no translations in this track
+    version = track_version(session, doc, "agency")
+    segment = session.get(Segment, alignment.src_keys[5])
+    assert segment is not None
+    edit_source(session, segment, "Правка другого редактора.", author="Boris")  # meanwhile
+    assert track_version(session, doc, "agency") != version
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        save_alignment(session, doc, "agency", alignment, status=Status.REVIEWED,
+                       author="Anna", expected_version=version)
+    assert segment.text == "Правка другого редактора."

@@ -12,14 +12,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from tm.align.editing import AlignLink, Alignment, check
 from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
 from tm.ingest.structure import split_units
-from tm.models import MemoryUnit, Origin, Segment, Status, Track, Translation
+from tm.models import (
+    MemoryUnit,
+    Origin,
+    Segment,
+    SegmentRevision,
+    Status,
+    Track,
+    Translation,
+)
 from tm.segments import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 
@@ -56,10 +64,12 @@ def _translations(session: Session, document_id: int, track_id: int) -> dict[int
 
 
 def track_version(session: Session, document_id: int, track: str) -> str:
-    """Return a fingerprint of the track's translations in the document (ids and versions).
+    """Return a fingerprint of the track's translations in the document and of its source.
 
     The alignment editor sends it back when saving: if it changed, someone edited the track
-    in between and saving would overwrite their work.
+    or the source sentences in between, and saving would overwrite their work. The source
+    counts too: an edit of a sentence this track has no translation of changes none of its
+    translations, but saving the old text would undo it.
     """
     rows = session.execute(
         select(Translation.id, Translation.version)
@@ -67,7 +77,13 @@ def track_version(session: Session, document_id: int, track: str) -> str:
         .join(Track, Track.id == Translation.track_id)
         .where(Segment.document_id == document_id, Track.name == track)
         .order_by(Translation.id)).all()
-    return hashlib.sha1(repr([tuple(r) for r in rows]).encode()).hexdigest()[:16]
+    source = session.execute(  # splits add segments, edits add revisions
+        select(func.count(distinct(Segment.id)), func.max(SegmentRevision.id))
+        .select_from(Segment)
+        .outerjoin(SegmentRevision, SegmentRevision.segment_id == Segment.id)
+        .where(Segment.document_id == document_id)).one()
+    fingerprint = repr(([tuple(r) for r in rows], tuple(source)))
+    return hashlib.sha1(fingerprint.encode()).hexdigest()[:16]
 
 
 def load_alignment(session: Session, document_id: int, track: str) -> Alignment:
