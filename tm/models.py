@@ -482,6 +482,23 @@ class SegmentScore(Base):
     score: Mapped[float] = mapped_column(Float)
 
 
+class ScoredRevision(Base):
+    """A translation revision a score run scored: what a system or reference said then.
+
+    Edits after the run add revisions and leave these, so a report shows the texts that
+    were scored and can tell which changed since.
+    """
+
+    __tablename__ = "scored_revision"
+    __table_args__ = (UniqueConstraint("run_id", "revision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_run.id", ondelete="CASCADE"))
+    # Indexed: deleting a translation (and its revisions) looks its scored rows up.
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("translation_revision.id", ondelete="CASCADE"), index=True)
+
+
 class SearchTerms(Base):
     """The index keys of a memory unit's source: the words the candidate index looks up.
 

@@ -3,7 +3,8 @@
 The texts scored are read back from the database (the source of truth, edits included), so a
 stored score always says what the stored tracks were worth at that time. A run keeps the
 test-set, per-document and per-segment scores with sacrebleu's signatures, the references,
-the significance test and its seed; the runs of a test set over time are its history.
+the significance test and its seed, and the revisions whose texts it scored (so a report
+shows those texts after later edits); the runs of a test set over time are its history.
 """
 from __future__ import annotations
 
@@ -14,12 +15,20 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tm.errors import ScoringError
-from tm.models import Score, ScoreReference, ScoreRun, SegmentScore, TestSet, Track
+from tm.models import (
+    Score,
+    ScoredRevision,
+    ScoreReference,
+    ScoreRun,
+    SegmentScore,
+    TestSet,
+    Track,
+)
 from tm.scoring.bulk import BATCH_ROWS
 from tm.scoring.evaluation import MetricScores, evaluate
 from tm.scoring.metrics import DEFAULT_METRICS
 from tm.scoring.significance import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_test
-from tm.scoring.testsets import ordered_segments, track_lines, tracks_in
+from tm.scoring.testsets import ordered_segments, track_texts, tracks_in
 from tm.translations import get_track
 
 
@@ -65,9 +74,15 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
     chosen = _choose_systems(session, test_set, references,
                              systems, baseline if test else None)
     tracks = {name: get_track(session, name) for name in chosen}
-    refs = [track_lines(session, test_set, track, segments) for track in ref_tracks]
-    hyps = {name: track_lines(session, test_set, track, segments)
-            for name, track in tracks.items()}
+    revisions: set[int] = set()  # the revisions whose texts are scored, kept with the run
+
+    def texts(track: Track) -> list[str]:
+        lines, revision_ids = track_texts(session, test_set, track, segments)
+        revisions.update(i for i in revision_ids if i is not None)
+        return lines
+
+    refs = [texts(track) for track in ref_tracks]
+    hyps = {name: texts(track) for name, track in tracks.items()}
     evaluation = evaluate(hyps, refs, metrics=metrics, tgt_lang=test_set.tgt_lang,
                           groups=[s.document_id for s in segments], jobs=jobs)
     report = ScoreReport(run=ScoreRun(test_set=test_set), scores=evaluation.scores,
@@ -82,12 +97,13 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
         report.run.samples = samples or DEFAULT_SAMPLES[test]
         report.run.baseline = tracks[chosen[0]]
     _store(session, report, tracks_by_name=tracks, ref_tracks=ref_tracks,
-           segment_ids=[s.id for s in segments])
+           segment_ids=[s.id for s in segments], revision_ids=sorted(revisions))
     return report
 
 
 def _store(session: Session, report: ScoreReport, *, tracks_by_name: dict[str, Track],
-           ref_tracks: Sequence[Track], segment_ids: Sequence[int]) -> None:
+           ref_tracks: Sequence[Track], segment_ids: Sequence[int],
+           revision_ids: Sequence[int]) -> None:
     run = report.run
     run.references = [ScoreReference(track=t, position=i) for i, t in enumerate(ref_tracks)]
     session.add(run)
@@ -111,7 +127,9 @@ def _store(session: Session, report: ScoreReport, *, tracks_by_name: dict[str, T
     segments = [{"score_id": score_id, "segment_id": segment_id, "score": value}
                 for score_id, s in zip(score_ids, report.scores, strict=True)
                 for segment_id, value in zip(segment_ids, s.segments, strict=True)]
-    for rows, table in ((documents, Score), (segments, SegmentScore)):
+    scored = [{"run_id": run.id, "revision_id": i} for i in revision_ids]
+    for rows, table in ((documents, Score), (segments, SegmentScore),
+                        (scored, ScoredRevision)):
         for start in range(0, len(rows), BATCH_ROWS):
             session.execute(insert(table), rows[start:start + BATCH_ROWS])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from tm.models import (
     TestSetDocument,
     Track,
     Translation,
+    TranslationRevision,
 )
 from tm.scoring.bulk import BATCH_ROWS, add_track_texts
 from tm.translations import get_or_create_track
@@ -192,17 +194,41 @@ def tracks_in(session: Session, test_set: TestSet) -> list[Track]:
 def track_lines(session: Session, test_set: TestSet, track: Track,
                 segments: Sequence[SegmentRow] | None = None) -> list[str]:
     """Return ``track``'s translation of every test-set segment, in order, exactly as stored."""
+    return track_texts(session, test_set, track, segments)[0]
+
+
+def track_texts(session: Session, test_set: TestSet, track: Track,
+                segments: Sequence[SegmentRow] | None = None
+                ) -> tuple[list[str], list[int | None]]:
+    """Return ``track``'s text of every test-set segment and the revision holding that text.
+
+    Both come from one query, so the revision is the one whose text is returned (None if
+    the latest revision somehow differs from the translation's text).
+    """
     segments = ordered_segments(session, test_set) if segments is None else segments
-    texts: dict[int, str] = {segment_id: text for segment_id, text in session.execute(
-        select(Translation.segment_id, Translation.text)
-        .join(Segment, Segment.id == Translation.segment_id)
-        .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
-        .where(TestSetDocument.test_set_id == test_set.id, Translation.track_id == track.id))}
-    missing = sum(1 for s in segments if s.id not in texts)
+
+    def latest(column: Any) -> Any:
+        # The newest revision of each translation, found through its (translation, number)
+        # index; in the select list, as a join condition PostgreSQL scans far more.
+        return (select(column).where(TranslationRevision.translation_id == Translation.id)
+                .order_by(TranslationRevision.number.desc()).limit(1)
+                .correlate(Translation).scalar_subquery())
+
+    rows: dict[int, tuple[str, int | None]] = {
+        segment_id: (text, revision_id if revision_text == text else None)
+        for segment_id, text, revision_id, revision_text in session.execute(
+            select(Translation.segment_id, Translation.text, latest(TranslationRevision.id),
+                   latest(TranslationRevision.text))
+            .join(Segment, Segment.id == Translation.segment_id)
+            .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+            .where(TestSetDocument.test_set_id == test_set.id,
+                   Translation.track_id == track.id))}
+    missing = sum(1 for s in segments if s.id not in rows)
     if missing:
         raise NotFoundError(f"track {track.name!r} has no translation for {missing} of the "
                             f"{len(segments)} segments of test set {test_set.name!r}")
-    return [texts[s.id] for s in segments]
+    ordered = [rows[s.id] for s in segments]
+    return [text for text, _ in ordered], [revision_id for _, revision_id in ordered]
 
 
 def add_lines_to_testset(session: Session, test_set: TestSet, lines: TrackLines) -> int:
