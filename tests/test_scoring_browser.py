@@ -1,5 +1,7 @@
 """The scores report in a real browser (Debian's Chromium via Playwright): it renders, no CDN.
 
+A document's bar opens that document's page.
+
 In CI (CI=true) a missing Chromium or Playwright fails this test; elsewhere it skips.
 ``SVERKA_SCREENSHOTS=docs`` writes the README's screenshot of the report.
 """
@@ -67,6 +69,12 @@ def test_scores_report_renders_in_chromium(server: str, clean_db: Engine,
             page.get_by_role("link", name="agency").first.click()
             page.wait_for_load_state()
             assert "Prices." in page.locator("table.bilingual").inner_text()
+            page.locator("svg.chart a").first.click()  # a document's bar: its own page
+            page.wait_for_load_state()
+            assert page.get_by_role("heading", name="Document doc0").is_visible()
+            assert page.locator("table.scores strong").count() == 3
+            assert page.locator("svg.chart").count() == 1
+            assert "Prices." in page.locator("table.worst").inner_text()
             folder = screenshot_dir(tmp_path)
             page.goto(f"{server}/scores/news-demo")
             page.screenshot(path=str(folder / "screenshot-scores.png"), full_page=True)

@@ -15,8 +15,11 @@ HISTOGRAM_HEIGHT = 140
 
 
 def bars(items: Sequence[tuple[str, float]], *, fmt: Callable[[float], str],
-         title: str) -> Markup:
-    """Return horizontal bars, one per (label, value), on a 0–100 scale."""
+         title: str, links: Sequence[str] | None = None) -> Markup:
+    """Return horizontal bars, one per (label, value), on a 0–100 scale.
+
+    With ``links`` (one URL per item) each bar and its label link there.
+    """
     width = CHART_WIDTH - LABEL_WIDTH - 50
     height = len(items) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     parts = [f'<svg class="chart" role="img" width="{CHART_WIDTH}" height="{height}" '
@@ -24,6 +27,8 @@ def bars(items: Sequence[tuple[str, float]], *, fmt: Callable[[float], str],
     for i, (label, value) in enumerate(items):
         y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
         length = max(0.0, min(value, SCALE_MAX)) / SCALE_MAX * width
+        if links is not None:
+            parts.append(f'<a href="{escape(links[i])}">')
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 3}" text-anchor="end">'
             f'{escape(label)}</text>'
@@ -31,6 +36,8 @@ def bars(items: Sequence[tuple[str, float]], *, fmt: Callable[[float], str],
             f'<title>{escape(label)}: {escape(fmt(value))}</title></rect>'
             f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + BAR_HEIGHT - 3}">'
             f'{escape(fmt(value))}</text>')
+        if links is not None:
+            parts.append("</a>")
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from tm.documents import document_rows, document_tracks, get_document, list_documents
+from tm.scoring.results import scored_test_sets
 from web.db import get_session
 
 bp = Blueprint("documents", __name__)
@@ -25,7 +26,8 @@ def show(document_id: int) -> str:
     tracks = document_tracks(session, document_id)
     chosen = request.args.getlist("track") or tracks
     return render_template("documents/show.html", document=document, tracks=chosen,
-                           all_tracks=tracks, rows=document_rows(session, document_id, chosen))
+                           all_tracks=tracks, rows=document_rows(session, document_id, chosen),
+                           scored_in=scored_test_sets(session, document_id))
 
 
 @bp.get("/api/documents")

@@ -1,9 +1,13 @@
 """Read stored scores back: a run's systems table, document and segment scores, worst segments.
 
+A run keeps the revisions it scored (``ScoredRevision``), so worst segments show the texts
+that were scored, and what changed since.
+
 What a report shows comes from the database alone, so it opens without computing anything.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,14 +16,17 @@ from sqlalchemy.orm import Session, aliased
 from tm.errors import NotFoundError
 from tm.models import (
     Score,
+    ScoredRevision,
     ScoreReference,
     ScoreRun,
     Segment,
+    SegmentRevision,
     SegmentScore,
     TestSet,
     TestSetDocument,
     Track,
     Translation,
+    TranslationRevision,
 )
 from tm.scoring.metrics import METRICS
 from tm.scoring.significance import SIGNIFICANCE_LEVEL
@@ -57,7 +64,12 @@ class SystemsTable:
 
 @dataclass(frozen=True, slots=True)
 class WorstSegment:
-    """A low-scoring segment with its source, reference and hypothesis."""
+    """A low-scoring segment with its source, and the reference and hypothesis as scored.
+
+    ``reference_now``/``hypothesis_now`` hold the track's current text when it was edited
+    after the run (None if unchanged, or if the run predates keeping the scored texts);
+    ``source_now`` the source's, when the source sentence was edited after the run.
+    """
 
     segment_id: int
     document_id: int
@@ -65,6 +77,15 @@ class WorstSegment:
     source: str
     reference: str
     hypothesis: str
+    reference_now: str | None = None
+    hypothesis_now: str | None = None
+    source_now: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """True if the source, reference or hypothesis was edited since the run."""
+        return (self.reference_now is not None or self.hypothesis_now is not None
+                or self.source_now is not None)
 
 
 def runs(session: Session, test_set: TestSet) -> list[ScoreRun]:
@@ -81,11 +102,16 @@ def get_run(session: Session, test_set: TestSet, run_id: int) -> ScoreRun:
     return run
 
 
-def systems_table(session: Session, run: ScoreRun) -> SystemsTable:
-    """Return the run's test-set-level scores, the best of each metric marked."""
+def systems_table(session: Session, run: ScoreRun, *,
+                  document_id: int | None = None) -> SystemsTable:
+    """Return the run's scores over the test set (or one document), the best of each bold."""
+    where = (Score.document_id.is_(None) if document_id is None
+             else Score.document_id == document_id)
     rows = session.execute(select(Score, Track.name).join(Track, Track.id == Score.system_track_id)
-                           .where(Score.run_id == run.id, Score.document_id.is_(None))
+                           .where(Score.run_id == run.id, where)
                            .order_by(Score.id)).all()
+    if not rows and document_id is not None:
+        raise NotFoundError(f"run {run.id} has no scores for document {document_id}")
     metrics = list(dict.fromkeys(score.metric for score, _ in rows))
     systems = list(dict.fromkeys(name for _, name in rows))
     best: dict[str, float] = {}
@@ -126,31 +152,102 @@ def document_scores(session: Session, run: ScoreRun, system: str,
 
 
 def segment_scores(session: Session, run: ScoreRun, system: str,
-                   metric: str = SEGMENT_METRIC) -> list[float]:
-    """Return every segment score of ``system`` in ``metric``."""
+                   metric: str = SEGMENT_METRIC, *, document_id: int | None = None
+                   ) -> list[float]:
+    """Return every segment score of ``system`` in ``metric`` (of one document, if given)."""
     total = _total(session, run, system, metric)
-    return list(session.scalars(select(SegmentScore.score)
-                                .where(SegmentScore.score_id == total.id)))
+    query = select(SegmentScore.score).where(SegmentScore.score_id == total.id)
+    if document_id is not None:
+        query = query.join(Segment, Segment.id == SegmentScore.segment_id).where(
+            Segment.document_id == document_id)
+    return list(session.scalars(query))
 
 
 def worst_segments(session: Session, run: ScoreRun, system: str, *,
-                   metric: str = SEGMENT_METRIC, limit: int = 10) -> list[WorstSegment]:
-    """Return the ``limit`` lowest-scoring segments of ``system`` (highest for TER)."""
+                   metric: str = SEGMENT_METRIC, limit: int = 10,
+                   document_id: int | None = None) -> list[WorstSegment]:
+    """Return the ``limit`` lowest-scoring segments of ``system`` (highest for TER).
+
+    Texts are the ones the run scored; a text edited since comes with its current version.
+    """
     total = _total(session, run, system, metric)
     first_reference = session.scalar(select(ScoreReference.track_id).where(
         ScoreReference.run_id == run.id).order_by(ScoreReference.position).limit(1))
     hyp, ref = aliased(Translation), aliased(Translation)
     order = (SegmentScore.score.asc() if METRICS[metric].higher_is_better
              else SegmentScore.score.desc())
-    rows = session.execute(
-        select(SegmentScore.score, Segment.id, Segment.document_id, Segment.text, ref.text,
-               hyp.text)
+    query = (
+        select(SegmentScore.score, Segment.id, Segment.document_id, Segment.text, ref.id,
+               ref.text, hyp.id, hyp.text)
         .join(Segment, Segment.id == SegmentScore.segment_id)
         .join(hyp, (hyp.segment_id == Segment.id) & (hyp.track_id == total.system_track_id))
         .join(ref, (ref.segment_id == Segment.id) & (ref.track_id == first_reference))
-        .where(SegmentScore.score_id == total.id).order_by(order, Segment.id).limit(limit))
-    return [WorstSegment(segment_id=i, document_id=d, score=s, source=src, reference=r,
-                         hypothesis=h) for s, i, d, src, r, h in rows]
+        .where(SegmentScore.score_id == total.id))
+    if document_id is not None:
+        query = query.where(Segment.document_id == document_id)
+    rows = session.execute(query.order_by(order, Segment.id).limit(limit)).all()
+    scored = scored_texts(session, run, [i for row in rows for i in (row[4], row[6])])
+    sources = sources_then(session, run, [row[1] for row in rows])
+    worst = []
+    for score, segment_id, document, src_now, ref_id, ref_now, hyp_id, hyp_now in rows:
+        reference, hypothesis = scored.get(ref_id, ref_now), scored.get(hyp_id, hyp_now)
+        source = sources.get(segment_id, src_now)
+        worst.append(WorstSegment(
+            segment_id=segment_id, document_id=document, score=score, source=source,
+            reference=reference, hypothesis=hypothesis,
+            reference_now=ref_now if ref_now != reference else None,
+            hypothesis_now=hyp_now if hyp_now != hypothesis else None,
+            source_now=src_now if src_now != source else None))
+    return worst
+
+
+def sources_then(session: Session, run: ScoreRun, segment_ids: Sequence[int]) -> dict[int, str]:
+    """Return segment id → its source text when ``run`` scored, for sources edited since.
+
+    A source edit keeps the text it replaced, so the first edit after the run has it.
+    """
+    if not segment_ids:
+        return {}
+    then: dict[int, str] = {}
+    for segment_id, old_text in session.execute(
+            select(SegmentRevision.segment_id, SegmentRevision.old_text)
+            .where(SegmentRevision.segment_id.in_(segment_ids),
+                   SegmentRevision.changed_at > run.created_at)
+            .order_by(SegmentRevision.changed_at, SegmentRevision.id)):
+        then.setdefault(segment_id, old_text)
+    return then
+
+
+def scored_texts(session: Session, run: ScoreRun,
+                 translation_ids: Sequence[int]) -> dict[int, str]:
+    """Return translation id → the text ``run`` scored, for the given translations."""
+    if not translation_ids:
+        return {}
+    return dict(session.execute(
+        select(TranslationRevision.translation_id, TranslationRevision.text)
+        .join(ScoredRevision, ScoredRevision.revision_id == TranslationRevision.id)
+        .where(ScoredRevision.run_id == run.id,
+               TranslationRevision.translation_id.in_(translation_ids))).all())
+
+
+def get_member(session: Session, test_set: TestSet, document_id: int) -> TestSetDocument:
+    """Return ``document_id``'s membership of ``test_set`` or raise NotFoundError."""
+    member = session.scalar(select(TestSetDocument).where(
+        TestSetDocument.test_set_id == test_set.id,
+        TestSetDocument.document_id == document_id))
+    if member is None:
+        raise NotFoundError(f"document {document_id} is not in test set {test_set.name!r}")
+    return member
+
+
+def scored_test_sets(session: Session, document_id: int) -> list[tuple[TestSet, str | None]]:
+    """Return the scored test sets ``document_id`` belongs to, with its document id there."""
+    return [(test_set, key) for test_set, key in session.execute(
+        select(TestSet, TestSetDocument.doc_key)
+        .join(TestSetDocument, TestSetDocument.test_set_id == TestSet.id)
+        .where(TestSetDocument.document_id == document_id,
+               select(ScoreRun.id).where(ScoreRun.test_set_id == TestSet.id).exists())
+        .order_by(TestSet.name))]
 
 
 def score_history(session: Session, test_set: TestSet, system: str,
