@@ -197,3 +197,18 @@ def test_the_parsing_process_makes_keys_only_while_the_importer_is_behind() -> N
     assert sharing.now()
     sharing.waited(0.0)  # one quick send does not flip it
     assert sharing.now()
+
+
+def test_absent_values_are_stored_as_null_and_empty_ones_as_empty(session: Session,
+                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "in.tmx"
+    path.write_text(tmx(tu("Один.", "One.")
+                        + tu("Два.", "Two.", attrs=' tuid="" creationid="" changeid=""',
+                             inner='<prop type="x-context-pre"></prop>')), encoding="utf-8")
+    import_tmx(session, path, memory="m")
+    plain, empty = session.execute(
+        select(MemoryUnit.tuid, MemoryUnit.created_by, MemoryUnit.changed_by,
+               MemoryUnit.context_before, MemoryUnit.source_markup, MemoryUnit.created_at,
+               MemoryUnit.usage_count).order_by(MemoryUnit.id)).all()
+    assert tuple(plain) == (None,) * 7
+    assert tuple(empty) == ("", "", "", "", None, None, None)

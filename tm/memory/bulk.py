@@ -3,9 +3,9 @@
 SQLAlchemy's Core ``executemany`` runs every value through its column type (``UTCDateTime``,
 ``LanguageTag``, ``JSON``): a Python call per value, which costs more than the insert itself.
 Rows here arrive as tuples already in the form the database stores — dates as text, JSON
-dumped, language tags normalized — and go to the driver in the caller's transaction: one
-streaming ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL, Core for any other
-engine. Nothing is committed here.
+dumped, language tags normalized, NULL as :attr:`RowFormat.null` — and go to the driver in
+the caller's transaction: one streaming ``executemany`` on SQLite, ``COPY … FROM STDIN`` on
+PostgreSQL, Core for any other engine. Nothing is committed here.
 
 The fast paths also say which ids the rows got, in row order, so the caller can store
 what it derived from each row (the search index's keys) without reading the rows back.
@@ -30,6 +30,15 @@ COLUMNS = ("memory_id", "tuid", "src_lang", "tgt_lang", "source", "target", "sou
            "created_by", "changed_at", "changed_by", "usage_count", "last_used_at", "extra",
            "imported_at")
 DATE_COLUMNS = frozenset({"created_at", "changed_at", "last_used_at", "imported_at"})
+# pysqlite sends every None through its adapter protocol (a microsecond each, and an import
+# row has ten): rows for SQLite carry NULL as this string instead, which the INSERT turns
+# back into NULL. It cannot be a value: XML allows no NUL in text or attributes, and JSON
+# escapes it.
+SQLITE_NULL = "\x00"
+# The memory_unit columns an imported row may leave NULL.
+NULLABLE = frozenset({"tuid", "source_markup", "target_markup", "context_before",
+                      "context_after", "created_at", "created_by", "changed_at", "changed_by",
+                      "usage_count", "last_used_at", "extra"})
 # Rows per executemany for engines without a streaming path.
 CORE_BATCH_ROWS = 5000
 # The sequence behind memory_unit.id on PostgreSQL.
@@ -81,16 +90,18 @@ def _postgres_date(value: str) -> str | None:
 
 
 class RowFormat:
-    """How one engine's driver takes memory_unit values: dates, datetimes and JSON.
+    """How one engine's driver takes memory_unit values: dates, datetimes, JSON and NULL.
 
     ``mode`` is "sqlite", "copy" (PostgreSQL through psycopg's COPY) or "core" (SQLAlchemy
     does the conversions). Plain data, so a parsing process can prepare rows too.
+    ``null`` is what a row holds for NULL (:data:`SQLITE_NULL` on SQLite, else None).
     """
 
-    __slots__ = ("mode",)
+    __slots__ = ("mode", "null")
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.null = SQLITE_NULL if mode == "sqlite" else None
 
     def __reduce__(self) -> tuple[type[RowFormat], tuple[str]]:
         return RowFormat, (self.mode,)
@@ -173,8 +184,8 @@ class UnitInserter:
 
     def _sqlite_insert(self, rows: Iterable[tuple[Any, ...]],
                        expected_rows: int) -> Sequence[int]:
-        sql = (f"INSERT INTO memory_unit ({', '.join(COLUMNS)}) "
-               f"VALUES ({', '.join('?' * len(COLUMNS))})")
+        values = ", ".join("NULLIF(?, char(0))" if c in NULLABLE else "?" for c in COLUMNS)
+        sql = f"INSERT INTO memory_unit ({', '.join(COLUMNS)}) VALUES ({values})"
         driver = self._driver
         if not driver.in_transaction:
             # pysqlite begins only before DML; the index is dropped below, and that must

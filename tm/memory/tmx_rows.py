@@ -109,6 +109,7 @@ class RowBuilder:
 
     def __init__(self, plan: RowPlan) -> None:
         self._format = plan.format
+        self._null = plan.format.null
         self._memory_id = plan.memory_id
         self._now = plan.format.moment(plan.now)
         self._tags: dict[str, str] = {}
@@ -143,10 +144,18 @@ class RowBuilder:
             extra = self._format.json(_extra(unit, source, target, rest, meta))
         else:
             extra = self._plain(source.raw_lang, target.raw_lang)
-        return (self._memory_id, attrs.get("tuid"), self._tag(source.lang),
-                self._tag(target.lang), text, translation, source.markup, target.markup,
-                source_key(text), before, after, created, attrs.get("creationid"), changed,
-                attrs.get("changeid"), usage_count, used, extra, self._now)
+        # Absent values as the engine's rows carry NULL (bulk.RowFormat.null).
+        null = self._null
+        tuid, creation_id, change_id = (attrs.get("tuid", null), attrs.get("creationid", null),
+                                        attrs.get("changeid", null))
+        return (self._memory_id, tuid, self._tag(source.lang), self._tag(target.lang), text,
+                translation, null if source.markup is None else source.markup,
+                null if target.markup is None else target.markup, source_key(text),
+                null if before is None else before, null if after is None else after,
+                null if created is None else created, creation_id,
+                null if changed is None else changed, change_id,
+                null if usage_count is None else usage_count, null if used is None else used,
+                extra, self._now)
 
     def _tag(self, lang: str) -> str:
         tag = self._tags.get(lang)
