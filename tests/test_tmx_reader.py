@@ -142,6 +142,22 @@ def test_invalid_bytes_midway_are_reported_with_their_offset(tmp_path: Path) -> 
         list(read_tmx(_write(tmp_path, data)).units())
 
 
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xc0\xaf",
+                                 b"\xf4\x90\x80\x80"], ids=["ff", "truncated", "surrogate",
+                                                             "overlong", "beyond-unicode"])
+@pytest.mark.parametrize("where", ["seg", "attribute", "comment"])
+def test_invalid_utf8_anywhere_is_reported_at_its_byte(tmp_path: Path, bad: bytes,
+                                                        where: str) -> None:
+    place = {"seg": '<seg>x{}</seg>', "attribute": '<seg changeid="a{}">x</seg>',
+             "comment": "<!-- {} --><seg>x</seg>"}[where]
+    head = tmx(PAIR * 3000).encode("utf-8")
+    tail = (f'<tu><tuv xml:lang="ru">{place.format("@@")}</tuv></tu>'
+            .encode().replace(b"@@", bad))
+    data = head.replace(b"</body>", tail + b"</body>")
+    with pytest.raises(FormatError, match=rf"byte {data.index(bad)} is not valid utf-8"):
+        list(read_tmx(_write(tmp_path, data)).units())
+
+
 def test_writer_output_reads_back_identically(tmp_path: Path) -> None:
     inner = '<note>n</note><prop type="x-a">1</prop>'
     body = tu('<bpt i="1">&lt;b&gt;</bpt>Жирный<ept i="1">&lt;/b&gt;</ept> текст', "Bold text",

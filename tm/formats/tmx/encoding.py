@@ -83,14 +83,18 @@ def decide_encoding(head: bytes) -> tuple[str, int, list[str]]:
 
 
 class Utf8Stream:
-    """A file-like object giving the parser UTF-8 bytes, whatever the file's encoding."""
+    """A file-like object giving the parser UTF-8 bytes, whatever the file's encoding.
+
+    UTF-8 passes through unchanged and unchecked: the parser rejects invalid bytes itself,
+    and :meth:`invalid_offset` then finds where they are for the error message.
+    """
 
     def __init__(self, raw: BinaryIO, encoding: str, skip: int, name: str) -> None:
         self._raw, self._name, self._encoding = raw, name, encoding
+        self._skip = skip
         raw.read(skip)
-        # For UTF-8 the bytes pass through unchanged; the decoder only checks them.
         self._decoder = codecs.getincrementaldecoder(encoding)()
-        self._passthrough = encoding == "utf-8"
+        self.passthrough = encoding == "utf-8"
         self._first = True
         self._offset = skip
 
@@ -100,20 +104,43 @@ class Utf8Stream:
         while True:
             chunk = self._raw.read(want)
             final = not chunk
-            try:
-                text = self._decoder.decode(chunk, final=final)
-            except UnicodeDecodeError as error:
-                raise FormatError(f"{self._name}: byte {self._offset + error.start} is not "
-                                  f"valid {self._encoding}") from error
-            self._offset += len(chunk)
-            if self._passthrough:
+            if self.passthrough:
                 out = chunk
                 if self._first and chunk:
                     out = _DECLARATION_BYTES.sub(_UTF8_DECLARATION.encode(), out, count=1)
             else:
+                try:
+                    text = self._decoder.decode(chunk, final=final)
+                except UnicodeDecodeError as error:
+                    raise FormatError(f"{self._name}: byte {self._offset + error.start} is not "
+                                      f"valid {self._encoding}") from error
                 if self._first and text:
                     text = _DECLARATION_ANY.sub(_UTF8_DECLARATION, text, count=1)
                 out = text.encode("utf-8")
+            self._offset += len(chunk)
             if out or final:
                 self._first = self._first and not out
                 return out
+
+    def invalid_offset(self) -> int | None:
+        """Return the offset of the file's first byte that is not valid in its encoding
+        (None if there is none), reading the file again from the start."""
+        self._raw.seek(self._skip)
+        decoder = codecs.getincrementaldecoder(self._encoding)()
+        offset = self._skip
+        while True:
+            chunk = self._raw.read(CHUNK_BYTES)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                return offset + error.start
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+    def encoding_error(self) -> FormatError | None:
+        """Return the error to report if the file has bytes invalid in its encoding."""
+        offset = self.invalid_offset()
+        if offset is None:
+            return None
+        return FormatError(f"{self._name}: byte {offset} is not valid {self._encoding}")

@@ -122,7 +122,13 @@ class TmxReader:
                     self.header = self._header(element)
                 elif tag == "tmx":
                     self.version = element.get("version")
-        except etree.XMLSyntaxError as error:
+        except (etree.XMLSyntaxError, UnicodeDecodeError) as error:
+            # Bytes invalid in the encoding are what is wrong, said by their offset.
+            invalid = stream.encoding_error() if stream.passthrough else None
+            if invalid is not None:
+                raise invalid from error
+            if isinstance(error, UnicodeDecodeError):
+                raise FormatError(f"{self.name}: not valid UTF-8 ({error.reason})") from error
             raise FormatError(f"{self.name}: not well-formed XML at line {error.lineno}: "
                               f"{error.msg}") from error
         if self.version is None:
