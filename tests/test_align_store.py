@@ -187,7 +187,9 @@ def test_a_source_edited_then_split_keeps_the_edit_in_history(session: Session) 
     assert (report.sources_edited, report.sources_split) == (1, 1)
     segment = session.get(Segment, alignment.src_keys[sentence])
     assert segment is not None
-    assert [(r.old_text, r.text) for r in segment.revisions] == [(old, "Вот, " + old)]
+    assert [(r.action, r.old_text, r.text) for r in segment.revisions] == [
+        ("edit", old, "Вот, " + old),
+        ("split", "Вот, " + old, segment.text + "\n" + split.src[sentence + 1])]
     assert (segment.text + " " + split.src[sentence + 1]) == "Вот, " + old
 
 

@@ -301,6 +301,12 @@ def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
     page.goto(f"/documents/{doc}/align?track=agency")  # the other track: one 2-1 link
     expect(links).to_have_count(count)
     expect(links.nth(index).locator("td.src .sent")).to_have_count(2)
+    page.goto(f"/documents/{doc}/edit?track=agency")  # its history shows the parts
+    page.locator("tr.unit", has_text=text[:text.index(", ")]).locator("textarea").click()
+    newest = page.locator("#history li.revision").first
+    expect(newest).to_contain_text("source split")
+    expect(newest.locator(".source-diff ol.parts li")).to_have_text(
+        [text[:text.index(", ") + 1], text[text.index(", ") + 2:]])
 
 
 def test_a_source_edit_in_the_alignment_shows_in_the_editors_history_with_its_diff(

@@ -75,6 +75,11 @@ def test_every_tracks_translation_covers_both_parts_and_records_the_split(
         revision = history(session, translation)[-1]
         assert (revision.action, revision.author) == ("split", "Anna")
     assert agency.text == text and agency.version > version  # an editor open on it sees 409
+    whole = segment.revisions[-1]
+    assert (whole.action, whole.text, whole.author) == ("split", "\n".join(
+        part.strip() for part in whole.old_text.split(", ", 1)), "Anna")
+    assert source_history(session, agency) == [whole]  # the same instant as its revision
+    assert history(session, agency)[-1].changed_at == whole.changed_at
     following = _segments(session, doc)[segment.position + 2]
     assert _translation(session, following, "agency") is not None  # the rest untouched
 

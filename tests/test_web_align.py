@@ -124,3 +124,28 @@ def test_an_operation_on_a_window_with_sentence_numbers_only(client: FlaskClient
     edit = client.post("/api/alignment/apply", json={"alignment": window, "op": {
         "op": "edit", "side": "src", "sentence": 0, "text": "Новое."}})
     assert edit.status_code == 422 and "texts" in edit.get_json()["message"]
+
+
+def test_a_source_split_shows_its_parts_in_the_other_tracks_history(
+        client: FlaskClient, session: Session) -> None:
+    from tests.test_segments import _two_tracks
+
+    doc = _two_tracks(session).document.id
+    session.commit()
+    client.post("/settings", data={"author": "Anna"})
+    alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
+    sentence = next(i for i, text in enumerate(alignment["src"]) if i > 4 and ", " in text)
+    text = alignment["src"][sentence]
+    split = client.post("/api/alignment/apply", json={"alignment": alignment, "op": {
+        "op": "split", "side": "src", "sentence": sentence,
+        "offset": text.index(", ") + 1}}).get_json()
+    client.put(f"/api/documents/{doc}/alignment?track=human",
+               json={"alignment": split, "status": "translated"})
+    units = client.get(f"/api/documents/{doc}/units?track=agency").get_json()["units"]
+    unit = next(u for u in units if alignment["src_keys"][sentence] in u["segment_ids"])
+    latest = client.get(
+        f"/api/translations/{unit['translation']['id']}/history").get_json()[0]
+    assert (latest["action"], latest["author"]) == ("split", "Anna")
+    assert latest["source"]["old_text"] == text
+    assert latest["source"]["parts"] == [text[:text.index(", ") + 1],
+                                         text[text.index(", ") + 2:]]

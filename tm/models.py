@@ -212,7 +212,7 @@ class SegmentRevision(Base):
     old_text: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))  # edit
+    action: Mapped[str] = mapped_column(String(20))  # edit; split (text: the parts, a line each)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     segment: Mapped[Segment] = relationship(back_populates="revisions")

@@ -104,7 +104,9 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     the translation of its halves together. That is what a translator of another track
     expects to find — nothing lost, nothing attached to the wrong half — and their
     alignment editor shows it as a 2-1 link they can split in turn. Each such translation
-    records the split in its history (action ``split``, by ``author``).
+    records the split in its history (action ``split``, by ``author``), and so does the
+    segment, as for an edit (:func:`edit_source`): a revision ``split`` whose text is the
+    parts, one a line.
     """
     cleaned = [text.strip() for text in texts]
     if len(cleaned) < 2 or not all(cleaned):
@@ -113,6 +115,9 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     document_id, position, shift = segment.document_id, segment.position, len(cleaned) - 1
     covering = _covering(session, segment)
     spans = _spans(segment, cleaned)
+    now = utcnow()
+    session.add(SegmentRevision(segment=segment, old_text=segment.text, text="\n".join(cleaned),
+                                author=author, action=SPLIT_ACTION, changed_at=now))
     _make_room(session, document_id, position, shift)
     segment.text, (segment.start, segment.end) = cleaned[0], spans[0]
     parts = [segment]
@@ -128,7 +133,7 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     session.expire(segment.paragraph, ["segments"])
     for translation in covering:
         translation.segment_count += shift
-        record_change(session, translation, action=SPLIT_ACTION, author=author)
+        record_change(session, translation, action=SPLIT_ACTION, author=author, at=now)
     return parts
 
 

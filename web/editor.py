@@ -7,7 +7,8 @@ Pages: ``/documents/<id>/edit?track=…``. API (JSON, CSRF header on changes):
 * ``PUT  /api/translations/<id>`` ``{text?, status?, note?, expected_version}`` — edit; 409 with
   ``theirs`` (the stored version) and ``yours`` when someone saved in between
 * ``GET  /api/translations/<id>/history`` — revisions, each with a word diff to the previous;
-  a ``source-edit`` also carries ``source`` (old and new source text, their diff)
+  a ``source-edit`` or ``split`` also carries ``source`` (old and new source text, their
+  diff, a split's ``parts``)
 * ``POST /api/translations/<id>/restore`` ``{number, expected_version}``
 * ``GET  /api/segments/<id>/suggestions?count=&translation=`` — fuzzy memory matches
   (:mod:`web.suggestions`); the panel's concordance is ``/api/search/concordance``
@@ -29,7 +30,7 @@ from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.models import Origin, Segment, SegmentRevision, Status, Translation
 from tm.qa import CODES, check
-from tm.segments import SOURCE_EDIT_ACTION, source_history
+from tm.segments import SOURCE_EDIT_ACTION, SPLIT_ACTION, source_history
 from tm.translations import (
     add_translation,
     edit_translation,
@@ -251,7 +252,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
                 "changed_label": format_datetime(revision.changed_at, "short"),
                 "diff": [c.as_dict() for c in word_diff(previous, revision.text)],
                 "source": None}
-        if revision.action == SOURCE_EDIT_ACTION:
+        if revision.action in (SOURCE_EDIT_ACTION, SPLIT_ACTION):
             edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
             if edit is not None:
                 sources.remove(edit)
@@ -261,7 +262,8 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
     # Source edits from before this translation existed (or before it covered the segment):
     # the source's history is part of the unit's, but they are not revisions to restore.
     items.extend({"number": None, "text": None, "status": None, "status_label": None,
-                  "author": s.author, "action": SOURCE_EDIT_ACTION,
+                  "author": s.author,
+                  "action": SPLIT_ACTION if s.action == SPLIT_ACTION else SOURCE_EDIT_ACTION,
                   "changed_at": s.changed_at.isoformat(),
                   "changed_label": format_datetime(s.changed_at, "short"), "diff": [],
                   "source": _source_json(s)} for s in sources)
@@ -270,10 +272,12 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
 
 
 def _source_json(revision: SegmentRevision) -> dict[str, Any]:
-    """Return a source segment's revision: old and new text and the word diff between."""
+    """Return a source segment's revision: old and new text, the word diff, a split's parts."""
+    parts = revision.text.split("\n") if revision.action == SPLIT_ACTION else None
+    new = " ".join(parts) if parts else revision.text
     return {"segment_id": revision.segment_id, "old_text": revision.old_text,
-            "text": revision.text,
-            "diff": [c.as_dict() for c in word_diff(revision.old_text, revision.text)]}
+            "text": new, "parts": parts,
+            "diff": [c.as_dict() for c in word_diff(revision.old_text, new)]}
 
 
 @bp.post("/api/translations/<int:translation_id>/restore")

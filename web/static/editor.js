@@ -151,8 +151,8 @@
     if (!row.dataset.translation) { list.replaceChildren(el("li", { class: "empty" }, T.noHistory)); return; }
     const result = await api("GET", `/api/translations/${row.dataset.translation}/history`);
     if (row !== active || !result.ok) return;
-    // A source edit shows the source's diff (old → new); one from before this translation
-    // existed has no number: it is the unit's history, not a version to restore.
+    // A source edit shows the source's diff (old → new), a split its parts; one from before
+    // this translation existed has no number: the unit's history, not a version to restore.
     const action = (rev) => T.actions[rev.action] || rev.action;
     const latest = result.data.findIndex((rev) => rev.number !== null);
     list.replaceChildren(...result.data.map((rev, i) => el("li", { class: `revision${rev.source ? " source-edit" : ""}` },
@@ -161,7 +161,9 @@
           : `${T.revision} ${rev.number} · ${rev.status_label} · ${action(rev)}`,
         ` · ${rev.author || "?"} · `, el("time", { datetime: rev.changed_at }, rev.changed_label)),
       rev.source ? el("div", { class: "source-diff", lang: workspace.dataset.src },
-        el("span", { class: "meta" }, T.sourceChanged), renderDiff(rev.source.diff)) : null,
+        el("span", { class: "meta" }, rev.source.parts ? T.sourceSplitInto : T.sourceChanged),
+        rev.source.parts ? el("ol", { class: "parts" }, ...rev.source.parts.map((part) => el("li", {}, part)))
+          : renderDiff(rev.source.diff)) : null,
       rev.number === null ? null : renderDiff(rev.diff),
       i === latest || rev.number === null ? null : el("button", { type: "button", class: "secondary restore",
         "aria-label": `${T.restore} ${T.revision} ${rev.number}`,
