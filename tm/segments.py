@@ -69,11 +69,14 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     revision = SegmentRevision(segment=segment, old_text=segment.text, text=cleaned,
                                author=author, action=EDIT_ACTION, changed_at=now)
     session.add(revision)
+    session.flush()
     segment.text = cleaned
     for translation in _covering(session, segment):
         if translation.status is Status.APPROVED:
+            # Its own tuid: approving the translation again adds a unit with the old one.
             session.execute(update(MemoryUnit).where(MemoryUnit.translation_id == translation.id)
-                            .values(translation_id=None))
+                            .values(translation_id=None,
+                                    tuid=MemoryUnit.tuid + f"-source{revision.id}"))
         recheck = RECHECK_STATUS if translation.status in CHECKED_STATUSES else None
         record_change(session, translation, action=SOURCE_EDIT_ACTION, author=author,
                       status=recheck, at=now)
