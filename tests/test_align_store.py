@@ -64,6 +64,24 @@ def test_confirmed_links_take_the_chosen_status(session: Session) -> None:
     assert statuses == {Status.APPROVED}
 
 
+def test_saving_links_never_takes_an_unchanged_translation_back_a_step(
+        session: Session) -> None:
+    doc = _seed(session)
+    everything = confirm_above(load_alignment(session, doc, "human"), 0.0)
+    save_alignment(session, doc, "human", everything, status=Status.APPROVED, author="Anna")
+    alignment = confirm_above(load_alignment(session, doc, "human"), 0.0)
+    first = _two_sided(alignment)[2]
+    merged = apply(alignment, {"op": "merge_next", "link": first})
+    report = save_alignment(session, doc, "human", merged, status=Status.TRANSLATED,
+                            author="Boris")
+    assert (report.changed, report.removed) == (1, 1)
+    statuses = [t.status for t in session.scalars(
+        select(Translation).join(Segment).order_by(Segment.position))]
+    # The merged link is new work: translated. Every other link is still approved.
+    assert statuses.count(Status.TRANSLATED) == 1
+    assert set(statuses) == {Status.APPROVED, Status.TRANSLATED}
+
+
 def test_unaligned_source_loses_its_translation(session: Session) -> None:
     doc = _seed(session)
     alignment = load_alignment(session, doc, "human")

@@ -171,13 +171,24 @@ def _letters(text: str) -> str:
     return "".join(text.split())
 
 
+_WORKFLOW = (Status.DRAFT, Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
+
+
+def _further(current: Status, asked: Status) -> bool:
+    """Whether ``current`` is a later workflow step than ``asked`` (rejected is no step)."""
+    return (current in _WORKFLOW and asked in _WORKFLOW
+            and _WORKFLOW.index(current) > _WORKFLOW.index(asked))
+
+
 def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
                    status: Status, author: str | None,
                    expected_version: str | None = None) -> AlignmentSaveReport:
     """Store ``alignment`` as the track's translations; confirmed links get ``status``.
 
     Links that changed and are not confirmed become drafts; unchanged, unconfirmed links
-    keep their translation as it is. ``expected_version`` is :func:`track_version` as it
+    keep their translation as it is, and so do unchanged confirmed links whose translation
+    is already further along (an approved translation stays approved when the links are
+    saved as translated). ``expected_version`` is :func:`track_version` as it
     was when the alignment was loaded; ConflictError if the track changed since. Source
     sentences split in the editor (sharing a key in ``src_keys``) split their stored segment
     for every track, as :func:`tm.segments.split_segment` describes, before the links are
@@ -226,8 +237,9 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
             report.unchanged += 1
             continue
         new_status = status if link.confirmed else Status.DRAFT
-        if same and translation.status == new_status:
-            report.unchanged += 1
+        if same and (translation.status == new_status
+                     or _further(translation.status, new_status)):
+            report.unchanged += 1  # confirming never takes a translation back a step
             continue
         translation.segment_count = len(link.src)
         translation.align_score = link.score
