@@ -44,6 +44,15 @@ def test_api_returns_segments_with_translations(client: FlaskClient, session: Se
     assert [d["id"] for d in client.get("/api/documents").get_json()] == [doc]
 
 
+def test_json_sends_cyrillic_as_utf8_and_keeps_key_order(client: FlaskClient,
+                                                          session: Session) -> None:
+    doc = _seed(session)
+    response = client.get(f"/api/documents/{doc}")
+    assert response.mimetype == "application/json"
+    assert "БИШКЕК".encode() in response.data and b"\\u0411" not in response.data
+    assert list(response.get_json()["segments"][0])[:2] == ["id", "position"]
+
+
 def test_missing_document_is_a_404_page(client: FlaskClient) -> None:
     response = client.get("/documents/12345")
     assert response.status_code == 404
