@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 import sacrebleu
+from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest
 
 from tm.errors import ScoringError, ValidationError
@@ -128,3 +129,22 @@ def test_paired_tests_in_worker_processes_equal_sacrebleu(test: str) -> None:
                           n_ar_confidence=0 if test == "ar" else -1)()
     expected = [(name, r.score, r.p_value) for name in ("BLEU", "TER") for r in table[name]]
     assert [(r.metric.upper(), r.score, r.p_value) for r in two] == expected
+
+
+def test_paired_test_extracts_no_statistics_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    extract = Metric._extract_corpus_statistics
+
+    def counted(self: Metric, hypotheses: object, references: object) -> object:
+        calls.append(type(self).__name__)
+        return extract(self, hypotheses, references)
+
+    monkeypatch.setattr(Metric, "_extract_corpus_statistics", counted)
+    systems = [("a", [CAT, *RAIN]), ("b", [CAT, *RAIN_B]), ("c", ["A cat.", *RAIN_A])]
+    references = [["A cat was sitting on the mat.", *RAIN_A]]
+    evaluation = evaluate(dict(systems), references, metrics=["bleu", "chrf", "ter"],
+                          tgt_lang="en", groups=["d1", "d2", "d2"])
+    paired_test(systems, list(evaluation.scorers.values()), samples=20,
+                statistics=evaluation.statistics)
+    # Once per system and metric: corpus, document, segment scores and the test reuse them.
+    assert sorted(calls) == sorted(["BLEU", "CHRF", "FastTER"] * 3)
