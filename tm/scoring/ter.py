@@ -14,9 +14,19 @@ gets exactly sacrebleu's number of edits, with less work per step:
 - shift candidates are found from where each hypothesis word occurs in the reference
   instead of by comparing every pair of positions.
 
-Anything the fast path does not expect (a cell left unreached by the beam) is handed to
-sacrebleu's own code. ``tests/test_scoring_ter.py`` checks equality on every segment of the
-WMT21 ru-en test set, for all ten systems.
+Why the costs are sacrebleu's: a sacrebleu cell starts at infinity (1e16) and takes each of
+(match or substitution, deletion, insertion) that is strictly cheaper, so its value is the
+minimum of infinity and the three; here it is the minimum of the three. Cells outside the
+beam are infinite in both, a finite value only ever comes from finite neighbours, so by
+induction over the matrix every finite cell is equal and every other cell is at least
+infinity in both. The operation sacrebleu stores is the first strictly cheaper candidate
+in that order, which ``trace`` recomputes from the same (equal) neighbours; the trace only
+visits finite cells. Shift candidates compare (gain, length, -start, -target) and then the
+shifted words, which those four determine, so dropping the words changes no choice.
+
+Anything the fast path does not expect (the final cell left unreached by the beam) is
+handed to sacrebleu's own code. ``tests/test_scoring_ter.py`` checks equality on every
+segment of the WMT21 ru-en test set, for all ten systems.
 """
 from __future__ import annotations
 
