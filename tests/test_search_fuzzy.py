@@ -5,7 +5,7 @@ import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEED, import_seed
@@ -15,7 +15,7 @@ from tm.errors import NotFoundError, ValidationError
 from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import get_or_create_memory
 from tm.memory.tmx_rows import source_key
-from tm.models import MemoryUnit, Origin, Status
+from tm.models import MemoryUnit, Origin, SearchTerms, Status
 from tm.search import brute_force, fuzzy, index_units, warm_index
 from tm.search.index import index_keys, shared_index
 from tm.search.normalize import hashed_keys
@@ -199,6 +199,26 @@ def test_imported_tmx_units_are_findable_at_once(session: Session, tmp_path: Pat
     assert (match.score, match.memory) == (99, "tmx")
     import_tmx(session, path, memory="tmx")  # the same unit again: a duplicate, merged
     assert len(fuzzy(session, "Импортированное предложение о погоде!")) == 1
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "parsing-process"])
+def test_a_replaced_unit_leaves_the_index_with_it(session: Session, tmp_path: Path,
+                                                   parallel: bool) -> None:
+    from tests.tmx_samples import tmx, tu
+    from tm.memory import import_tmx
+
+    older, newer = tmp_path / "old.tmx", tmp_path / "new.tmx"
+    filler = "".join(tu(f"Заполнитель номер {i} о погоде.", f"Filler {i}.") for i in range(600))
+    for path, date, english in ((older, "20200101T000000Z", "Home."),
+                                (newer, "20230101T000000Z", "House.")):
+        path.write_text(tmx(filler + tu("Большой дом у реки.", english,
+                                        attrs=f' changedate="{date}"')), encoding="utf-8")
+    import_tmx(session, older, memory="m", parallel=parallel)
+    report = import_tmx(session, newer, memory="m", parallel=parallel)  # keep-newest
+    assert (report.replaced, report.duplicates) == (1, 600)
+    assert [m.target for m in fuzzy(session, "Большой дом у реки.")] == ["House."]
+    indexed = session.scalar(select(func.count()).select_from(SearchTerms))
+    assert indexed == session.scalar(select(func.count()).select_from(MemoryUnit)) == 601
 
 
 @pytest.mark.parametrize("origin, expected", [

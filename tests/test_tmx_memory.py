@@ -99,6 +99,26 @@ def test_duplicate_policies(session: Session, tmp_path: Path, policy: str,
     assert report.duplicates == duplicates and report.imported == len(expected)
 
 
+@pytest.mark.parametrize("policy, expected, duplicates, replaced", [
+    ("keep-newest", [("Дом.", "House."), ("Кот.", "Cat."), ("Сад.", "Garden.")], 1, 1),
+    ("keep-all", [("Дом.", "Home."), ("Дом.", "House."), ("Кот.", "Cat."),
+                  ("Сад.", "Garden.")], 1, 0),
+    ("skip", [("Дом.", "Home."), ("Кот.", "Cat."), ("Сад.", "Garden.")], 2, 0),
+])
+def test_duplicate_policies_against_units_already_in_the_memory(
+        session: Session, tmp_path: Path, policy: str, expected: list[tuple[str, str]],
+        duplicates: int, replaced: int) -> None:
+    first = DATED.format(date="20200101T000000Z", ru="Дом.", en="Home.") + DATED.format(
+        date="20200101T000000Z", ru="Сад.", en="Garden.")
+    import_tmx(session, _file(tmp_path, tmx(first), "first.tmx"), memory="m")
+    body = (DATED.format(date="20220101T000000Z", ru="Дом.", en="House.")
+            + DATED.format(date="20210101T000000Z", ru="Кот.", en="Cat.")
+            + DATED.format(date="20190101T000000Z", ru="Дом.", en="Home."))
+    report = import_tmx(session, _file(tmp_path, tmx(body)), memory="m", on_duplicate=policy)
+    assert sorted(_units(session)) == sorted(expected)
+    assert (report.duplicates, report.replaced) == (duplicates, replaced)
+
+
 def test_importing_the_same_file_twice_adds_nothing(session: Session, tmp_path: Path) -> None:
     path = _file(tmp_path, tmx(tu("Один.", "One.") + tu("Два.", "Two.")))
     import_tmx(session, path, memory="m")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -142,16 +142,24 @@ class UnitInserter:
                                                                 "core")
         self.format = RowFormat(self._mode)
 
-    def insert(self, rows: Iterable[tuple[Any, ...]], *,
-               expected_rows: int = 0) -> Sequence[int] | None:
-        """Insert every row of ``rows``, streaming them; return their ids in row order.
+    @property
+    def tells_batch_ids(self) -> bool:
+        """Whether :meth:`insert` tells each batch's ids as soon as it is stored (SQLite)."""
+        return self._mode == "sqlite"
+
+    def insert(self, batches: Iterable[Sequence[tuple[Any, ...]]], *, expected_rows: int = 0,
+               stored: Callable[[range], None] | None = None) -> Sequence[int] | None:
+        """Insert the rows of ``batches`` in order, streaming; return their ids in row order.
 
         ``expected_rows`` is a guess of how many rows will come, for choosing how to load.
-        The ids ascend; they are None when not known (Core, or on PostgreSQL when another
-        transaction took ids from the sequence during the load).
+        Where the engine tells a batch's ids at once (:attr:`tells_batch_ids`), ``stored``
+        is called with them after each batch. The ids ascend; they are None when not known
+        (Core, or on PostgreSQL when another transaction took ids from the sequence during
+        the load).
         """
         if self._mode == "sqlite":
-            return self._sqlite_insert(rows, expected_rows)
+            return self._sqlite_insert(batches, expected_rows, stored)
+        rows = (row for batch in batches for row in batch)
         if self._mode == "copy":
             return self._copy(rows)
         table = MemoryUnit.__table__
@@ -182,8 +190,8 @@ class UnitInserter:
         assert first is not None and last is not None
         return range(first[0] + 1, last[0] + 1) if last[0] - first[0] == count else None
 
-    def _sqlite_insert(self, rows: Iterable[tuple[Any, ...]],
-                       expected_rows: int) -> Sequence[int]:
+    def _sqlite_insert(self, batches: Iterable[Sequence[tuple[Any, ...]]], expected_rows: int,
+                       stored: Callable[[range], None] | None) -> Sequence[int]:
         values = ", ".join("NULLIF(?, char(0))" if c in NULLABLE else "?" for c in COLUMNS)
         sql = f"INSERT INTO memory_unit ({', '.join(COLUMNS)}) VALUES ({values})"
         driver = self._driver
@@ -193,26 +201,34 @@ class UnitInserter:
             driver.execute("BEGIN")
         rebuild = None
         if expected_rows >= REBUILD_INDEX_MIN_ROWS:
-            stored = self._connection.exec_driver_sql(
+            count = self._connection.exec_driver_sql(
                 "SELECT count(*) FROM memory_unit").scalar_one()
-            if expected_rows >= stored:
+            if expected_rows >= count:
                 rebuild = _source_index()
                 rebuild.drop(self._connection)
         cache = driver.execute("PRAGMA cache_size").fetchone()[0]
         driver.execute(f"PRAGMA cache_size = -{SQLITE_LOAD_CACHE_KIB}")
         cursor = driver.cursor()
+        first = last = None
         try:
-            cursor.executemany(sql, rows)
-            count = max(cursor.rowcount, 0)
-            last = driver.execute("SELECT last_insert_rowid()").fetchone()[0]
+            for batch in batches:
+                if not batch:
+                    continue
+                cursor.executemany(sql, batch)
+                # The transaction holds the write lock, and SQLite gives each row the
+                # largest id plus one: the batch got the ids up to the last, in order.
+                last = driver.execute("SELECT last_insert_rowid()").fetchone()[0]
+                ids = range(last - len(batch) + 1, last + 1)
+                if first is None:
+                    first = ids.start
+                if stored is not None:
+                    stored(ids)
             if rebuild is not None:
                 rebuild.create(self._connection)
         finally:
             cursor.close()
             driver.execute(f"PRAGMA cache_size = {int(cache)}")
-        # The transaction holds the write lock from the first row on, and SQLite gives each
-        # row the largest id plus one: the rows got the ids up to the last, one after another.
-        return range(last - count + 1, last + 1) if count else range(0)
+        return range(0) if first is None or last is None else range(first, last + 1)
 
 
 def _source_index() -> Index:

@@ -47,9 +47,14 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
             func.coalesce(other.source_markup, "") == func.coalesce(unit.c.source_markup, ""),
             func.coalesce(other.target_markup, "") == func.coalesce(unit.c.target_markup, ""))
         match = and_(same, newer) if policy == "keep-newest" else and_(same, newer, identical)
-        touched = select(MemoryUnit.source_key).where(
-            MemoryUnit.memory_id == memory_id, MemoryUnit.id > last_id)
-        condition = and_(unit.c.source_key.in_(touched), exists().where(match))
+        older = session.scalar(select(MemoryUnit.id).where(
+            MemoryUnit.memory_id == memory_id, MemoryUnit.id <= last_id).limit(1))
+        if older is None:  # the memory was empty: every unit is new, nothing to narrow
+            condition = exists().where(match)
+        else:
+            touched = select(MemoryUnit.source_key).where(
+                MemoryUnit.memory_id == memory_id, MemoryUnit.id > last_id)
+            condition = and_(unit.c.source_key.in_(touched), exists().where(match))
     doomed = select(unit.c.id).where(unit.c.memory_id == memory_id, condition)
     new = select(func.count()).where(MemoryUnit.memory_id == memory_id, MemoryUnit.id > last_id)
     new_before = session.scalar(new) or 0

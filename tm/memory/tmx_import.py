@@ -26,7 +26,7 @@ from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_parse import RowSource
 from tm.memory.tmx_rows import ParseOutcome, RowPlan, normalized_tag
 from tm.models import MemoryUnit, utcnow
-from tm.search.index import PendingTerms, index_units
+from tm.search.index import PendingTerms, TermsWriter, index_units, key_blob
 
 # Bytes of TMX per unit, to guess a file's units from its size before reading it: generous
 # (real units with short segments take 300–800), so large files are not overestimated.
@@ -96,26 +96,39 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                    now=utcnow(), format=inserter.format)
     source = RowSource(path, plan=plan, max_bytes=max_bytes,
                        rejects=Path(rejects) if rejects else None, parallel=parallel)
-    # Each unit's search keys are made here as its row arrives (the source is in hand).
+    # Each batch's search keys come with it from the parsing process, or are made here.
+    # SQLite tells a batch's ids as soon as it is in: its keys are indexed at once. Other
+    # engines tell them at the end (or not): the keys wait in a temporary file.
+    direct = TermsWriter(session, memory_id=target_memory.id, after_id=last_id) \
+        if inserter.tells_batch_ids else None
     terms = PendingTerms()
+    waiting: list[list[bytes]] = []
 
-    def rows() -> Iterator[tuple[Any, ...]]:
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
         for batch in source.batches():
-            if batch.keys is None:
-                terms.add([row[_SOURCE] for row in batch.rows])
+            keys = batch_keys(batch.rows) if batch.keys is None else batch.keys
+            if direct is not None:
+                waiting.append(keys)
             else:
-                terms.add_blobs(batch.keys)
-            yield from batch.rows
+                terms.add_blobs(keys)
+            yield batch.rows
+
+    def stored(ids: range) -> None:
+        assert direct is not None
+        direct.write(ids, waiting.pop(0))
 
     ok = False
     try:
-        unit_ids = inserter.insert(rows(), expected_rows=_size(path) // UNIT_BYTES_GUESS)
+        unit_ids = inserter.insert(batches(), expected_rows=_size(path) // UNIT_BYTES_GUESS,
+                                   stored=stored if direct is not None else None)
         outcome = source.outcome
         report.duplicates, report.replaced = resolve_duplicates(
             session, target_memory.id, last_id, policy=on_duplicate)
         report.imported = outcome.rows - report.duplicates
         # Findable at once.
-        if unit_ids is not None:
+        if direct is not None:
+            pass  # indexed as stored; the duplicates' rows went with them
+        elif unit_ids is not None:
             terms.write(session, memory_id=target_memory.id, unit_ids=unit_ids,
                         dropped=report.duplicates > 0)
         else:  # the engine did not say which ids the units got: read them back
@@ -131,6 +144,11 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     session.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def batch_keys(rows: list[tuple[Any, ...]]) -> list[bytes]:
+    """Return the search keys (``key_blob``) of the rows' sources."""
+    return [key_blob(row[_SOURCE]) for row in rows]
 
 
 def _index_scope(session: Session, memory_id: int) -> int | None:

@@ -139,16 +139,19 @@ class RowBuilder:
         if unit.meta:
             before, after, meta = _split_context(unit.meta)
         text, translation = source.text.strip(), target.text.strip()
+        src_tag, tgt_tag = self._tag(source.lang), self._tag(target.lang)
+        null = self._null
         if (rest or meta or len(unit.variants) > 2 or source.attrs or source.meta
                 or target.attrs or target.meta):
             extra = self._format.json(_extra(unit, source, target, rest, meta))
-        else:
+        elif source.raw_lang == src_tag and target.raw_lang == tgt_tag:
+            extra = null  # nothing beyond the columns: most units
+        else:  # only the languages as the file wrote them
             extra = self._plain(source.raw_lang, target.raw_lang)
         # Absent values as the engine's rows carry NULL (bulk.RowFormat.null).
-        null = self._null
         tuid, creation_id, change_id = (attrs.get("tuid", null), attrs.get("creationid", null),
                                         attrs.get("changeid", null))
-        return (self._memory_id, tuid, self._tag(source.lang), self._tag(target.lang), text,
+        return (self._memory_id, tuid, src_tag, tgt_tag, text,
                 translation, null if source.markup is None else source.markup,
                 null if target.markup is None else target.markup, source_key(text),
                 null if before is None else before, null if after is None else after,

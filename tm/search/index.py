@@ -227,6 +227,29 @@ def index_units(session: Session, *, unit_ids: Iterable[int] | None = None,
     return _insert_pages(session, *conditions)
 
 
+class TermsWriter:
+    """Index rows written batch by batch as units are stored, where the engine tells a
+    batch's ids at once (SQLite): nothing is kept aside, and the rows go in while the
+    import is still reading. Units deleted afterwards (duplicates) take their rows with them
+    (``ON DELETE CASCADE``).
+    """
+
+    def __init__(self, session: Session, *, memory_id: int, after_id: int) -> None:
+        self._session, self._memory_id = session, memory_id
+        _touch_generation(session)
+        # Rows left by units of the coming ids deleted without their cascade (none in a
+        # database that enforces foreign keys): as index_units renews them.
+        session.execute(delete(SearchTerms).where(SearchTerms.unit_id > after_id))
+        self.count = 0
+
+    def write(self, unit_ids: Sequence[int], blobs: Sequence[bytes]) -> None:
+        """Index the units ``unit_ids`` just stored, whose keys are ``blobs`` (key_blob)."""
+        memory_id = self._memory_id
+        _insert_terms(self._session, [(unit_id, memory_id, blob) for unit_id, blob
+                                      in zip(unit_ids, blobs, strict=True)])
+        self.count += len(blobs)
+
+
 class PendingTerms:
     """Index rows of units stored in bulk, made from each source as its row is built.
 
