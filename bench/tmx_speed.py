@@ -12,6 +12,7 @@ search, and peak RSS (of the importing process and of the parsing process); then
 of peak memory between the largest and smallest file (flat streaming gives about 1.0).
 
     python bench/tmx_speed.py                       # 100k and 1M units, SQLite
+    python bench/tmx_speed.py --repeat 3            # the median of three trials each
     python bench/tmx_speed.py --sizes 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/tmx_speed.py --json
 """
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,6 +128,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="trials per size and engine, each on a fresh database; the "
+                             "median is reported (the machine may be shared)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     results: list[dict[str, Any]] = []
@@ -137,15 +142,23 @@ def main() -> int:
             engines = [("sqlite", None)] + ([("postgresql", args.postgres)]
                                             if args.postgres else [])
             for engine, server in engines:
-                with scratch_database(work, server, prefix="sverka_bench") as url:
-                    imported = run_step(url, tmx, work / "out.tmx", "import")
-                    exported = run_step(url, tmx, work / "out.tmx", "export")
+                trials = []
+                for _ in range(args.repeat):
+                    with scratch_database(work, server, prefix="sverka_bench") as url:
+                        trials.append((run_step(url, tmx, work / "out.tmx", "import"),
+                                       run_step(url, tmx, work / "out.tmx", "export")))
+                # The median trial by import time (each trial a fresh database).
+                trials.sort(key=lambda t: t[0]["seconds"])
+                imported, exported = trials[len(trials) // 2]
                 import_rate = imported["units"] / imported["seconds"]
-                export_rate = exported["units"] / exported["seconds"]
+                export_rate = statistics.median(e["units"] / e["seconds"] for _, e in trials)
                 indexing = imported["search_index_seconds"]
                 results.append({
                     "engine": engine, "units": size, "file_mb": round(tmx.stat().st_size / 2**20),
+                    "trials": len(trials),
                     "import_units_per_s": round(import_rate),
+                    "import_units_per_s_each": [round(i["units"] / i["seconds"])
+                                                for i, _ in trials],
                     "import_to_target": round(import_rate / IMPORT_TARGET, 2),
                     # Large files are parsed in a second process (tm.memory.tmx_parse):
                     # per CPU second of both processes, and of the importing one alone.
@@ -159,6 +172,8 @@ def main() -> int:
                     "import_peak_mb": round(imported["peak_mb"]),
                     "import_parse_process_peak_mb": round(imported["parse_process_peak_mb"]),
                     "export_units_per_s": round(export_rate),
+                    "export_units_per_s_each": sorted(round(e["units"] / e["seconds"])
+                                                      for _, e in trials),
                     "export_to_target": round(export_rate / EXPORT_TARGET, 2),
                     "export_units_per_cpu_s": round(exported["units"] / exported["cpu_seconds"]),
                     "export_peak_mb": round(exported["peak_mb"]),

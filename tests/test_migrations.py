@@ -53,3 +53,22 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
             assert current_revision(engine) is not None
         finally:
             engine.dispose()
+
+
+def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(
+        tmp_path: Path) -> None:
+    import sqlite3
+
+    from tm.db import SQLITE_PAGE_SIZE
+
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as connection:  # made by an earlier Sverka: 4 KiB pages
+        connection.execute("CREATE TABLE t (a)")
+    for path, expected in ((tmp_path / "new.sqlite3", SQLITE_PAGE_SIZE), (old, 4096)):
+        engine = make_engine(f"sqlite:///{path}")
+        try:
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA page_size").scalar() == expected
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        finally:
+            engine.dispose()
