@@ -45,16 +45,23 @@ BENCHMARKS: list[tuple[str, list[str], dict[str, float]]] = [
 ]
 
 
-def run_benchmark(name: str, args: list[str], ceilings: dict[str, float]) -> bool:
-    """Run one benchmark; print its figures and whether they stay under their ceilings."""
-    command = [sys.executable, str(ROOT / "bench" / args[0]), *args[1:]]
+def _figures(name: str, kind: str, command: list[str]) -> dict[str, float] | None:
+    """Run ``command``; return the numbers of the JSON object its last line prints."""
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
-        print(f"FAIL {name}: benchmark exited {done.returncode}: "
+        print(f"FAIL {name}: {kind} exited {done.returncode}: "
               f"{done.stderr.strip().splitlines()[-1:]}")
-        return False
+        return None
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    shown = {k: v for k, v in figures.items() if isinstance(v, int | float)}
+    return {k: v for k, v in figures.items() if isinstance(v, int | float)}
+
+
+def run_benchmark(name: str, args: list[str], ceilings: dict[str, float]) -> bool:
+    """Run one benchmark; print its figures and whether they stay under their ceilings."""
+    shown = _figures(name, "benchmark",
+                     [sys.executable, str(ROOT / "bench" / args[0]), *args[1:]])
+    if shown is None:
+        return False
     failed = {k: (shown.get(k), maximum) for k, maximum in ceilings.items()
               if shown.get(k) is None or shown[k] > maximum}
     print(f"{'FAIL' if failed else 'ok  '} {name}: {json.dumps(shown)}"
@@ -66,15 +73,10 @@ def run_benchmark(name: str, args: list[str], ceilings: dict[str, float]) -> boo
 
 def run(name: str, args: list[str], gates: dict[str, float]) -> bool:
     """Run one yardstick; print its figures and whether its gates hold."""
-    command = [sys.executable, str(EVAL / args[0]), *[
-        str(EVAL / a) if a.endswith(".jsonl") else a for a in args[1:]]]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if done.returncode != 0:
-        print(f"FAIL {name}: yardstick exited {done.returncode}: "
-              f"{done.stderr.strip().splitlines()[-1:]}")
+    shown = _figures(name, "yardstick", [sys.executable, str(EVAL / args[0]), *[
+        str(EVAL / a) if a.endswith(".jsonl") else a for a in args[1:]]])
+    if shown is None:
         return False
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    shown = {k: v for k, v in figures.items() if isinstance(v, int | float)}
     failed = {k: (shown.get(k), minimum) for k, minimum in gates.items()
               if shown.get(k) is None or shown[k] < minimum}
     status = "FAIL" if failed else "ok  "

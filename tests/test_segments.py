@@ -84,15 +84,21 @@ def test_every_tracks_translation_covers_both_parts_and_records_the_split(
     assert _translation(session, following, "agency") is not None  # the rest untouched
 
 
-def test_a_translation_covering_several_segments_grows_by_the_new_parts(
-        session: Session) -> None:
+def _covering_two(session: Session) -> tuple[Translation, Segment]:
+    """Return an agency translation aligned 2-1 over two segments, and the second one."""
     doc = _two_tracks(session).document.id
     first, second = _segments(session, doc)[4:6]
     merged = _translation(session, first, "agency")
     assert merged is not None
-    merged.segment_count = 2  # as if aligned 2-1
+    merged.segment_count = 2
     session.delete(_translation(session, second, "agency"))
     session.flush()
+    return merged, second
+
+
+def test_a_translation_covering_several_segments_grows_by_the_new_parts(
+        session: Session) -> None:
+    merged, second = _covering_two(session)
     split_segment(session, second, ["Одна часть.", "Другая.", "Третья."], author=None)
     assert merged.segment_count == 4
 
@@ -205,13 +211,7 @@ def test_an_approved_pair_stays_in_the_memory_as_it_was_approved(session: Sessio
 
 def test_a_translation_covering_several_segments_shows_each_ones_source_edits(
         session: Session) -> None:
-    doc = _two_tracks(session).document.id
-    first, second = _segments(session, doc)[4:6]
-    merged = _translation(session, first, "agency")
-    assert merged is not None
-    merged.segment_count = 2  # as if aligned 2-1
-    session.delete(_translation(session, second, "agency"))
-    session.flush()
+    merged, second = _covering_two(session)
     edit_source(session, second, "Второе, исправленное.", author="Anna")
     assert [r.text for r in source_history(session, merged)] == ["Второе, исправленное."]
     assert history(session, merged)[-1].action == "source-edit"
