@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import SEED, import_seed
 from tm.errors import ValidationError
 from tm.ingest import ImportResult, TranslationInput, add_aligned_translation, read_article
-from tm.models import Origin, Segment, Status, Translation
+from tm.models import MemoryUnit, Origin, Segment, Status, Translation
 from tm.segments import edit_source, source_history, split_segment
 from tm.translations import edit_translation, history
 
@@ -221,3 +221,48 @@ def test_a_source_cannot_be_emptied(session: Session) -> None:
     doc = _two_tracks(session).document.id
     with pytest.raises(ValidationError, match="cannot be empty"):
         edit_source(session, _segments(session, doc)[3], "   ", author=None)
+
+
+def _between_body_sentences(session: Session, document_id: int) -> tuple[Segment, ...]:
+    """Return (before, segment, after): body sentences translated 1-1 in ``human``, the
+    middle one with a comma to split at."""
+    segments = _segments(session, document_id)
+    for before, segment, after in zip(segments, segments[1:], segments[2:], strict=False):
+        trio = (before, segment, after)
+        translations = [_translation(session, s, "human") for s in trio]
+        if (all(s.kind.value == "body" for s in trio) and ", " in segment.text
+                and all(t is not None and t.segment_count == 1 for t in translations)):
+            return trio
+    raise AssertionError("the seed has no such sentences")
+
+
+def _approved_unit(session: Session, segment: Segment) -> MemoryUnit:
+    translation = _translation(session, segment, "human")
+    assert translation is not None and translation.segment_count == 1
+    edit_translation(session, translation, author="Anna", status=Status.APPROVED)
+    unit = session.scalar(select(MemoryUnit).where(MemoryUnit.translation_id == translation.id))
+    assert unit is not None
+    return unit
+
+
+def test_the_neighbours_memory_units_see_an_edited_source_as_their_context(
+        session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    before, segment, after = _between_body_sentences(session, doc)
+    previous, following = _approved_unit(session, before), _approved_unit(session, after)
+    assert (previous.context_after, following.context_before) == (segment.text,) * 2
+    edit_source(session, segment, "Совсем другое предложение.", author="Boris")
+    session.refresh(previous)
+    session.refresh(following)
+    assert previous.context_after == following.context_before == "Совсем другое предложение."
+
+
+def test_the_neighbours_memory_units_see_the_parts_of_a_split_source(session: Session) -> None:
+    doc = _two_tracks(session).document.id
+    before, segment, after = _between_body_sentences(session, doc)
+    previous, following = _approved_unit(session, before), _approved_unit(session, after)
+    head, tail = segment.text.split(", ", 1)
+    split_segment(session, segment, [head + ",", tail], author="Boris")
+    session.refresh(previous)
+    session.refresh(following)
+    assert (previous.context_after, following.context_before) == (head + ",", tail)

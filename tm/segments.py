@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
@@ -80,7 +80,30 @@ def edit_source(session: Session, segment: Segment, text: str, *,
         recheck = RECHECK_STATUS if translation.status in CHECKED_STATUSES else None
         record_change(session, translation, action=SOURCE_EDIT_ACTION, author=author,
                       status=recheck, at=now)
+    _refresh_neighbours(session, segment.document_id, segment.position, segment.position)
     return revision
+
+
+def _refresh_neighbours(session: Session, document_id: int, first: int, last: int) -> None:
+    """Renew the context of the memory units of the translations just before and after
+    segments ``first``..``last`` (by position), whose neighbouring sentence changed.
+
+    A unit keeps the sentences around its source for context (101%) matches; they must be
+    the document's sentences as they are now, or a match would be offered on a context
+    that no longer exists.
+    """
+    from tm.memory.flow import sync_translation  # the memory builds on segments
+
+    session.flush()
+    start = Segment.position
+    end = Segment.position + Translation.segment_count
+    around = session.scalars(
+        select(Translation).join(Segment, Segment.id == Translation.segment_id)
+        .where(Segment.document_id == document_id, Translation.status == Status.APPROVED,
+               or_(end == first, start == last + 1))
+        .order_by(Translation.id))
+    for translation in around:
+        sync_translation(session, translation)
 
 
 def source_history(session: Session, translation: Translation) -> list[SegmentRevision]:
@@ -137,6 +160,7 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     for translation in covering:
         translation.segment_count += shift
         record_change(session, translation, action=SPLIT_ACTION, author=author, at=now)
+    _refresh_neighbours(session, document_id, position, position + shift)
     return parts
 
 
