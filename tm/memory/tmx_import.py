@@ -20,18 +20,17 @@ from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
 from tm.lang import primary_language
-from tm.memory.bulk import COLUMNS, UnitInserter
+from tm.memory.bulk import UnitInserter
 from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_parse import RowSource
-from tm.memory.tmx_rows import ParseOutcome, RowPlan, normalized_tag
+from tm.memory.tmx_rows import ParseOutcome, RowPlan, batch_keys, normalized_tag
 from tm.models import MemoryUnit, utcnow
-from tm.search.index import PendingTerms, TermsWriter, index_units, key_blob
+from tm.search.index import PendingTerms, TermsWriter, index_units
 
 # Bytes of TMX per unit, to guess a file's units from its size before reading it: generous
 # (real units with short segments take 300–800), so large files are not overestimated.
 UNIT_BYTES_GUESS = 1000
-_SOURCE = COLUMNS.index("source")
 
 
 @dataclass
@@ -144,11 +143,6 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     session.flush()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def batch_keys(rows: list[tuple[Any, ...]]) -> list[bytes]:
-    """Return the search keys (``key_blob``) of the rows' sources."""
-    return [key_blob(row[_SOURCE]) for row in rows]
 
 
 def _index_scope(session: Session, memory_id: int) -> int | None:

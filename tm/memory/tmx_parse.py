@@ -28,22 +28,19 @@ from typing import Any, NamedTuple
 
 from tm.errors import SverkaError
 from tm.formats.tmx import TmxReader
-from tm.memory.bulk import COLUMNS
-from tm.memory.tmx_rows import ParseOutcome, Rejects, RowPlan, unit_rows
-from tm.search.index import key_blob
+from tm.memory.tmx_rows import ParseOutcome, Rejects, RowPlan, batch_keys, unit_rows
 
 # Files smaller than this are parsed in the importing process: starting a second one and
 # passing rows through a pipe costs more than it saves on a few thousand units.
 PARALLEL_MIN_BYTES = 8 * 2**20
 PARSE_PROCESS_ENV = "SVERKA_TMX_PARSE_PROCESS"  # "0": never, "1": always (tests)
-# Rows per message: large enough that pickling and the pipe cost little per row, small
+# Rows per message: large enough that encoding and the pipe cost little per row, small
 # enough that a batch in flight is a few hundred kilobytes.
 BATCH_ROWS = 500
 # Bytes the pipe holds (Linux's default is 64 KiB, less than one batch).
 PIPE_BYTES = 1 << 20
 _ROWS, _DONE, _ERROR = "rows", "done", "error"
 _MARSHAL, _PICKLE = b"m", b"p"
-_SOURCE = COLUMNS.index("source")
 
 
 class RowBatch(NamedTuple):
@@ -215,7 +212,7 @@ def _parse(sender: Connection, path: Path, max_bytes: int | None, plan: RowPlan,
             keys = None
             if share.now():
                 started = time.perf_counter()
-                keys = [key_blob(row[_SOURCE]) for row in rows]
+                keys = batch_keys(rows)
                 share.made_keys(time.perf_counter() - started)
             started = time.perf_counter()
             send(_encode(_ROWS, (rows, keys), rows_codec))

@@ -19,7 +19,8 @@ from tm.formats.tmx import TmxReader, TmxUnit, TmxWriter, Variant
 from tm.formats.tmx.reader import NO_SEG_ATTR
 from tm.formats.tmx.units import Meta
 from tm.lang import normalize_lang
-from tm.memory.bulk import RowFormat
+from tm.memory.bulk import COLUMNS, RowFormat
+from tm.search.index import key_blob
 
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
 # tu attributes that have columns of their own; the rest stay in ``extra``.
@@ -27,6 +28,7 @@ DATE_COLUMNS = {"creationdate": "created_at", "changedate": "changed_at",
                 "lastusagedate": "last_used_at"}
 TEXT_COLUMNS = {"tuid": "tuid", "creationid": "created_by", "changeid": "changed_by"}
 _COLUMN_ATTRS = frozenset({*TEXT_COLUMNS, *DATE_COLUMNS, "usagecount"})
+_SOURCE = COLUMNS.index("source")
 # Language pairs whose plain extra is remembered; a file has a handful.
 _PLAIN_EXTRA_CACHE = 256
 
@@ -195,6 +197,11 @@ def unit_rows(reader: TmxReader, plan: RowPlan, outcome: ParseOutcome,
         outcome.rows += 1
         yield builder.row(unit, source, target)
     outcome.take_reader(reader)
+
+
+def batch_keys(rows: list[tuple[Any, ...]]) -> list[bytes]:
+    """Return the search keys (``tm.search.index.key_blob``) of the rows' sources."""
+    return [key_blob(row[_SOURCE]) for row in rows]
 
 
 def _variant_extra(variant: Variant) -> dict[str, Any]:
