@@ -1,9 +1,9 @@
 """Import a TMX file into a memory: streaming, all-or-nothing, with a report.
 
 Units stream from the reader (in a second process for large files, ``tm.memory.tmx_parse``)
-straight into the database (``tm.memory.bulk``: values prepared
-once, written through the driver); duplicates are resolved afterwards with set-based SQL, so
-memory stays flat however large the file is.
+straight into the database (``tm.memory.bulk``: values prepared once, written through the
+driver); duplicates are resolved afterwards with set-based SQL, so memory stays flat however
+large the file is.
 """
 from __future__ import annotations
 
