@@ -1,6 +1,7 @@
 """The Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -9,7 +10,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from tests.dbutil import temporary_database
-from tm.db import alembic_config, current_revision, downgrade, make_engine, upgrade
+from tm.db import (
+    SQLITE_PAGE_SIZE,
+    alembic_config,
+    current_revision,
+    downgrade,
+    make_engine,
+    upgrade,
+)
 from tm.models import Base
 
 
@@ -57,10 +65,6 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
 
 def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(
         tmp_path: Path) -> None:
-    import sqlite3
-
-    from tm.db import SQLITE_PAGE_SIZE
-
     old = tmp_path / "old.sqlite3"
     with sqlite3.connect(old) as connection:  # made by an earlier Sverka: 4 KiB pages
         connection.execute("CREATE TABLE t (a)")

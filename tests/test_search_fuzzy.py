@@ -9,15 +9,16 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEED, import_seed
+from tests.tmx_samples import tmx, tu
 from tm.db import make_engine
 from tm.documents import document_rows
 from tm.errors import NotFoundError, ValidationError
 from tm.ingest import TranslationInput, import_article, read_article
-from tm.memory import get_or_create_memory
+from tm.memory import get_or_create_memory, import_tmx
 from tm.memory.tmx_rows import source_key
 from tm.models import MemoryUnit, Origin, SearchTerms, Status
 from tm.search import brute_force, fuzzy, index_units, warm_index
-from tm.search.index import index_keys, shared_index
+from tm.search.index import index_keys, key_blob, shared_index
 from tm.search.normalize import hashed_keys
 from tm.search.score import CONTEXT_MATCH, ORIGIN_PENALTIES
 from tm.translations import edit_translation
@@ -183,8 +184,6 @@ def test_approved_translations_are_findable_with_their_provenance(session: Sessi
 
 
 def test_imported_tmx_units_are_findable_at_once(session: Session, tmp_path: Path) -> None:
-    from tm.memory import import_tmx
-
     path = tmp_path / "m.tmx"
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="ru" '
@@ -204,9 +203,6 @@ def test_imported_tmx_units_are_findable_at_once(session: Session, tmp_path: Pat
 @pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "parsing-process"])
 def test_a_replaced_unit_leaves_the_index_with_it(session: Session, tmp_path: Path,
                                                    parallel: bool) -> None:
-    from tests.tmx_samples import tmx, tu
-    from tm.memory import import_tmx
-
     older, newer = tmp_path / "old.tmx", tmp_path / "new.tmx"
     filler = "".join(tu(f"Заполнитель номер {i} о погоде.", f"Filler {i}.") for i in range(600))
     for path, date, english in ((older, "20200101T000000Z", "Home."),
@@ -245,8 +241,6 @@ def test_a_lower_id_committed_later_is_still_found(clean_db: Engine) -> None:
     """PostgreSQL can commit id 500 after id 1000 was read; the skipped ids are watched."""
     from sqlalchemy import insert as sa_insert
 
-    from tm.models import SearchTerms
-    from tm.search.index import index_units, key_blob, shared_index
 
     def unit_with_terms_id(session: Session, text: str, terms_id: int) -> None:
         (unit,) = add_units(session, "main", [(text, text)])

@@ -105,8 +105,6 @@ def test_a_translation_covering_several_segments_grows_by_the_new_parts(
 
 def test_an_approved_translation_in_the_memory_keeps_the_whole_source(
         session: Session) -> None:
-    from tm.models import MemoryUnit
-
     doc = _two_tracks(session).document.id
     segment = _one_to_one(session, doc)
     agency = _translation(session, segment, "agency")
@@ -189,8 +187,6 @@ def test_every_tracks_translation_records_the_source_edit(
 
 
 def test_an_approved_pair_stays_in_the_memory_as_it_was_approved(session: Session) -> None:
-    from tm.models import MemoryUnit
-
     doc = _two_tracks(session).document.id
     segment = _one_to_one(session, doc)
     agency = _translation(session, segment, "agency")
