@@ -16,6 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.browser import CHROMIUM_ARGS
+from tests.components import require_module, require_program
 from tests.dbutil import empty_all_tables, temporary_database
 from tm.db import make_engine, upgrade
 from tm.ingest import ImportResult, TranslationInput, import_article, read_article
@@ -24,6 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 SEED = CORPORA / "sputnik-2022-01-21-kz-mfa-europarl"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium ``browser`` (``-m "not browser"`` leaves them out)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def import_seed(session: Session, **options: Any) -> ImportResult:
@@ -96,3 +105,17 @@ def runner(database_url: str, clean_db: Engine) -> Callable[..., Result]:
                                  catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    executable = require_program("chromium")
+    require_module("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -16,8 +16,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.browser import CHROMIUM_ARGS, live_server, screenshot_dir
-from tests.components import require_module, require_program
+from tests.browser import live_server, screenshot_dir
 from tests.conftest import SEED, import_seed
 from tm.models import Translation
 
@@ -30,19 +29,6 @@ OPEN_LARGE_S = 5.0
 def server(database_url: str) -> Iterator[str]:
     with live_server(database_url) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = require_program("chromium")
-    require_module("playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tests.browser import CHROMIUM_ARGS, live_server, screenshot_dir
-from tests.components import require_module, require_program
+from tests.browser import live_server, screenshot_dir
 from tests.test_scoring_web import BAD, GOOD, REFERENCE
 from tm.models import Origin
 from tm.scoring.store import score_testset
@@ -45,39 +45,32 @@ def _seed(engine: Engine) -> None:
         session.commit()
 
 
-def test_scores_report_renders_in_chromium(server: str, clean_db: Engine,
+def test_scores_report_renders_in_chromium(server: str, clean_db: Engine, browser: Any,
                                            tmp_path: Path) -> None:
-    executable = require_program("chromium")
-    require_module("playwright")
-    from playwright.sync_api import sync_playwright
-
     _seed(clean_db)
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(f"{server}/scores")
-            page.get_by_role("link", name="news-demo").click()
-            page.wait_for_load_state()
-            assert page.locator("table.scores strong").count() == 3
-            assert page.locator("svg.chart").count() == 2
-            assert page.locator("svg.chart rect").first.bounding_box()["width"] > 0
-            page.get_by_role("link", name="agency").first.click()
-            page.wait_for_load_state()
-            assert "Prices." in page.locator("table.bilingual").inner_text()
-            page.locator("svg.chart a").first.click()  # a document's bar: its own page
-            page.wait_for_load_state()
-            assert page.get_by_role("heading", name="Document doc0").is_visible()
-            assert page.locator("table.scores strong").count() == 3
-            assert page.locator("svg.chart").count() == 1
-            assert "Prices." in page.locator("table.worst").inner_text()
-            folder = screenshot_dir(tmp_path)
-            page.goto(f"{server}/scores/news-demo")
-            page.screenshot(path=str(folder / "screenshot-scores.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{server}/scores")
+        page.get_by_role("link", name="news-demo").click()
+        page.wait_for_load_state()
+        assert page.locator("table.scores strong").count() == 3
+        assert page.locator("svg.chart").count() == 2
+        assert page.locator("svg.chart rect").first.bounding_box()["width"] > 0
+        page.get_by_role("link", name="agency").first.click()
+        page.wait_for_load_state()
+        assert "Prices." in page.locator("table.bilingual").inner_text()
+        page.locator("svg.chart a").first.click()  # a document's bar: its own page
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", name="Document doc0").is_visible()
+        assert page.locator("table.scores strong").count() == 3
+        assert page.locator("svg.chart").count() == 1
+        assert "Prices." in page.locator("table.worst").inner_text()
+        folder = screenshot_dir(tmp_path)
+        page.goto(f"{server}/scores/news-demo")
+        page.screenshot(path=str(folder / "screenshot-scores.png"), full_page=True)
+    finally:
+        page.close()
     assert all(url.startswith(server) for url in requests)  # nothing from a CDN

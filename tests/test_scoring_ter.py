@@ -68,6 +68,7 @@ def test_edit_rate_equals_sacrebleu_on_random_cases() -> None:
             (hyp, ref)
 
 
+@pytest.mark.slow
 def test_edit_rate_equals_sacrebleu_on_every_wmt21_segment() -> None:
     folder = _data()
     tokenize = TER()._preprocess_segment

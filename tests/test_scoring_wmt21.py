@@ -44,6 +44,7 @@ def _published(folder: Path) -> dict[tuple[str, str, str], float]:
     return published
 
 
+@pytest.mark.slow
 def test_wmt21_scores_from_storage_equal_the_published_ones(session: Session) -> None:
     folder = _data()
     systems = sorted(p.name.removesuffix(".en.txt") for p in (folder / "systems").iterdir())

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 # A cold start imports the app and loads six articles: seconds, not minutes.
 STARTUP_TIMEOUT_S = 60
 
@@ -19,6 +21,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_demo_serves_the_sample_corpus(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "SVERKA_DATA_DIR": str(tmp_path), "SVERKA_PORT": str(port)}

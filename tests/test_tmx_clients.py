@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ def _pairs(path: Path) -> list[tuple[str, str]]:
     return [(u.variants[0].text, u.variants[1].text) for u in read_tmx(path).units()]
 
 
+@pytest.mark.slow
 def test_omegat_pretranslates_every_sentence_and_its_export_comes_back(
         session: Session, tmp_path: Path) -> None:
     require_program("java")

@@ -39,6 +39,7 @@ def _report(report: object) -> dict[str, object]:
     return data
 
 
+@pytest.mark.slow
 def test_every_real_tools_file_imports_alike_in_a_parsing_process(session: Session) -> None:
     shared("eval", "tmx", "inventory.tsv")
     for n, entry in enumerate(_inventory()):
