@@ -213,3 +213,82 @@ def test_absent_values_are_stored_as_null_and_empty_ones_as_empty(session: Sessi
                MemoryUnit.usage_count).order_by(MemoryUnit.id)).all()
     assert tuple(plain) == (None,) * 7
     assert tuple(empty) == ("", "", "", "", None, None, None)
+
+
+def _children(pid: int) -> list[int]:
+    """Return the ids of the live processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _busy_sessions(database_url: str) -> int:
+    """Count the other sessions on the test database that are inside a statement (PostgreSQL)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = :name "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"),
+                {"name": make_url(database_url).database}))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_killed_import_takes_its_parsing_process_and_database_session_with_it(
+        database_url: str, clean_db: object, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # Large enough that the parsing process is still sending (the pipe full) when the
+    # importer is killed.
+    path = tmp_path / "big.tmx"
+    path.write_text(tmx("".join(tu(f"Предложение номер {i} о бюджете.", f"Sentence {i}.")
+                                for i in range(60_000))), encoding="utf-8")
+    command = [sys.executable, "-m", "tm.cli", "--db", database_url, "import-tmx", str(path),
+               "--memory", "killed"]
+    env = {**os.environ, PARSE_PROCESS_ENV: "1"}
+    importer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        children: list[int] = []
+        while not children and time.monotonic() < deadline and importer.poll() is None:
+            children = _children(importer.pid)
+            time.sleep(0.05)
+        assert children, "the import never started its parsing process"
+        time.sleep(0.5)  # the parsing process is well into the file
+    finally:
+        importer.send_signal(signal.SIGKILL)
+        importer.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, children)), "the parsing process outlived its importer"
+    if database_url.startswith("postgresql"):
+        while _busy_sessions(database_url) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _busy_sessions(database_url) == 0, "a session of the killed import is active"
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr

@@ -11,14 +11,23 @@ parse in the importing process; the rows, the outcome and the errors are the sam
 
 The parsing process is forked when the importing process has a single thread (cheap, and
 safe: no other thread can hold a lock the child would inherit), else spawned. It never
-touches the database: the import stays one transaction of the importing process.
+touches the database: the import stays one transaction of the importing process. It dies
+with the importer, however that ends (``kill -9`` included): the kernel kills it when its
+parent goes (Linux's parent-death signal), a send into a pipe nobody reads fails (it drops
+its inherited copy of the reading end), and it holds no copy of the importer's database
+connection (inherited sockets are replaced by /dev/null at once), so a server session
+never waits for it.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import marshal
 import multiprocessing
 import os
 import pickle
+import signal
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +49,7 @@ BATCH_ROWS = 500
 # Bytes the pipe holds (Linux's default is 64 KiB, less than one batch).
 PIPE_BYTES = 1 << 20
 _ROWS, _DONE, _ERROR = "rows", "done", "error"
+_PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent dies
 _MARSHAL, _PICKLE = b"m", b"p"
 
 
@@ -103,7 +113,8 @@ class RowSource:
         _widen(receiver)
         self._process = context.Process(
             target=_parse, name="sverka-tmx-parse", daemon=True,
-            args=(sender, self.path, self.max_bytes, self.plan, self.rejects.path))
+            args=(sender, receiver, os.getpid(), self.path, self.max_bytes, self.plan,
+                  self.rejects.path))
         self._process.start()
         sender.close()  # so the pipe ends (EOFError) if the process dies
         try:
@@ -195,9 +206,52 @@ def _widen(connection: Connection) -> None:
         pass
 
 
-def _parse(sender: Connection, path: Path, max_bytes: int | None, plan: RowPlan,
-           rejects_path: Path | None) -> None:
+def _detach(sender: Connection, receiver: Connection, importer: int) -> None:
+    """Tie the parsing process's life to the importer's and drop what it must not hold."""
+    receiver.close()  # the importer's end: with no other reader, a send fails once it is gone
+    _die_with_parent(importer)
+    _drop_inherited_sockets(keep=sender.fileno())
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies; exit now if it already has."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the broken pipe still ends it
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _drop_inherited_sockets(*, keep: int) -> None:
+    """Point every inherited socket (a database connection) at /dev/null.
+
+    The descriptor numbers stay taken, so nothing the process opens later can be mistaken
+    for them; the server no longer sees this process as a holder of the connection.
+    """
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: a forked child's sockets stay, the parent-death rules hold
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in descriptors:
+            if fd in (keep, null):
+                continue
+            try:
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+            except OSError:  # closed meanwhile (the listing's own descriptor)
+                pass
+    finally:
+        os.close(null)
+
+
+def _parse(sender: Connection, receiver: Connection, importer: int, path: Path,
+           max_bytes: int | None, plan: RowPlan, rejects_path: Path | None) -> None:
     """The parsing process: send the rows in batches, then the outcome, or the error."""
+    _detach(sender, receiver, importer)
     send = sender.send_bytes
     outcome = ParseOutcome()
     # Rows of plain values (every engine's but Core's) go as marshal data: both ends are
