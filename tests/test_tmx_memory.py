@@ -156,6 +156,32 @@ def test_rejects_file_holds_skipped_units_with_reasons(session: Session, tmp_pat
                                                 "skipped by Sverka: no en variant"]
 
 
+def test_the_rejects_file_is_never_the_imported_file(session: Session, tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Один.", "One.") + tu("Два.", "")))
+    before = path.read_bytes()
+    for rejects in (path, tmp_path / "." / "in.tmx"):
+        with pytest.raises(ValidationError, match="cannot be the file imported"):
+            import_tmx(session, path, memory="m", rejects=rejects)
+    assert path.read_bytes() == before
+
+
+def test_cli_refuses_to_overwrite_an_existing_rejects_file_without_force(
+        runner: Callable[..., Result], session: Session, tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Один.", "One.") + tu("Два.", "")))
+    kept = _file(tmp_path, "my notes", name="notes.txt")
+    for rejects in (path, kept):
+        result = runner("import-tmx", str(path), "--memory", "m", "--rejects", str(rejects))
+        assert result.exit_code == 2 and "--force" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert kept.read_text(encoding="utf-8") == "my notes"
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+    result = runner("import-tmx", str(path), "--memory", "m", "--rejects", str(path), "--force")
+    assert result.exit_code == 2 and "cannot be the file imported" in result.output
+    result = runner("import-tmx", str(path), "--memory", "m", "--rejects", str(kept), "--force")
+    assert result.exit_code == 0, result.output
+    assert [u.variants[0].text for u in read_tmx(kept).units()] == ["Два."]
+
+
 def test_language_pair_must_match_the_memory(session: Session, tmp_path: Path) -> None:
     path = _file(tmp_path, tmx(tu("Один.", "One.")))
     import_tmx(session, path, memory="m")

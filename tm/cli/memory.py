@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 import click
@@ -23,12 +24,16 @@ from tm.models import Status
               show_default=True, help="What to do with units whose source is already there.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Write the skipped units to this TMX file, each with the reason.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --rejects file.")
 @json_option
 @click.pass_obj
 def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
-                       tgt: str | None, on_duplicate: str, rejects: str | None,
+                       tgt: str | None, on_duplicate: str, rejects: str | None, force: bool,
                        as_json: bool) -> None:
     """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
+    if rejects and os.path.lexists(rejects) and not force:
+        raise InputError(f"{rejects} exists: choose another --rejects file, or add --force "
+                         "to overwrite it")
     with ctx.transaction() as session:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
                             on_duplicate=on_duplicate, rejects=rejects)

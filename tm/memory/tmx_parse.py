@@ -35,7 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tm.errors import SverkaError
+from tm.errors import SverkaError, ValidationError
 from tm.formats.tmx import TmxReader
 from tm.memory.tmx_rows import ParseOutcome, Rejects, RowPlan, batch_keys, unit_rows
 
@@ -87,6 +87,8 @@ class RowSource:
     def __init__(self, path: str | Path, *, plan: RowPlan, max_bytes: int | None = None,
                  rejects: Path | None = None, parallel: bool | None = None) -> None:
         self.path = Path(path)
+        if rejects is not None and _same_file(rejects, self.path):
+            raise ValidationError(f"{rejects}: the rejects file cannot be the file imported")
         self.plan = plan
         self.max_bytes = max_bytes
         self.rejects = Rejects(rejects, plan.src_lang)
@@ -146,6 +148,13 @@ class RowSource:
         if not self.parallel:
             self.rejects.close(ok)
         self.rejects.publish(ok)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or (one.exists() and one.samefile(other))
+    except OSError:
+        return False
 
 
 class _KeySharing:
