@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 # A cold start imports the app and loads six articles: seconds, not minutes.
 STARTUP_TIMEOUT_S = 60
@@ -46,3 +48,29 @@ def test_demo_serves_the_sample_corpus(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/" in output
     assert "Traceback" not in output
 
+
+
+@pytest.mark.parametrize("options, complaint", [
+    (["--port", "99999"], "--port"),
+    (["--port", "-1"], "--port"),
+    (["--threads", "0"], "--threads"),
+])
+def test_serve_refuses_impossible_options(runner: Callable[..., Result], options: list[str],
+                                          complaint: str) -> None:
+    result = runner("serve", *options)
+    assert result.exit_code == 2 and complaint in result.output
+    assert "running" not in result.output
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_and_never_says_running(
+        runner: Callable[..., Result]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command in ("serve", "demo"):
+            result = runner(command, "--port", str(port))
+            assert result.exit_code == 2, result.output
+            assert result.output.strip().splitlines()[-1] == (
+                f"Error: cannot listen on 127.0.0.1:{port}: Address already in use")
+            assert "running" not in result.output and "Sample corpus" not in result.output

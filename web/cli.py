@@ -1,25 +1,67 @@
 """``sverka serve`` and ``sverka demo``: run the web app with a production WSGI server."""
 from __future__ import annotations
 
+import socket
 import threading
+from typing import Any
 
 import click
 from flask import Flask
 
 from tm.cli.context import CliContext
+from tm.errors import InputError
+
+# Worker threads of the WSGI server: at least one answers; past a few dozen, the database
+# (one SQLite writer, a PostgreSQL pool) is the limit, not the threads.
+MAX_THREADS = 64
+# Room for a multipart upload's boundaries and headers beyond the app's own body limit, so
+# the app (not waitress) refuses a too-large upload, with a page in the user's language.
+UPLOAD_OVERHEAD_BYTES = 1 << 20
 
 
-def _serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
+    """Create the app and a WSGI server bound to ``host:port`` (not yet answering)."""
+    from waitress import create_server
 
     from web import create_app
 
-    ctx.ensure_schema()
-    app = create_app({"DATABASE_URL": ctx.url})
+    listening = _bind(host, port)
+    try:
+        ctx.ensure_schema()
+        app = create_app({"DATABASE_URL": ctx.url})
+        server = create_server(
+            app, sockets=[listening], threads=threads, ident="Sverka",
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + UPLOAD_OVERHEAD_BYTES)
+    except BaseException:
+        listening.close()
+        raise
     _warm_search_index(app)
-    click.echo(f"Sverka is running at http://{host}:{port}/  (database: "
-               f"{ctx.engine.url.render_as_string(hide_password=True)}; Ctrl+C stops)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="Sverka")
+    return server
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Return a socket bound to ``host:port``, or say in one line why there can be none."""
+    listening = None
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        listening = socket.socket(family, kind, proto)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as error:  # a busy port, a host name or address not on this machine
+        if listening is not None:
+            listening.close()
+        raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") \
+            from error
+    return listening
+
+
+def _run(ctx: CliContext, server: Any) -> None:
+    """Say where the server listens (it does by now), then answer until stopped."""
+    click.echo(f"Sverka is running at http://{server.effective_host}:{server.effective_port}/"
+               f"  (database: {ctx.engine.url.render_as_string(hide_password=True)}; "
+               "Ctrl+C stops)")
+    server.run()
 
 
 def _warm_search_index(app: Flask) -> None:
@@ -40,10 +82,10 @@ def _warm_search_index(app: Flask) -> None:
 serve_options = [
     click.option("--host", default="127.0.0.1", show_default=True, envvar="SVERKA_HOST",
                  help="Address to listen on. Env: SVERKA_HOST."),
-    click.option("--port", default=5000, show_default=True, type=int, envvar="SVERKA_PORT",
-                 help="Port to listen on. Env: SVERKA_PORT."),
-    click.option("--threads", default=4, show_default=True, type=int,
-                 help="Worker threads of the WSGI server."),
+    click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+                 envvar="SVERKA_PORT", help="Port to listen on. Env: SVERKA_PORT."),
+    click.option("--threads", default=4, show_default=True,
+                 type=click.IntRange(1, MAX_THREADS), help="Worker threads of the WSGI server."),
 ]
 
 
@@ -58,7 +100,7 @@ def _with_serve_options(function):  # type: ignore[no-untyped-def]
 @click.pass_obj
 def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
-    _serve(ctx, host, port, threads)
+    _run(ctx, _listen(ctx, host, port, threads))
 
 
 @click.command("demo")
@@ -68,8 +110,9 @@ def demo(ctx: CliContext, host: str, port: int, threads: int) -> None:
     """Load the sample corpus into the database (if not there yet) and serve the web UI."""
     from tm.corpus import load_corpus
 
+    server = _listen(ctx, host, port, threads)  # a busy port fails before the corpus loads
     with ctx.transaction() as session:
         entries = load_corpus(session)
     click.echo(f"Sample corpus: {sum(e.loaded for e in entries)} articles loaded, "
                f"{sum(not e.loaded for e in entries)} already present.")
-    _serve(ctx, host, port, threads)
+    _run(ctx, server)
