@@ -28,9 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from tm.diff import word_diff
 from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.models import Origin, Segment, SegmentRevision, Status, Translation
+from tm.models import Origin, RevisionAction, Segment, SegmentRevision, Status, Translation
 from tm.qa import CODES, check
-from tm.segments import SOURCE_EDIT_ACTION, SPLIT_ACTION, source_history
+from tm.segments import source_history
 from tm.translations import (
     add_translation,
     edit_translation,
@@ -252,7 +252,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
                 "changed_label": format_datetime(revision.changed_at, "short"),
                 "diff": [c.as_dict() for c in word_diff(previous, revision.text)],
                 "source": None}
-        if revision.action in (SOURCE_EDIT_ACTION, SPLIT_ACTION):
+        if revision.action in (RevisionAction.SOURCE_EDIT, RevisionAction.SPLIT):
             edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
             if edit is not None:
                 sources.remove(edit)
@@ -263,7 +263,8 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
     # the source's history is part of the unit's, but they are not revisions to restore.
     items.extend({"number": None, "text": None, "status": None, "status_label": None,
                   "author": s.author,
-                  "action": SPLIT_ACTION if s.action == SPLIT_ACTION else SOURCE_EDIT_ACTION,
+                  "action": RevisionAction.SPLIT if s.action is RevisionAction.SPLIT
+                  else RevisionAction.SOURCE_EDIT,
                   "changed_at": s.changed_at.isoformat(),
                   "changed_label": format_datetime(s.changed_at, "short"), "diff": [],
                   "source": _source_json(s)} for s in sources)
@@ -273,7 +274,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
 
 def _source_json(revision: SegmentRevision) -> dict[str, Any]:
     """Return a source segment's revision: old and new text, the word diff, a split's parts."""
-    parts = revision.text.split("\n") if revision.action == SPLIT_ACTION else None
+    parts = revision.text.split("\n") if revision.action is RevisionAction.SPLIT else None
     new = " ".join(parts) if parts else revision.text
     return {"segment_id": revision.segment_id, "old_text": revision.old_text,
             "text": new, "parts": parts,

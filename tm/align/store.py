@@ -2,7 +2,7 @@
 
 Saving turns each link into one translation of the track (on its first source segment,
 covering all of its source segments), recording every change in the translation's history
-with the action ``align``. A source sentence split in the editor splits its stored segment
+with the action ALIGN. A source sentence split in the editor splits its stored segment
 for every track first (:func:`tm.segments.split_segment`); an edited one is recorded in
 the segment's history (:func:`tm.segments.edit_source`). Functions take the caller's
 session and never commit.
@@ -22,6 +22,7 @@ from tm.ingest.structure import split_units
 from tm.models import (
     MemoryUnit,
     Origin,
+    RevisionAction,
     Segment,
     SegmentRevision,
     Status,
@@ -30,8 +31,6 @@ from tm.models import (
 )
 from tm.segments import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
-
-ALIGN_ACTION = "align"
 
 
 @dataclass(slots=True)
@@ -244,7 +243,7 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
         translation.segment_count = len(link.src)
         translation.align_score = link.score
         edit_translation(session, translation, author=author, text=text, status=new_status,
-                         action=ALIGN_ACTION)
+                         action=RevisionAction.ALIGN)
         report.changed += 1
     gone = [t for t in existing.values() if t.id not in keep]
     if gone:
