@@ -48,13 +48,13 @@ from tm.workspace import (
     page_of,
 )
 from web.db import get_session
-from web.i18n import status_label
+from web.labels import action_names, status_choices, status_label
 from web.settings import require_author
 from web.suggestions import suggestions
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
-CONFIRM_STATUSES = ("translated", "reviewed", "approved")
+CONFIRM_STATUSES = (Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
 
 
 def warning_labels() -> dict[str, str]:
@@ -133,7 +133,8 @@ def edit(document_id: int) -> str:
         units=[unit_json(u, labels) for u in page.units],
         tracks=document_tracks(session, document_id),
         statuses=STATUSES, untranslated=UNTRANSLATED, warning_codes=CODES,
-        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url)
+        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url,
+        status_choices=status_choices(), action_names=action_names())
 
 
 @bp.get("/api/documents/<int:document_id>/units")
