@@ -227,7 +227,7 @@ class SegmentRevision(Base):
     """One change of a source segment's text: what it was, what it became, who, when, why.
 
     The source is shared by every track, so its history is kept once, on the segment
-    (see :func:`tm.segments.edit_source`); the translations it changed say so in theirs.
+    (see :func:`tm.source_edits.edit_source`); the translations it changed say so in theirs.
     """
 
     __tablename__ = "segment_revision"

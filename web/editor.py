@@ -30,7 +30,7 @@ from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.models import Origin, RevisionAction, Segment, SegmentRevision, Status, Translation
 from tm.qa import CODES, check
-from tm.segments import source_history
+from tm.source_edits import source_history
 from tm.translations import (
     add_translation,
     edit_translation,

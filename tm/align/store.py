@@ -3,8 +3,8 @@
 Saving turns each link into one translation of the track (on its first source segment,
 covering all of its source segments), recording every change in the translation's history
 with the action ALIGN. A source sentence split in the editor splits its stored segment
-for every track first (:func:`tm.segments.split_segment`); an edited one is recorded in
-the segment's history (:func:`tm.segments.edit_source`). Functions take the caller's
+for every track first (:func:`tm.source_edits.split_segment`); an edited one is recorded in
+the segment's history (:func:`tm.source_edits.edit_source`). Functions take the caller's
 session and never commit.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tm.models import (
     Track,
     Translation,
 )
-from tm.segments import edit_source, split_segment
+from tm.source_edits import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 
 
@@ -190,8 +190,8 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     saved as translated). ``expected_version`` is :func:`track_version` as it
     was when the alignment was loaded; ConflictError if the track changed since. Source
     sentences split in the editor (sharing a key in ``src_keys``) split their stored segment
-    for every track, as :func:`tm.segments.split_segment` describes, before the links are
-    saved; an edited source sentence changes its segment as :func:`tm.segments.edit_source`
+    for every track, as :func:`tm.source_edits.split_segment` describes, before the links are
+    saved; an edited source sentence changes its segment as :func:`tm.source_edits.edit_source`
     describes (a revision on the segment, ``source-edit`` in its translations' history).
     """
     check(alignment)
