@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tm.documents import get_document
 from tm.models import Segment, Track, Translation
-from tm.qa import Warning_, check
+from tm.qa import QaWarning, check
 
 # Rows per page: a page of a 5,000-segment document renders in a blink and keeps the
 # browser responsive; filters narrow the whole document before paging.
@@ -54,7 +54,7 @@ class Unit:
     ref: TranslationRef | None
     translation: Translation | None = None
     compare: list[str] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[QaWarning] = field(default_factory=list)
 
     @property
     def source(self) -> str:
