@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import SEED, import_seed
 from tm.ingest import Article, TranslationInput, import_article, read_article
 from tm.models import RevisionAction, Status
-from tm.workspace import document_units, page_of
+from tm.workspace import editor_units, page_of
 
 
 def _seed(session: Session) -> int:
@@ -164,7 +164,7 @@ def test_large_documents_are_paged(session: Session) -> None:
     article = Article(paragraphs=tuple(f"Предложение номер {i} о погоде." for i in range(250)),
                       source_name="big.txt", source_format="text")
     doc = import_article(session, article).document.id
-    units = document_units(session, doc, "human")
+    units = editor_units(session, doc, "human")
     first, last = page_of(units, number=1), page_of(units, number=99)
     assert (first.pages, len(first.units), last.number, len(last.units)) == (3, 100, 3, 50)
 

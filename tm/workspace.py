@@ -90,8 +90,8 @@ def _refs(session: Session, document_id: int, track: str) -> dict[int, Translati
             for r in rows}
 
 
-def document_units(session: Session, document_id: int, track: str, *,
-                   compare: str | None = None, checked: bool = True) -> list[Unit]:
+def editor_units(session: Session, document_id: int, track: str, *,
+                 compare: str | None = None, checked: bool = True) -> list[Unit]:
     """Return the document's units for ``track``, with QA warnings unless ``checked`` is off.
 
     Checking every unit of a 5,000-segment document costs a few hundred milliseconds; the

@@ -43,7 +43,7 @@ from tm.workspace import (
     UNTRANSLATED,
     SourceSegment,
     Unit,
-    document_units,
+    editor_units,
     load_translations,
     page_of,
 )
@@ -117,8 +117,8 @@ def edit(document_id: int) -> str:
     session = get_session()
     document = get_document(session, document_id)
     filters = _filters()
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
-                           checked=False)
+    units = editor_units(session, document_id, filters["track"], compare=filters["compare"],
+                         checked=False)
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=False)
     load_translations(session, page.units)
@@ -143,8 +143,8 @@ def api_units(document_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     filters = _filters()
     checked = request.args.get("counts") == "1"
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
-                           checked=checked)
+    units = editor_units(session, document_id, filters["track"], compare=filters["compare"],
+                         checked=checked)
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=checked)
     load_translations(session, page.units)
