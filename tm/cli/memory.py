@@ -10,7 +10,7 @@ from tm.cli.context import CliContext, emit_json, json_option
 from tm.cli.documents import parse_date
 from tm.errors import InputError
 from tm.memory import export_document, export_memory, import_tmx, list_memories
-from tm.memory.duplicates import DUPLICATE_POLICIES
+from tm.memory.duplicates import DuplicatePolicy
 from tm.models import Status
 
 
@@ -19,8 +19,9 @@ from tm.models import Status
 @click.option("--memory", required=True, help="Memory to import into (created if new).")
 @click.option("--src", help="Source language of the memory (default: ru, or the memory's).")
 @click.option("--tgt", help="Target language of the memory (default: en, or the memory's).")
-@click.option("--on-duplicate", type=click.Choice(DUPLICATE_POLICIES), default="keep-newest",
-              show_default=True, help="What to do with units whose source is already there.")
+@click.option("--on-duplicate", type=click.Choice([p.value for p in DuplicatePolicy]),
+              default=DuplicatePolicy.KEEP_NEWEST.value, show_default=True,
+              help="What to do with units whose source is already there.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Write the skipped units to this TMX file, each with the reason.")
 @json_option
@@ -31,7 +32,7 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
     """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
     with ctx.transaction() as session:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
-                            on_duplicate=on_duplicate, rejects=rejects)
+                            on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects)
     if as_json:
         emit_json(report.as_dict())
         return
