@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
-from tm.lang import primary_language
+from tm.lang import SOURCE_LANG, TARGET_LANG, primary_language
 from tm.memory.bulk import UnitInserter
 from tm.memory.duplicates import DuplicatePolicy, duplicate_policy, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
@@ -78,8 +78,8 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     """
     started = time.perf_counter()
     on_duplicate = duplicate_policy(on_duplicate)
-    target_memory = get_or_create_memory(session, memory, src_lang=src or "ru",
-                                         tgt_lang=tgt or "en")
+    target_memory = get_or_create_memory(session, memory, src_lang=src or SOURCE_LANG,
+                                         tgt_lang=tgt or TARGET_LANG)
     src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
     for asked, have in ((src, src_lang), (tgt, tgt_lang)):
         if asked and primary_language(asked) != primary_language(have):
