@@ -105,7 +105,7 @@ def _splittable(alignment) -> tuple[int, int, int]:  # type: ignore[no-untyped-d
 
 
 def test_a_source_split_is_saved_for_every_track(session: Session) -> None:
-    from tests.test_segments import _two_tracks
+    from tests.test_source_edits import _two_tracks
 
     doc = _two_tracks(session).document.id
     alignment = load_alignment(session, doc, "human")
@@ -150,7 +150,7 @@ def test_a_source_split_against_changed_segments_is_refused(session: Session) ->
     import pytest
 
     from tm.errors import ValidationError
-    from tm.segments import split_segment
+    from tm.source_edits import split_segment
 
     doc = _seed(session)
     alignment = load_alignment(session, doc, "human")
@@ -165,8 +165,8 @@ def test_a_source_split_against_changed_segments_is_refused(session: Session) ->
 
 
 def test_a_source_edit_is_saved_with_its_history_in_every_track(session: Session) -> None:
-    from tests.test_segments import _two_tracks
-    from tm.segments import source_history
+    from tests.test_source_edits import _two_tracks
+    from tm.source_edits import source_history
 
     doc = _two_tracks(session).document.id
     alignment = load_alignment(session, doc, "human")
@@ -216,7 +216,7 @@ def test_a_source_edit_elsewhere_is_a_conflict_even_where_the_track_has_no_trans
     import pytest
 
     from tm.errors import ConflictError
-    from tm.segments import edit_source
+    from tm.source_edits import edit_source
 
     doc = _seed(session)
     alignment = load_alignment(session, doc, "agency")  # no translations in this track

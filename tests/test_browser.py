@@ -249,7 +249,7 @@ def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
                                                                 clean_db: Engine) -> None:
     from playwright.sync_api import expect
 
-    from tests.test_segments import _two_tracks
+    from tests.test_source_edits import _two_tracks
     from tm.align.store import load_alignment
 
     with Session(clean_db) as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tm.errors import ValidationError
-from tm.lang import normalize_lang, primary_language
+from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang, primary_language
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -24,3 +24,8 @@ def test_normalize_lang_rejects_non_tags(given: str) -> None:
 
 def test_primary_language() -> None:
     assert primary_language("en_GB") == "en"
+
+
+def test_the_desks_default_pair_is_already_normalized() -> None:
+    assert (normalize_lang(SOURCE_LANG), normalize_lang(TARGET_LANG)) == (SOURCE_LANG, TARGET_LANG)
+    assert SOURCE_LANG != TARGET_LANG

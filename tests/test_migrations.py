@@ -4,10 +4,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import Column, inspect
 
 from tests.dbutil import temporary_database
 from tm.db import (
@@ -18,7 +19,7 @@ from tm.db import (
     make_engine,
     upgrade,
 )
-from tm.models import Base
+from tm.models import Base, RevisionAction, SegmentRevision, TranslationRevision
 
 
 def test_upgrade_creates_the_schema_the_models_describe(tmp_path: Path) -> None:
@@ -36,6 +37,14 @@ def test_upgrade_creates_the_schema_the_models_describe(tmp_path: Path) -> None:
             assert diff == []
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("column", [TranslationRevision.__table__.c.action,
+                                    SegmentRevision.__table__.c.action])
+def test_every_revision_action_fits_its_column(column: Column[RevisionAction]) -> None:
+    # The columns are the VARCHAR(20) they were created as: a longer action needs a migration.
+    assert column.type.length == 20
+    assert all(len(action.value) <= column.type.length for action in RevisionAction)
 
 
 def test_downgrade_to_base_and_upgrade_again(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from tm.models import Origin, Segment, Track, Translation
 from tm.scoring.results import worst_segments
 from tm.scoring.store import score_testset
 from tm.scoring.testsets import TrackLines, get_testset, import_testset
-from tm.segments import edit_source
+from tm.source_edits import edit_source
 from tm.translations import edit_translation
 
 REFERENCE = ["The cat sat on the mat.", "It is raining today.", "He said no.",

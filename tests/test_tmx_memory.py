@@ -99,6 +99,15 @@ def test_duplicate_policies(session: Session, tmp_path: Path, policy: str,
     assert report.duplicates == duplicates and report.imported == len(expected)
 
 
+
+def test_an_unknown_duplicate_policy_is_refused_before_anything_is_stored(
+        session: Session, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="keep-newest, keep-all, skip"):
+        import_tmx(session, _file(tmp_path, tmx(tu("Один.", "One."))), memory="m",
+                   on_duplicate="newest")
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+
+
 @pytest.mark.parametrize("policy, expected, duplicates, replaced", [
     ("keep-newest", [("Дом.", "House."), ("Кот.", "Cat."), ("Сад.", "Garden.")], 1, 1),
     ("keep-all", [("Дом.", "Home."), ("Дом.", "House."), ("Кот.", "Cat."),

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.ingest import Article, create_document
-from tm.models import Document, Origin, Status, Translation
+from tm.models import Document, Origin, RevisionAction, Status, Translation, TranslationRevision
 from tm.translations import (
     add_translation,
     edit_translation,
@@ -115,3 +116,24 @@ def test_language_tags_are_normalized_in_storage(session: Session) -> None:
     session.flush()
     document = session.scalars(select(Document)).one()
     assert (document.src_lang, document.tgt_lang) == ("ru-RU", "en-GB")
+
+
+@pytest.mark.parametrize("action", list(RevisionAction))
+def test_a_revision_action_is_stored_as_its_string_and_read_back_as_the_enum(
+        session: Session, translation: Translation, action: RevisionAction) -> None:
+    edit_translation(session, translation, text="Changed.", author="boris", action=action)
+    session.commit()
+    session.expire_all()
+    revision = history(session, translation)[-1]
+    assert revision.action is action
+    stored = session.scalar(text("SELECT action FROM translation_revision WHERE id = :id"),
+                            {"id": revision.id})
+    assert stored == action.value and type(stored) is str
+
+
+def test_an_unknown_revision_action_is_refused(session: Session,
+                                               translation: Translation) -> None:
+    session.add(TranslationRevision(translation=translation, number=9, text="x",
+                                    status=Status.DRAFT, action="renamed"))
+    with pytest.raises(StatementError, match="renamed"):
+        session.flush()

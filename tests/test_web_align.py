@@ -128,7 +128,7 @@ def test_an_operation_on_a_window_with_sentence_numbers_only(client: FlaskClient
 
 def test_a_source_split_shows_its_parts_in_the_other_tracks_history(
         client: FlaskClient, session: Session) -> None:
-    from tests.test_segments import _two_tracks
+    from tests.test_source_edits import _two_tracks
 
     doc = _two_tracks(session).document.id
     session.commit()

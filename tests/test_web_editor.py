@@ -1,12 +1,16 @@
 """The bilingual editor: its page, and the JSON API under it (save, conflict, history, memory)."""
 from __future__ import annotations
 
+import json
+import re
+
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEED, import_seed
 from tm.ingest import Article, TranslationInput, import_article, read_article
-from tm.workspace import document_units, page_of
+from tm.models import RevisionAction, Status
+from tm.workspace import editor_units, page_of
 
 
 def _seed(session: Session) -> int:
@@ -31,6 +35,19 @@ def test_editor_page_shows_units_with_textareas(client: FlaskClient, session: Se
     assert "БИШКЕК, 21 янв — Sputnik." in page
     assert ">BISHKEK, January 21 – Sputnik.</textarea>" in page
     assert 'for="t-' in page and "editor.js" in page
+
+
+def test_editor_page_hands_its_script_every_status_and_action_with_their_names(
+        client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    client.post("/settings", data={"locale": "ru"})
+    page = client.get(f"/documents/{doc}/edit?track=human").get_data(as_text=True)
+    strings = json.loads(re.search(
+        r'<script type="application/json" id="editor-strings">(.*?)</script>', page, re.S)[1])
+    assert [s["value"] for s in strings["statuses"]] == [s.value for s in Status]
+    assert strings["statuses"][0]["label"] == "черновик"
+    assert set(strings["actions"]) == {a.value for a in RevisionAction}
+    assert strings["actions"]["source-edit"] == "оригинал изменён"
 
 
 def test_save_edits_text_and_status_and_bumps_the_version(client: FlaskClient,
@@ -147,7 +164,7 @@ def test_large_documents_are_paged(session: Session) -> None:
     article = Article(paragraphs=tuple(f"Предложение номер {i} о погоде." for i in range(250)),
                       source_name="big.txt", source_format="text")
     doc = import_article(session, article).document.id
-    units = document_units(session, doc, "human")
+    units = editor_units(session, doc, "human")
     first, last = page_of(units, number=1), page_of(units, number=99)
     assert (first.pages, len(first.units), last.number, len(last.units)) == (3, 100, 3, 50)
 

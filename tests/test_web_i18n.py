@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import os
 import shutil
 from pathlib import Path
@@ -9,11 +10,16 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from tm.ingest import Article, import_article
+from tm.models import Origin, RevisionAction, SegmentKind, Status
 from web.i18n import CATALOGUES, compile_catalogues
+from web.labels import ACTION_LABELS, KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 RU_PO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po"
@@ -34,6 +40,22 @@ def test_every_ui_string_has_a_russian_translation() -> None:
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(_ui_strings() - translated)
     assert not missing, f"add these to {RU_PO.relative_to(ROOT)}: {missing}"
+
+
+@pytest.mark.parametrize("labels, vocabulary", [
+    (STATUS_LABELS, Status), (ACTION_LABELS, RevisionAction), (KIND_LABELS, SegmentKind),
+    (ORIGIN_LABELS, Origin),
+])
+def test_every_stored_value_has_a_label_in_both_languages(
+        app: Flask, labels: dict[enum.StrEnum, LazyString], vocabulary: type[enum.StrEnum]) -> None:
+    assert list(labels) == list(vocabulary)
+    with app.test_request_context():
+        for value in vocabulary:
+            with force_locale("en"):
+                english = str(labels[value])
+            with force_locale("ru"):
+                russian = str(labels[value])
+            assert english and russian and russian != english, value
 
 
 def test_catalogues_are_compiled_when_missing_or_stale(tmp_path: Path) -> None:

@@ -1,9 +1,15 @@
-"""Language tags: every language Sverka stores is a normalized BCP 47 tag."""
+"""Language tags: every language Sverka stores is a normalized BCP 47 tag; the desk's pair."""
 from __future__ import annotations
 
 import re
 
 from tm.errors import ValidationError
+
+# The desk's language pair, Russian news into English: the default wherever a language is
+# not given (documents, memories, searches, the CLI). Data about one language (segmentation
+# profiles, abbreviation tables, stemmers) names that language itself.
+SOURCE_LANG = "ru"
+TARGET_LANG = "en"
 
 # ISO 639-2/3 codes that real files use for languages with a two-letter code.
 # Only unambiguous mappings; anything else is kept as given (BCP 47 allows it).

@@ -103,11 +103,37 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class RevisionAction(enum.StrEnum):
+    """Why a revision was recorded in a translation's history (or a source segment's)."""
+
+    CREATE = "create"  # a translation's first revision
+    EDIT = "edit"  # its text changed (a segment's revision: its source text did)
+    STATUS = "status"  # only its status changed
+    RESTORE = "restore"  # an earlier revision made current again
+    ALIGN = "align"  # saved from the alignment editor
+    TM = "tm"  # overwritten by a pre-translation from the memory
+    SPLIT = "split"  # its source segment was split (a segment's revision: the parts)
+    SOURCE_EDIT = "source-edit"  # its source segment's text was edited
+
+
+# The width of the action columns, which every RevisionAction value must fit.
+ACTION_LENGTH = 20
+
+
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     # Plain VARCHAR + CHECK rather than a native ENUM type: identical on SQLite and PostgreSQL
     # and a new value needs no ALTER TYPE.
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+def _action() -> Enum:
+    # The VARCHAR(20) the action columns were created as, without a CHECK constraint: the
+    # stored strings are the enum's values, so no migration is needed, and Python refuses
+    # any other value on the way in.
+    return Enum(RevisionAction, native_enum=False, create_constraint=False,
+                length=ACTION_LENGTH, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True)
 
 
 class Base(DeclarativeBase):
@@ -201,7 +227,7 @@ class SegmentRevision(Base):
     """One change of a source segment's text: what it was, what it became, who, when, why.
 
     The source is shared by every track, so its history is kept once, on the segment
-    (see :func:`tm.segments.edit_source`); the translations it changed say so in theirs.
+    (see :func:`tm.source_edits.edit_source`); the translations it changed say so in theirs.
     """
 
     __tablename__ = "segment_revision"
@@ -212,7 +238,8 @@ class SegmentRevision(Base):
     old_text: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))  # edit; split (text: the parts, a line each)
+    # EDIT or SPLIT (text: the parts, a line each)
+    action: Mapped[RevisionAction] = mapped_column(_action())
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     segment: Mapped[Segment] = relationship(back_populates="revisions")
@@ -287,8 +314,7 @@ class TranslationRevision(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[Status] = mapped_column(_enum(Status, "status"))
     author: Mapped[str | None] = mapped_column(String(200))
-    # create, edit, status, restore, align, split, source-edit
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[RevisionAction] = mapped_column(_action())
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     translation: Mapped[Translation] = relationship(back_populates="revisions")

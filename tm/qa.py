@@ -35,7 +35,7 @@ BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 
 
 @dataclass(frozen=True, slots=True)
-class Warning_:
+class QaWarning:
     """A QA finding: ``code`` names the check, ``detail`` says what was found."""
 
     code: str
@@ -60,7 +60,7 @@ def numbers(text: str) -> list[str]:
     return sorted(found)
 
 
-def check_numbers(source: str, target: str) -> Warning_ | None:
+def check_numbers(source: str, target: str) -> QaWarning | None:
     """Warn when the numbers of source and target differ."""
     src, tgt = numbers(source), numbers(target)
     if src != tgt:
@@ -71,7 +71,7 @@ def check_numbers(source: str, target: str) -> Warning_ | None:
             parts.append("missing " + ", ".join(missing))
         if extra:
             parts.append("extra " + ", ".join(extra))
-        return Warning_("numbers", "; ".join(parts) or "counts differ")
+        return QaWarning("numbers", "; ".join(parts) or "counts differ")
     return None
 
 
@@ -91,10 +91,10 @@ def _month_numbers(text: str) -> list[int]:
     return sorted(found)
 
 
-def check_dates(source: str, target: str) -> Warning_ | None:
+def check_dates(source: str, target: str) -> QaWarning | None:
     """Warn when the months named in source and target differ."""
     if _month_numbers(source) != _month_numbers(target):
-        return Warning_("dates", "months differ")
+        return QaWarning("dates", "months differ")
     return None
 
 
@@ -106,7 +106,7 @@ def _quotes_unbalanced(text: str) -> bool:
     return text.count("“") != text.count("”")
 
 
-def check_pairs(source: str, target: str) -> Warning_ | None:
+def check_pairs(source: str, target: str) -> QaWarning | None:
     """Warn about brackets or quotes the target leaves open (and the source does not).
 
     A quotation can run over several sentences: a source sentence that opens one without
@@ -114,55 +114,55 @@ def check_pairs(source: str, target: str) -> Warning_ | None:
     """
     for left, right in BRACKETS:
         if target.count(left) - target.count(right) != source.count(left) - source.count(right):
-            return Warning_("unpaired", f"{left} {right}")
+            return QaWarning("unpaired", f"{left} {right}")
     if _quotes_unbalanced(target) and not _quotes_unbalanced(source):
-        return Warning_("unpaired", '"')
+        return QaWarning("unpaired", '"')
     return None
 
 
-def check_empty(_source: str, target: str) -> Warning_ | None:
+def check_empty(_source: str, target: str) -> QaWarning | None:
     """Warn when the target is empty."""
-    return Warning_("empty") if not target.strip() else None
+    return QaWarning("empty") if not target.strip() else None
 
 
-def check_identical(source: str, target: str) -> Warning_ | None:
+def check_identical(source: str, target: str) -> QaWarning | None:
     """Warn when the target is the untranslated source."""
     if target.strip() and source.strip() == target.strip() and _CYRILLIC.search(source):
-        return Warning_("identical")
+        return QaWarning("identical")
     return None
 
 
-def check_length(source: str, target: str) -> Warning_ | None:
+def check_length(source: str, target: str) -> QaWarning | None:
     """Warn when the target is suspiciously short or long for its source."""
     if len(source) < RATIO_MIN_CHARS or not target.strip():
         return None
     ratio = len(target) / len(source)
     if ratio < MIN_RATIO or ratio > MAX_RATIO:
-        return Warning_("length", f"{ratio:.2f}")
+        return QaWarning("length", f"{ratio:.2f}")
     return None
 
 
-def check_double_spaces(_source: str, target: str) -> Warning_ | None:
+def check_double_spaces(_source: str, target: str) -> QaWarning | None:
     """Warn about double spaces inside the target."""
-    return Warning_("spaces") if _DOUBLE_SPACE.search(target) else None
+    return QaWarning("spaces") if _DOUBLE_SPACE.search(target) else None
 
 
-def check_cyrillic(_source: str, target: str) -> Warning_ | None:
+def check_cyrillic(_source: str, target: str) -> QaWarning | None:
     """Warn about Cyrillic words left in the English target."""
     words = _CYRILLIC.findall(target)
-    return Warning_("cyrillic", " ".join(words[:5])) if words else None
+    return QaWarning("cyrillic", " ".join(words[:5])) if words else None
 
 
-CHECKS: tuple[Callable[[str, str], Warning_ | None], ...] = (
+CHECKS: tuple[Callable[[str, str], QaWarning | None], ...] = (
     check_empty, check_identical, check_numbers, check_dates, check_pairs, check_length,
     check_double_spaces, check_cyrillic,
 )
 CODES = ("empty", "identical", "numbers", "dates", "unpaired", "length", "spaces", "cyrillic")
 
 
-def check(source: str, target: str | None) -> list[Warning_]:
+def check(source: str, target: str | None) -> list[QaWarning]:
     """Run every check on ``source`` and its ``target``; an empty target only warns 'empty'."""
     target = target or ""
     if not target.strip():
-        return [Warning_("empty")]
+        return [QaWarning("empty")]
     return [w for w in (c(source, target) for c in CHECKS) if w is not None]

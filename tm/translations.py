@@ -12,7 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.models import Origin, Segment, Status, Track, Translation, TranslationRevision, utcnow
+from tm.models import (
+    Origin,
+    RevisionAction,
+    Segment,
+    Status,
+    Track,
+    Translation,
+    TranslationRevision,
+    utcnow,
+)
 
 TRACK_NAME_MAX = 100
 
@@ -47,7 +56,8 @@ def _clean_text(text: str) -> str:
     return cleaned
 
 
-def _record(translation: Translation, action: str, author: str | None) -> TranslationRevision:
+def _record(translation: Translation, action: RevisionAction,
+            author: str | None) -> TranslationRevision:
     number = (translation.revisions[-1].number + 1) if translation.revisions else 1
     revision = TranslationRevision(number=number, text=translation.text,
                                    status=translation.status, author=author, action=action,
@@ -80,7 +90,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
                               author=author, segment_count=segment_count,
                               align_score=align_score, created_at=now, updated_at=now)
     session.add(translation)
-    _record(translation, "create", author)
+    _record(translation, RevisionAction.CREATE, author)
     session.flush()
     _sync_memory(session, translation, was_approved=False)
     return translation
@@ -89,19 +99,20 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
 def edit_translation(session: Session, translation: Translation, *, author: str | None,
                      text: str | None = None, status: Status | str | None = None,
                      expected_version: int | None = None,
-                     action: str | None = None) -> Translation:
+                     action: RevisionAction | None = None) -> Translation:
     """Change the text and/or status of ``translation``, keeping the earlier version in history.
 
     ``expected_version`` is the version the editor saw; if the translation has changed since,
     ConflictError is raised and nothing changes (no lost updates). ``action`` names the
-    change in history (default: ``edit`` or ``status``; the alignment editor says ``align``).
+    change in history (default: EDIT or STATUS; the alignment editor says ALIGN).
     """
     _check_version(translation, expected_version)
     new_text = translation.text if text is None else _clean_text(text)
     new_status = translation.status if status is None else Status(status)
     if new_text == translation.text and new_status == translation.status:
         return translation  # nothing changed: no revision
-    action = action or ("edit" if new_text != translation.text else "status")
+    action = action or (RevisionAction.EDIT if new_text != translation.text
+                        else RevisionAction.STATUS)
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = new_text, new_status
     translation.author, translation.updated_at = author, utcnow()
@@ -111,7 +122,7 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
     return translation
 
 
-def record_change(session: Session, translation: Translation, *, action: str,
+def record_change(session: Session, translation: Translation, *, action: RevisionAction,
                   author: str | None, status: Status | None = None,
                   at: dt.datetime | None = None) -> Translation:
     """Record a change around ``translation`` that is not to its text in its history.
@@ -171,7 +182,7 @@ def restore_revision(session: Session, translation: Translation, number: int, *,
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = revision.text, revision.status
     translation.author, translation.updated_at = author, utcnow()
-    _record(translation, "restore", author)
+    _record(translation, RevisionAction.RESTORE, author)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
     return translation

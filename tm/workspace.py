@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tm.documents import get_document
 from tm.models import Segment, Track, Translation
-from tm.qa import Warning_, check
+from tm.qa import QaWarning, check
 
 # Rows per page: a page of a 5,000-segment document renders in a blink and keeps the
 # browser responsive; filters narrow the whole document before paging.
@@ -54,7 +54,7 @@ class Unit:
     ref: TranslationRef | None
     translation: Translation | None = None
     compare: list[str] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[QaWarning] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -90,8 +90,8 @@ def _refs(session: Session, document_id: int, track: str) -> dict[int, Translati
             for r in rows}
 
 
-def document_units(session: Session, document_id: int, track: str, *,
-                   compare: str | None = None, checked: bool = True) -> list[Unit]:
+def editor_units(session: Session, document_id: int, track: str, *,
+                 compare: str | None = None, checked: bool = True) -> list[Unit]:
     """Return the document's units for ``track``, with QA warnings unless ``checked`` is off.
 
     Checking every unit of a 5,000-segment document costs a few hundred milliseconds; the

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask app; ``DATABASE_URL`` in the config chooses the database."""
     from tm.db import database_url
+    from tm.lang import SOURCE_LANG, TARGET_LANG
 
     app = Flask(__name__)
     # JSON keeps its keys' order and sends Cyrillic as UTF-8, not \uXXXX (half the bytes).
@@ -38,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
+    # The desk's language pair, for pages that show or ask for a text before it has a document.
+    app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

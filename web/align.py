@@ -34,7 +34,9 @@ from web.db import get_session
 from web.settings import require_author
 
 bp = Blueprint("align", __name__)
-SAVE_STATUSES = ("draft", "translated", "reviewed", "approved")
+# What a saved alignment may make its translations (rejecting is the editor's business).
+SAVE_STATUSES = (Status.DRAFT, Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
+SAVE_STATUS_DEFAULT = Status.TRANSLATED
 # Links drawn per page: as many as the bilingual editor's rows, for the same reason (the
 # browser holds the whole alignment, but draws a 5,000-link document one page at a time).
 LINKS_PER_PAGE = PAGE_SIZE
@@ -56,6 +58,7 @@ def edit(document_id: int) -> str:
         alignment=load_alignment(session, document_id, track).as_dict(),
         version=track_version(session, document_id, track),
         high=HIGH_CONFIDENCE, low=LOW_CONFIDENCE, save_statuses=SAVE_STATUSES,
+        save_status_default=SAVE_STATUS_DEFAULT,
         page_size=LINKS_PER_PAGE, page=max(1, request.args.get("page", 1, type=int) or 1),
         neighbours=NEIGHBOURS, text_ops=sorted(TEXT_OPERATIONS))
 
@@ -93,7 +96,7 @@ def api_apply():  # type: ignore[no-untyped-def]
 def api_save(document_id: int):  # type: ignore[no-untyped-def]
     """Save an edited alignment as the track's translations; return what changed."""
     body, session, author = _json(), get_session(), require_author()
-    status = body.get("status", "translated")
+    status = body.get("status", SAVE_STATUS_DEFAULT)
     if status not in SAVE_STATUSES:
         raise ValidationError(f"unknown status {status!r}")
     expected = body.get("version")

@@ -4,10 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from tm.documents import document_rows, document_tracks, get_document, list_documents
+from tm.models import Status
 from tm.scoring.results import scored_test_sets
 from web.db import get_session
 
 bp = Blueprint("documents", __name__)
+# The statuses a track's progress bar shows, furthest first (drafts and rejections are not
+# progress).
+PROGRESS_STATUSES = (Status.APPROVED, Status.REVIEWED, Status.TRANSLATED)
 
 
 def index() -> str:
@@ -15,7 +19,8 @@ def index() -> str:
     query = request.args.get("q", "").strip() or None
     text = request.args.get("in") == "text"
     return render_template("documents/index.html", query=query, in_text=text,
-                           documents=list_documents(get_session(), query=query, text=text))
+                           documents=list_documents(get_session(), query=query, text=text),
+                           progress_statuses=PROGRESS_STATUSES)
 
 
 @bp.get("/documents/<int:document_id>")

@@ -28,9 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from tm.diff import word_diff
 from tm.documents import document_tracks, get_document
 from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.models import Origin, Segment, SegmentRevision, Status, Translation
+from tm.models import Origin, RevisionAction, Segment, SegmentRevision, Status, Translation
 from tm.qa import CODES, check
-from tm.segments import SOURCE_EDIT_ACTION, SPLIT_ACTION, source_history
+from tm.source_edits import source_history
 from tm.translations import (
     add_translation,
     edit_translation,
@@ -43,18 +43,18 @@ from tm.workspace import (
     UNTRANSLATED,
     SourceSegment,
     Unit,
-    document_units,
+    editor_units,
     load_translations,
     page_of,
 )
 from web.db import get_session
-from web.i18n import status_label
+from web.labels import action_names, status_choices, status_label
 from web.settings import require_author
 from web.suggestions import suggestions
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
-CONFIRM_STATUSES = ("translated", "reviewed", "approved")
+CONFIRM_STATUSES = (Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
 
 
 def warning_labels() -> dict[str, str]:
@@ -117,8 +117,8 @@ def edit(document_id: int) -> str:
     session = get_session()
     document = get_document(session, document_id)
     filters = _filters()
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
-                           checked=False)
+    units = editor_units(session, document_id, filters["track"], compare=filters["compare"],
+                         checked=False)
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=False)
     load_translations(session, page.units)
@@ -133,7 +133,8 @@ def edit(document_id: int) -> str:
         units=[unit_json(u, labels) for u in page.units],
         tracks=document_tracks(session, document_id),
         statuses=STATUSES, untranslated=UNTRANSLATED, warning_codes=CODES,
-        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url)
+        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url,
+        status_choices=status_choices(), action_names=action_names())
 
 
 @bp.get("/api/documents/<int:document_id>/units")
@@ -142,8 +143,8 @@ def api_units(document_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     filters = _filters()
     checked = request.args.get("counts") == "1"
-    units = document_units(session, document_id, filters["track"], compare=filters["compare"],
-                           checked=checked)
+    units = editor_units(session, document_id, filters["track"], compare=filters["compare"],
+                         checked=checked)
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=checked)
     load_translations(session, page.units)
@@ -252,7 +253,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
                 "changed_label": format_datetime(revision.changed_at, "short"),
                 "diff": [c.as_dict() for c in word_diff(previous, revision.text)],
                 "source": None}
-        if revision.action in (SOURCE_EDIT_ACTION, SPLIT_ACTION):
+        if revision.action in (RevisionAction.SOURCE_EDIT, RevisionAction.SPLIT):
             edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
             if edit is not None:
                 sources.remove(edit)
@@ -263,7 +264,8 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
     # the source's history is part of the unit's, but they are not revisions to restore.
     items.extend({"number": None, "text": None, "status": None, "status_label": None,
                   "author": s.author,
-                  "action": SPLIT_ACTION if s.action == SPLIT_ACTION else SOURCE_EDIT_ACTION,
+                  "action": RevisionAction.SPLIT if s.action is RevisionAction.SPLIT
+                  else RevisionAction.SOURCE_EDIT,
                   "changed_at": s.changed_at.isoformat(),
                   "changed_label": format_datetime(s.changed_at, "short"), "diff": [],
                   "source": _source_json(s)} for s in sources)
@@ -273,7 +275,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
 
 def _source_json(revision: SegmentRevision) -> dict[str, Any]:
     """Return a source segment's revision: old and new text, the word diff, a split's parts."""
-    parts = revision.text.split("\n") if revision.action == SPLIT_ACTION else None
+    parts = revision.text.split("\n") if revision.action is RevisionAction.SPLIT else None
     new = " ".join(parts) if parts else revision.text
     return {"segment_id": revision.segment_id, "old_text": revision.old_text,
             "text": new, "parts": parts,

@@ -13,7 +13,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, gettext
+from flask_babel import Babel, format_date, format_datetime, format_decimal
+
+from web.labels import kind_label, origin_label, status_label
 
 CATALOGUES = Path(__file__).resolve().parent / "translations"
 LOCALES = ("en", "ru")
@@ -52,29 +54,6 @@ def compile_catalogues(source: Path = CATALOGUES) -> Path:
         if _stale(po, mo):
             _compile(po, mo)
     return target
-
-
-def status_label(status: str) -> str:
-    """Return the name of a translation status in the UI language."""
-    labels = {"draft": gettext("draft"), "translated": gettext("translated"),
-              "reviewed": gettext("reviewed"), "approved": gettext("approved"),
-              "rejected": gettext("rejected")}
-    return labels.get(status, status)
-
-
-def kind_label(kind: str) -> str:
-    """Return the name of a segment kind in the UI language."""
-    labels = {"headline": gettext("headline"), "dateline": gettext("dateline"),
-              "body": gettext("body"), "boilerplate": gettext("boilerplate")}
-    return labels.get(kind, kind)
-
-
-def origin_label(origin: str) -> str:
-    """Return the name of a translation origin in the UI language."""
-    labels = {"human": gettext("human (our editors)"),
-              "supplied": gettext("supplied (agency, client)"),
-              "machine": gettext("machine translation"), "tm": gettext("translation memory")}
-    return labels.get(origin, origin)
 
 
 def select_locale() -> str:

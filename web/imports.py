@@ -31,6 +31,7 @@ from tm.ingest import Article, TranslationInput, import_article, read_article_by
 from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse, split_units
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin
 from web import jobs
 from web.csrf import csrf_token
@@ -102,8 +103,8 @@ def preview() -> tuple[str, int]:
         _date(values["date"])
     except SverkaError as error:
         return _form(_values(), str(error), 400)
-    pieces = analyse(list(source.paragraphs), "ru")
-    english = ([[s.text for s in split_units(p, "en")] for p in translation.paragraphs]
+    pieces = analyse(list(source.paragraphs), SOURCE_LANG)
+    english = ([[s.text for s in split_units(p, TARGET_LANG)] for p in translation.paragraphs]
                if translation else [])
     return render_template(
         "importing/preview.html", values=values, paragraphs=pieces,

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from tm.errors import InputError
 from tm.memory import export_document, export_memory, import_tmx, list_memories
-from tm.memory.duplicates import DUPLICATE_POLICIES
+from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.tmx_import import TmxImportReport
 from tm.models import Status
 from web.db import get_session
@@ -24,7 +24,7 @@ CHUNK_BYTES = 1 << 16
 def index() -> str:
     """List memories, with an upload form."""
     return render_template("memory/index.html", memories=list_memories(get_session()),
-                           policies=DUPLICATE_POLICIES)
+                           policies=list(DuplicatePolicy))
 
 
 def _import_upload() -> TmxImportReport:
@@ -42,7 +42,7 @@ def _import_upload() -> TmxImportReport:
             report = import_tmx(
                 session, path, memory=memory, src=request.form.get("src") or None,
                 tgt=request.form.get("tgt") or None,
-                on_duplicate=request.form.get("on_duplicate") or "keep-newest")
+                on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST)
             session.commit()
         except BaseException:
             session.rollback()

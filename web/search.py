@@ -13,6 +13,7 @@ from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import select
 
 from tm.errors import NotFoundError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Document, Segment
 from tm.search import fuzzy
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
@@ -51,8 +52,8 @@ def _lookup(text: str, *, src: str, tgt: str, before: str | None,
 @bp.get("/api/search")
 def api_search():  # type: ignore[no-untyped-def]
     """Return the best memory matches for ``?q=``."""
-    return _lookup(_query(), src=request.args.get("src", "ru"),
-                   tgt=request.args.get("tgt", "en"), before=request.args.get("before"),
+    return _lookup(_query(), src=request.args.get("src", SOURCE_LANG),
+                   tgt=request.args.get("tgt", TARGET_LANG), before=request.args.get("before"),
                    after=request.args.get("after"))
 
 
@@ -77,7 +78,8 @@ def api_segment_matches(segment_id: int):  # type: ignore[no-untyped-def]
 def api_concordance():  # type: ignore[no-untyped-def]
     """Return one page of concordance hits for ``?q=`` in sources (``target=1``: targets)."""
     page = concordance(get_session(), _query(), target=request.args.get("target") == "1",
-                       src=request.args.get("src", "ru"), tgt=request.args.get("tgt", "en"),
+                       src=request.args.get("src", SOURCE_LANG),
+                       tgt=request.args.get("tgt", TARGET_LANG),
                        memories=_memories(), page=request.args.get("page", 1, type=int),
                        per_page=request.args.get("per_page", DEFAULT_PER_PAGE, type=int),
                        morphology=request.args.get("exact") != "1")

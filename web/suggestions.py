@@ -18,7 +18,7 @@ from tm.models import Document, Segment
 from tm.search import Match, fuzzy
 from tm.search.placeables import Placeable
 from tm.search.score import CONTEXT_MATCH
-from web.i18n import status_label
+from web.labels import status_label
 
 # Enough for a side panel; more is noise a translator will not read.
 PANEL_LIMIT = 5

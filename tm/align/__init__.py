@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from tm.align import cues, dp, lengths
 from tm.align.lexicon import Lexicon, learn_lexicon, memory_lexicon, seed_lexicon
 from tm.align.score import Words, confidences
+from tm.lang import SOURCE_LANG, TARGET_LANG
 
 __all__ = ["Lexicon", "Link", "align_paragraphs", "align_sentences", "memory_lexicon",
            "seed_lexicon"]
@@ -204,8 +205,8 @@ def _align_units(
 def align_sentences(
     src: Sequence[str],
     tgt: Sequence[str],
-    src_lang: str = "ru",
-    tgt_lang: str = "en",
+    src_lang: str = SOURCE_LANG,
+    tgt_lang: str = TARGET_LANG,
     *,
     lexicon: Lexicon | None = None,
     realign: bool | None = None,
@@ -250,8 +251,8 @@ def _union(sets: Sequence[frozenset[str]]) -> frozenset[str]:
 def align_paragraphs(
     src_pars: Sequence[Sequence[str]],
     tgt_pars: Sequence[Sequence[str]],
-    src_lang: str = "ru",
-    tgt_lang: str = "en",
+    src_lang: str = SOURCE_LANG,
+    tgt_lang: str = TARGET_LANG,
 ) -> list[Link]:
     """Align paragraphs of sentences; indices are over the flattened sentences.
 

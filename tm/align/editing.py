@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, cast
 
 from tm.errors import ValidationError
 
-SIDES = ("src", "tgt")
+# A side of an alignment: its source or its target sentences.
+Side = Literal["src", "tgt"]
+SIDES: tuple[Side, Side] = ("src", "tgt")
 # Links the aligner is at least this sure of are shown as confident and can be confirmed
 # in bulk; below LOW_CONFIDENCE they are flagged for a look.
 HIGH_CONFIDENCE = 0.9
@@ -41,11 +43,11 @@ class AlignLink:
     score: float | None = None
     confirmed: bool = False
 
-    def side(self, name: str) -> tuple[int, ...]:
+    def side(self, name: Side) -> tuple[int, ...]:
         """Return the sentence indices of side ``name`` (src or tgt)."""
         return self.src if name == "src" else self.tgt
 
-    def with_side(self, name: str, indices: tuple[int, ...]) -> AlignLink:
+    def with_side(self, name: Side, indices: tuple[int, ...]) -> AlignLink:
         """Return this link with side ``name`` replaced, as a manual, confirmed link."""
         changed = replace(self, src=indices) if name == "src" else replace(self, tgt=indices)
         return replace(changed, score=None, confirmed=True)
@@ -64,11 +66,11 @@ class Alignment:
     links: tuple[AlignLink, ...]
     src_keys: tuple[int, ...] = ()
 
-    def sentences(self, side: str) -> tuple[str, ...]:
+    def sentences(self, side: Side) -> tuple[str, ...]:
         """Return the sentences of side ``side``."""
         return self.src if side == "src" else self.tgt
 
-    def with_sentences(self, side: str, texts: tuple[str, ...]) -> Alignment:
+    def with_sentences(self, side: Side, texts: tuple[str, ...]) -> Alignment:
         """Return this alignment with the sentences of ``side`` replaced."""
         return replace(self, src=texts) if side == "src" else replace(self, tgt=texts)
 
@@ -132,10 +134,10 @@ def _link(alignment: Alignment, index: int) -> AlignLink:
     return alignment.links[index]
 
 
-def _side(side: str) -> str:
+def _side(side: str) -> Side:
     if side not in SIDES:
         raise ValidationError(f"side must be src or tgt, not {side!r}")
-    return side
+    return cast(Side, side)
 
 
 def _with_links(alignment: Alignment, links: Sequence[AlignLink]) -> Alignment:
@@ -158,7 +160,7 @@ def merge_previous(alignment: Alignment, index: int) -> Alignment:
     return merge_next(alignment, index - 1)
 
 
-def shift_down(alignment: Alignment, index: int, side: str) -> Alignment:
+def shift_down(alignment: Alignment, index: int, side: Side) -> Alignment:
     """Move the last sentence of ``side`` in link ``index`` into the next link."""
     link, side = _link(alignment, index), _side(side)
     if not link.side(side):
@@ -175,7 +177,7 @@ def shift_down(alignment: Alignment, index: int, side: str) -> Alignment:
     return _with_links(alignment, links)
 
 
-def shift_up(alignment: Alignment, index: int, side: str) -> Alignment:
+def shift_up(alignment: Alignment, index: int, side: Side) -> Alignment:
     """Move the first sentence of ``side`` in link ``index`` into the previous link."""
     link, side = _link(alignment, index), _side(side)
     if not link.side(side):
@@ -216,7 +218,7 @@ def unalign(alignment: Alignment, index: int) -> Alignment:
     return _with_links(alignment, links)
 
 
-def edit(alignment: Alignment, side: str, sentence: int, text: str) -> Alignment:
+def edit(alignment: Alignment, side: Side, sentence: int, text: str) -> Alignment:
     """Replace the text of one sentence."""
     side = _side(side)
     texts = list(alignment.sentences(side))
@@ -228,7 +230,7 @@ def edit(alignment: Alignment, side: str, sentence: int, text: str) -> Alignment
     return alignment.with_sentences(side, tuple(texts))
 
 
-def split(alignment: Alignment, side: str, sentence: int, offset: int) -> Alignment:
+def split(alignment: Alignment, side: Side, sentence: int, offset: int) -> Alignment:
     """Split a sentence in two at character ``offset``; both halves stay in its link.
 
     A split source sentence keeps its key on both halves: saving splits the stored segment.

@@ -43,6 +43,8 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from tm.lang import SOURCE_LANG, TARGET_LANG
+
 if TYPE_CHECKING:
     # SQLAlchemy only for memory_lexicon: aligning plain sentences should not
     # load it (its ~40,000 objects make every full garbage collection during
@@ -172,7 +174,7 @@ def read_lexicon(lines: Iterable[str], src_lang: str, tgt_lang: str) -> Lexicon:
 
 
 @lru_cache(maxsize=4)
-def seed_lexicon(src_lang: str = "ru", tgt_lang: str = "en") -> Lexicon:
+def seed_lexicon(src_lang: str = SOURCE_LANG, tgt_lang: str = TARGET_LANG) -> Lexicon:
     """The lexicon shipped with Sverka (empty for language pairs it does not cover)."""
     if (src_lang, tgt_lang) != ("ru", "en"):
         return Lexicon(src_lang, tgt_lang)
@@ -238,8 +240,8 @@ def text_pairs_lexicon(
 def memory_lexicon(
     session: Session,
     *,
-    src_lang: str = "ru",
-    tgt_lang: str = "en",
+    src_lang: str = SOURCE_LANG,
+    tgt_lang: str = TARGET_LANG,
     memory: str | None = None,
     limit: int = MAX_MEMORY_UNITS,
 ) -> Lexicon:

@@ -2,9 +2,9 @@
 
 Saving turns each link into one translation of the track (on its first source segment,
 covering all of its source segments), recording every change in the translation's history
-with the action ``align``. A source sentence split in the editor splits its stored segment
-for every track first (:func:`tm.segments.split_segment`); an edited one is recorded in
-the segment's history (:func:`tm.segments.edit_source`). Functions take the caller's
+with the action ALIGN. A source sentence split in the editor splits its stored segment
+for every track first (:func:`tm.source_edits.split_segment`); an edited one is recorded in
+the segment's history (:func:`tm.source_edits.edit_source`). Functions take the caller's
 session and never commit.
 """
 from __future__ import annotations
@@ -22,16 +22,15 @@ from tm.ingest.structure import split_units
 from tm.models import (
     MemoryUnit,
     Origin,
+    RevisionAction,
     Segment,
     SegmentRevision,
     Status,
     Track,
     Translation,
 )
-from tm.segments import edit_source, split_segment
+from tm.source_edits import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
-
-ALIGN_ACTION = "align"
 
 
 @dataclass(slots=True)
@@ -191,8 +190,8 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     saved as translated). ``expected_version`` is :func:`track_version` as it
     was when the alignment was loaded; ConflictError if the track changed since. Source
     sentences split in the editor (sharing a key in ``src_keys``) split their stored segment
-    for every track, as :func:`tm.segments.split_segment` describes, before the links are
-    saved; an edited source sentence changes its segment as :func:`tm.segments.edit_source`
+    for every track, as :func:`tm.source_edits.split_segment` describes, before the links are
+    saved; an edited source sentence changes its segment as :func:`tm.source_edits.edit_source`
     describes (a revision on the segment, ``source-edit`` in its translations' history).
     """
     check(alignment)
@@ -244,7 +243,7 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
         translation.segment_count = len(link.src)
         translation.align_score = link.score
         edit_translation(session, translation, author=author, text=text, status=new_status,
-                         action=ALIGN_ACTION)
+                         action=RevisionAction.ALIGN)
         report.changed += 1
     gone = [t for t in existing.values() if t.id not in keep]
     if gone:

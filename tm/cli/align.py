@@ -11,7 +11,7 @@ from tm.align import Link, align_paragraphs
 from tm.formats.tmx import Meta, TmxUnit, TmxWriter, Variant
 from tm.ingest import read_article
 from tm.ingest.structure import split_units
-from tm.lang import normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
 
 FORMATS = ("tsv", "json", "tmx")
 
@@ -68,8 +68,10 @@ def _tmx(links: list[Link], src: list[str], tgt: list[str], src_lang: str,
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="tsv", show_default=True,
               help="tsv: score, source, target per link; json: one object; tmx: 1-1 and "
                    "merged links as translation units.")
-@click.option("--src-lang", default="ru", show_default=True, help="Language of RU_FILE.")
-@click.option("--tgt-lang", default="en", show_default=True, help="Language of EN_FILE.")
+@click.option("--src-lang", default=SOURCE_LANG, show_default=True,
+              help="Language of RU_FILE.")
+@click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
+              help="Language of EN_FILE.")
 def align_command(ru_file: str, en_file: str, fmt: str, src_lang: str, tgt_lang: str) -> None:
     """Align the sentences of RU_FILE and its translation EN_FILE and print the links.
 

@@ -18,6 +18,7 @@ from tm.ingest import (
     read_article,
     read_article_bytes,
 )
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin, Translation
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d")
@@ -53,8 +54,10 @@ def _read(path: str) -> Article:
 @click.option("--title", help="Title (default: the article's headline).")
 @click.option("--url", help="Where the article was published.")
 @click.option("--date", "date", help="Publication date, YYYY-MM-DD.")
-@click.option("--src-lang", default="ru", show_default=True, help="Source language (BCP 47).")
-@click.option("--tgt-lang", default="en", show_default=True, help="Target language (BCP 47).")
+@click.option("--src-lang", default=SOURCE_LANG, show_default=True,
+              help="Source language (BCP 47).")
+@click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
+              help="Target language (BCP 47).")
 @json_option
 @click.pass_obj
 def import_command(ctx: CliContext, article: str, translation_file: str | None, track: str,

@@ -10,18 +10,22 @@ import click
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.cli.documents import parse_date
 from tm.errors import InputError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.memory import export_document, export_memory, import_tmx, list_memories
-from tm.memory.duplicates import DUPLICATE_POLICIES
+from tm.memory.duplicates import DuplicatePolicy
 from tm.models import Status
 
 
 @click.command("import-tmx")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--memory", required=True, help="Memory to import into (created if new).")
-@click.option("--src", help="Source language of the memory (default: ru, or the memory's).")
-@click.option("--tgt", help="Target language of the memory (default: en, or the memory's).")
-@click.option("--on-duplicate", type=click.Choice(DUPLICATE_POLICIES), default="keep-newest",
-              show_default=True, help="What to do with units whose source is already there.")
+@click.option("--src",
+              help=f"Source language of the memory (default: {SOURCE_LANG}, or the memory's).")
+@click.option("--tgt",
+              help=f"Target language of the memory (default: {TARGET_LANG}, or the memory's).")
+@click.option("--on-duplicate", type=click.Choice([p.value for p in DuplicatePolicy]),
+              default=DuplicatePolicy.KEEP_NEWEST.value, show_default=True,
+              help="What to do with units whose source is already there.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Write the skipped units to this TMX file, each with the reason.")
 @click.option("--force", is_flag=True, help="Overwrite an existing --rejects file.")
@@ -36,7 +40,7 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
                          "to overwrite it")
     with ctx.transaction() as session:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
-                            on_duplicate=on_duplicate, rejects=rejects)
+                            on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects)
     if as_json:
         emit_json(report.as_dict())
         return

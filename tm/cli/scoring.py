@@ -8,6 +8,7 @@ import click
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.documents import get_document
 from tm.errors import InputError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin
 from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
@@ -55,8 +56,10 @@ def _track_lines(values: tuple[str, ...], origin: Origin) -> list[TrackLines]:
               help="Document id of every line: WMT segments.tsv (doc_id column) or one a line.")
 @click.option("--ref-origin", type=click.Choice(REFERENCE_ORIGINS), default="human",
               show_default=True, help="Where the references come from.")
-@click.option("--src-lang", default="ru", show_default=True, help="Source language (BCP 47).")
-@click.option("--tgt-lang", default="en", show_default=True, help="Target language (BCP 47).")
+@click.option("--src-lang", default=SOURCE_LANG, show_default=True,
+              help="Source language (BCP 47).")
+@click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
+              help="Target language (BCP 47).")
 @json_option
 @click.pass_obj
 def import_testset_command(ctx: CliContext, name: str, source_file: str, refs: tuple[str, ...],
@@ -175,7 +178,7 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
             raise InputError("give --testset NAME, or --hyp FILE with --ref FILE")
         if systems or per_document:
             raise InputError("--system and --documents need --testset")
-        rows = _score_files(hyps, refs, metrics, tgt_lang or "en", test, options)
+        rows = _score_files(hyps, refs, metrics, tgt_lang or TARGET_LANG, test, options)
     else:
         if hyps:
             raise InputError("--hyp is for plain files; with --testset use --system TRACK")

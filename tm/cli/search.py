@@ -8,6 +8,7 @@ import click
 
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.errors import InputError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.search import fuzzy, reindex
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
 from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, Match
@@ -48,8 +49,8 @@ def _print_matches(matches: list[Match]) -> None:
 @click.option("--limit", type=int, default=DEFAULT_LIMIT, show_default=True,
               help="Matches per query.")
 @memory_option
-@click.option("--src", default="ru", show_default=True, help="Source language.")
-@click.option("--tgt", default="en", show_default=True, help="Target language.")
+@click.option("--src", default=SOURCE_LANG, show_default=True, help="Source language.")
+@click.option("--tgt", default=TARGET_LANG, show_default=True, help="Target language.")
 @click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="Look up every line of this file (- for standard input).")
 @click.option("--reindex", "rebuild", is_flag=True,
@@ -89,8 +90,8 @@ def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int
 @click.argument("phrase")
 @click.option("--target", is_flag=True, help="Search the translations instead of the sources.")
 @memory_option
-@click.option("--src", default="ru", show_default=True, help="Source language.")
-@click.option("--tgt", default="en", show_default=True, help="Target language.")
+@click.option("--src", default=SOURCE_LANG, show_default=True, help="Source language.")
+@click.option("--tgt", default=TARGET_LANG, show_default=True, help="Target language.")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=DEFAULT_PER_PAGE, show_default=True)
 @click.option("--exact", is_flag=True, help="Only the forms given, no morphology.")

@@ -16,7 +16,7 @@ from tm.align import Link, align_paragraphs
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
 from tm.ingest.structure import Piece, iter_analysed, split_units
-from tm.lang import normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
 from tm.models import Document, Origin, Paragraph, Segment, Status
 from tm.translations import add_translation, get_or_create_track
 
@@ -73,8 +73,8 @@ class ImportResult:
     links: list[Link] = field(default_factory=list)
 
 
-def create_document(session: Session, article: Article, *, src_lang: str = "ru",
-                    tgt_lang: str = "en", title: str | None = None, url: str | None = None,
+def create_document(session: Session, article: Article, *, src_lang: str = SOURCE_LANG,
+                    tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                     published_on: dt.date | None = None, corpus_key: str | None = None,
                     progress: ImportProgress | None = None) -> ImportResult:
     """Store ``article`` as a new document with its paragraphs and typed segments."""
@@ -187,8 +187,8 @@ def link_groups(links: Sequence[Link], tgt_sentences: Sequence[str]
 
 
 def import_article(session: Session, article: Article, *,
-                   translations: Sequence[TranslationInput] = (), src_lang: str = "ru",
-                   tgt_lang: str = "en", title: str | None = None, url: str | None = None,
+                   translations: Sequence[TranslationInput] = (), src_lang: str = SOURCE_LANG,
+                   tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                    published_on: dt.date | None = None, corpus_key: str | None = None,
                    progress: ImportProgress | None = None) -> ImportResult:
     """Store ``article`` and align and store each of its ``translations``.

@@ -12,19 +12,38 @@ Policies (``--on-duplicate``):
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import and_, delete, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from tm.errors import ValidationError
 from tm.models import MemoryUnit, UTCDateTime
 
-DUPLICATE_POLICIES = ("keep-newest", "keep-all", "skip")
+
+class DuplicatePolicy(enum.StrEnum):
+    """What an import does with a unit whose source is already there (see above)."""
+
+    KEEP_NEWEST = "keep-newest"
+    KEEP_ALL = "keep-all"
+    SKIP = "skip"
+
+
 # Undated units sort before every dated one.
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
+def duplicate_policy(name: str) -> DuplicatePolicy:
+    """Return the policy called ``name`` (as in ``--on-duplicate``) or raise ValidationError."""
+    try:
+        return DuplicatePolicy(name)
+    except ValueError:
+        raise ValidationError(f"unknown duplicate policy {name!r}: use one of "
+                              + ", ".join(DuplicatePolicy)) from None
+
+
 def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
-                       policy: str) -> tuple[int, int]:
+                       policy: DuplicatePolicy) -> tuple[int, int]:
     """Delete the duplicates ``policy`` rejects where units newer than ``last_id`` are involved.
 
     Return (new units dropped, older units replaced by newer ones).
@@ -32,7 +51,7 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
     unit, other = MemoryUnit.__table__.alias("u"), aliased(MemoryUnit, name="v")
     same = and_(other.memory_id == unit.c.memory_id, other.source_key == unit.c.source_key,
                 other.id != unit.c.id)
-    if policy == "skip":
+    if policy is DuplicatePolicy.SKIP:
         condition = and_(unit.c.id > last_id, exists().where(same, other.id < unit.c.id))
     else:
         def stamp(changed, created):  # type: ignore[no-untyped-def]
@@ -46,7 +65,8 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
             other.target == unit.c.target,
             func.coalesce(other.source_markup, "") == func.coalesce(unit.c.source_markup, ""),
             func.coalesce(other.target_markup, "") == func.coalesce(unit.c.target_markup, ""))
-        match = and_(same, newer) if policy == "keep-newest" else and_(same, newer, identical)
+        match = (and_(same, newer) if policy is DuplicatePolicy.KEEP_NEWEST
+                 else and_(same, newer, identical))
         older = session.scalar(select(MemoryUnit.id).where(
             MemoryUnit.memory_id == memory_id, MemoryUnit.id <= last_id).limit(1))
         if older is None:  # the memory was empty: every unit is new, nothing to narrow

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tm.errors import NotFoundError, ValidationError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Memory, MemoryUnit
 
 MEMORY_NAME_MAX = 200
@@ -39,8 +40,8 @@ def get_memory(session: Session, name: str) -> Memory:
     return memory
 
 
-def get_or_create_memory(session: Session, name: str, *, src_lang: str = "ru",
-                         tgt_lang: str = "en") -> Memory:
+def get_or_create_memory(session: Session, name: str, *, src_lang: str = SOURCE_LANG,
+                         tgt_lang: str = TARGET_LANG) -> Memory:
     """Return the memory called ``name``, creating it for ``src_lang``→``tgt_lang``."""
     name = name.strip()
     if not name or len(name) > MEMORY_NAME_MAX:

@@ -292,9 +292,9 @@ def _lang_xml(lang: str) -> str:
     return escape_attr(lang)
 
 
-def document_units(session: Session, document_id: int, *, track: str | None = None,
-                   status: Status | None = None,
-                   include_boilerplate: bool = False) -> Iterator[TmxUnit]:
+def document_tmx_units(session: Session, document_id: int, *, track: str | None = None,
+                       status: Status | None = None,
+                       include_boilerplate: bool = False) -> Iterator[TmxUnit]:
     """Yield a document's translations as TMX units with document, track and context props."""
     document = get_document(session, document_id)
     segments = list(session.scalars(select(Segment).where(Segment.document_id == document_id)
@@ -346,8 +346,8 @@ def export_document(session: Session, out: str | Path | IO[bytes], *, document_i
     document = get_document(session, document_id)
     report = TmxExportReport(file=str(out))
     with TmxWriter(out, srclang=document.src_lang) as writer:
-        for unit in document_units(session, document_id, track=track, status=status,
-                                   include_boilerplate=include_boilerplate):
+        for unit in document_tmx_units(session, document_id, track=track, status=status,
+                                       include_boilerplate=include_boilerplate):
             if _usable(unit):
                 writer.write(unit)
                 report.units += 1

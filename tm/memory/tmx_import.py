@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
-from tm.lang import primary_language
+from tm.lang import SOURCE_LANG, TARGET_LANG, primary_language
 from tm.memory.bulk import UnitInserter
-from tm.memory.duplicates import DUPLICATE_POLICIES, resolve_duplicates
+from tm.memory.duplicates import DuplicatePolicy, duplicate_policy, resolve_duplicates
 from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_parse import RowSource
 from tm.memory.tmx_rows import ParseOutcome, RowPlan, batch_keys, normalized_tag
@@ -50,7 +50,7 @@ class TmxImportReport:
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
     tmx_version: str | None = None
-    on_duplicate: str = "keep-newest"
+    on_duplicate: DuplicatePolicy = DuplicatePolicy.KEEP_NEWEST
     rejects: str | None = None
     seconds: float = 0.0
 
@@ -67,7 +67,8 @@ class TmxImportReport:
 
 
 def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | None = None,
-               tgt: str | None = None, on_duplicate: str = "keep-newest",
+               tgt: str | None = None,
+               on_duplicate: DuplicatePolicy | str = DuplicatePolicy.KEEP_NEWEST,
                rejects: str | Path | None = None,
                max_bytes: int | None = None, parallel: bool | None = None) -> TmxImportReport:
     """Import the TMX file at ``path`` into ``memory`` in the caller's transaction.
@@ -76,11 +77,9 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     :mod:`tm.memory.tmx_parse`).
     """
     started = time.perf_counter()
-    if on_duplicate not in DUPLICATE_POLICIES:
-        raise ValidationError(f"unknown duplicate policy {on_duplicate!r}: use one of "
-                              + ", ".join(DUPLICATE_POLICIES))
-    target_memory = get_or_create_memory(session, memory, src_lang=src or "ru",
-                                         tgt_lang=tgt or "en")
+    on_duplicate = duplicate_policy(on_duplicate)
+    target_memory = get_or_create_memory(session, memory, src_lang=src or SOURCE_LANG,
+                                         tgt_lang=tgt or TARGET_LANG)
     src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
     for asked, have in ((src, src_lang), (tgt, tgt_lang)):
         if asked and primary_language(asked) != primary_language(have):

@@ -12,12 +12,19 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError
-from tm.models import Origin, Status, Track, Translation, TranslationRevision, utcnow
+from tm.models import (
+    Origin,
+    RevisionAction,
+    Status,
+    Track,
+    Translation,
+    TranslationRevision,
+    utcnow,
+)
 
 # Rows per INSERT statement: large enough that the round trips do not matter, small enough
 # to stay far below PostgreSQL's 65,535 bind parameters per statement.
 BATCH_ROWS = 2000
-CREATE_ACTION = "create"  # the action of a translation's first revision, as in tm.translations
 
 
 def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, str]], *,
@@ -48,6 +55,6 @@ def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, s
             insert(Translation).returning(Translation.id, sort_by_parameter_order=True), rows)
         session.execute(insert(TranslationRevision), [
             {"translation_id": translation_id, "number": 1, "text": text, "status": status,
-             "author": author, "action": CREATE_ACTION, "changed_at": now}
+             "author": author, "action": RevisionAction.CREATE, "changed_at": now}
             for translation_id, (_, text) in zip(translation_ids, batch, strict=True)])
     return len(texts)

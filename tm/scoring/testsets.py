@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
 from tm.ingest.importer import IMPORT_STATUS
-from tm.lang import normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
 from tm.models import (
     Document,
     Origin,
@@ -103,8 +103,8 @@ def document_runs(doc_ids: Sequence[str] | None, count: int) -> list[tuple[str |
 
 def import_testset(session: Session, name: str, *, source: Sequence[str],
                    source_name: str = "-", tracks: Sequence[TrackLines] = (),
-                   doc_ids: Sequence[str] | None = None, src_lang: str = "ru",
-                   tgt_lang: str = "en", description: str | None = None) -> TestSetImport:
+                   doc_ids: Sequence[str] | None = None, src_lang: str = SOURCE_LANG,
+                   tgt_lang: str = TARGET_LANG, description: str | None = None) -> TestSetImport:
     """Store a line-aligned test set: documents of one segment a line, and a track per file."""
     name = _check_name(name)
     if session.scalar(select(TestSet.id).where(TestSet.name == name)) is not None:

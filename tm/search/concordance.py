@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
+from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import MemoryUnit
 from tm.search import index
 from tm.search.fuzzy import select_memories
@@ -138,8 +139,8 @@ def _target_candidates(session: Session, words: Sequence[Token], lang: str,
         .order_by(MemoryUnit.id.desc()).limit(MAX_CHECKED + 1)))
 
 
-def concordance(session: Session, query: str, *, target: bool = False, src: str = "ru",
-                tgt: str = "en", memories: Iterable[str] | None = None, page: int = 1,
+def concordance(session: Session, query: str, *, target: bool = False, src: str = SOURCE_LANG,
+                tgt: str = TARGET_LANG, memories: Iterable[str] | None = None, page: int = 1,
                 per_page: int = DEFAULT_PER_PAGE, morphology: bool = True) -> ConcordancePage:
     """Return page ``page`` of the units whose sources (or targets) contain ``query``."""
     words = word_tokens(tokenize(query))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tm.errors import NotFoundError, ValidationError
-from tm.lang import primary_language
+from tm.lang import SOURCE_LANG, TARGET_LANG, primary_language
 from tm.models import Document, Memory, MemoryUnit, Origin, Status, Track, Translation
 from tm.search import index
 from tm.search.diff import DiffOp, word_diff
@@ -176,7 +176,7 @@ def _rank(session: Session, text: str, unit_ids: Sequence[int], memories: list[M
     return matches
 
 
-def fuzzy(session: Session, text: str, *, src: str = "ru", tgt: str = "en",
+def fuzzy(session: Session, text: str, *, src: str = SOURCE_LANG, tgt: str = TARGET_LANG,
           memories: Iterable[str] | None = None, min_score: int = DEFAULT_MIN_SCORE,
           limit: int = DEFAULT_LIMIT, before: str | None = None,
           after: str | None = None) -> list[Match]:
@@ -196,7 +196,7 @@ def fuzzy(session: Session, text: str, *, src: str = "ru", tgt: str = "en",
                  min_score=min_score, limit=limit)
 
 
-def brute_force(session: Session, text: str, *, src: str = "ru", tgt: str = "en",
+def brute_force(session: Session, text: str, *, src: str = SOURCE_LANG, tgt: str = TARGET_LANG,
                 memories: Iterable[str] | None = None, min_score: int = DEFAULT_MIN_SCORE,
                 limit: int = DEFAULT_LIMIT, before: str | None = None,
                 after: str | None = None) -> list[Match]:

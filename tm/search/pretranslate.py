@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tm.errors import NotFoundError, ValidationError
-from tm.models import Document, Origin, Segment, Status, Translation
+from tm.models import Document, Origin, RevisionAction, Segment, Status, Translation
 from tm.search.fuzzy import fuzzy
 from tm.search.normalize import tokenize, word_tokens
 from tm.search.score import CONTEXT_MATCH, EXACT_MATCH
@@ -115,7 +115,7 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
             continue
         if current is not None:  # overwritten, the earlier text stays in its history
             edit_translation(session, current, author=author, text=best.suggestion,
-                             status=status, action="tm")
+                             status=status, action=RevisionAction.TM)
             current.origin, current.tm_score = Origin.TM, best.score
         else:
             translation = add_translation(session, segment, target, best.suggestion,

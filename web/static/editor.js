@@ -8,7 +8,8 @@
   const track = workspace.dataset.track;
   const rows = Array.from(document.querySelectorAll("tr.unit"));
   const saved = new Map(rows.map((row) => [row, textarea(row).value]));
-  const STATUS_KEYS = ["draft", "translated", "reviewed", "approved", "rejected"];
+  // Every status in workflow order (Alt+1…5), from the page: the first is a new translation's.
+  const STATUS_KEYS = T.statuses.map((status) => status.value);
   const $ = (id) => document.getElementById(id);
   let active = null;
 
@@ -47,7 +48,7 @@
         { ...payload, expected_version: Number(row.dataset.version) });
     }
     return api("POST", `/api/segments/${row.dataset.segment}/translation`,
-      { track, status: "draft", ...payload });
+      { track, status: STATUS_KEYS[0], ...payload });
   }
 
   async function save(row, extra) {
@@ -184,7 +185,7 @@
     active = row;
     row.classList.add("active");
     $("panel-number").textContent = row.querySelector(".num").firstChild.textContent;
-    $("panel-status").value = row.dataset.status || "draft";
+    $("panel-status").value = row.dataset.status || STATUS_KEYS[0];
     $("panel-note").value = "";
     loadSuggestions(row);
     loadHistory(row);

@@ -12,15 +12,17 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
-from tm.models import MemoryUnit, Segment, SegmentRevision, Status, Translation, utcnow
+from tm.models import (
+    MemoryUnit,
+    RevisionAction,
+    Segment,
+    SegmentRevision,
+    Status,
+    Translation,
+    utcnow,
+)
 from tm.translations import record_change
 
-# The history action of a translation whose source segment was split.
-SPLIT_ACTION = "split"
-# The history action of a translation whose source segment's text was edited.
-SOURCE_EDIT_ACTION = "source-edit"
-# The action of the segment's own revision for an edit of its text.
-EDIT_ACTION = "edit"
 # Statuses that vouch for a translation against the source it was checked with: a new
 # source text voids them. Such a translation drops to RECHECK_STATUS: its text still
 # stands (most source edits are typo fixes), but a reviewer has to look again.
@@ -49,7 +51,7 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     translation being deleted when an alignment is saved. That is what memoQ and Weblate
     users know: the source row has its own history, and each translation shows "source
     changed" in its timeline. So, as well, every translation covering the segment records a
-    revision with the action ``source-edit`` at the same time, which the bilingual editor
+    revision with the action SOURCE_EDIT at the same time, which the bilingual editor
     shows with the source's diff (:func:`source_history`).
 
     A reviewed or approved translation was checked against the old source; like Weblate's
@@ -67,7 +69,7 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     session.flush()
     now = utcnow()
     revision = SegmentRevision(segment=segment, old_text=segment.text, text=cleaned,
-                               author=author, action=EDIT_ACTION, changed_at=now)
+                               author=author, action=RevisionAction.EDIT, changed_at=now)
     session.add(revision)
     session.flush()
     segment.text = cleaned
@@ -78,8 +80,8 @@ def edit_source(session: Session, segment: Segment, text: str, *,
                             .values(translation_id=None,
                                     tuid=MemoryUnit.tuid + f"-source{revision.id}"))
         recheck = RECHECK_STATUS if translation.status in CHECKED_STATUSES else None
-        record_change(session, translation, action=SOURCE_EDIT_ACTION, author=author,
-                      status=recheck, at=now)
+        record_change(session, translation, action=RevisionAction.SOURCE_EDIT,
+                      author=author, status=recheck, at=now)
     _refresh_neighbours(session, segment.document_id, segment.position, segment.position)
     return revision
 
@@ -130,8 +132,8 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     the translation of its halves together. That is what a translator of another track
     expects to find — nothing lost, nothing attached to the wrong half — and their
     alignment editor shows it as a 2-1 link they can split in turn. Each such translation
-    records the split in its history (action ``split``, by ``author``), and so does the
-    segment, as for an edit (:func:`edit_source`): a revision ``split`` whose text is the
+    records the split in its history (action SPLIT, by ``author``), and so does the
+    segment, as for an edit (:func:`edit_source`): a revision SPLIT whose text is the
     parts, one a line.
     """
     cleaned = [text.strip() for text in texts]
@@ -143,7 +145,8 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     spans = _spans(segment, cleaned)
     now = utcnow()
     session.add(SegmentRevision(segment=segment, old_text=segment.text, text="\n".join(cleaned),
-                                author=author, action=SPLIT_ACTION, changed_at=now))
+                                author=author, action=RevisionAction.SPLIT,
+                                changed_at=now))
     _make_room(session, document_id, position, shift)
     segment.text, (segment.start, segment.end) = cleaned[0], spans[0]
     parts = [segment]
@@ -159,7 +162,8 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     session.expire(segment.paragraph, ["segments"])
     for translation in covering:
         translation.segment_count += shift
-        record_change(session, translation, action=SPLIT_ACTION, author=author, at=now)
+        record_change(session, translation, action=RevisionAction.SPLIT, author=author,
+                      at=now)
     _refresh_neighbours(session, document_id, position, position + shift)
     return parts
 

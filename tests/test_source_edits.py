@@ -9,7 +9,7 @@ from tests.conftest import SEED, import_seed
 from tm.errors import ValidationError
 from tm.ingest import ImportResult, TranslationInput, add_aligned_translation, read_article
 from tm.models import MemoryUnit, Origin, Segment, Status, Translation
-from tm.segments import edit_source, source_history, split_segment
+from tm.source_edits import edit_source, source_history, split_segment
 from tm.translations import edit_translation, history
 
 

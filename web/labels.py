@@ -1,0 +1,85 @@
+"""The UI's names for the values Sverka stores: one table per vocabulary of :mod:`tm.models`.
+
+Each table is keyed by an enum's members and holds lazy strings, translated into the UI
+language when they are shown, so the tables are built once and every page, JSON answer and
+script reads the same names. ``lazy_gettext`` is imported as ``_`` so that pybabel (and the
+catalogue test) find these strings with their default keywords.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
+
+from tm.models import Origin, RevisionAction, SegmentKind, Status
+
+STATUS_LABELS: dict[Status, LazyString] = {
+    Status.DRAFT: _("draft"),
+    Status.TRANSLATED: _("translated"),
+    Status.REVIEWED: _("reviewed"),
+    Status.APPROVED: _("approved"),
+    Status.REJECTED: _("rejected"),
+}
+
+ACTION_LABELS: dict[RevisionAction, LazyString] = {
+    RevisionAction.CREATE: _("created"),
+    RevisionAction.EDIT: _("edited"),
+    RevisionAction.STATUS: _("status changed"),
+    RevisionAction.RESTORE: _("restored"),
+    RevisionAction.ALIGN: _("aligned"),
+    RevisionAction.TM: _("pre-translated from the memory"),
+    RevisionAction.SPLIT: _("source split"),
+    RevisionAction.SOURCE_EDIT: _("source edited"),
+}
+
+KIND_LABELS: dict[SegmentKind, LazyString] = {
+    SegmentKind.HEADLINE: _("headline"),
+    SegmentKind.DATELINE: _("dateline"),
+    SegmentKind.BODY: _("body"),
+    SegmentKind.BOILERPLATE: _("boilerplate"),
+}
+
+ORIGIN_LABELS: dict[Origin, LazyString] = {
+    Origin.HUMAN: _("human (our editors)"),
+    Origin.SUPPLIED: _("supplied (agency, client)"),
+    Origin.MACHINE: _("machine translation"),
+    Origin.TM: _("translation memory"),
+}
+
+
+def _label(table: dict[Any, LazyString], value: str) -> str:
+    # Keyed by StrEnum members, so a stored string finds its member's label; anything
+    # else is shown as it is.
+    label = table.get(value)
+    return value if label is None else str(label)
+
+
+def status_label(status: str) -> str:
+    """Return the name of a translation status in the UI language."""
+    return _label(STATUS_LABELS, status)
+
+
+def action_label(action: str) -> str:
+    """Return the name of a revision's action in the UI language."""
+    return _label(ACTION_LABELS, action)
+
+
+def kind_label(kind: str) -> str:
+    """Return the name of a segment kind in the UI language."""
+    return _label(KIND_LABELS, kind)
+
+
+def origin_label(origin: str) -> str:
+    """Return the name of a translation origin in the UI language."""
+    return _label(ORIGIN_LABELS, origin)
+
+
+def status_choices() -> list[dict[str, str]]:
+    """Return every status in workflow order with its name, for a page's script."""
+    return [{"value": status.value, "label": status_label(status)} for status in Status]
+
+
+def action_names() -> dict[str, str]:
+    """Return every revision action's name in the UI language, for a page's script."""
+    return {action.value: action_label(action) for action in RevisionAction}
