@@ -107,9 +107,13 @@ def runner(database_url: str, clean_db: Engine) -> Callable[..., Result]:
     return run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser).
+
+    One per test module: Playwright's thread ends with it, so later modules' code sees a
+    single-threaded process again (a TMX import forks its parsing process only then).
+    """
     executable = require_program("chromium")
     require_module("playwright")
     from playwright.sync_api import sync_playwright
