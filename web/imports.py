@@ -33,6 +33,7 @@ from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse, split_units
 from tm.models import Origin
 from web import jobs
+from web.api import json_error
 from web.csrf import csrf_token
 from web.settings import current_author
 
@@ -215,6 +216,6 @@ def api_job(job_id: str):  # type: ignore[no-untyped-def]
     """Return an import's progress; a failed import is a 400 with its message."""
     status = _status(_job(job_id))
     if status["state"] == jobs.FAILED:
-        return jsonify({**status, "error": "ImportFailed", "message": status["error"],
-                        "status": 400}), 400
+        return json_error(400, "ImportFailed", status["error"],
+                          **{k: v for k, v in status.items() if k not in ("error", "message")})
     return jsonify(status)
