@@ -13,7 +13,12 @@ from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
 from tm.scoring.metrics import DEFAULT_METRICS, METRICS, parse_metrics
 from tm.scoring.report import ScoreRows, format_rows, score_rows
-from tm.scoring.significance import BOOTSTRAP, DEFAULT_SEED, RANDOMIZATION, paired_test
+from tm.scoring.significance import (
+    BOOTSTRAP,
+    DEFAULT_SEED,
+    RANDOMIZATION,
+    compare_to_baseline,
+)
 from tm.scoring.store import score_testset
 from tm.scoring.testsets import (
     TrackLines,
@@ -118,16 +123,9 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
                           jobs=options["jobs"])
     paired = {}
     if test:
-        order = list(systems)
-        if options["baseline"]:
-            if options["baseline"] not in systems:
-                raise InputError(f"the baseline {options['baseline']!r} is not one of --hyp")
-            order = [options["baseline"]] + [s for s in order if s != options["baseline"]]
-        results = paired_test([(s, systems[s]) for s in order],
-                              list(evaluation.scorers.values()), test=test,
-                              seed=options["seed"], samples=options["samples"],
-                              jobs=options["jobs"], statistics=evaluation.statistics)
-        paired = {(r.system, r.metric): r for r in results}
+        paired = compare_to_baseline(systems, evaluation, test=test,
+                                     baseline=options["baseline"] or None, seed=options["seed"],
+                                     samples=options["samples"], jobs=options["jobs"])
     return score_rows(evaluation.scores, paired)
 
 
