@@ -43,3 +43,34 @@ def test_tm_modules_do_not_import_web_or_print(path: Path) -> None:
         assert not any(n.split(".")[0] in ("flask", "web") for n in names), path
     if "cli" not in path.parts:
         assert "print(" not in path.read_text(encoding="utf-8"), f"{path} prints"
+
+
+def _modules(package: str) -> list[str]:
+    folder = ROOT.joinpath(*package.split("."))
+    return sorted(f"{package}.{p.stem}" for p in folder.glob("*.py")
+                  if not p.stem.startswith("_"))
+
+
+def test_the_app_registers_the_blueprint_of_every_web_module_that_has_one() -> None:
+    import importlib
+
+    from flask import Blueprint
+
+    from web import create_app
+
+    blueprints = {m.bp.name for m in map(importlib.import_module, _modules("web"))
+                  if isinstance(getattr(m, "bp", None), Blueprint)}
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert set(app.blueprints) == blueprints
+    app.extensions["sverka_engine"].dispose()
+
+
+def test_the_cli_lists_the_commands_of_every_cli_module() -> None:
+    import importlib
+
+    from tm.cli import cli
+
+    commands = {c.name for m in map(importlib.import_module, _modules("tm.cli"))
+                for c in getattr(m, "COMMANDS", ())}
+    assert commands and commands <= set(cli.commands)
+    assert {"serve", "demo"} <= set(cli.list_commands(None))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from sacrebleu.significance import PairedTest
 from tm.errors import ScoringError, ValidationError
 from tm.scoring.evaluation import evaluate
 from tm.scoring.metrics import METRICS, Scorer, parse_metrics
-from tm.scoring.significance import paired_test
+from tm.scoring.significance import compare_to_baseline, paired_test
 
 CAT = "The cat sat on the mat."
 RAIN = ["It is raining today.", "He said no."]
@@ -148,3 +148,26 @@ def test_paired_test_extracts_no_statistics_again(monkeypatch: pytest.MonkeyPatc
                 statistics=evaluation.statistics)
     # Once per system and metric: corpus, document, segment scores and the test reuse them.
     assert sorted(calls) == sorted(["BLEU", "CHRF", "FastTER"] * 3)
+
+
+@pytest.mark.parametrize("baseline, first", [(None, "a"), ("b", "b"), ("c", "c")])
+def test_compare_to_baseline_tests_every_system_against_it(baseline: str | None,
+                                                          first: str) -> None:
+    systems = {"a": [CAT, *RAIN], "b": [CAT, *RAIN_B], "c": ["A cat.", *RAIN_A]}
+    references = [["A cat was sitting on the mat.", *RAIN_A]]
+    evaluation = evaluate(systems, references, metrics=["bleu", "ter"], tgt_lang="en")
+    paired = compare_to_baseline(systems, evaluation, test="bs", baseline=baseline,
+                                 samples=20)
+    ordered = [first, *(s for s in systems if s != first)]
+    expected = paired_test([(s, systems[s]) for s in ordered],
+                           list(evaluation.scorers.values()), samples=20)
+    assert paired == {(r.system, r.metric): r for r in expected}
+    assert all((paired[(s, m)].p_value is None) == (s == first)
+               for s in systems for m in ("bleu", "ter"))
+
+
+def test_compare_to_baseline_refuses_a_baseline_that_was_not_scored() -> None:
+    systems = {"a": RAIN, "b": RAIN_B}
+    evaluation = evaluate(systems, [RAIN_A], metrics=["bleu"], tgt_lang="en")
+    with pytest.raises(ScoringError, match="the baseline 'z' is not one of the systems"):
+        compare_to_baseline(systems, evaluation, test="bs", baseline="z")

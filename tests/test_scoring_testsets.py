@@ -180,6 +180,27 @@ def test_cli_add_track_to_testset_and_document(runner: Run, tmp_path: Path) -> N
     assert json.loads(added.output)["translations"] == 2
 
 
+def test_cli_add_track_says_where_with_an_option(runner: Run, tmp_path: Path) -> None:
+    source = _write(tmp_path / "src.txt", ["а", "б"])
+    assert runner("import-testset", "wmt21", "--source", source, "--ref",
+                  f"r={_write(tmp_path / 'ref.txt', ['a', 'b'])}").exit_code == 0
+    hyp = _write(tmp_path / "h.txt", ["1", "2"])
+    added = runner("add-track", hyp, "--testset", "wmt21", "--track", "mt:h")
+    assert added.output == "Added 2 translations to test set 'wmt21' as track 'mt:h'.\n"
+    document = min(d["id"] for d in json.loads(runner("documents", "--json").output))
+    added = runner("add-track", "--document", str(document), hyp, "--track", "mt:d", "--json")
+    assert json.loads(added.output) == {"target": str(document), "track": "mt:d",
+                                        "translations": 2}
+
+
+@pytest.mark.parametrize("where", [[], ["--document", "1", "--testset", "t"],
+                                   ["--testset", "t", "t"]])
+def test_cli_add_track_needs_one_place(runner: Run, tmp_path: Path, where: list[str]) -> None:
+    result = runner("add-track", *where, _write(tmp_path / "h.txt", ["1"]), "--track", "x")
+    assert result.exit_code == 2
+    assert "--document ID or --testset NAME" in result.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["--ref", "r=REF", "--system", "bad"], "NAME=FILE"),
     (["--ref", "r=SHORT"], "1 lines, the source has 2"),

@@ -12,7 +12,9 @@ from tm.models import Document, Origin, RevisionAction, Status, Translation, Tra
 from tm.translations import (
     add_translation,
     edit_translation,
+    find_translation,
     get_or_create_track,
+    get_translation,
     history,
     restore_revision,
 )
@@ -137,3 +139,16 @@ def test_an_unknown_revision_action_is_refused(session: Session,
                                     status=Status.DRAFT, action="renamed"))
     with pytest.raises(StatementError, match="renamed"):
         session.flush()
+
+
+def test_get_translation_returns_it_or_raises_not_found(session: Session,
+                                                        translation: Translation) -> None:
+    assert get_translation(session, translation.id) is translation
+    with pytest.raises(NotFoundError, match="no translation with id 999"):
+        get_translation(session, 999)
+
+
+def test_find_translation_looks_in_one_track(session: Session, translation: Translation) -> None:
+    segment = translation.segment
+    assert find_translation(session, segment, translation.track) is translation
+    assert find_translation(session, segment, get_or_create_track(session, "agency")) is None

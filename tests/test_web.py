@@ -1,6 +1,7 @@
 """The first web pages: the document list and one document side by side."""
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -77,3 +78,25 @@ def test_document_list_searches_the_text_too(client: FlaskClient, session: Sessi
     assert "Резолюция" not in client.get("/?q=уполномоченный").get_data(as_text=True)
     assert "Резолюция" in client.get("/?q=уполномоченный&in=text").get_data(as_text=True)
     assert len(client.get("/api/documents?q=Sputnik&in=text").get_json()) == 1
+
+
+@pytest.mark.parametrize("method, url", [
+    ("put", "/api/translations/1"),
+    ("post", "/api/segments/1/translation"),
+    ("post", "/api/alignment/apply"),
+    ("put", "/api/settings"),
+])
+@pytest.mark.parametrize("body", ["[1, 2]", "not json", ""])
+def test_api_views_refuse_a_body_that_is_not_a_json_object(
+        client: FlaskClient, method: str, url: str, body: str) -> None:
+    client.post("/settings", data={"author": "Anna"})
+    response = getattr(client, method)(url, data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.get_json() == {"error": "ValidationError", "status": 422,
+                                   "message": "send a JSON object"}
+
+
+def test_a_json_error_is_in_the_users_language(client: FlaskClient) -> None:
+    client.post("/settings", data={"locale": "ru"})
+    response = client.put("/api/settings", data="[]", content_type="application/json")
+    assert response.get_json()["message"] == "отправьте объект JSON"

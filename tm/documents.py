@@ -1,4 +1,4 @@
-"""Read documents back: summaries for lists, and bilingual rows for display."""
+"""Read documents back: summaries for lists, bilingual rows for display, a segment in context."""
 from __future__ import annotations
 
 import datetime as dt
@@ -41,6 +41,49 @@ class Row:
     segment: Segment
     translations: dict[str, Translation | None]
     covered: bool = False  # True when an earlier segment's translation covers this one
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict: the segment, and each track's translation or None."""
+        segment = self.segment
+        return {"id": segment.id, "position": segment.position,
+                "paragraph": segment.paragraph.position, "kind": segment.kind.value,
+                "text": segment.text,
+                "translations": {name: None if t is None else _translation_dict(t)
+                                 for name, t in self.translations.items()}}
+
+
+def _translation_dict(translation: Translation) -> dict[str, object]:
+    return {"id": translation.id, "text": translation.text,
+            "status": translation.status.value, "origin": translation.origin.value,
+            "author": translation.author, "segment_count": translation.segment_count,
+            "align_score": translation.align_score, "version": translation.version}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A document with its segments in order and their translations in ``tracks``."""
+
+    document: Document
+    tracks: list[str]
+    rows: list[Row]
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict: the document's fields and its segments (``Row.as_dict``)."""
+        document = self.document
+        return {"id": document.id, "title": document.title, "src_lang": document.src_lang,
+                "tgt_lang": document.tgt_lang, "url": document.url,
+                "published_on": (document.published_on.isoformat()
+                                 if document.published_on else None),
+                "segments": [row.as_dict() for row in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentContext:
+    """The source of a unit (one or more consecutive segments) and the sentences around it."""
+
+    text: str
+    before: str | None  # the segment before the unit, None at the document's start
+    after: str | None  # the segment after the unit, None at its end
 
 
 def _text_matches(query: str):  # type: ignore[no-untyped-def]
@@ -91,6 +134,31 @@ def get_document(session: Session, document_id: int) -> Document:
     return document
 
 
+def get_segment(session: Session, segment_id: int) -> Segment:
+    """Return the segment with ``segment_id`` or raise NotFoundError."""
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFoundError(f"no segment with id {segment_id}")
+    return segment
+
+
+def segment_context(session: Session, segment: Segment, *, count: int = 1) -> SegmentContext:
+    """Return the source of ``count`` segments from ``segment`` on, and the segments around them.
+
+    That is what a memory lookup for the unit asks for: its text, and its neighbours for
+    context (101%) matches.
+    """
+    rows = session.execute(select(Segment.position, Segment.text).where(
+        Segment.document_id == segment.document_id,
+        Segment.position >= segment.position - 1,
+        Segment.position <= segment.position + count))
+    by_position = {position: text for position, text in rows}
+    text = " ".join(by_position[p] for p in range(segment.position, segment.position + count)
+                    if p in by_position)
+    return SegmentContext(text=text, before=by_position.get(segment.position - 1),
+                          after=by_position.get(segment.position + count))
+
+
 def document_tracks(session: Session, document_id: int) -> list[str]:
     """Return the names of the tracks that have translations in the document."""
     return list(session.scalars(
@@ -121,3 +189,12 @@ def document_rows(session: Session, document_id: int,
                 covered = True
         rows.append(Row(segment=segment, translations=translations, covered=covered))
     return rows
+
+
+def document_view(session: Session, document_id: int,
+                  tracks: list[str] | None = None) -> DocumentView:
+    """Return the document with its rows in ``tracks`` (default: every track it has)."""
+    document = get_document(session, document_id)
+    names = tracks if tracks is not None else document_tracks(session, document_id)
+    return DocumentView(document=document, tracks=names,
+                        rows=document_rows(session, document_id, names))

@@ -49,6 +49,20 @@ def get_track(session: Session, name: str) -> Track:
     return track
 
 
+def get_translation(session: Session, translation_id: int) -> Translation:
+    """Return the translation with ``translation_id`` or raise NotFoundError."""
+    translation = session.get(Translation, translation_id)
+    if translation is None:
+        raise NotFoundError(f"no translation with id {translation_id}")
+    return translation
+
+
+def find_translation(session: Session, segment: Segment, track: Track) -> Translation | None:
+    """Return the translation of ``segment`` in ``track``, None if it has none yet."""
+    return session.scalar(select(Translation).where(
+        Translation.segment_id == segment.id, Translation.track_id == track.id))
+
+
 def _clean_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
@@ -79,9 +93,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
                     author: str | None = None, segment_count: int = 1,
                     align_score: float | None = None) -> Translation:
     """Create the translation of ``segment`` in ``track`` and its first revision."""
-    existing = session.scalar(select(Translation).where(
-        Translation.segment_id == segment.id, Translation.track_id == track.id))
-    if existing is not None:
+    if find_translation(session, segment, track) is not None:
         raise ConflictError(f"segment {segment.id} already has a translation in track "
                             f"{track.name!r}")
     now = utcnow()

@@ -1,19 +1,23 @@
-"""The bilingual editor's view of a document: units of work, their QA, filters and pages.
+"""The bilingual editor's view of a document: units of work, their QA, filters, pages, history.
 
 A unit is one translation of a track with the source segments it covers (or one untranslated
 segment). Pure reading: nothing here writes.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from tm.diff import Change, word_diff
 from tm.documents import get_document
-from tm.models import Segment, Track, Translation
+from tm.models import RevisionAction, Segment, SegmentRevision, Status, Track, Translation
 from tm.qa import QaWarning, check
+from tm.source_edits import source_history
+from tm.translations import history
 
 # Rows per page: a page of a 5,000-segment document renders in a blink and keeps the
 # browser responsive; filters narrow the whole document before paging.
@@ -166,3 +170,99 @@ def page_of(units: list[Unit], *, number: int = 1, status: str | None = None,
 def find_unit(units: list[Unit], segment_id: int) -> Unit | None:
     """Return the unit that contains segment ``segment_id``."""
     return next((u for u in units if any(s.id == segment_id for s in u.segments)), None)
+
+
+def covered_unit(session: Session, translation: Translation) -> Unit:
+    """Return the unit of ``translation``: the source segments it covers, checked.
+
+    Its ``index`` is -1: the unit stands alone, not at a place in a list of the document's.
+    """
+    first = translation.segment
+    segments = session.scalars(
+        select(Segment).where(Segment.document_id == first.document_id,
+                              Segment.position >= first.position,
+                              Segment.position < first.position + translation.segment_count)
+        .order_by(Segment.position))
+    unit = Unit(index=-1, segments=[SourceSegment(s.id, s.position, s.kind.value, s.text)
+                                     for s in segments],
+                ref=None, translation=translation)
+    unit.warnings = check(unit.source, translation.text)
+    return unit
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChange:
+    """A change to a source segment of a unit: old and new text, their diff, a split's parts."""
+
+    segment_id: int
+    old_text: str
+    text: str  # the new text; a split's parts joined by spaces
+    parts: tuple[str, ...] | None  # a split's parts, None for an edit
+    diff: tuple[Change, ...]
+
+    @classmethod
+    def of(cls, revision: SegmentRevision) -> SourceChange:
+        """Return the change a segment revision records (a split keeps its parts a line each)."""
+        split = revision.action is RevisionAction.SPLIT
+        parts = tuple(revision.text.split("\n")) if split else None
+        text = " ".join(parts) if parts else revision.text
+        return cls(segment_id=revision.segment_id, old_text=revision.old_text, text=text,
+                   parts=parts, diff=tuple(word_diff(revision.old_text, text)))
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict."""
+        return {"segment_id": self.segment_id, "old_text": self.old_text, "text": self.text,
+                "parts": list(self.parts) if self.parts is not None else None,
+                "diff": [c.as_dict() for c in self.diff]}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event in a unit's history: a revision of its translation or a change to its source.
+
+    A revision has its ``number`` (to restore it), text, status and the word ``diff`` to the
+    revision before; one made by a source edit or split also carries that ``source`` change.
+    A source change from before the translation covered the segment is an entry of its own,
+    with no number, text or status: part of the unit's history, but nothing to restore.
+    """
+
+    number: int | None
+    text: str | None
+    status: Status | None
+    author: str | None
+    action: RevisionAction
+    changed_at: dt.datetime
+    diff: tuple[Change, ...] = ()
+    source: SourceChange | None = None
+
+
+def unit_history(session: Session, translation: Translation) -> list[HistoryEntry]:
+    """Return the history of ``translation``'s unit, newest first.
+
+    Its revisions, each with the word diff to the one before, merged with the changes to the
+    source segments it covers: a revision recorded for a source edit or split (same time)
+    carries the change; the others are entries of their own.
+    """
+    sources = source_history(session, translation)
+    entries: list[HistoryEntry] = []
+    previous = ""
+    for revision in history(session, translation):
+        change = None
+        if revision.action in (RevisionAction.SOURCE_EDIT, RevisionAction.SPLIT):
+            edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
+            if edit is not None:
+                sources.remove(edit)
+                change = SourceChange.of(edit)
+        entries.append(HistoryEntry(
+            number=revision.number, text=revision.text, status=revision.status,
+            author=revision.author, action=revision.action, changed_at=revision.changed_at,
+            diff=tuple(word_diff(previous, revision.text)), source=change))
+        previous = revision.text
+    entries.extend(HistoryEntry(
+        number=None, text=None, status=None, author=s.author,
+        action=RevisionAction.SPLIT if s.action is RevisionAction.SPLIT
+        else RevisionAction.SOURCE_EDIT,
+        changed_at=s.changed_at, source=SourceChange.of(s)) for s in sources)
+    entries.sort(key=lambda entry: entry.changed_at)
+    entries.reverse()
+    return entries

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,13 +30,28 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    from web import csrf, db, documents, errors, i18n, settings
+    from web import (
+        align,
+        csrf,
+        db,
+        documents,
+        editor,
+        errors,
+        i18n,
+        imports,
+        memory,
+        scores,
+        search,
+        settings,
+    )
 
     db.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
-    for blueprint in _blueprints():
+    # One blueprint per area; every page can link to every other.
+    for blueprint in (align.bp, documents.bp, editor.bp, imports.bp, memory.bp, scores.bp,
+                      search.bp, settings.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.
@@ -44,22 +59,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
-        return {"author": settings.current_author(),
-                "has_endpoint": lambda name: name in app.view_functions}
+        return {"author": settings.current_author()}
 
     return app
-
-
-def _blueprints() -> list[Blueprint]:
-    """Return the blueprint (``bp``) of every module of this package that has one."""
-    import importlib
-    import pkgutil
-
-    found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        blueprint = getattr(importlib.import_module(f"{__name__}.{info.name}"), "bp", None)
-        if isinstance(blueprint, Blueprint):
-            found.append(blueprint)
-    return found

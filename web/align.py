@@ -30,6 +30,7 @@ from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
 from tm.models import Status
 from tm.workspace import PAGE_SIZE
+from web.api import json_body
 from web.db import get_session
 from web.settings import require_author
 
@@ -71,17 +72,10 @@ def api_get(document_id: int):  # type: ignore[no-untyped-def]
                     "version": track_version(session, document_id, _track())})
 
 
-def _json() -> dict:  # type: ignore[type-arg]
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationError("send a JSON object")
-    return body
-
-
 @bp.post("/api/alignment/apply")
 def api_apply():  # type: ignore[no-untyped-def]
     """Apply one editing operation to an alignment and return the result."""
-    body = _json()
+    body = json_body()
     operation = body.get("op")
     if not isinstance(operation, dict):
         raise ValidationError("op must be an object like {\"op\": \"merge_next\", \"link\": 3}")
@@ -95,7 +89,7 @@ def api_apply():  # type: ignore[no-untyped-def]
 @bp.put("/api/documents/<int:document_id>/alignment")
 def api_save(document_id: int):  # type: ignore[no-untyped-def]
     """Save an edited alignment as the track's translations; return what changed."""
-    body, session, author = _json(), get_session(), require_author()
+    body, session, author = json_body(), get_session(), require_author()
     status = body.get("status", SAVE_STATUS_DEFAULT)
     if status not in SAVE_STATUSES:
         raise ValidationError(f"unknown status {status!r}")

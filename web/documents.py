@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from tm.documents import document_rows, document_tracks, get_document, list_documents
+from tm.documents import document_tracks, document_view, list_documents
 from tm.models import Status
 from tm.scoring.results import scored_test_sets
 from web.db import get_session
@@ -27,11 +27,10 @@ def index() -> str:
 def show(document_id: int) -> str:
     """Show a document's segments, source left and each track's translation right."""
     session = get_session()
-    document = get_document(session, document_id)
     tracks = document_tracks(session, document_id)
-    chosen = request.args.getlist("track") or tracks
-    return render_template("documents/show.html", document=document, tracks=chosen,
-                           all_tracks=tracks, rows=document_rows(session, document_id, chosen),
+    view = document_view(session, document_id, request.args.getlist("track") or tracks)
+    return render_template("documents/show.html", document=view.document, tracks=view.tracks,
+                           all_tracks=tracks, rows=view.rows,
                            scored_in=scored_test_sets(session, document_id))
 
 
@@ -46,20 +45,4 @@ def api_list():  # type: ignore[no-untyped-def]
 @bp.get("/api/documents/<int:document_id>")
 def api_show(document_id: int):  # type: ignore[no-untyped-def]
     """Return a document's segments and translations as JSON."""
-    session = get_session()
-    document = get_document(session, document_id)
-    rows = document_rows(session, document_id)
-    return jsonify({
-        "id": document.id, "title": document.title, "src_lang": document.src_lang,
-        "tgt_lang": document.tgt_lang, "url": document.url,
-        "published_on": document.published_on.isoformat() if document.published_on else None,
-        "segments": [{
-            "id": r.segment.id, "position": r.segment.position,
-            "paragraph": r.segment.paragraph.position, "kind": r.segment.kind.value,
-            "text": r.segment.text,
-            "translations": {name: None if t is None else {
-                "id": t.id, "text": t.text, "status": t.status.value, "origin": t.origin.value,
-                "author": t.author, "segment_count": t.segment_count,
-                "align_score": t.align_score, "version": t.version}
-                for name, t in r.translations.items()},
-        } for r in rows]})
+    return jsonify(document_view(get_session(), document_id).as_dict())

@@ -21,32 +21,33 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tm.diff import word_diff
-from tm.documents import document_tracks, get_document
-from tm.errors import ConflictError, NotFoundError, ValidationError
-from tm.models import Origin, RevisionAction, Segment, SegmentRevision, Status, Translation
-from tm.qa import CODES, check
-from tm.source_edits import source_history
+from tm.documents import document_tracks, get_document, get_segment
+from tm.errors import ConflictError, ValidationError
+from tm.models import Origin, Status, Translation
+from tm.qa import CODES
 from tm.translations import (
     add_translation,
     edit_translation,
+    find_translation,
     get_or_create_track,
-    history,
+    get_translation,
     restore_revision,
     set_note,
 )
 from tm.workspace import (
     UNTRANSLATED,
-    SourceSegment,
+    HistoryEntry,
     Unit,
+    covered_unit,
     editor_units,
     load_translations,
     page_of,
+    unit_history,
 )
+from web.api import json_body, json_error
 from web.db import get_session
 from web.labels import action_names, status_choices, status_label
 from web.settings import require_author
@@ -87,20 +88,6 @@ def unit_json(unit: Unit, labels: dict[str, str] | None = None) -> dict[str, Any
             "compare": " ".join(unit.compare) or None,
             "warnings": [{**w.as_dict(), "label": labels.get(w.code, w.code)}
                          for w in unit.warnings]}
-
-
-def _covered_unit(session: Session, translation: Translation) -> Unit:
-    first = translation.segment
-    segments = list(session.scalars(
-        select(Segment).where(Segment.document_id == first.document_id,
-                              Segment.position >= first.position,
-                              Segment.position < first.position + translation.segment_count)
-        .order_by(Segment.position)))
-    unit = Unit(index=-1, segments=[SourceSegment(s.id, s.position, s.kind.value, s.text)
-                                     for s in segments],
-                ref=None, translation=translation)
-    unit.warnings = check(unit.source, translation.text)
-    return unit
 
 
 def _filters() -> dict[str, Any]:
@@ -155,13 +142,6 @@ def api_units(document_id: int):  # type: ignore[no-untyped-def]
                     "units": [unit_json(u, labels) for u in page.units]})
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationError("send a JSON object")
-    return body
-
-
 def _status(value: Any) -> Status | None:
     if value in (None, ""):
         return None
@@ -170,28 +150,19 @@ def _status(value: Any) -> Status | None:
     return Status(value)
 
 
-def _get_translation(session: Session, translation_id: int) -> Translation:
-    translation = session.get(Translation, translation_id)
-    if translation is None:
-        raise NotFoundError(f"no translation with id {translation_id}")
-    return translation
-
-
 def _conflict(session: Session, translation_id: int, message: str, yours: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Answer 409 with the stored version and the one the user tried to save."""
     session.rollback()
-    theirs = _get_translation(session, translation_id)
-    return jsonify({"error": "ConflictError", "status": 409, "message": message,
-                    "theirs": translation_json(theirs), "yours": yours}), 409
+    theirs = get_translation(session, translation_id)
+    return json_error(409, "ConflictError", message, theirs=translation_json(theirs),
+                      yours=yours)
 
 
 @bp.post("/api/segments/<int:segment_id>/translation")
 def api_create(segment_id: int):  # type: ignore[no-untyped-def]
     """Translate a segment that has no translation in the track yet."""
-    body, session, author = _body(), get_session(), require_author()
-    segment = session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFoundError(f"no segment with id {segment_id}")
+    body, session, author = json_body(), get_session(), require_author()
+    segment = get_segment(session, segment_id)
     track = get_or_create_track(session, str(body.get("track") or "human"),
                                 origin=Origin.HUMAN)
     try:
@@ -200,22 +171,21 @@ def api_create(segment_id: int):  # type: ignore[no-untyped-def]
             lang=segment.document.tgt_lang, status=_status(body.get("status")) or Status.DRAFT,
             origin=Origin.HUMAN, author=author)
     except ConflictError as error:
-        existing = session.scalar(select(Translation.id).where(
-            Translation.segment_id == segment_id, Translation.track_id == track.id))
+        existing = find_translation(session, segment, track)
         if existing is None:
             raise
-        return _conflict(session, existing, str(error), body)
+        return _conflict(session, existing.id, str(error), body)
     if body.get("note"):
         set_note(session, translation, str(body["note"]))
     session.commit()
-    return jsonify(unit_json(_covered_unit(session, translation))), 201
+    return jsonify(unit_json(covered_unit(session, translation))), 201
 
 
 @bp.put("/api/translations/<int:translation_id>")
 def api_update(translation_id: int):  # type: ignore[no-untyped-def]
     """Change a translation's text, status and/or note; 409 if it changed meanwhile."""
-    body, session, author = _body(), get_session(), require_author()
-    translation = _get_translation(session, translation_id)
+    body, session, author = json_body(), get_session(), require_author()
+    translation = get_translation(session, translation_id)
     expected = body.get("expected_version")
     if not isinstance(expected, int):
         raise ValidationError("expected_version (the version you edited) is required")
@@ -233,60 +203,34 @@ def api_update(translation_id: int):  # type: ignore[no-untyped-def]
     except StaleDataError:  # a concurrent save won the race between our check and our write
         return _conflict(session, translation_id, f"translation {translation_id} was changed "
                          "by someone else while saving", body)
-    return jsonify(unit_json(_covered_unit(session, translation)))
+    return jsonify(unit_json(covered_unit(session, translation)))
+
+
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    """Return an event of a unit's history as the editor shows it."""
+    status = entry.status.value if entry.status is not None else None
+    return {"number": entry.number, "text": entry.text, "status": status,
+            "status_label": status_label(status) if status is not None else None,
+            "author": entry.author, "action": entry.action,
+            "changed_at": entry.changed_at.isoformat(),
+            "changed_label": format_datetime(entry.changed_at, "short"),
+            "diff": [c.as_dict() for c in entry.diff],
+            "source": entry.source.as_dict() if entry.source is not None else None}
 
 
 @bp.get("/api/translations/<int:translation_id>/history")
 def api_history(translation_id: int):  # type: ignore[no-untyped-def]
-    """Return the revisions of a translation, newest first, each with a diff to the one before."""
+    """Return the history of a translation's unit, newest first (see ``unit_history``)."""
     session = get_session()
-    translation = _get_translation(session, translation_id)
-    sources = source_history(session, translation)
-    items: list[dict[str, Any]] = []
-    previous = ""
-    for revision in history(session, translation):
-        item = {"number": revision.number, "text": revision.text,
-                "status": revision.status.value,
-                "status_label": status_label(revision.status.value),
-                "author": revision.author, "action": revision.action,
-                "changed_at": revision.changed_at.isoformat(),
-                "changed_label": format_datetime(revision.changed_at, "short"),
-                "diff": [c.as_dict() for c in word_diff(previous, revision.text)],
-                "source": None}
-        if revision.action in (RevisionAction.SOURCE_EDIT, RevisionAction.SPLIT):
-            edit = next((s for s in sources if s.changed_at == revision.changed_at), None)
-            if edit is not None:
-                sources.remove(edit)
-                item["source"] = _source_json(edit)
-        items.append(item)
-        previous = revision.text
-    # Source edits from before this translation existed (or before it covered the segment):
-    # the source's history is part of the unit's, but they are not revisions to restore.
-    items.extend({"number": None, "text": None, "status": None, "status_label": None,
-                  "author": s.author,
-                  "action": RevisionAction.SPLIT if s.action is RevisionAction.SPLIT
-                  else RevisionAction.SOURCE_EDIT,
-                  "changed_at": s.changed_at.isoformat(),
-                  "changed_label": format_datetime(s.changed_at, "short"), "diff": [],
-                  "source": _source_json(s)} for s in sources)
-    items.sort(key=lambda item: item["changed_at"])
-    return jsonify(list(reversed(items)))
-
-
-def _source_json(revision: SegmentRevision) -> dict[str, Any]:
-    """Return a source segment's revision: old and new text, the word diff, a split's parts."""
-    parts = revision.text.split("\n") if revision.action is RevisionAction.SPLIT else None
-    new = " ".join(parts) if parts else revision.text
-    return {"segment_id": revision.segment_id, "old_text": revision.old_text,
-            "text": new, "parts": parts,
-            "diff": [c.as_dict() for c in word_diff(revision.old_text, new)]}
+    translation = get_translation(session, translation_id)
+    return jsonify([history_json(e) for e in unit_history(session, translation)])
 
 
 @bp.post("/api/translations/<int:translation_id>/restore")
 def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
     """Make an earlier revision current again (a new revision records it)."""
-    body, session, author = _body(), get_session(), require_author()
-    translation = _get_translation(session, translation_id)
+    body, session, author = json_body(), get_session(), require_author()
+    translation = get_translation(session, translation_id)
     number = body.get("number")
     if not isinstance(number, int):
         raise ValidationError("number (the revision to restore) is required")
@@ -296,7 +240,7 @@ def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
         session.commit()
     except (ConflictError, StaleDataError) as error:
         return _conflict(session, translation_id, str(error), body)
-    return jsonify(unit_json(_covered_unit(session, translation)))
+    return jsonify(unit_json(covered_unit(session, translation)))
 
 
 @bp.get("/api/segments/<int:segment_id>/suggestions")
@@ -306,9 +250,7 @@ def api_suggestions(segment_id: int):  # type: ignore[no-untyped-def]
     ``?translation=`` is the unit's own translation, left out of its suggestions.
     """
     session = get_session()
-    segment = session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFoundError(f"no segment with id {segment_id}")
+    segment = get_segment(session, segment_id)
     count = max(1, request.args.get("count", 1, type=int))
     return jsonify(suggestions(session, segment, count=count,
                                exclude_translation=request.args.get("translation", type=int)))

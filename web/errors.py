@@ -1,7 +1,7 @@
 """Errors become a page for people and a JSON object for the API, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -12,6 +12,7 @@ from tm.errors import (
     SverkaError,
     ValidationError,
 )
+from web.api import json_error
 
 STATUS_FOR: tuple[tuple[type[SverkaError], int], ...] = (
     (NotFoundError, 404),
@@ -36,7 +37,7 @@ def _wants_json() -> bool:
 
 def _respond(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
     if _wants_json():
-        return jsonify({"error": title, "message": message, "status": status}), status
+        return json_error(status, title, message)
     return render_template("error.html", status=status, title=_titles().get(status, title),
                            message=message), status
 

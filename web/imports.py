@@ -34,6 +34,7 @@ from tm.ingest.structure import analyse, split_units
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin
 from web import jobs
+from web.api import json_error
 from web.csrf import csrf_token
 from web.settings import current_author
 
@@ -193,7 +194,7 @@ def _status(job: jobs.Job) -> dict[str, Any]:
 
 
 def _location(track: str | None, document_id: int) -> str:
-    if track and "align.edit" in current_app.view_functions:
+    if track:
         return url_for("align.edit", document_id=document_id, track=track)
     return url_for("documents.show", document_id=document_id)
 
@@ -216,6 +217,6 @@ def api_job(job_id: str):  # type: ignore[no-untyped-def]
     """Return an import's progress; a failed import is a 400 with its message."""
     status = _status(_job(job_id))
     if status["state"] == jobs.FAILED:
-        return jsonify({**status, "error": "ImportFailed", "message": status["error"],
-                        "status": 400}), 400
+        return json_error(400, "ImportFailed", status["error"],
+                          **{k: v for k, v in status.items() if k not in ("error", "message")})
     return jsonify(status)

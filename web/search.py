@@ -10,11 +10,9 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, jsonify, request
-from sqlalchemy import select
 
-from tm.errors import NotFoundError
+from tm.documents import get_segment, segment_context
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import Document, Segment
 from tm.search import fuzzy
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
 from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE
@@ -61,17 +59,10 @@ def api_search():  # type: ignore[no-untyped-def]
 def api_segment_matches(segment_id: int):  # type: ignore[no-untyped-def]
     """Return the memory matches for a segment, with its neighbours as context."""
     session = get_session()
-    segment = session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFoundError(f"no segment with id {segment_id}")
-    document = session.get(Document, segment.document_id)
-    assert document is not None
-    around = {s.position: s.text for s in session.scalars(select(Segment).where(
-        Segment.document_id == segment.document_id,
-        Segment.position.in_([segment.position - 1, segment.position + 1])))}
-    return _lookup(segment.text, src=document.src_lang, tgt=document.tgt_lang,
-                   before=around.get(segment.position - 1),
-                   after=around.get(segment.position + 1))
+    segment = get_segment(session, segment_id)
+    context = segment_context(session, segment)
+    return _lookup(context.text, src=segment.document.src_lang, tgt=segment.document.tgt_lang,
+                   before=context.before, after=context.after)
 
 
 @bp.get("/api/search/concordance")

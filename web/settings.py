@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tm.errors import ValidationError
+from web.api import json_body
 from web.i18n import LOCALES
 
 bp = Blueprint("settings", __name__)
@@ -58,8 +59,7 @@ def update() -> Response:
 def api_settings():  # type: ignore[no-untyped-def]
     """Return (and with PUT, change) the language and author name of this session."""
     if request.method == "PUT":
-        _apply({k: str(v) for k, v in (request.get_json(silent=True) or {}).items()
-                if k in ("locale", "author")})
+        _apply({k: str(v) for k, v in json_body().items() if k in ("locale", "author")})
     from web.i18n import select_locale
 
     return jsonify({"locale": select_locale(), "author": current_author()})

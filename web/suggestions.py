@@ -10,11 +10,11 @@ from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tm.diff import word_diff
-from tm.models import Document, Segment
+from tm.documents import segment_context
+from tm.models import Segment
 from tm.search import Match, fuzzy
 from tm.search.placeables import Placeable
 from tm.search.score import CONTEXT_MATCH
@@ -23,20 +23,6 @@ from web.labels import status_label
 # Enough for a side panel; more is noise a translator will not read.
 PANEL_LIMIT = 5
 IDENTICAL = 100
-
-
-def unit_text(session: Session, segment: Segment,
-              count: int) -> tuple[str, str | None, str | None]:
-    """Return the source of ``count`` segments from ``segment``, and the sentences around it."""
-    rows = session.scalars(select(Segment).where(
-        Segment.document_id == segment.document_id,
-        Segment.position >= segment.position - 1,
-        Segment.position <= segment.position + count))
-    by_position = {s.position: s.text for s in rows}
-    source = " ".join(by_position[p] for p in range(segment.position, segment.position + count)
-                      if p in by_position)
-    return (source, by_position.get(segment.position - 1),
-            by_position.get(segment.position + count))
 
 
 def score_label(score: int) -> str:
@@ -76,12 +62,11 @@ def suggestions(session: Session, segment: Segment, *, count: int = 1,
                 exclude_translation: int | None = None,
                 limit: int = PANEL_LIMIT) -> list[dict[str, Any]]:
     """Return the best memory matches for a unit, its own translation left out."""
-    document = session.get(Document, segment.document_id)
-    assert document is not None  # a segment belongs to a document (foreign key)
-    text, before, after = unit_text(session, segment, count)
+    document = segment.document
+    context = segment_context(session, segment, count=count)
     # One more than shown: the unit's own translation, once approved, is in the memory too.
-    matches = fuzzy(session, text, src=document.src_lang, tgt=document.tgt_lang,
-                    limit=limit + 1, before=before, after=after)
+    matches = fuzzy(session, context.text, src=document.src_lang, tgt=document.tgt_lang,
+                    limit=limit + 1, before=context.before, after=context.after)
     kept = [m for m in matches if exclude_translation is None
             or m.provenance.translation_id != exclude_translation]
-    return [match_json(m, text) for m in kept[:limit]]
+    return [match_json(m, context.text) for m in kept[:limit]]

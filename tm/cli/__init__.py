@@ -91,15 +91,11 @@ def cli(ctx: click.Context, db: str | None, data_dir: str | None) -> None:
 
 
 def _register() -> None:
-    """Add the commands of every module of this package that has a COMMANDS list."""
-    import importlib
-    import pkgutil
+    """Add the commands of the core, area by area (``web`` adds its own as a plug-in)."""
+    from tm.cli import align, corpus, db, documents, memory, scoring, search, segment
 
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
+    for module in (align, corpus, db, documents, memory, scoring, search, segment):
+        for command in module.COMMANDS:
             cli.add_command(command)
 
 

@@ -4,17 +4,23 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.documents import get_document
-from tm.errors import InputError
+from tm.errors import InputError, NotFoundError
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import Origin
+from tm.models import Document, Origin, TestSet
 from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
 from tm.scoring.metrics import DEFAULT_METRICS, METRICS, parse_metrics
 from tm.scoring.report import ScoreRows, format_rows, score_rows
-from tm.scoring.significance import BOOTSTRAP, DEFAULT_SEED, RANDOMIZATION, paired_test
+from tm.scoring.significance import (
+    BOOTSTRAP,
+    DEFAULT_SEED,
+    RANDOMIZATION,
+    compare_to_baseline,
+)
 from tm.scoring.store import score_testset
 from tm.scoring.testsets import (
     TrackLines,
@@ -87,30 +93,59 @@ def import_testset_command(ctx: CliContext, name: str, source_file: str, refs: t
 
 
 @click.command("add-track")
-@click.argument("target", metavar="DOC|TESTSET")
 @click.argument("file", metavar="FILE")
+# The older form, `add-track TARGET FILE`, for scripts written before the options.
+@click.argument("older_file", metavar="", required=False)
+@click.option("--document", "document_id", type=int, metavar="ID",
+              help="Add the track to this document (its number).")
+@click.option("--testset", "testset_name", metavar="NAME",
+              help="Add the track to this test set.")
 @click.option("--track", "track_name", required=True, help="Name of the new track.")
 @click.option("--origin", type=click.Choice([o.value for o in Origin if o is not Origin.TM]),
               default="machine", show_default=True, help="Where the translation comes from.")
 @json_option
 @click.pass_obj
-def add_track_command(ctx: CliContext, target: str, file: str, track_name: str, origin: str,
-                      as_json: bool) -> None:
-    """Add FILE (one translation a line) as track --track of a test set or a document.
-
-    TARGET is a test set's name, or a document's number.
-    """
+def add_track_command(ctx: CliContext, file: str, older_file: str | None,
+                      document_id: int | None, testset_name: str | None, track_name: str,
+                      origin: str, as_json: bool) -> None:
+    """Add FILE (one translation a line) as track --track of a --document or a --testset."""
+    target = None
+    if older_file is not None:  # add-track TARGET FILE
+        target, file = file, older_file
+    if [document_id, testset_name, target].count(None) != 2:
+        raise InputError("say where the track goes: --document ID or --testset NAME")
     lines = TrackLines(name=track_name, lines=read_lines(file), origin=Origin(origin),
                        source_name=file)
     with ctx.transaction() as session:
-        if target.isdigit():
-            count = add_lines_to_document(session, get_document(session, int(target)), lines)
+        if target is not None:
+            destination = _older_target(session, target)
+        elif document_id is not None:
+            destination = get_document(session, document_id)
         else:
-            count = add_lines_to_testset(session, get_testset(session, target), lines)
+            destination = get_testset(session, str(testset_name))
+        if isinstance(destination, Document):
+            count = add_lines_to_document(session, destination, lines)
+            name = f"document {destination.id}"
+        else:
+            count = add_lines_to_testset(session, destination, lines)
+            name = f"test set {destination.name!r}"
     if as_json:
-        emit_json({"target": target, "track": track_name, "translations": count})
+        emit_json({"target": target or testset_name or str(document_id), "track": track_name,
+                   "translations": count})
         return
-    click.echo(f"Added {count} translations to {target} as track {track_name!r}.")
+    click.echo(f"Added {count} translations to {name} as track {track_name!r}.")
+
+
+def _older_target(session: Session, target: str) -> Document | TestSet:
+    """Return the test set called ``target``, else the document with that number."""
+    try:
+        return get_testset(session, target)
+    except NotFoundError:
+        try:
+            number = int(target)
+        except ValueError:
+            raise NotFoundError(f"no test set named {target!r}") from None
+        return get_document(session, number)
 
 
 def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics: list[str],
@@ -121,16 +156,9 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
                           jobs=options["jobs"])
     paired = {}
     if test:
-        order = list(systems)
-        if options["baseline"]:
-            if options["baseline"] not in systems:
-                raise InputError(f"the baseline {options['baseline']!r} is not one of --hyp")
-            order = [options["baseline"]] + [s for s in order if s != options["baseline"]]
-        results = paired_test([(s, systems[s]) for s in order],
-                              list(evaluation.scorers.values()), test=test,
-                              seed=options["seed"], samples=options["samples"],
-                              jobs=options["jobs"], statistics=evaluation.statistics)
-        paired = {(r.system, r.metric): r for r in results}
+        paired = compare_to_baseline(systems, evaluation, test=test,
+                                     baseline=options["baseline"] or None, seed=options["seed"],
+                                     samples=options["samples"], jobs=options["jobs"])
     return score_rows(evaluation.scores, paired)
 
 

@@ -20,6 +20,7 @@ from sacrebleu.metrics.base import Metric
 from sacrebleu.significance import PairedTest
 
 from tm.errors import ScoringError
+from tm.scoring.evaluation import Evaluation
 from tm.scoring.metrics import Scorer, Stats
 
 BOOTSTRAP = "bs"
@@ -169,3 +170,23 @@ def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[
                 p_value=None if result.p_value is None else float(result.p_value),
                 signature=signature))
     return results
+
+
+def compare_to_baseline(systems: Mapping[str, Sequence[str]], evaluation: Evaluation, *,
+                        test: str, baseline: str | None = None, seed: int = DEFAULT_SEED,
+                        samples: int | None = None,
+                        jobs: int = 1) -> dict[tuple[str, str], PairedResult]:
+    """Run ``test`` on ``systems`` against ``baseline`` (default: the first) in each metric.
+
+    ``evaluation`` is their scores (:func:`tm.scoring.evaluation.evaluate`): its scorers and
+    statistics are reused, not computed again. The results are keyed by (system, metric key).
+    """
+    order = list(systems)
+    if baseline is not None:
+        if baseline not in systems:
+            raise ScoringError(f"the baseline {baseline!r} is not one of the systems scored")
+        order = [baseline] + [s for s in order if s != baseline]
+    results = paired_test([(s, systems[s]) for s in order], list(evaluation.scorers.values()),
+                          test=test, seed=seed, samples=samples, jobs=jobs,
+                          statistics=evaluation.statistics)
+    return {(r.system, r.metric): r for r in results}

@@ -27,7 +27,12 @@ from tm.models import (
 from tm.scoring.bulk import BATCH_ROWS
 from tm.scoring.evaluation import MetricScores, evaluate
 from tm.scoring.metrics import DEFAULT_METRICS
-from tm.scoring.significance import DEFAULT_SAMPLES, DEFAULT_SEED, PairedResult, paired_test
+from tm.scoring.significance import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    PairedResult,
+    compare_to_baseline,
+)
 from tm.scoring.testsets import ordered_segments, track_texts, tracks_in
 from tm.translations import get_track
 
@@ -89,10 +94,8 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
                          document_keys={m.document_id: m.doc_key or str(m.document_id)
                                         for m in test_set.members})
     if test:
-        results = paired_test(list(hyps.items()), list(evaluation.scorers.values()),
-                              test=test, seed=seed, samples=samples, jobs=jobs,
-                              statistics=evaluation.statistics)
-        report.paired = {(r.system, r.metric): r for r in results}
+        report.paired = compare_to_baseline(hyps, evaluation, test=test, baseline=chosen[0],
+                                            seed=seed, samples=samples, jobs=jobs)
         report.run.significance, report.run.seed = test, seed
         report.run.samples = samples or DEFAULT_SAMPLES[test]
         report.run.baseline = tracks[chosen[0]]
