@@ -10,8 +10,8 @@ import click
 from tm.align import Link, align_paragraphs
 from tm.formats.tmx import Meta, TmxUnit, TmxWriter, Variant
 from tm.ingest import read_article
-from tm.ingest.structure import split_units
 from tm.lang import normalize_lang
+from tm.segment import split_units
 
 FORMATS = ("tsv", "json", "tmx")
 
