@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import SEED
 from tm.align import Link, align_paragraphs, align_sentences
 from tm.ingest import read_article
-from tm.ingest.structure import split_units
+from tm.segment import split_units
 
 
 def _sentences(path: str, lang: str) -> list[list[str]]:

@@ -10,9 +10,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import CORPORA, SEED
 from tm.cli import cli
+from tm.models import Segment
 
 Run = Callable[..., Result]
 
@@ -88,6 +91,20 @@ def test_segment_command(tmp_path: Path, lang: str, text: str, expected: list[st
                                           input=text.encode()).output)
     assert [text[s["start"]:s["end"]] for s in spans] == expected
 
+
+def test_segment_splits_a_text_as_an_import_does(runner: Run, session: Session,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    # The sentence rules alone keep these datelines with the lower-case sentence after them.
+    path.write_text("Горсовет утвердил бюджет\nМОСКВА, 3 фев — ТАСС. горсовет утвердил бюджет "
+                    "на 2022 год. Он вырос на 5%.\nБИШКЕК, 21 янв — Sputnik. … и всё.\n",
+                    encoding="utf-8")
+    doc = json.loads(runner("import", str(path), "--json").output)["id"]
+    imported = list(session.scalars(select(Segment.text).where(Segment.document_id == doc)
+                                    .order_by(Segment.position)))
+    printed = runner("segment", "--lang", "ru", str(path)).output.splitlines()
+    assert printed == imported
+    assert {"МОСКВА, 3 фев — ТАСС.", "БИШКЕК, 21 янв — Sputnik."} <= set(printed)
 
 def test_unknown_database_driver_is_one_line() -> None:
     result = CliRunner().invoke(cli, ["--db", "nosuchdb://x/y", "documents"])

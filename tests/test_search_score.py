@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tm.diff import token_diff
 from tm.models import Origin, Status
-from tm.search.diff import word_diff
 from tm.search.normalize import Kind, tokenize
 from tm.search.placeables import substitute
 from tm.search.score import (
@@ -110,7 +110,7 @@ def test_tokenize(text: str, kinds: list[Kind]) -> None:
 
 
 def test_word_diff_shows_what_differs() -> None:
-    diff = word_diff("Он пришёл домой вчера.", "Она пришла домой.")
+    diff = token_diff("Он пришёл домой вчера.", "Она пришла домой.")
     assert [(d.op, d.query, d.source) for d in diff] == [
         ("replace", "Он пришёл", "Она пришла"), ("equal", "домой", "домой"),
         ("delete", "вчера", ""), ("equal", ".", ".")]

@@ -1,4 +1,4 @@
-"""Specification of ``tm.segment.split_sentences`` in partition notation.
+"""Specification of ``tm.segment.split_sentences`` (and ``split_units``) in partition notation.
 
 A case is the text cut at sentence boundaries with "|": ``"Он ушёл.| |Дверь
 закрылась."`` means the text "Он ушёл. Дверь закрылась." holds the sentences
@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from tm.segment import Span, split_sentences
+from tm.segment import Span, split_sentences, split_units
 
 
 def parse(case: str) -> tuple[str, list[tuple[int, str]]]:
@@ -238,3 +238,14 @@ def test_spans_are_exact_ordered_and_stripped_on_noisy_text() -> None:
             assert not text[:spans[0].start].strip() if spans else not text.strip()
             covered = "".join(s.text for s in spans)
             assert "".join(covered.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("case", [
+    "МОСКВА, 3 фев — ТАСС.| |горсовет утвердил бюджет.",
+    "Горсовет утвердил бюджет.|\n|МОСКВА, 3 фев — ТАСС.| |горсовет утвердил бюджет.",
+    # Only at the start of a line: inside one the dateline rule has no say.
+    "Он сказал: «Всё.| |МОСКВА, 3 фев — ТАСС. горсовет».",
+])
+def test_split_units_cuts_a_leading_dateline_off_each_line(case: str) -> None:
+    text, expected = parse(case)
+    assert [(s.start, s.text) for s in split_units(text, "ru")] == expected

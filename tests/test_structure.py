@@ -5,8 +5,9 @@ import pytest
 
 from tests.conftest import SEED
 from tm.ingest import read_article
-from tm.ingest.structure import analyse, is_dateline, paragraph_kinds, split_units
+from tm.ingest.structure import analyse, paragraph_kinds
 from tm.models import SegmentKind as K
+from tm.segment import is_dateline, split_units
 
 
 def test_seed_article_structure() -> None:

@@ -52,6 +52,20 @@ def test_one_word_changed_is_a_fuzzy_suggestion_with_the_words_marked(
     assert match["score_label"].startswith("fuzzy match")
 
 
+def test_a_suggestion_carries_one_diff_rebuilding_both_texts(
+        client: FlaskClient, session: Session) -> None:
+    doc = _seed(session)
+    add_units(session, "news", [(CALLED.replace("ранее", "вновь").replace(", а", " а"),
+                                 "The European Parliament again called for an inquiry.")])
+    session.commit()
+    segment = _segment(session, doc, "Европарламент ранее")
+    (match,) = _suggestions(client, segment.id)
+    assert "diff" not in match
+    marked = match["source_diff"]
+    assert "".join(c["text"] for c in marked if c["op"] != "insert") == match["source"]
+    assert "".join(c["text"] for c in marked if c["op"] != "delete") == segment.text
+    assert {"op": "insert", "text": ","} in marked
+
 def test_a_differing_number_is_carried_into_the_suggestion_with_a_note(
         client: FlaskClient, session: Session) -> None:
     doc = _seed(session)

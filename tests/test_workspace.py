@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tm.segments import edit_source, split_segment
+from tm.source_edits import edit_source, split_segment
 
 from tm.ingest import Article, create_document
 from tm.models import Document, Status, Translation

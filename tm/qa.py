@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tm.tokens import DATE_TOKEN
+
 # English news runs 0.9–1.2 times its Russian source in characters; beyond these bounds a
 # sentence is probably cut short or padded. Short sentences vary too much to judge.
 MIN_RATIO = 0.45
@@ -27,7 +29,6 @@ _EN_MONTHS = ("Jan(?:uary)?", "Feb(?:ruary)?", "Mar(?:ch)?", "Apr(?:il)?", "May"
 _MONTH_WORD = re.compile("|".join(
     rf"(?P<m{month}>{ru}|{en})"
     for month, (ru, en) in enumerate(zip(_RU_MONTHS, _EN_MONTHS, strict=True), start=1)))
-_TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 _DOUBLE_SPACE = re.compile(r"\S {2,}\S")
@@ -80,7 +81,7 @@ def _month_numbers(text: str) -> list[int]:
     # "January events" are not dates. Most sentences have no number and cost nothing.
     if not any(c.isdigit() for c in text):
         return []
-    tokens = _TOKENS.findall(text)
+    tokens = DATE_TOKEN.findall(text)
     found = []
     for i, word in enumerate(tokens):
         if word.isdigit() or not any(t.isdigit() for t in tokens[max(0, i - 1):i + 2]):

@@ -30,9 +30,10 @@ from tm.errors import InputError, NotFoundError, SverkaError, ValidationError
 from tm.ingest import Article, TranslationInput, import_article, read_article_bytes
 from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
-from tm.ingest.structure import analyse, split_units
+from tm.ingest.structure import analyse
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin
+from tm.segment import split_units
 from web import jobs
 from web.api import json_error
 from web.csrf import csrf_token

@@ -12,7 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from tm.diff import word_diff
+from tm.diff import changes
 from tm.documents import segment_context
 from tm.models import Segment
 from tm.search import Match, fuzzy
@@ -46,12 +46,15 @@ def placeable_note(placeable: Placeable) -> str:
 def match_json(match: Match, text: str) -> dict[str, Any]:
     """Return a match as the panel shows it, ``source_diff`` marking the memory source.
 
-    In ``source_diff`` ``delete`` marks words only the memory source has and ``insert``
-    words only the segment has: the edit that turns the remembered sentence into this one.
+    ``source_diff`` is the match's own diff (``match.diff``) as runs of text: ``delete`` marks
+    words only the memory source has and ``insert`` words only the segment has, the edit
+    that turns the remembered sentence into this one. It replaces ``diff``: one diff a match.
     """
     provenance = match.provenance
-    return {**match.as_dict(), "score_label": score_label(match.score),
-            "source_diff": [c.as_dict() for c in word_diff(match.source, text)],
+    fields = {k: v for k, v in match.as_dict().items() if k != "diff"}
+    marked = changes(match.diff, query=text, source=match.source)
+    return {**fields, "score_label": score_label(match.score),
+            "source_diff": [c.as_dict() for c in marked],
             "date_label": format_datetime(provenance.date, "short") if provenance.date else None,
             "status_label": status_label(provenance.status.value) if provenance.status else None,
             "notes": [{"text": placeable_note(p), "detail": p.note,

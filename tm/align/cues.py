@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from tm.align.lexicon import content_stem
+from tm.tokens import CUE_WORD
 
 # Russian → Latin, close to the BGN/PCGN and news-agency practice (Путин → putin,
 # Хабаровск → khabarovsk, Дегтярев → degtyarev). Only the skeleton is used, so
@@ -50,8 +51,6 @@ _VOWELS = frozenset("aeiouy")
 SKELETON_LEN = 3
 # Words shorter than this are mostly function words or initials ("В", "It").
 MIN_NAME_LEN = 3
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Digit groups. Thousands separators and decimal marks differ by language:
 # Russian "1 000 000,5", English "1,000,000.5".
@@ -226,7 +225,7 @@ def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
     cache = _WORD_CACHE.get(lang)
     if cache is None:
         cache = _WORD_CACHE[lang] = {}
-    for n, word in enumerate(_WORD_RE.findall(text)):
+    for n, word in enumerate(CUE_WORD.findall(text)):
         got = cache.get(word)
         if got is None:
             if len(cache) >= WORD_CACHE_SIZE:

@@ -35,7 +35,6 @@ on top of the seed lexicon +0.002 / +0.009 on average.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from tm.lang import SOURCE_LANG, TARGET_LANG
+from tm.tokens import LEXICON_WORD
 
 if TYPE_CHECKING:
     # SQLAlchemy only for memory_lexicon: aligning plain sentences should not
@@ -81,7 +81,6 @@ _STOP = frozenset((
     "from", "which", "are", "its", "his", "her", "their", "they", "been", "will", "not",
     "but", "who", "also", "there", "these", "those", "than", "into", "about",
 ))
-_WORD_RE = re.compile(r"[^\W\d_]+")
 
 # Learning: a pair must co-occur at least this often and reach this Dice
 # coefficient; each source stem keeps its best few translations.
@@ -119,7 +118,7 @@ def content_stem(word: str, lang: str) -> str | None:
 
 def stems(text: str, lang: str) -> frozenset[str]:
     """Distinct stems of the content words of ``text``."""
-    out = {content_stem(w, lang) for w in _WORD_RE.findall(text)}
+    out = {content_stem(w, lang) for w in LEXICON_WORD.findall(text)}
     out.discard(None)
     return frozenset(out)  # type: ignore[arg-type]
 

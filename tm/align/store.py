@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from tm.align.editing import AlignLink, Alignment, check
 from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
-from tm.ingest.structure import split_units
 from tm.models import (
     MemoryUnit,
     Origin,
@@ -29,6 +28,7 @@ from tm.models import (
     Track,
     Translation,
 )
+from tm.segment import split_units
 from tm.source_edits import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 

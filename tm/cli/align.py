@@ -8,8 +8,8 @@ import click
 from tm.align import align_paragraphs
 from tm.formats import LINK_FORMATS, TextLink
 from tm.ingest import read_article
-from tm.ingest.structure import split_units
 from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
+from tm.segment import split_units
 
 
 def _paragraphs(path: str, lang: str) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""``sverka segment``: split text into sentences, one per line."""
+"""``sverka segment``: split text into segments as an import does, one per line."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ import click
 from tm.cli.context import emit_json, json_option
 from tm.files import open_input
 from tm.ingest.decode import decode_bytes
-from tm.segment import split_sentences
+from tm.segment import split_units
 
 
 @click.command("segment")
@@ -22,7 +22,7 @@ def segment_command(file: str, lang: str, as_json: bool) -> None:
     else:
         with open_input(file) as handle:
             data, name = handle.read(), file
-    spans = split_sentences(decode_bytes(data, name), lang)
+    spans = split_units(decode_bytes(data, name), lang)
     if as_json:
         emit_json([{"start": s.start, "end": s.end, "text": s.text} for s in spans])
     else:

@@ -5,9 +5,9 @@ anything that looks binary, is refused: guessing wrong would store garbage silen
 """
 from __future__ import annotations
 
-import codecs
 import re
 
+from tm.encoding import canonical, sniff_bom
 from tm.errors import EncodingError, InputError
 
 # Share of C0 control characters (other than tab, newline, CR, form feed) above which a
@@ -19,13 +19,6 @@ MAX_CONTROL_SHARE = 0.001
 MIN_CYRILLIC_SHARE = 0.5
 MIN_LOWERCASE_SHARE = 0.6
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
@@ -48,25 +41,21 @@ def declared_html_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii").lower()
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
+    return canonical(match.group(1).decode("ascii"))
 
 
 def decode_bytes(data: bytes, name: str, *, declared: str | None = None) -> str:
     """Decode ``data`` read from ``name``; raise InputError/EncodingError if that is not safe."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise EncodingError(f"{name}: starts with a {encoding} byte-order mark but is "
-                                    f"not valid {encoding} (byte {error.start})") from error
-            break
+    bom = sniff_bom(data)
+    if bom is not None:
+        encoding, skip = bom
+        try:
+            text = data[skip:].decode(encoding)
+        except UnicodeDecodeError as error:
+            raise EncodingError(f"{name}: starts with a {encoding} byte-order mark but is "
+                                f"not valid {encoding} (byte {skip + error.start})") from error
     else:
         if b"\x00" in data:
             raise InputError(f"{name}: looks like a binary file, not text")

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from tm.align import Link, align_paragraphs
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
-from tm.ingest.structure import Piece, iter_analysed, split_units
+from tm.ingest.structure import Piece, iter_analysed
 from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
 from tm.models import Document, Origin, Paragraph, Segment, Status
+from tm.segment import split_units
 from tm.translations import add_translation, get_or_create_track
 
 # English news runs about as long as its Russian source in characters (0.9–1.2 on WMT

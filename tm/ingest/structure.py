@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tm.models import SegmentKind
-from tm.segment import Span, split_sentences
+from tm.segment import Span, is_dateline, split_units
 
 # A heading-like line (headline, rubric, teaser) is short; longer unpunctuated lines are
 # body text whose final stop was lost.
@@ -33,12 +33,6 @@ TEASER_PATTERN = re.compile(
     r"\s[—–]\s(видео|фото|инфографика|video|photos?|infographic)\s*$"
     r"|\s[—–]\s\w+\s+(о|об|про|on|about)\s", re.I)
 _FINAL_STOP = re.compile(r"[.…!?;:][\s\"'»”“’)\]]*$")
-# "БИШКЕК, 21 янв — Sputnik." / "ЕКАТЕРИНБУРГ, 14 марта." / "BISHKEK, January 21 – Sputnik."
-DATELINE_PATTERN = re.compile(
-    r"^(?P<dateline>[A-ZА-ЯЁ][A-ZА-ЯЁ.'\- ]{1,40}(\([^)]{1,40}\))?,\s+"
-    r"(\d{1,2}\s+[а-яёa-z]{3,9}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2})"
-    r"(,?\s+\d{4}\s*(г\.|года)?)?"
-    r"(\s*[—–-]+\s*[^\s.][^.]{0,40})?\.)(\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,26 +85,6 @@ def paragraph_kinds(paragraphs: list[str]) -> list[SegmentKind]:
             body_seen = True
         kinds.append(kind)
     return kinds
-
-
-def split_units(paragraph: str, lang: str) -> list[Span]:
-    """Split a paragraph into sentences, with a leading dateline as a sentence of its own."""
-    spans = split_sentences(paragraph, lang)
-    if spans:
-        match = DATELINE_PATTERN.match(spans[0].text)
-        if match and match.end("dateline") < len(spans[0].text):
-            first, cut = spans[0], spans[0].start + match.end("dateline")
-            rest = paragraph[cut:first.end]
-            rest_start = cut + len(rest) - len(rest.lstrip())
-            spans = [Span(first.start, cut, paragraph[first.start:cut]),
-                     Span(rest_start, first.end, paragraph[rest_start:first.end]), *spans[1:]]
-    return spans
-
-
-def is_dateline(text: str) -> bool:
-    """Tell a dateline sentence ("БИШКЕК, 21 янв — Sputnik.")."""
-    match = DATELINE_PATTERN.match(text)
-    return match is not None and match.end("dateline") == len(text.rstrip())
 
 
 def analyse(paragraphs: list[str], lang: str) -> list[list[Piece]]:

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tm.diff import DiffOp, token_diff
 from tm.errors import NotFoundError, ValidationError
 from tm.lang import SOURCE_LANG, TARGET_LANG, primary_language
 from tm.models import Document, Memory, MemoryUnit, Origin, Status, Track, Translation
 from tm.search import index
-from tm.search.diff import DiffOp, word_diff
 from tm.search.placeables import Placeable, substitute
 from tm.search.score import CONTEXT_MATCH, context_score, text_score, trust_penalty
 
@@ -172,7 +172,7 @@ def _rank(session: Session, text: str, unit_ids: Sequence[int], memories: list[M
             author=row.changed_by or row.created_by,
             date=row.changed_at or row.created_at or row.imported_at)
         matches.append(Match(final, plain, row.source, row.target, suggestion, memory,
-                             provenance, penalties, word_diff(text, row.source), placeables))
+                             provenance, penalties, token_diff(text, row.source), placeables))
     return matches
 
 

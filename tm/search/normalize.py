@@ -7,20 +7,18 @@ Only word and number keys take part in the word edit distance and in the candida
 """
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The patterns are re-exported for tm.search.index until it imports tm.tokens itself.
+from tm.tokens import MATCH_TOKEN
+from tm.tokens import NUMBER_PATTERN as NUMBER_PATTERN
+from tm.tokens import WORD_PATTERN as WORD_PATTERN
+
 # One placeholder key for every number: «в 2021 году» and «в 2022 году» are the same words,
 # the differing number is penalised separately and can be substituted (placeables).
 NUMBER_KEY = "<num>"
-
-# 2022, 3,5, 12:30, 1.000.000
-NUMBER_PATTERN = r"\d+(?:[.,:]\d+)*"
-# Words, hyphenated «из-за», mixed «G20»; a token starting with a digit is a number.
-WORD_PATTERN = r"[^\W\d_]\w*(?:[-'’]\w+)*|\w+"
-_TOKEN = re.compile(rf"(?P<num>{NUMBER_PATTERN})|(?P<word>{WORD_PATTERN})|(?P<punct>[^\w\s])")
 
 
 class Kind(StrEnum):
@@ -50,7 +48,7 @@ def fold(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into word, number and punctuation tokens."""
     tokens = []
-    for match in _TOKEN.finditer(text):
+    for match in MATCH_TOKEN.finditer(text):
         raw = match.group()
         if match.lastgroup == "num":
             tokens.append(Token(raw, Kind.NUMBER, NUMBER_KEY, match.start(), match.end()))

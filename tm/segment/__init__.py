@@ -1,7 +1,10 @@
 """Sentence segmentation for Russian and English news (and generic rules for the rest).
 
 ``split_sentences(text, lang)`` returns :class:`Span` values with exact
-offsets into ``text`` and no surrounding white space.
+offsets into ``text`` and no surrounding white space; ``split_units(text, lang)``
+returns the segments a document is made of (:mod:`~tm.segment.units`: the
+sentences, a leading dateline cut off), and is what imports, alignment and
+``sverka segment`` call.
 
 Design (after razdel): :mod:`~tm.segment.candidates` finds candidate
 boundaries with one precompiled regex — final punctuation with its closing
@@ -23,5 +26,6 @@ from __future__ import annotations
 
 from tm.segment.segmenter import split_sentences
 from tm.segment.span import Span
+from tm.segment.units import is_dateline, split_units
 
-__all__ = ["Span", "split_sentences"]
+__all__ = ["Span", "is_dateline", "split_sentences", "split_units"]

@@ -10,7 +10,8 @@ from tm.segment.rules import RULES, Rule, decide
 from tm.segment.span import Span
 
 # A line break always ends a sentence: headlines and list lines have no final stop.
-LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # those of str.splitlines
+LINE = re.compile(f"[^{LINE_BREAKS}]+")
 CONTENT = re.compile(r"\S(?:.*\S)?", re.DOTALL)
 # A piece with no letter or digit (an emoji, "))))", "***") or only hashtags
 # belongs to the sentence before it.

@@ -2,7 +2,8 @@
 
 Real files carry byte-order marks, declarations that contradict their bytes, UTF-16 without
 a BOM and single-byte code pages. The parser only ever sees UTF-8 with a matching
-declaration; what was decided, and any contradiction, is reported as a warning.
+declaration; what was decided, and any contradiction, is reported as a warning. The marks
+and codec names are :mod:`tm.encoding`'s, shared with article ingest.
 """
 from __future__ import annotations
 
@@ -10,18 +11,12 @@ import codecs
 import re
 from typing import BinaryIO
 
+from tm.encoding import canonical, sniff_bom
 from tm.errors import FormatError
 
 SNIFF_BYTES = 1 << 16  # the prolog and enough text to judge the encoding
 CHUNK_BYTES = 1 << 20
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["'][^>]*\?>""")
 _DECLARATION_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>")
@@ -30,10 +25,10 @@ _SINGLE_BYTE_FALLBACK = "cp1252"
 
 
 def _canonical(name: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError as error:
-        raise FormatError(f"unknown encoding {name!r} declared") from error
+    known = canonical(name)
+    if known is None:
+        raise FormatError(f"unknown encoding {name!r} declared")
+    return known
 
 
 def _valid_utf8_prefix(data: bytes) -> bool:
@@ -48,11 +43,7 @@ def _valid_utf8_prefix(data: bytes) -> bool:
 def decide_encoding(head: bytes) -> tuple[str, int, list[str]]:
     """Return (encoding, bytes to skip for a BOM, warnings) for a file starting with ``head``."""
     warnings: list[str] = []
-    bom_encoding, skip = None, 0
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            bom_encoding, skip = encoding, len(bom)
-            break
+    bom_encoding, skip = sniff_bom(head) or (None, 0)
     if bom_encoding is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         bom_encoding = "utf-16-le" if head[0] == 0x3C else "utf-16-be"
     text_head = head[skip:].decode(bom_encoding or "latin-1", errors="replace")
