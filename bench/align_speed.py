@@ -10,7 +10,16 @@ time(10k) / time(1k) should be close to 10 if the banded DP is linear, and a
 10,000-sentence pair should take under 5 s. Link F1 against the perturbation's
 gold links shows the band did not lose the path on long documents.
 
+``--yardstick`` measures instead what the alignment yardstick does (``../shared/eval/
+align_eval.py --mode presegmented``: its 107 articles perturbed with its seed), beside an
+anchor on the same documents: Gale and Church's aligner as published (``bench/
+gale_church.py``; a fixed pure-Python dynamic program, the same kind of work). Each trial
+aligns every article with both, back to back (``bench/anchors.py``); printed are
+sentences/s of each (wall and CPU) and the ratio tm ÷ Gale–Church, the median over
+``--trials``. The CI gate is the CPU ratio.
+
     python bench/align_speed.py [--json] [--sizes 1000,2000,5000,10000]
+    python bench/align_speed.py --yardstick --json
 """
 from __future__ import annotations
 
@@ -22,6 +31,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import gale_church  # noqa: E402 - bench/ is this script's own folder
+from align_calibration import load_yardstick  # noqa: E402
+from anchors import alternate  # noqa: E402
 
 from tm.align import align_sentences  # noqa: E402
 
@@ -97,11 +110,57 @@ def _f1(pred: Gold, gold: Gold) -> float:
     return 2 * hits / (len(pred) + len(gold)) if pred or gold else 1.0
 
 
+def yardstick_speed(trials: int, copies: int) -> dict[str, object]:
+    """Sentences/s on the yardstick's perturbed articles, tm and Gale–Church back to back."""
+    yardstick = load_yardstick()  # its perturbation, so the documents are its own
+    rng = random.Random(SEED)
+    with DOCS.open(encoding="utf-8") as fh:
+        docs = [yardstick.perturb(d["ru"], d["en"], rng, RATE)[:2]
+                for d in map(json.loads, fh)]
+    sentences = copies * sum(len(s) + len(t) for s, t in docs)
+
+    def ours() -> None:
+        for _ in range(copies):
+            for src, tgt in docs:
+                align_sentences(src, tgt, src_lang="ru", tgt_lang="en")
+
+    def theirs() -> None:
+        for _ in range(copies):
+            for src, tgt in docs:
+                gale_church.align_sentences(src, tgt)
+
+    paired = alternate(ours, theirs, trials=trials)
+    return {"source": str(DOCS), "sentences": sentences, "trials": trials,
+            "sentences_per_s": round(paired.rate(sentences, "measured", "wall")),
+            "sentences_per_cpu_s": round(paired.rate(sentences, "measured", "cpu")),
+            "gale_church_sentences_per_s": round(paired.rate(sentences, "reference", "wall")),
+            "gale_church_sentences_per_cpu_s": round(
+                paired.rate(sentences, "reference", "cpu")),
+            "ratio_to_gale_church": round(paired.ratio("wall"), 3),
+            "ratio_to_gale_church_cpu": round(paired.ratio("cpu"), 3),
+            "ratio_cpu_spread": round(paired.spread("cpu"), 3)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--sizes", default="1000,2000,5000,10000")
+    ap.add_argument("--yardstick", action="store_true",
+                    help="the yardstick's articles against Gale–Church (the CI gate)")
+    ap.add_argument("--trials", type=int, default=7, help="with --yardstick: the median counts")
+    ap.add_argument("--copies", type=int, default=3,
+                    help="with --yardstick: passes over the articles per trial")
     args = ap.parse_args()
+    if args.yardstick:
+        if not DOCS.exists():
+            raise SystemExit(f"{DOCS} not found")
+        figures = yardstick_speed(args.trials, args.copies)
+        if args.json:
+            print(json.dumps(figures))
+        else:
+            for key, value in figures.items():
+                print(f"{key}: {value}")
+        return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     pairs = _pairs()
     rng = random.Random(SEED)

@@ -14,7 +14,14 @@ generated one; ``--systems`` systems, reference A. Measured:
 - *Sverka*: ``score_testset`` on the stored test set: read the tracks from the database,
   compute corpus, document and segment scores, store them all (one transaction);
 - the ratio of the two (goal ≤ 1.3), and paired bootstrap resampling of every system
-  against the first (goal < 60 s for 10 systems and 1,000 resamples).
+  against the first (goal < 60 s for 10 systems and 1,000 resamples), scores and storage
+  included;
+- the bootstrap's anchor: sacrebleu's own ``PairedTest`` (what ``sacrebleu --paired-bs``
+  runs) on the same systems from memory, BLEU and chrF, one process, measured just before
+  and just after Sverka's run (the mean counts). Its TER statistics alone take about
+  50 CPU s, too long for CI, so the anchor leaves TER out: it is a fixed workload of the
+  same kind (Python and numpy resampling), not the same work. The CI gate is Sverka's
+  bootstrap CPU seconds (workers included) ÷ the anchor's CPU seconds.
 """
 from __future__ import annotations
 
@@ -32,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sacrebleu  # noqa: E402
+from anchors import cpu_seconds, slowed  # noqa: E402 - bench/ is this script's own folder
+from sacrebleu.significance import PairedTest  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from tm.db import make_engine, upgrade  # noqa: E402
@@ -85,10 +94,8 @@ def generated(segments: int, systems: int) -> dict[str, Any]:
     return data
 
 
-def _cpu_seconds() -> float:
-    times = os.times()
-    # Worker processes count once they have ended (a pool is shut down before reading).
-    return times.user + times.system + times.children_user + times.children_system
+# Worker processes count once they have ended (a pool is shut down before reading).
+_cpu_seconds = cpu_seconds
 
 
 class Clock:
@@ -128,6 +135,25 @@ def sacrebleu_alone(folder: Path, systems: list[str], metrics: list[str]
     return clock.read()
 
 
+def sacrebleu_bootstrap(data: dict[str, Any], systems: list[str], samples: int
+                        ) -> tuple[float, float]:
+    """(wall, cpu) seconds of sacrebleu's own paired bootstrap, BLEU and chrF (the anchor)."""
+    clock = Clock()
+    refs = [data["ref"]]
+    metrics = {"BLEU": sacrebleu.BLEU(references=refs), "chrF2": sacrebleu.CHRF(references=refs)}
+    before = os.environ.get("SACREBLEU_SEED")
+    os.environ["SACREBLEU_SEED"] = "12345"  # sacrebleu's default, as tm.scoring uses it
+    try:
+        PairedTest([(name, data[name]) for name in systems], metrics,  # type: ignore[arg-type]
+                   references=None, test_type="bs", n_samples=samples)()
+    finally:
+        if before is None:
+            del os.environ["SACREBLEU_SEED"]
+        else:
+            os.environ["SACREBLEU_SEED"] = before
+    return clock.read()
+
+
 def statistics_only(folder: Path, systems: list[str], metrics: list[str]
                     ) -> tuple[tuple[float, float], Evaluation, dict[str, list[str]]]:
     """(wall, cpu) seconds of Sverka's computation on the files (no database): a lower bound."""
@@ -158,7 +184,9 @@ def main() -> None:
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--no-bootstrap", action="store_true")
     parser.add_argument("--bootstrap-only", action="store_true",
-                        help="measure only the bootstrap run (no sacrebleu, no ratio)")
+                        help="measure only the bootstrap run and its anchor (no scoring ratio)")
+    parser.add_argument("--no-anchor", action="store_true",
+                        help="skip sacrebleu's paired bootstrap beside the bootstrap run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     metrics = parse_metrics(args.metrics)
@@ -190,15 +218,21 @@ def main() -> None:
                               systems=tracks, metrics=metrics)
             ratio = (alone, stats, clock.read())
         bootstrap_s = bootstrap_cpu = bootstrap_only_s = None
+        anchors: list[tuple[float, float]] = []
         if not args.no_bootstrap:
             if ratio is not None:
                 bootstrap_only_s = bootstrap_only(evaluation, hyps, args.samples, args.jobs)
+            if not args.no_anchor:
+                anchors.append(sacrebleu_bootstrap(data, systems, args.samples))
             clock = Clock()
             with Session(engine) as session, session.begin():
-                score_testset(session, get_testset(session, "bench"),
-                              references=["bench:ref"], systems=tracks, metrics=metrics,
-                              test="bs", samples=args.samples, jobs=args.jobs)
+                slowed(lambda: score_testset(
+                    session, get_testset(session, "bench"), references=["bench:ref"],
+                    systems=tracks, metrics=metrics, test="bs", samples=args.samples,
+                    jobs=args.jobs))
             bootstrap_s, bootstrap_cpu = clock.read()
+            if not args.no_anchor:
+                anchors.append(sacrebleu_bootstrap(data, systems, args.samples))
         engine.dispose()
 
     result: dict[str, Any] = {
@@ -222,6 +256,16 @@ def main() -> None:
         "bootstrap_only_s": None if bootstrap_only_s is None else round(bootstrap_only_s, 2),
         "jobs": args.jobs,
         "bootstrap_samples": args.samples, "bootstrap_goal_s": GOAL_BOOTSTRAP_S})
+    if anchors and bootstrap_s is not None and bootstrap_cpu is not None:
+        anchor_s = sum(a[0] for a in anchors) / len(anchors)
+        anchor_cpu = sum(a[1] for a in anchors) / len(anchors)
+        result.update({
+            # sacrebleu's PairedTest, BLEU + chrF, before and after (each, then the mean).
+            "sacrebleu_bootstrap_s": round(anchor_s, 2),
+            "sacrebleu_bootstrap_cpu_s": round(anchor_cpu, 2),
+            "sacrebleu_bootstrap_cpu_s_each": [round(a[1], 2) for a in anchors],
+            "bootstrap_to_sacrebleu_bootstrap": round(bootstrap_s / anchor_s, 3),
+            "bootstrap_cpu_to_sacrebleu_bootstrap_cpu": round(bootstrap_cpu / anchor_cpu, 3)})
     if args.json:
         print(json.dumps(result))
         return
@@ -244,6 +288,12 @@ def main() -> None:
         print(f"paired bootstrap, {args.samples} resamples, {len(systems)} systems, "
               f"{args.jobs} job(s), scores and storage included: {bootstrap_s:.2f} s "
               f"(CPU {bootstrap_cpu:.2f} s; goal < {GOAL_BOOTSTRAP_S:.0f} s){alone_test}")
+    if "sacrebleu_bootstrap_cpu_s" in result:
+        print(f"  anchor, sacrebleu's paired bootstrap (BLEU, chrF; mean of before and after): "
+              f"{result['sacrebleu_bootstrap_s']:.2f} s (CPU "
+              f"{result['sacrebleu_bootstrap_cpu_s']:.2f} s); Sverka ÷ anchor: "
+              f"{result['bootstrap_to_sacrebleu_bootstrap']:.3f} wall, "
+              f"{result['bootstrap_cpu_to_sacrebleu_bootstrap_cpu']:.3f} CPU")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,19 @@ import on an idle two-core machine), the import's time spent indexing the new un
 search, and peak RSS (of the importing process and of the parsing process); then the ratio
 of peak memory between the largest and smallest file (flat streaming gives about 1.0).
 
+Each trial also runs two anchors on the same file, right beside Sverka's steps: lxml's
+``iterparse`` alone collecting the (source, target) pairs, and lxml's ``xmlfile`` alone
+writing them (``REFERENCE``). Sverka's speed relative to them, by wall clock and by CPU, is
+the median over the trials (``import_to_reference_parse*``, ``export_to_reference_write*``,
+each trial's beside). ``--check`` gates on the CPU ratios (``GATES``) and on peak memory:
+CPU seconds of one host kind differ by more than a margin, and the wall clock of the
+two-process import swings with the neighbours' load.
+
     python bench/tmx_speed.py                       # 100k and 1M units, SQLite
     python bench/tmx_speed.py --repeat 3            # the median of three trials each
     python bench/tmx_speed.py --sizes 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/tmx_speed.py --json
+    python bench/tmx_speed.py --sizes 100000 --repeat 3 --check   # the CI gate
 """
 from __future__ import annotations
 
@@ -92,13 +101,16 @@ tmx_import.batch_keys = timed(tmx_import.batch_keys)
 pending, direct = tmx_import.PendingTerms, tmx_import.TermsWriter
 pending.add_blobs, pending.write = timed(pending.add_blobs), timed(pending.write)
 direct.write = timed(direct.write)
+sys.path.insert(0, "bench")
+from anchors import slowed  # the parsing process's CPU seconds count in its slowdown
 start, cpu = time.perf_counter(), time.process_time()
 with factory() as session, session.begin():
     if step == "import":
-        report = import_tmx(session, tmx, memory="bench", on_duplicate="keep-all")
+        report = slowed(lambda: import_tmx(session, tmx, memory="bench",
+                                           on_duplicate="keep-all"))
         units = report.imported
     else:
-        units = export_memory(session, out, memory="bench").units
+        units = slowed(lambda: export_memory(session, out, memory="bench").units)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"units": units, "seconds": seconds, "cpu_seconds": cpu,
@@ -107,18 +119,71 @@ print(json.dumps({"units": units, "seconds": seconds, "cpu_seconds": cpu,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "parse_process_peak_mb": children.ru_maxrss / 1024}))
 """
+# The anchors: what lxml alone takes for the same file, in a fresh process each, in the same
+# trial as Sverka's import and export. "parse": iterparse as a streaming reader runs it (the
+# reader's parser settings, end events of <tu>, each unit cleared and its predecessors
+# dropped), collecting only the (source, target) pairs; "write": the same units written by
+# lxml.etree.xmlfile, one <tu> element at a time (the pairs are read first, untimed).
+REFERENCE = r"""
+import json, resource, sys, time
+from lxml import etree
+tmx, out, step = sys.argv[1:4]
+LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+def pairs():
+    found = []
+    events = etree.iterparse(tmx, events=("end",), tag="tu", resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False)
+    for _, tu in events:
+        segs = {tuv.get(LANG): tuv.findtext("seg") for tuv in tu.iterfind("tuv")}
+        found.append((segs.get("ru"), segs.get("en")))
+        tu.clear(keep_tail=False)
+        while tu.getprevious() is not None:
+            del tu.getparent()[0]
+    return found
+def write(units):
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("tmx", version="1.4"):
+            xf.write(etree.Element("header", creationtool="bench", creationtoolversion="1",
+                                   segtype="sentence", adminlang="en", srclang="ru",
+                                   datatype="plaintext", **{"o-tmf": "bench"}))
+            with xf.element("body"):
+                for i, (ru, en) in enumerate(units):
+                    tu = etree.Element("tu", tuid=str(i))
+                    for lang, text in (("ru", ru), ("en", en)):
+                        tuv = etree.SubElement(tu, "tuv", {LANG: lang})
+                        etree.SubElement(tuv, "seg").text = text
+                    xf.write(tu)
+units = pairs() if step == "write" else None
+start, cpu = time.perf_counter(), time.process_time()
+if step == "parse":
+    count = len(pairs())
+else:
+    write(units)
+    count = len(units)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"units": count, "seconds": seconds, "cpu_seconds": cpu,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 # The issue's targets: units per second (wall clock) and peak memory.
 IMPORT_TARGET = 50_000
 EXPORT_TARGET = 100_000
 PEAK_TARGET_MB = 200
+# The CI gates (--check, SQLite, the median of the trials): Sverka's speed relative to its
+# anchors, by CPU. Ratchets: what the code met at 100k units on a shared machine at load 4-10
+# on 2 cores (import 0.28-0.32 per trial, export 1.00-1.07), less about 12 %; a slowdown of
+# 1.3 (SVERKA_BENCH_SLOWDOWN, bench/anchors.py) fails both.
+GATES = {"import_to_reference_parse_cpu": 0.25, "export_to_reference_write_cpu": 0.9}
 
 
-def run_step(url: str, tmx: Path, out: Path, step: str) -> dict[str, float]:
-    """Run one import or export in a fresh Python process and return its figures."""
+def run_step(url: str | None, tmx: Path, out: Path, step: str) -> dict[str, float]:
+    """Run one import or export (or, without ``url``, one reference step) in a fresh Python
+    process and return its figures."""
     # Write out what the steps before left dirty (the generated file is 700 MB at 1M
     # units), so the disk's catching up is not measured as part of this step.
     os.sync()
-    done = subprocess.run([sys.executable, "-c", CHILD, url, str(tmx), str(out), step],
+    code, args = (CHILD, [url]) if url else (REFERENCE, [])
+    done = subprocess.run([sys.executable, "-c", code, *args, str(tmx), str(out), step],
                           capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -133,9 +198,8 @@ def main() -> int:
                              "median is reported (the machine may be shared)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if a SQLite run misses the targets in CPU terms: "
-                             "import units per CPU second of the busier process, export "
-                             "units per CPU second, peak memory (the CI gate)")
+                        help="exit 1 if a SQLite run misses a gate: import and export "
+                             "speed relative to their anchors (GATES), peak memory")
     args = parser.parse_args()
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,20 +213,25 @@ def main() -> int:
                 trials = []
                 for _ in range(args.repeat):
                     with scratch_database(work, server, prefix="sverka_bench") as url:
-                        trials.append((run_step(url, tmx, work / "out.tmx", "import"),
-                                       run_step(url, tmx, work / "out.tmx", "export")))
+                        # The anchors right beside the steps they are the measure of.
+                        parse = run_step(None, tmx, work / "ref.tmx", "parse")
+                        imported = run_step(url, tmx, work / "out.tmx", "import")
+                        exported = run_step(url, tmx, work / "out.tmx", "export")
+                        write = run_step(None, tmx, work / "ref.tmx", "write")
+                        trials.append((imported, exported, parse, write))
+                ratios = [_ratios(*trial) for trial in trials]
                 # The median trial by import time (each trial a fresh database).
                 trials.sort(key=lambda t: t[0]["seconds"])
-                imported, exported = trials[len(trials) // 2]
+                imported, exported, _, _ = trials[len(trials) // 2]
                 import_rate = imported["units"] / imported["seconds"]
-                export_rate = statistics.median(e["units"] / e["seconds"] for _, e in trials)
+                export_rate = statistics.median(e["units"] / e["seconds"] for _, e, _, _ in trials)
                 indexing = imported["search_index_seconds"]
                 results.append({
                     "engine": engine, "units": size, "file_mb": round(tmx.stat().st_size / 2**20),
                     "trials": len(trials),
                     "import_units_per_s": round(import_rate),
                     "import_units_per_s_each": [round(i["units"] / i["seconds"])
-                                                for i, _ in trials],
+                                                for i, _, _, _ in trials],
                     "import_to_target": round(import_rate / IMPORT_TARGET, 2),
                     # Large files are parsed in a second process (tm.memory.tmx_parse):
                     # per CPU second of both processes, and of the importing one alone.
@@ -181,13 +250,23 @@ def main() -> int:
                     "import_parse_process_peak_mb": round(imported["parse_process_peak_mb"]),
                     "export_units_per_s": round(export_rate),
                     "export_units_per_s_each": sorted(round(e["units"] / e["seconds"])
-                                                      for _, e in trials),
+                                                      for _, e, _, _ in trials),
                     "export_to_target": round(export_rate / EXPORT_TARGET, 2),
                     "export_units_per_cpu_s": round(exported["units"] / exported["cpu_seconds"]),
                     "export_peak_mb": round(exported["peak_mb"]),
                     "peak_under_target": max(imported["peak_mb"], exported["peak_mb"],
                                              imported["parse_process_peak_mb"])
-                    < PEAK_TARGET_MB})
+                    < PEAK_TARGET_MB,
+                    # The anchors (lxml alone on the same file, same trial) and Sverka's
+                    # speed relative to them: medians over the trials, and each trial's.
+                    "reference_parse_units_per_s": _rate(trials, 2, "seconds"),
+                    "reference_parse_units_per_cpu_s": _rate(trials, 2, "cpu_seconds"),
+                    "reference_write_units_per_s": _rate(trials, 3, "seconds"),
+                    "reference_write_units_per_cpu_s": _rate(trials, 3, "cpu_seconds"),
+                    **{figure: round(statistics.median(r[figure] for r in ratios), 3)
+                       for figure in ratios[0]},
+                    **{f"{figure}_each": sorted(round(r[figure], 3) for r in ratios)
+                       for figure in ratios[0]}})
                 if not args.json:
                     print(json.dumps(results[-1]))
     summary: dict[str, object] = {"runs": results}
@@ -208,15 +287,38 @@ def main() -> int:
     return 0
 
 
+def _rate(trials: list[tuple[dict[str, float], ...]], step: int, clock: str) -> int:
+    """The median units per second (``clock``: "seconds" or "cpu_seconds") of one step."""
+    return round(statistics.median(t[step]["units"] / t[step][clock] for t in trials))
+
+
+def _ratios(imported: dict[str, float], exported: dict[str, float], parse: dict[str, float],
+            write: dict[str, float]) -> dict[str, float]:
+    """Sverka's import and export speed in one trial, relative to its anchors.
+
+    The import runs in two processes (on two cores) where the anchor runs in one. Its
+    wall-clock ratio is what a user waits for against what parsing alone takes; by CPU,
+    the busier process bounds the import on two idle cores, but the two share the search
+    keys as their speeds allow (``tm.memory.tmx_parse``), so on a loaded machine work moves
+    between them and that ratio swings (0.55-0.72 in three trials): the gate counts both
+    processes' CPU seconds, which only a change of the work itself moves.
+    """
+    own, child = imported["cpu_seconds"], imported["parse_process_cpu_seconds"]
+    return {"import_to_reference_parse": parse["seconds"] / imported["seconds"],
+            "import_to_reference_parse_cpu": parse["cpu_seconds"] / (own + child),
+            "import_to_reference_parse_cpu_busier_process": parse["cpu_seconds"]
+            / max(own, child),
+            "export_to_reference_write": write["seconds"] / exported["seconds"],
+            "export_to_reference_write_cpu": write["cpu_seconds"] / exported["cpu_seconds"]}
+
+
 def _shortfalls(run: dict[str, Any]) -> list[str]:
-    """What a SQLite run misses of the targets, in CPU terms (see --check)."""
+    """What a SQLite run misses of its gates (see --check)."""
     problems = []
-    if run["import_units_per_cpu_s_busier_process"] < IMPORT_TARGET:
-        problems.append(f"import {run['import_units_per_cpu_s_busier_process']:,} units per "
-                        f"CPU second of the busier process < {IMPORT_TARGET:,}")
-    if run["export_units_per_cpu_s"] < EXPORT_TARGET:
-        problems.append(f"export {run['export_units_per_cpu_s']:,} units per CPU second "
-                        f"< {EXPORT_TARGET:,}")
+    for figure, minimum in GATES.items():
+        if run[figure] < minimum:
+            problems.append(f"{figure} {run[figure]} < {minimum} (each trial: "
+                            f"{run[figure + '_each']})")
     if not run["peak_under_target"]:
         problems.append(f"peak memory not under {PEAK_TARGET_MB} MB")
     return problems
