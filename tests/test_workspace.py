@@ -54,8 +54,8 @@ def test_history_is_newest_first_with_word_diffs_to_the_revision_before(
         (3, "status", "Vera", Status.APPROVED), (2, "edit", "Boris", Status.DRAFT),
         (1, "create", "Anna", Status.DRAFT)]
     assert [c.as_dict() for c in entries[1].diff] == [
-        {"op": "equal", "text": "The"}, {"op": "insert", "text": " very"},
-        {"op": "equal", "text": " first sentence."}]
+        {"op": "equal", "text": "The "}, {"op": "insert", "text": "very "},
+        {"op": "equal", "text": "first sentence."}]
     assert [c.op for c in entries[0].diff] == ["equal"]
     assert [c.as_dict() for c in entries[2].diff] == [
         {"op": "insert", "text": "The first sentence."}]
