@@ -6,7 +6,7 @@ import random
 import pytest
 from sqlalchemy.orm import Session
 
-from tm.align import Lexicon, align_sentences, memory_lexicon, seed_lexicon
+from tm.align import Lexicon, align_paragraphs, align_sentences, memory_lexicon, seed_lexicon
 from tm.align.lexicon import learn_lexicon, read_lexicon, stem, stems, text_pairs_lexicon
 from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_rows import source_key
@@ -88,6 +88,17 @@ def test_empty_lexicon_switches_the_cue_off() -> None:
     tgt = ["Doctors cured all the children."]
     links = align_sentences(src, tgt, lexicon=Lexicon("ru", "en"), realign=False)
     assert sum(len(x.src) for x in links) == 2
+
+
+def test_paragraph_alignment_uses_the_lexicon_it_is_given() -> None:
+    # As an import passing a memory's lexicon: the words decide which sentence was dropped.
+    src = ["Губернатор открыл новый мост.", "Врачи вылечили всех детей."]
+    tgt = ["Doctors cured all the children."]
+    seeded = align_paragraphs([src], [tgt])
+    assert [(x.src, x.tgt) for x in seeded] == [((0,), ()), ((1,), (0,))]
+    without = align_paragraphs([src], [tgt], lexicon=Lexicon("ru", "en"), realign=False)
+    assert without == align_sentences(src, tgt, lexicon=Lexicon("ru", "en"), realign=False)
+    assert without != seeded
 
 
 def test_text_pairs_lexicon_and_merge() -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tm.source_edits import edit_source, split_segment
 
 from tm.ingest import Article, create_document
 from tm.models import Document, Status, Translation
+from tm.source_edits import edit_source, split_segment
 from tm.translations import add_translation, edit_translation, get_or_create_track
 from tm.workspace import covered_unit, unit_history
 

@@ -45,9 +45,6 @@ PARAGRAPH_TRUST = 0.9
 # Minimum 1-1 links before the length model is re-estimated and the document
 # aligned a second time (fewer give too noisy an estimate to be worth it).
 MIN_LINKS_FOR_REFIT = 3
-# Lexical cues on by default; measured one by one in lexicon.py's docstring.
-USE_SEED_LEXICON = True
-REALIGN = True
 # Realign: 1-1 links at least this sure (margin, nats) teach word pairs; fewer
 # than REALIGN_MIN_LINKS of them teach nothing worth a second pass (a typical
 # news article has 10-30 sentences, so realign acts on long documents), and
@@ -156,9 +153,9 @@ def _align_units(
     tgt_lengths: Sequence[int],
     src_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
     tgt_anchors: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]],
+    *,
     src_lang: str,
     tgt_lang: str,
-    *,
     stems: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
     lexicon: Lexicon | None = None,
     realign: bool = False,
@@ -209,19 +206,18 @@ def align_sentences(
     tgt_lang: str = TARGET_LANG,
     *,
     lexicon: Lexicon | None = None,
-    realign: bool | None = None,
+    realign: bool = True,
 ) -> list[Link]:
     """Align two lists of sentences; links are monotone and cover both sides.
 
     ``lexicon`` adds word translations as a cue (default: the seed lexicon
     shipped for the language pair; ``Lexicon(src_lang, tgt_lang)`` for none),
     e.g. ``seed_lexicon().merge(memory_lexicon(session))``. ``realign`` learns
-    more from the pair's own confident links and aligns again (default:
-    :data:`REALIGN`).
+    more from the pair's own confident links and aligns again. Both cues are on
+    by default: each is measured in ``lexicon.py``'s docstring.
     """
     if lexicon is None:
-        lexicon = seed_lexicon(src_lang, tgt_lang) if USE_SEED_LEXICON else None
-    realign = REALIGN if realign is None else realign
+        lexicon = seed_lexicon(src_lang, tgt_lang)
     src_nums, src_names, src_stems = cues.features(src, src_lang)
     tgt_nums, tgt_names, tgt_stems = cues.features(tgt, tgt_lang)
     return _align_units(
@@ -229,8 +225,8 @@ def align_sentences(
         [len(t) for t in tgt],
         (src_nums, src_names),
         (tgt_nums, tgt_names),
-        src_lang,
-        tgt_lang,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
         stems=(src_stems, tgt_stems),
         lexicon=lexicon,
         realign=realign,
@@ -253,6 +249,9 @@ def align_paragraphs(
     tgt_pars: Sequence[Sequence[str]],
     src_lang: str = SOURCE_LANG,
     tgt_lang: str = TARGET_LANG,
+    *,
+    lexicon: Lexicon | None = None,
+    realign: bool = True,
 ) -> list[Link]:
     """Align paragraphs of sentences; indices are over the flattened sentences.
 
@@ -260,7 +259,8 @@ def align_paragraphs(
     paragraph pair. Otherwise paragraphs are aligned first by the same DP
     (paragraph lengths and anchors); confident paragraph links bound the
     sentence alignment, and stretches without a confident paragraph link are
-    aligned as one block of sentences.
+    aligned as one block of sentences. ``lexicon`` and ``realign`` are passed
+    on to :func:`align_sentences` for every block.
     """
     src_off = [0]
     for p in src_pars:
@@ -272,7 +272,8 @@ def align_paragraphs(
     def block(p0: int, p1: int, q0: int, q1: int) -> list[Link]:
         s = [x for p in src_pars[p0:p1] for x in p]
         t = [x for p in tgt_pars[q0:q1] for x in p]
-        return _shift(align_sentences(s, t, src_lang, tgt_lang), src_off[p0], tgt_off[q0])
+        links = align_sentences(s, t, src_lang, tgt_lang, lexicon=lexicon, realign=realign)
+        return _shift(links, src_off[p0], tgt_off[q0])
 
     if len(src_pars) == len(tgt_pars):
         out: list[Link] = []
@@ -287,8 +288,8 @@ def align_paragraphs(
         [sum(map(len, p)) + max(len(p) - 1, 0) for p in tgt_pars],
         ([_union(n) for n, _ in s_sets], [_union(a) for _, a in s_sets]),
         ([_union(n) for n, _ in t_sets], [_union(a) for _, a in t_sets]),
-        src_lang,
-        tgt_lang,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
     )
     out = []
     p0 = q0 = 0  # start of the pending (not yet aligned) stretch

@@ -222,6 +222,79 @@ _SHAPE_01 = next(s for s, a, b, _ in _ORDER if (a, b) == (0, 1))
 _PRIOR_01 = next(p for s, a, b, p in _ORDER if (a, b) == (0, 1))
 
 
+def _band(
+    i: int,
+    costs: list[list[float]],
+    guide: tuple[Sequence[int], Sequence[int]] | None,
+    widths: Sequence[int],
+    lo: list[int],
+    hi: list[int],
+    n: int,
+    m: int,
+) -> tuple[int, int]:
+    """Return the first and last column row ``i`` fills, given the rows above it.
+
+    Without a ``guide``, every cell of the previous row within :data:`BEAM` of its best stays
+    in play, plus ``widths[i]`` for the next step; with one, ``widths[i]`` around the guide.
+    """
+    if not i:
+        return 0, min(m, (guide[1][0] if guide else 0) + widths[0])
+    if guide is None:
+        prev = costs[i - 1]
+        limit = min(prev) + BEAM
+        first, last = 0, len(prev) - 1
+        while prev[first] > limit:
+            first += 1
+        while prev[last] > limit:
+            last -= 1
+        lo_i = lo[i - 1] + max(first - widths[i], 0)
+        hi_i = lo[i - 1] + last + widths[i]
+    else:
+        lo_i = max(guide[0][i] - widths[i], lo[i - 1], 0)
+        hi_i = guide[1][i] + widths[i]
+    lo_i = min(lo_i, hi[i - 1], m)
+    hi_i = m if i == n else min(max(hi_i, lo_i), m)
+    return lo_i, hi_i
+
+
+# A shape entering a row, with what does not depend on the column (_candidates):
+# (shape, target sentences, prior plus the source's one-sided penalties, the previous
+# row's costs, its first column plus the target sentences, its last index, source log
+# length plus the model's mean, source length, numbers, names, lexical keys, and the
+# most shared keys could take off the link's cost).
+_Candidate = tuple[int, int, float, list[float], int, int, float, int,
+                   frozenset[str], frozenset[str], frozenset[str], float]
+
+
+def _candidates(
+    i: int,
+    src: Side,
+    costs: list[list[float]],
+    lo: list[int],
+    hi: list[int],
+    mean: float,
+    lex_bonus: float,
+) -> list[_Candidate]:
+    """Return the shapes entering row ``i`` (all but 0-1), cheapest first."""
+    cands: list[_Candidate] = []
+    nums, names, lex = src.nums, src.names, src.lex
+    for s, a, b, prior in _ORDER:
+        if a == 0 or a > i:
+            continue
+        pi = i - a
+        if b:
+            snum, sname, slex = nums[a][i], names[a][i], lex[a][i]
+            gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
+                    + lex_bonus * len(slex))
+            cands.append((s, b, prior + src.solo[a][i], costs[pi], lo[pi] + b,
+                          hi[pi] - lo[pi], src.loglen[a][i] + mean, src.length[a][i],
+                          snum, sname, slex, gain))
+        else:
+            cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi] - lo[pi],
+                          0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
+    return cands
+
+
 def _fill(
     src: Side,
     tgt: Side,
@@ -242,8 +315,6 @@ def _fill(
     inv_floor = 1.0 / model.var_floor
     g_tab, h_tab = _tables(model, src.longest + tgt.longest + 1)
     t_cols = tgt.columns()
-    s_len, s_log, s_num, s_name, s_lex, s_solo = (
-        src.length, src.loglen, src.nums, src.names, src.lex, src.solo)
     # Module constants and builtins as locals: the inner loop below runs once
     # per cell and candidate shape.
     cap = MARGIN_CAP
@@ -257,44 +328,8 @@ def _fill(
     backs: list[list[int]] = []
     margins: list[list[float]] = []
     for i in range(n + 1):
-        if i:
-            if guide is None:
-                # Beam: every cell of the previous row within BEAM of its best
-                # stays in play, plus the half-width for the next step.
-                prev = costs[i - 1]
-                limit = min(prev) + BEAM
-                first, last = 0, len(prev) - 1
-                while prev[first] > limit:
-                    first += 1
-                while prev[last] > limit:
-                    last -= 1
-                lo_i = lo[i - 1] + max(first - widths[i], 0)
-                hi_i = lo[i - 1] + last + widths[i]
-            else:
-                lo_i = max(guide[0][i] - widths[i], lo[i - 1], 0)
-                hi_i = guide[1][i] + widths[i]
-            lo_i = min(lo_i, hi[i - 1], m)
-            hi_i = m if i == n else min(max(hi_i, lo_i), m)
-            lo[i], hi[i] = lo_i, hi_i
-        else:
-            lo_i, hi_i = lo[0], hi[0] = 0, min(m, (guide[1][0] if guide else 0) + widths[0])
-        # Candidate shapes entering row i (all but 0-1), with what does not
-        # depend on the column hoisted out of the loop below.
-        cands = []
-        for s, a, b, prior in _ORDER:
-            if a == 0 or a > i:
-                continue
-            pi = i - a
-            if b:
-                snum, sname, slex = s_num[a][i], s_name[a][i], s_lex[a][i]
-                # The most shared keys could take off this link's cost.
-                gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
-                        + lex_bonus * len(slex))
-                cands.append((s, b, prior + s_solo[a][i], costs[pi], lo[pi] + b, hi[pi] - lo[pi],
-                              s_log[a][i] + mean, s_len[a][i], snum, sname, slex, gain))
-            else:
-                cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi] - lo[pi],
-                              0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
+        lo_i, hi_i = lo[i], hi[i] = _band(i, costs, guide, widths, lo, hi, n, m)
+        cands = _candidates(i, src, costs, lo, hi, mean, lex_bonus)
         cells = hi_i - lo_i + 1
         row = [inf] * cells
         back = [-1] * cells

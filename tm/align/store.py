@@ -200,8 +200,25 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
         raise ConflictError(f"track {track!r} of document {document_id} was changed by "
                             "someone else since the alignment was opened; reload it")
     document = get_document(session, document_id)
-    segments = _segments(session, document_id)
     report = AlignmentSaveReport()
+    segments = _save_sources(session, document_id, alignment, author=author, report=report)
+    found = get_or_create_track(session, track, origin=Origin.HUMAN)
+    existing = _translations(session, document_id, found.id)
+    keep = _save_links(session, alignment, segments, existing, track=found,
+                       lang=document.tgt_lang, status=status, author=author, report=report)
+    report.removed = _remove_translations(
+        session, [t for t in existing.values() if t.id not in keep])
+    session.flush()
+    return report
+
+
+def _save_sources(session: Session, document_id: int, alignment: Alignment, *,
+                  author: str | None, report: AlignmentSaveReport) -> list[Segment]:
+    """Split and edit the stored segments as the alignment's source sentences are now.
+
+    Return the document's segments afterwards, one per source sentence of ``alignment``.
+    """
+    segments = _segments(session, document_id)
     for segment, parts in zip(segments, _source_parts(alignment, segments), strict=True):
         if len(parts) > 1:
             if _letters(" ".join(parts)) != _letters(segment.text):  # edited, then split
@@ -214,8 +231,16 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     for segment, text in zip(segments, alignment.src, strict=True):
         if edit_source(session, segment, text, author=author) is not None:
             report.sources_edited += 1
-    found = get_or_create_track(session, track, origin=Origin.HUMAN)
-    existing = _translations(session, document_id, found.id)
+    return segments
+
+
+def _save_links(session: Session, alignment: Alignment, segments: list[Segment],
+                existing: dict[int, Translation], *, track: Track, lang: str, status: Status,
+                author: str | None, report: AlignmentSaveReport) -> set[int]:
+    """Store each link as the translation of its first source segment.
+
+    Return the ids of the ``existing`` translations that are still some link's.
+    """
     keep: set[int] = set()
     for link, tgt in _groups(alignment):
         segment = segments[link.src[0]]
@@ -224,34 +249,44 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
         if not text:
             continue  # an unaligned source sentence: no translation
         if translation is None:
-            add_translation(session, segment, found, text, lang=document.tgt_lang,
+            add_translation(session, segment, track, text, lang=lang,
                             status=status if link.confirmed else Status.DRAFT,
-                            origin=found.origin, author=author, segment_count=len(link.src),
+                            origin=track.origin, author=author, segment_count=len(link.src),
                             align_score=link.score)
             report.created += 1
             continue
         keep.add(translation.id)
-        same = translation.text == text and translation.segment_count == len(link.src)
-        if same and not link.confirmed:
+        if _update_translation(session, translation, link, text, status=status,
+                               author=author):
+            report.changed += 1
+        else:
             report.unchanged += 1
-            continue
-        new_status = status if link.confirmed else Status.DRAFT
-        if same and (translation.status == new_status
-                     or _further(translation.status, new_status)):
-            report.unchanged += 1  # confirming never takes a translation back a step
-            continue
-        translation.segment_count = len(link.src)
-        translation.align_score = link.score
-        edit_translation(session, translation, author=author, text=text, status=new_status,
-                         action=RevisionAction.ALIGN)
-        report.changed += 1
-    gone = [t for t in existing.values() if t.id not in keep]
+    return keep
+
+
+def _update_translation(session: Session, translation: Translation, link: AlignLink,
+                        text: str, *, status: Status, author: str | None) -> bool:
+    """Store ``link`` (whose target is ``text``) over ``translation``; return if it changed."""
+    same = translation.text == text and translation.segment_count == len(link.src)
+    if same and not link.confirmed:
+        return False
+    new_status = status if link.confirmed else Status.DRAFT
+    if same and (translation.status == new_status
+                 or _further(translation.status, new_status)):
+        return False  # confirming never takes a translation back a step
+    translation.segment_count = len(link.src)
+    translation.align_score = link.score
+    edit_translation(session, translation, author=author, text=text, status=new_status,
+                     action=RevisionAction.ALIGN)
+    return True
+
+
+def _remove_translations(session: Session, gone: list[Translation]) -> int:
+    """Delete the translations no link has any more; return how many."""
     if gone:
         # Their units leave the memory with them; their history goes with the translation.
         session.execute(delete(MemoryUnit).where(
             MemoryUnit.translation_id.in_([t.id for t in gone])))
         for translation in gone:
             session.delete(translation)
-        report.removed = len(gone)
-    session.flush()
-    return report
+    return len(gone)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from tm.align import Link, align_paragraphs
+from tm.align import Lexicon, Link, align_paragraphs
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
 from tm.ingest.structure import Piece, iter_analysed
@@ -133,8 +133,13 @@ def _check_lengths(source: Sequence[str], target: Sequence[str], name: str) -> N
 
 def add_aligned_translation(session: Session, result: ImportResult,
                             translation: TranslationInput, *,
-                            progress: ImportProgress | None = None) -> ImportResult:
-    """Segment ``translation``, align it to the document's segments and store the links."""
+                            progress: ImportProgress | None = None,
+                            lexicon: Lexicon | None = None) -> ImportResult:
+    """Segment ``translation``, align it to the document's segments and store the links.
+
+    ``lexicon`` is the aligner's word translations (default: the seed lexicon), e.g.
+    ``seed_lexicon().merge(memory_lexicon(session))`` to use what a memory knows.
+    """
     report = progress or _no_progress
     document = result.document
     segments = document.segments
@@ -151,7 +156,8 @@ def add_aligned_translation(session: Session, result: ImportResult,
     _check_lengths([s.text for s in segments], tgt_sentences, translation.article.source_name)
 
     report(STAGE_ALIGN, 0, len(tgt_sentences))
-    links = align_paragraphs(src_pars, tgt_pars, src_lang=document.src_lang, tgt_lang=tgt_lang)
+    links = align_paragraphs(src_pars, tgt_pars, src_lang=document.src_lang, tgt_lang=tgt_lang,
+                             lexicon=lexicon)
     report(STAGE_ALIGN, len(tgt_sentences), len(tgt_sentences))
     track = get_or_create_track(session, translation.track, origin=translation.origin)
     status = translation.status or IMPORT_STATUS[Origin(translation.origin)]
@@ -191,14 +197,17 @@ def import_article(session: Session, article: Article, *,
                    translations: Sequence[TranslationInput] = (), src_lang: str = SOURCE_LANG,
                    tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                    published_on: dt.date | None = None, corpus_key: str | None = None,
-                   progress: ImportProgress | None = None) -> ImportResult:
+                   progress: ImportProgress | None = None,
+                   lexicon: Lexicon | None = None) -> ImportResult:
     """Store ``article`` and align and store each of its ``translations``.
 
-    ``progress(stage, done, total)`` is told how far each stage (``STAGE_*``) has come.
+    ``progress(stage, done, total)`` is told how far each stage (``STAGE_*``) has come;
+    ``lexicon`` goes to the aligner (:func:`add_aligned_translation`).
     """
     result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
                              title=title, url=url, published_on=published_on,
                              corpus_key=corpus_key, progress=progress)
     for translation in translations:
-        add_aligned_translation(session, result, translation, progress=progress)
+        add_aligned_translation(session, result, translation, progress=progress,
+                                lexicon=lexicon)
     return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from tm.memory.duplicates import DuplicatePolicy, duplicate_policy, resolve_dupl
 from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_parse import RowSource
 from tm.memory.tmx_rows import ParseOutcome, RowPlan, batch_keys, normalized_tag
-from tm.models import MemoryUnit, utcnow
+from tm.models import Memory, MemoryUnit, utcnow
 from tm.search.index import PendingTerms, TermsWriter, index_units
 
 # Bytes of TMX per unit, to guess a file's units from its size before reading it: generous
@@ -78,13 +78,8 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     """
     started = time.perf_counter()
     on_duplicate = duplicate_policy(on_duplicate)
-    target_memory = get_or_create_memory(session, memory, src_lang=src or SOURCE_LANG,
-                                         tgt_lang=tgt or TARGET_LANG)
+    target_memory = _target_memory(session, memory, src=src, tgt=tgt)
     src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
-    for asked, have in ((src, src_lang), (tgt, tgt_lang)):
-        if asked and primary_language(asked) != primary_language(have):
-            raise ValidationError(f"memory {memory!r} is {src_lang}→{tgt_lang}; "
-                                  f"cannot import {src}→{tgt} into it")
     report = TmxImportReport(file=str(path), memory=memory, src_lang=src_lang,
                              tgt_lang=tgt_lang, on_duplicate=on_duplicate,
                              rejects=str(rejects) if rejects else None)
@@ -94,10 +89,43 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                    now=utcnow(), format=inserter.format)
     source = RowSource(path, plan=plan, max_bytes=max_bytes,
                        rejects=Path(rejects) if rejects else None, parallel=parallel)
+    ok = False
+    try:
+        outcome = _store_units(session, source, inserter, report, path=path,
+                               memory_id=target_memory.id, last_id=last_id,
+                               on_duplicate=on_duplicate)
+        ok = True
+    finally:
+        source.close(ok)
+    _describe(outcome, report, src_lang)
+    if target_memory.header is None and outcome.header is not None:
+        target_memory.header = outcome.header
+    session.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _target_memory(session: Session, memory: str, *, src: str | None,
+                   tgt: str | None) -> Memory:
+    """Return the memory to import into (made if new); ValidationError if its languages differ."""
+    target_memory = get_or_create_memory(session, memory, src_lang=src or SOURCE_LANG,
+                                         tgt_lang=tgt or TARGET_LANG)
+    src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
+    for asked, have in ((src, src_lang), (tgt, tgt_lang)):
+        if asked and primary_language(asked) != primary_language(have):
+            raise ValidationError(f"memory {memory!r} is {src_lang}→{tgt_lang}; "
+                                  f"cannot import {src}→{tgt} into it")
+    return target_memory
+
+
+def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
+                 report: TmxImportReport, *, path: str | Path, memory_id: int,
+                 last_id: int, on_duplicate: DuplicatePolicy) -> ParseOutcome:
+    """Store the file's units, resolve duplicates and index what stays; return what was read."""
     # Each batch's search keys come with it from the parsing process, or are made here.
     # SQLite tells a batch's ids as soon as it is in: its keys are indexed at once. Other
     # engines tell them at the end (or not): the keys wait in a temporary file.
-    direct = TermsWriter(session, memory_id=target_memory.id, after_id=last_id) \
+    direct = TermsWriter(session, memory_id=memory_id, after_id=last_id) \
         if inserter.tells_batch_ids else None
     terms = PendingTerms()
     waiting: list[list[bytes]] = []
@@ -115,33 +143,32 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
         assert direct is not None
         direct.write(ids, waiting.pop(0))
 
-    ok = False
     try:
         unit_ids = inserter.insert(batches(), expected_rows=_size(path) // UNIT_BYTES_GUESS,
                                    stored=stored if direct is not None else None)
         outcome = source.outcome
         report.duplicates, report.replaced = resolve_duplicates(
-            session, target_memory.id, last_id, policy=on_duplicate)
+            session, memory_id, last_id, policy=on_duplicate)
         report.imported = outcome.rows - report.duplicates
-        # Findable at once.
-        if direct is not None:
-            pass  # indexed as stored; the duplicates' rows went with them
-        elif unit_ids is not None:
-            terms.write(session, memory_id=target_memory.id, unit_ids=unit_ids,
-                        dropped=report.duplicates > 0)
-        else:  # the engine did not say which ids the units got: read them back
-            index_units(session, memory_id=_index_scope(session, target_memory.id),
-                        after_id=last_id)
-        ok = True
+        if direct is None:  # else indexed as stored; the duplicates' rows went with them
+            _index_stored(session, terms, unit_ids, memory_id=memory_id, last_id=last_id,
+                          dropped=report.duplicates > 0)
     finally:
         terms.close()
-        source.close(ok)
-    _describe(outcome, report, src_lang)
-    if target_memory.header is None and outcome.header is not None:
-        target_memory.header = outcome.header
-    session.flush()
-    report.seconds = time.perf_counter() - started
-    return report
+    return outcome
+
+
+def _index_stored(session: Session, terms: PendingTerms, unit_ids: Sequence[int] | None, *,
+                  memory_id: int, last_id: int, dropped: bool) -> None:
+    """Index the units just stored, so they are findable at once.
+
+    From the keys ``terms`` kept aside when the engine said their ids (``unit_ids``; ``dropped``
+    whether duplicates went since), else from the units read back.
+    """
+    if unit_ids is not None:
+        terms.write(session, memory_id=memory_id, unit_ids=unit_ids, dropped=dropped)
+    else:  # the engine did not say which ids the units got: read them back
+        index_units(session, memory_id=_index_scope(session, memory_id), after_id=last_id)
 
 
 def _index_scope(session: Session, memory_id: int) -> int | None:

@@ -11,10 +11,7 @@ import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 
-# The patterns are re-exported for tm.search.index until it imports tm.tokens itself.
 from tm.tokens import MATCH_TOKEN
-from tm.tokens import NUMBER_PATTERN as NUMBER_PATTERN
-from tm.tokens import WORD_PATTERN as WORD_PATTERN
 
 # One placeholder key for every number: «в 2021 году» and «в 2022 году» are the same words,
 # the differing number is penalised separately and can be substituted (placeables).

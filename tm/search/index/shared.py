@@ -1,0 +1,207 @@
+"""A process's index of one database: committed rows as arrays, kept up to date.
+
+The shared index reads committed rows through its own connection (at most every
+``REFRESH_S``); every lookup also reads, in the caller's transaction, the rows the shared index
+has not read yet (:func:`_lookup`), so a new unit is findable at once.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, literal, or_, select
+from sqlalchemy.orm import Session
+
+from tm.models import SearchIndexState, SearchTerms
+from tm.search.index.arrays import _Arrays, _Columns, _Rows
+from tm.search.index.write import _STATE_ID
+
+# New rows kept in the small Python side index before the arrays are rebuilt with them:
+# merging costs a rebuild (seconds at a million units), so not on every unit, but the
+# side index is scanned in Python, so not too many either.
+DELTA_MERGE_MIN = 20_000
+DELTA_MERGE_SHARE = 0.05
+# On PostgreSQL a transaction that started earlier can commit a lower id after a later one
+# was read; ids skipped over are looked for again for this long, then given up (reindex).
+GAP_WAIT_S = 3600.0
+MAX_GAP_RANGES = 256
+# Seconds between reads of committed rows into the shared index. Between them every lookup
+# reads the few rows added since in its own transaction (one statement either way), so
+# nothing waits for a refresh to be found; this only keeps that read short.
+REFRESH_S = 1.0
+# Pending rows past which the shared index reads them at once instead.
+LOCAL_MAX = 2000
+
+
+class SharedIndex:
+    """One process's index of one database: committed rows, arrays plus a small delta."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.generation: str | None = None
+        self.arrays = _Arrays(_Columns.from_rows(_Rows()))
+        self.delta = _Rows()
+        self.last_id = 0
+        # Ranges of ids skipped over (lo, hi, first seen), and ids read from them since.
+        self.gaps: list[tuple[int, int, float]] = []
+        self.gap_seen: set[int] = set()
+        self.loaded_rows = 0
+        self.refreshed_at = -math.inf
+
+    def refresh_from(self, engine: Engine) -> None:
+        """Read the committed rows not read yet through a connection of its own."""
+        with engine.connect() as connection:
+            self.refresh(connection)
+        self.refreshed_at = time.monotonic()
+
+    def _reset(self, generation: str | None) -> None:
+        self.__init__()  # type: ignore[misc]
+        self.generation = generation
+
+    def _pending(self) -> Any:
+        """The condition selecting rows this index has not read yet."""
+        now = time.monotonic()
+        self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
+        parts = [SearchTerms.id > self.last_id]
+        parts += [SearchTerms.id.between(lo, hi) for lo, hi, _ in self.gaps]
+        return or_(*parts)
+
+    def _unseen(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+        if not self.gaps:  # read as ``id > last_id``: all new
+            return rows
+        return [r for r in rows if r[0] > self.last_id or r[0] not in self.gap_seen]
+
+    def refresh(self, connection: Connection) -> None:
+        """Read the rows committed since the last look; reload all on a new generation."""
+        generation = connection.scalar(select(SearchIndexState.generation)
+                                       .where(SearchIndexState.id == _STATE_ID))
+        if generation != self.generation:
+            self._reset(generation)
+        columns = (SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
+        result = connection.execute(select(*columns).where(self._pending())
+                                    .order_by(SearchTerms.id))
+        new = _Rows()
+        # Straight from the driver's cursor: a million rows through Result cost seconds.
+        cursor = result.cursor
+        while batch := cursor.fetchmany(50_000):
+            new.extend(self._unseen(batch))
+        result.close()
+        if not len(new):
+            return
+        self._note_gaps(new.ids)
+        self.delta.ids += new.ids
+        self.delta.unit_ids += new.unit_ids
+        self.delta.memory_ids += new.memory_ids
+        self.delta.keys += new.keys
+        self.loaded_rows += len(new)
+        if len(self.delta) > max(DELTA_MERGE_MIN, DELTA_MERGE_SHARE * len(self.arrays)) \
+                or not len(self.arrays):
+            self._merge()
+
+    def _note_gaps(self, ids: list[int]) -> None:
+        now = time.monotonic()
+        expected = self.last_id + 1
+        for rid in ids:
+            if rid <= self.last_id:
+                self.gap_seen.add(rid)
+                continue
+            if rid > expected:
+                self.gaps.append((expected, rid - 1, now))
+            expected = rid + 1
+        self.last_id = max(self.last_id, ids[-1])
+
+    def _merge(self) -> None:
+        self.arrays = _Arrays(self.arrays.columns + _Columns.from_rows(self.delta))
+        self.delta = _Rows()
+
+    def frequency(self, key: int) -> int:
+        return self.arrays.frequency(key)
+
+
+_INDEXES: weakref.WeakKeyDictionary[Engine, SharedIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def shared_index(engine: Engine) -> SharedIndex:
+    """Return this process's index of the database behind ``engine``."""
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(engine)
+        if index is None:
+            index = _INDEXES[engine] = SharedIndex()
+        return index
+
+
+def warm_index(engine: Engine) -> int:
+    """Load this process's index of ``engine``'s database now; return the rows it holds.
+
+    A lookup loads it on first use (seconds at a million units); a server calls this at
+    start, in a thread, so the first translator to ask for suggestions does not wait.
+    """
+    index = shared_index(engine)
+    if _separate_reads(engine):
+        with index.lock:
+            index.refresh_from(engine)
+    return index.loaded_rows
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _separate_reads(engine: Engine) -> bool:
+    """Whether another connection sees the same database (not so for in-memory SQLite)."""
+    return not (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"))
+
+
+def _read_local(session: Session, index: SharedIndex, *,
+                everything: bool = False) -> tuple[str | None, _Rows]:
+    """Return the index generation and the rows the caller sees that ``index`` has not read.
+
+    One statement: the generation rides on every row, and the outer join from a one-row
+    table returns it even when there is no new row.
+    """
+    state = (select(SearchIndexState.generation)
+             .where(SearchIndexState.id == _STATE_ID).scalar_subquery())
+    one = select(literal(1).label("one")).subquery()
+    condition = SearchTerms.id > 0 if everything else index._pending()
+    rows = session.execute(
+        select(state, SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id,
+               SearchTerms.keys).select_from(one).outerjoin(SearchTerms, condition)).all()
+    local = _Rows()
+    fresh = [tuple(r[1:]) for r in rows if r[1] is not None]
+    local.extend(fresh if everything else index._unseen(fresh))
+    return (rows[0][0] if rows else None), local
+
+
+def _lookup(session: Session, on_arrays: Callable[[SharedIndex], list[int]],
+            on_rows: Callable[[_Rows], list[int]]) -> list[int]:
+    """Run a lookup over the shared index and the rows it has not read yet.
+
+    Rows added since the shared index last read the database are read in the caller's
+    transaction on every lookup (so they are found at once, the caller's uncommitted ones
+    included); the shared index itself reads committed rows through its own connection now
+    and then, or at once when the generation changed or too many rows are pending.
+    """
+    engine = _engine(session)
+    index = shared_index(engine)
+    separate = _separate_reads(engine)
+    with index.lock:
+        if separate and time.monotonic() - index.refreshed_at > REFRESH_S:
+            index.refresh_from(engine)
+        generation, local = _read_local(session, index)
+        if separate and (generation != index.generation or len(local) > LOCAL_MAX):
+            index.refresh_from(engine)
+            generation, local = _read_local(session, index)
+        if generation != index.generation:
+            # The caller's own transaction renewed the index (or, on in-memory SQLite,
+            # nothing is shared): only what it sees counts.
+            found: list[int] = []
+            _, local = _read_local(session, index, everything=True)
+        else:
+            found = on_arrays(index) + on_rows(index.delta)
+    return sorted(set(found + on_rows(local)))
