@@ -74,3 +74,65 @@ def test_the_cli_lists_the_commands_of_every_cli_module() -> None:
                 for c in getattr(m, "COMMANDS", ())}
     assert commands and commands <= set(cli.commands)
     assert {"serve", "demo"} <= set(cli.list_commands(None))  # type: ignore[arg-type]
+
+
+# The one module (or package) that writes each table. A model named here may be built,
+# inserted, updated or deleted (``Model(...)``, ``insert(Model)``...) only there; other code
+# calls that module's functions, which keep the table's invariants (history, memory sync).
+# Documents, paragraphs and segments still have two writers: articles (tm/ingest) and
+# line-exact test sets (tm/scoring/testsets.py), listed as they are.
+TABLE_WRITERS = {
+    "Document": {"tm/ingest/importer.py", "tm/scoring/testsets.py"},
+    "Paragraph": {"tm/ingest/importer.py", "tm/scoring/testsets.py"},
+    "Segment": {"tm/ingest/importer.py", "tm/scoring/testsets.py", "tm/source_edits.py"},
+    "SegmentRevision": {"tm/source_edits.py"},
+    "Track": {"tm/translations.py"},
+    "Translation": {"tm/translations.py"},
+    "TranslationRevision": {"tm/translations.py"},
+    "Memory": {"tm/memory/"},
+    "MemoryUnit": {"tm/memory/"},
+    "TestSet": {"tm/scoring/testsets.py"},
+    "TestSetDocument": {"tm/scoring/testsets.py"},
+    "ScoreRun": {"tm/scoring/store.py"},
+    "ScoreReference": {"tm/scoring/store.py"},
+    "Score": {"tm/scoring/store.py"},
+    "SegmentScore": {"tm/scoring/store.py"},
+    "ScoredRevision": {"tm/scoring/store.py"},
+    "SearchTerms": {"tm/search/index/"},
+    "SearchIndexState": {"tm/search/index/"},
+}
+
+
+def _table_writes() -> dict[str, set[str]]:
+    """Return, for each model, the modules that construct, insert, update or delete it."""
+    from tm.models import Base
+
+    models = {mapper.class_.__name__ for mapper in Base.registry.mappers}
+    writes: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "tm").rglob("*.py")):
+        if "migrations" in path.parts or path.name == "models.py":
+            continue
+        module = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id in models:
+                writes.setdefault(node.func.id, set()).add(module)
+            elif (node.func.id in ("insert", "update", "delete") and node.args
+                  and isinstance(node.args[0], ast.Name) and node.args[0].id in models):
+                writes.setdefault(node.args[0].id, set()).add(module)
+    return writes
+
+
+def test_every_table_has_its_writers_named() -> None:
+    from tm.models import Base
+
+    assert {mapper.class_.__name__ for mapper in Base.registry.mappers} == set(TABLE_WRITERS)
+
+
+@pytest.mark.parametrize("model, writers", sorted(_table_writes().items()))
+def test_each_table_is_written_only_by_its_owner(model: str, writers: set[str]) -> None:
+    owners = TABLE_WRITERS[model]
+    strays = {w for w in writers
+              if not any(w == o or (o.endswith("/") and w.startswith(o)) for o in owners)}
+    assert not strays, f"{model} is written outside {sorted(owners)}: {sorted(strays)}"

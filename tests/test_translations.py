@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.ingest import Article, create_document
-from tm.models import Document, Origin, RevisionAction, Status, Translation, TranslationRevision
+from tm.models import (
+    Document,
+    MemoryUnit,
+    Origin,
+    RevisionAction,
+    Status,
+    Translation,
+    TranslationRevision,
+)
 from tm.translations import (
+    add_track_texts,
     add_translation,
+    delete_translations,
     edit_translation,
     find_translation,
     get_or_create_track,
@@ -152,3 +162,38 @@ def test_find_translation_looks_in_one_track(session: Session, translation: Tran
     segment = translation.segment
     assert find_translation(session, segment, translation.track) is translation
     assert find_translation(session, segment, get_or_create_track(session, "agency")) is None
+
+
+def test_a_bulk_track_is_stored_as_given_with_first_revisions(session: Session) -> None:
+    article = Article(paragraphs=("Один. Два.",), source_name="t.txt", source_format="text")
+    segments = create_document(session, article).document.segments
+    track = get_or_create_track(session, "mt:a", origin=Origin.MACHINE)
+    texts = [(segments[0].id, "  One.  "), (segments[1].id, "")]
+    assert add_track_texts(session, track, texts, lang="en", status=Status.TRANSLATED) == 2
+    stored = [find_translation(session, s, track) for s in segments]
+    assert [t.text for t in stored if t] == ["  One.  ", ""]  # a system's output, untouched
+    assert [[r.action for r in history(session, t)] for t in stored if t] == [
+        [RevisionAction.CREATE], [RevisionAction.CREATE]]
+    with pytest.raises(ConflictError, match="already has a translation"):
+        add_track_texts(session, track, texts[:1], lang="en", status=Status.TRANSLATED)
+
+
+def test_an_approved_bulk_track_enters_the_memory_like_single_translations(
+        session: Session) -> None:
+    article = Article(paragraphs=("Один. Два.",), source_name="t.txt", source_format="text")
+    segments = create_document(session, article).document.segments
+    track = get_or_create_track(session, "agency", origin=Origin.SUPPLIED)
+    add_track_texts(session, track, [(segments[0].id, "One."), (segments[1].id, "Two.")],
+                    lang="en", status=Status.APPROVED)
+    units = session.scalars(select(MemoryUnit).order_by(MemoryUnit.id)).all()
+    assert [(u.source, u.target) for u in units] == [("Один.", "One."), ("Два.", "Two.")]
+
+
+def test_deleted_translations_take_their_units_out_of_the_memory(
+        session: Session, translation: Translation) -> None:
+    edit_translation(session, translation, author="boris", status=Status.APPROVED)
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 1
+    delete_translations(session, [translation])
+    session.flush()
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
+    assert session.scalar(select(func.count()).select_from(TranslationRevision)) == 0

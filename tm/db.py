@@ -21,6 +21,10 @@ from tm.errors import SverkaError
 DATA_DIR_ENV = "SVERKA_DATA_DIR"
 DATABASE_URL_ENV = "SVERKA_DATABASE_URL"
 SQLITE_FILENAME = "sverka.sqlite3"
+# Rows per INSERT statement when many go in at once (a test set's tracks, its scores):
+# large enough that the round trips do not matter, small enough to stay far below
+# PostgreSQL's 65,535 bind parameters per statement.
+INSERT_BATCH_ROWS = 2000
 # Seconds a SQLite writer waits for another one before giving up: long enough for a
 # concurrent save from the web UI, short enough that a stuck writer is reported.
 SQLITE_BUSY_TIMEOUT_S = 15

@@ -12,8 +12,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import ValidationError
+from tm.memory.flow import keep_as_approved, sync_translation
 from tm.models import (
-    MemoryUnit,
     RevisionAction,
     Segment,
     SegmentRevision,
@@ -76,9 +76,7 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     for translation in _covering(session, segment):
         if translation.status is Status.APPROVED:
             # Its own tuid: approving the translation again adds a unit with the old one.
-            session.execute(update(MemoryUnit).where(MemoryUnit.translation_id == translation.id)
-                            .values(translation_id=None,
-                                    tuid=MemoryUnit.tuid + f"-source{revision.id}"))
+            keep_as_approved(session, translation, tuid_suffix=f"-source{revision.id}")
         recheck = RECHECK_STATUS if translation.status in CHECKED_STATUSES else None
         record_change(session, translation, action=RevisionAction.SOURCE_EDIT,
                       author=author, status=recheck, at=now)
@@ -94,8 +92,6 @@ def _refresh_neighbours(session: Session, document_id: int, first: int, last: in
     the document's sentences as they are now, or a match would be offered on a context
     that no longer exists.
     """
-    from tm.memory.flow import sync_translation  # the memory builds on segments
-
     session.flush()
     start = Segment.position
     end = Segment.position + Translation.segment_count

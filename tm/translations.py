@@ -1,17 +1,23 @@
 """Translations of source segments in named tracks, with their full edit history.
 
 Every change of a translation's text or status adds a revision (who, when, what), so any
-earlier version can be shown and restored. Functions take the caller's session and never
-commit.
+earlier version can be shown and restored. This module is the one writer of the
+``translation`` and ``translation_revision`` tables (and of ``track``): whatever adds,
+changes or deletes a translation comes here, so the history is recorded and the memory
+kept in step (:mod:`tm.memory.flow`) whichever way the change came. Functions take the
+caller's session and never commit.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from tm.db import INSERT_BATCH_ROWS
 from tm.errors import ConflictError, NotFoundError, ValidationError
+from tm.memory.flow import forget_translations, sync_translation
 from tm.models import (
     Origin,
     RevisionAction,
@@ -83,8 +89,6 @@ def _record(translation: Translation, action: RevisionAction,
 def _sync_memory(session: Session, translation: Translation, *, was_approved: bool) -> None:
     """Keep the memory in step: approved translations in, withdrawn ones out."""
     if translation.status is Status.APPROVED or was_approved:
-        from tm.memory.flow import sync_translation  # the memory builds on translations
-
         sync_translation(session, translation)
 
 
@@ -106,6 +110,54 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
     session.flush()
     _sync_memory(session, translation, was_approved=False)
     return translation
+
+
+def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, str]], *,
+                    lang: str, status: Status, origin: Origin | None = None,
+                    author: str | None = None) -> int:
+    """Store (segment id, text) pairs as ``track``'s translations, each with revision 1.
+
+    A test set brings tens of thousands at once: they go in a few statements, with what
+    :func:`add_translation` would store, but each text exactly as given (a system's output
+    is scored as it was written, empty lines included). Approved ones enter the memory as
+    with :func:`add_translation`. Raises ConflictError if a segment already has a
+    translation in ``track``.
+    """
+    ids = [segment_id for segment_id, _ in texts]
+    for start in range(0, len(ids), INSERT_BATCH_ROWS):
+        taken = session.scalar(select(Translation.segment_id).where(
+            Translation.track_id == track.id,
+            Translation.segment_id.in_(ids[start:start + INSERT_BATCH_ROWS])).limit(1))
+        if taken is not None:
+            raise ConflictError(f"segment {taken} already has a translation in track "
+                                f"{track.name!r}")
+    now = utcnow()
+    status, origin = Status(status), Origin(origin or track.origin)
+    stored: list[int] = []
+    for start in range(0, len(texts), INSERT_BATCH_ROWS):
+        batch = texts[start:start + INSERT_BATCH_ROWS]
+        rows = [{"segment_id": segment_id, "track_id": track.id, "segment_count": 1,
+                 "lang": lang, "text": text, "status": status, "origin": origin,
+                 "author": author, "created_at": now, "updated_at": now, "version": 1}
+                for segment_id, text in batch]
+        translation_ids = list(session.scalars(
+            insert(Translation).returning(Translation.id, sort_by_parameter_order=True), rows))
+        session.execute(insert(TranslationRevision), [
+            {"translation_id": translation_id, "number": 1, "text": text, "status": status,
+             "author": author, "action": RevisionAction.CREATE, "changed_at": now}
+            for translation_id, (_, text) in zip(translation_ids, batch, strict=True)])
+        stored.extend(translation_ids)
+    if status is Status.APPROVED:
+        for translation_id in stored:
+            sync_translation(session, session.get_one(Translation, translation_id))
+    return len(texts)
+
+
+def delete_translations(session: Session, translations: Sequence[Translation]) -> None:
+    """Delete ``translations`` with their history; their units leave the memory."""
+    forget_translations(session, [t.id for t in translations])
+    for translation in translations:
+        session.delete(translation)
 
 
 def edit_translation(session: Session, translation: Translation, *, author: str | None,

@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from tm.align.editing import AlignLink, Alignment, check
 from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
 from tm.models import (
-    MemoryUnit,
     Origin,
     RevisionAction,
     Segment,
@@ -30,7 +29,12 @@ from tm.models import (
 )
 from tm.segment import split_units
 from tm.source_edits import edit_source, split_segment
-from tm.translations import add_translation, edit_translation, get_or_create_track
+from tm.translations import (
+    add_translation,
+    delete_translations,
+    edit_translation,
+    get_or_create_track,
+)
 
 
 @dataclass(slots=True)
@@ -283,10 +287,5 @@ def _update_translation(session: Session, translation: Translation, link: AlignL
 
 def _remove_translations(session: Session, gone: list[Translation]) -> int:
     """Delete the translations no link has any more; return how many."""
-    if gone:
-        # Their units leave the memory with them; their history goes with the translation.
-        session.execute(delete(MemoryUnit).where(
-            MemoryUnit.translation_id.in_([t.id for t in gone])))
-        for translation in gone:
-            session.delete(translation)
+    delete_translations(session, gone)
     return len(gone)

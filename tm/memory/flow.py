@@ -3,10 +3,17 @@
 A unit made from a translation keeps its link (``translation_id``), its document, its
 neighbouring source sentences as context, and the translation's author and dates; it is
 indexed for lookup as it is written (a withdrawn unit's index row goes with it).
+
+This module is the one place where units made from translations are written; TMX imports
+write theirs in bulk (:mod:`tm.memory.bulk`, :mod:`tm.memory.duplicates`). Callers are
+``tm.translations`` (every change of a translation) and ``tm.source_edits`` (a change of
+the source it covers); neither touches ``memory_unit`` itself.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Collection
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from tm.memory.memories import DEFAULT_MEMORY, get_or_create_memory
@@ -72,3 +79,21 @@ def sync_translation(session: Session, translation: Translation) -> MemoryUnit |
     session.flush()
     index_units(session, unit_ids=[unit.id])  # findable at once
     return unit
+
+
+def forget_translations(session: Session, translation_ids: Collection[int]) -> None:
+    """Take the units of translations about to be deleted out of their memories."""
+    if translation_ids:
+        session.execute(delete(MemoryUnit).where(
+            MemoryUnit.translation_id.in_(list(translation_ids))))
+
+
+def keep_as_approved(session: Session, translation: Translation, *, tuid_suffix: str) -> None:
+    """Leave ``translation``'s unit in its memory as the pair that was approved.
+
+    Its source is about to change: the unit keeps the old pair, is no longer tied to the
+    translation, and gets a tuid of its own (``tuid_suffix`` appended), so approving the
+    translation again adds the new pair beside it instead of replacing it.
+    """
+    session.execute(update(MemoryUnit).where(MemoryUnit.translation_id == translation.id)
+                    .values(translation_id=None, tuid=MemoryUnit.tuid + tuid_suffix))

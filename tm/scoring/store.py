@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from tm.db import INSERT_BATCH_ROWS
 from tm.errors import ScoringError
 from tm.models import (
     Score,
@@ -24,7 +25,6 @@ from tm.models import (
     TestSet,
     Track,
 )
-from tm.scoring.bulk import BATCH_ROWS
 from tm.scoring.evaluation import MetricScores, evaluate
 from tm.scoring.metrics import DEFAULT_METRICS
 from tm.scoring.significance import (
@@ -133,8 +133,8 @@ def _store(session: Session, report: ScoreReport, *, tracks_by_name: dict[str, T
     scored = [{"run_id": run.id, "revision_id": i} for i in revision_ids]
     for rows, table in ((documents, Score), (segments, SegmentScore),
                         (scored, ScoredRevision)):
-        for start in range(0, len(rows), BATCH_ROWS):
-            session.execute(insert(table), rows[start:start + BATCH_ROWS])
+        for start in range(0, len(rows), INSERT_BATCH_ROWS):
+            session.execute(insert(table), rows[start:start + INSERT_BATCH_ROWS])
 
 
 def latest_run(session: Session, test_set: TestSet) -> ScoreRun | None:

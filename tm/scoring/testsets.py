@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from tm.db import INSERT_BATCH_ROWS
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
 from tm.ingest.importer import IMPORT_STATUS
 from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
@@ -29,8 +30,7 @@ from tm.models import (
     Translation,
     TranslationRevision,
 )
-from tm.scoring.bulk import BATCH_ROWS, add_track_texts
-from tm.translations import get_or_create_track
+from tm.translations import add_track_texts, get_or_create_track
 
 TESTSET_NAME_MAX = 200
 SOURCE_FORMAT = "lines"  # Document.source_format of test-set documents
@@ -143,9 +143,9 @@ def _store_lines(session: Session, runs: Sequence[tuple[int, int]],
     placed = [(document_id, position) for document_id, count in runs
               for position in range(count)]
     segment_ids: list[int] = []
-    for start in range(0, len(source), BATCH_ROWS):
-        lines = source[start:start + BATCH_ROWS]
-        where = placed[start:start + BATCH_ROWS]
+    for start in range(0, len(source), INSERT_BATCH_ROWS):
+        lines = source[start:start + INSERT_BATCH_ROWS]
+        where = placed[start:start + INSERT_BATCH_ROWS]
         paragraph_ids = session.scalars(
             insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True),
             [{"document_id": d, "position": p, "text": text}

@@ -20,6 +20,7 @@ from tm.models import Document, Origin, RevisionAction, Segment, Status, Transla
 from tm.search.fuzzy import fuzzy
 from tm.search.normalize import tokenize, word_tokens
 from tm.search.score import CONTEXT_MATCH, EXACT_MATCH
+from tm.translations import add_translation, edit_translation, get_or_create_track
 
 DEFAULT_MIN_SCORE = 90
 DEFAULT_TRACK = "tm"
@@ -77,8 +78,6 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
                  min_score: int = DEFAULT_MIN_SCORE, memories: Iterable[str] | None = None,
                  author: str | None = None, overwrite: bool = False) -> PretranslateReport:
     """Fill ``track`` of a document from the memories; return the band analysis."""
-    from tm.translations import add_translation, edit_translation, get_or_create_track
-
     started = time.perf_counter()
     if not 1 <= min_score <= CONTEXT_MATCH:
         raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")

@@ -72,7 +72,7 @@ ORIGIN_PENALTIES: dict[Origin, int] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Score:
+class MatchScore:
     """A text score: the percentage, its word-level base and the penalties taken off it."""
 
     score: int
@@ -104,10 +104,10 @@ def _aligned_pairs(query: Sequence[Token], source: Sequence[Token]) -> list[tupl
     return pairs
 
 
-def text_score(query: str, source: str) -> Score:
+def text_score(query: str, source: str) -> MatchScore:
     """Return the match score of memory ``source`` for ``query`` (without context or trust)."""
     if query == source:
-        return Score(EXACT_MATCH, EXACT_MATCH, 0)
+        return MatchScore(EXACT_MATCH, EXACT_MATCH, 0)
     q_tokens, s_tokens = tokenize(query), tokenize(source)
     q_words, s_words = word_tokens(q_tokens), word_tokens(s_tokens)
     distance = Levenshtein.distance([t.key for t in q_words], [t.key for t in s_words])
@@ -125,7 +125,7 @@ def text_score(query: str, source: str) -> Score:
     if not penalties and distance == 0:
         penalties["whitespace"] = WHITESPACE_PENALTY
     score = max(0, min(base - sum(penalties.values()), BELOW_EXACT))
-    return Score(score, base, distance, tuple(sorted(penalties.items())))
+    return MatchScore(score, base, distance, tuple(sorted(penalties.items())))
 
 
 def context_score(score: int, *, query_before: str | None, query_after: str | None,
