@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tm.errors import NotFoundError
@@ -86,7 +86,7 @@ class SegmentContext:
     after: str | None  # the segment after the unit, None at its end
 
 
-def _text_matches(query: str):  # type: ignore[no-untyped-def]
+def _text_matches(query: str) -> Exists:
     """Return a condition: the document has a segment containing ``query``, roughly ignoring case.
 
     SQLite folds ASCII case only, so the usual case variants of the query are tried too.

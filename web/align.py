@@ -15,6 +15,7 @@ API (JSON, CSRF header on changes):
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from tm.align.editing import (
     HIGH_CONFIDENCE,
@@ -65,7 +66,7 @@ def edit(document_id: int) -> str:
 
 
 @bp.get("/api/documents/<int:document_id>/alignment")
-def api_get(document_id: int):  # type: ignore[no-untyped-def]
+def api_get(document_id: int) -> ResponseReturnValue:
     """Return the alignment of a track with the document, and the track's version."""
     session = get_session()
     return jsonify({**load_alignment(session, document_id, _track()).as_dict(),
@@ -73,7 +74,7 @@ def api_get(document_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/api/alignment/apply")
-def api_apply():  # type: ignore[no-untyped-def]
+def api_apply() -> ResponseReturnValue:
     """Apply one editing operation to an alignment and return the result."""
     body = json_body()
     operation = body.get("op")
@@ -87,7 +88,7 @@ def api_apply():  # type: ignore[no-untyped-def]
 
 
 @bp.put("/api/documents/<int:document_id>/alignment")
-def api_save(document_id: int):  # type: ignore[no-untyped-def]
+def api_save(document_id: int) -> ResponseReturnValue:
     """Save an edited alignment as the track's translations; return what changed."""
     body, session, author = json_body(), get_session(), require_author()
     status = body.get("status", SAVE_STATUS_DEFAULT)

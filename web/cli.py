@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -89,7 +90,7 @@ serve_options = [
 ]
 
 
-def _with_serve_options(function):  # type: ignore[no-untyped-def]
+def _with_serve_options(function: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(serve_options):
         function = option(function)
     return function

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from tm.documents import document_tracks, document_view, list_documents
 from tm.models import Status
@@ -35,7 +36,7 @@ def show(document_id: int) -> str:
 
 
 @bp.get("/api/documents")
-def api_list():  # type: ignore[no-untyped-def]
+def api_list() -> ResponseReturnValue:
     """List documents as JSON (``?q=``, ``&in=text`` to search the text too)."""
     query = request.args.get("q", "").strip() or None
     text = request.args.get("in") == "text"
@@ -43,6 +44,6 @@ def api_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/documents/<int:document_id>")
-def api_show(document_id: int):  # type: ignore[no-untyped-def]
+def api_show(document_id: int) -> ResponseReturnValue:
     """Return a document's segments and translations as JSON."""
     return jsonify(document_view(get_session(), document_id).as_dict())

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -125,7 +126,7 @@ def edit(document_id: int) -> str:
 
 
 @bp.get("/api/documents/<int:document_id>/units")
-def api_units(document_id: int):  # type: ignore[no-untyped-def]
+def api_units(document_id: int) -> ResponseReturnValue:
     """Return one page of a document's units for a track as JSON."""
     session = get_session()
     filters = _filters()
@@ -150,7 +151,8 @@ def _status(value: Any) -> Status | None:
     return Status(value)
 
 
-def _conflict(session: Session, translation_id: int, message: str, yours: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _conflict(session: Session, translation_id: int, message: str,
+              yours: dict[str, Any]) -> ResponseReturnValue:
     """Answer 409 with the stored version and the one the user tried to save."""
     session.rollback()
     theirs = get_translation(session, translation_id)
@@ -159,7 +161,7 @@ def _conflict(session: Session, translation_id: int, message: str, yours: dict[s
 
 
 @bp.post("/api/segments/<int:segment_id>/translation")
-def api_create(segment_id: int):  # type: ignore[no-untyped-def]
+def api_create(segment_id: int) -> ResponseReturnValue:
     """Translate a segment that has no translation in the track yet."""
     body, session, author = json_body(), get_session(), require_author()
     segment = get_segment(session, segment_id)
@@ -182,7 +184,7 @@ def api_create(segment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.put("/api/translations/<int:translation_id>")
-def api_update(translation_id: int):  # type: ignore[no-untyped-def]
+def api_update(translation_id: int) -> ResponseReturnValue:
     """Change a translation's text, status and/or note; 409 if it changed meanwhile."""
     body, session, author = json_body(), get_session(), require_author()
     translation = get_translation(session, translation_id)
@@ -219,7 +221,7 @@ def history_json(entry: HistoryEntry) -> dict[str, Any]:
 
 
 @bp.get("/api/translations/<int:translation_id>/history")
-def api_history(translation_id: int):  # type: ignore[no-untyped-def]
+def api_history(translation_id: int) -> ResponseReturnValue:
     """Return the history of a translation's unit, newest first (see ``unit_history``)."""
     session = get_session()
     translation = get_translation(session, translation_id)
@@ -227,7 +229,7 @@ def api_history(translation_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/api/translations/<int:translation_id>/restore")
-def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
+def api_restore(translation_id: int) -> ResponseReturnValue:
     """Make an earlier revision current again (a new revision records it)."""
     body, session, author = json_body(), get_session(), require_author()
     translation = get_translation(session, translation_id)
@@ -244,7 +246,7 @@ def api_restore(translation_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/segments/<int:segment_id>/suggestions")
-def api_suggestions(segment_id: int):  # type: ignore[no-untyped-def]
+def api_suggestions(segment_id: int) -> ResponseReturnValue:
     """Return fuzzy memory matches for a unit (``?count=`` segments from this one), best first.
 
     ``?translation=`` is the unit's own translation, left out of its suggestions.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -35,7 +36,7 @@ def _wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
-def _respond(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+def _respond(status: int, title: str, message: str) -> ResponseReturnValue:
     if _wants_json():
         return json_error(status, title, message)
     return render_template("error.html", status=status, title=_titles().get(status, title),
@@ -46,16 +47,16 @@ def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
     @app.errorhandler(SverkaError)
-    def sverka_error(error: SverkaError):  # type: ignore[no-untyped-def]
+    def sverka_error(error: SverkaError) -> ResponseReturnValue:
         status = next(code for cls, code in STATUS_FOR if isinstance(error, cls))
         return _respond(status, type(error).__name__, str(error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         return _respond(error.code or 500, error.name, error.description or "")
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unexpected error")
         return _respond(500, "Internal error",
                         _("Something went wrong on our side; nothing was saved."))

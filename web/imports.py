@@ -21,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -214,7 +215,7 @@ def progress(job_id: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/api/imports/<job_id>")
-def api_job(job_id: str):  # type: ignore[no-untyped-def]
+def api_job(job_id: str) -> ResponseReturnValue:
     """Return an import's progress; a failed import is a 400 with its message."""
     status = _status(_job(job_id))
     if status["state"] == jobs.FAILED:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from tm.errors import InputError
@@ -58,13 +59,13 @@ def upload() -> str:
 
 
 @bp.post("/api/memories/import")
-def api_upload():  # type: ignore[no-untyped-def]
+def api_upload() -> ResponseReturnValue:
     """Import an uploaded TMX file; return the report as JSON."""
     return jsonify(_import_upload().as_dict())
 
 
 @bp.get("/api/memories")
-def api_list():  # type: ignore[no-untyped-def]
+def api_list() -> ResponseReturnValue:
     """List memories as JSON."""
     return jsonify([m.as_dict() for m in list_memories(get_session())])
 
@@ -78,7 +79,7 @@ def _stream_file(path: Path, folder: tempfile.TemporaryDirectory[str]) -> Iterat
         folder.cleanup()
 
 
-def _tmx_response(write, filename: str) -> Response:  # type: ignore[no-untyped-def]
+def _tmx_response(write: Callable[[Path], object], filename: str) -> Response:
     """Export into a temporary file, then stream it: memory stays flat."""
     folder = tempfile.TemporaryDirectory(prefix="sverka-export-")
     path = Path(folder.name) / "export.tmx"

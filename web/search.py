@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from tm.documents import get_segment, segment_context
 from tm.lang import SOURCE_LANG, TARGET_LANG
@@ -37,7 +38,7 @@ def _memories() -> list[str] | None:
 
 
 def _lookup(text: str, *, src: str, tgt: str, before: str | None,
-            after: str | None):  # type: ignore[no-untyped-def]
+            after: str | None) -> ResponseReturnValue:
     started = time.perf_counter()
     matches = fuzzy(get_session(), text, src=src, tgt=tgt, memories=_memories(),
                     min_score=request.args.get("min", DEFAULT_MIN_SCORE, type=int),
@@ -48,7 +49,7 @@ def _lookup(text: str, *, src: str, tgt: str, before: str | None,
 
 
 @bp.get("/api/search")
-def api_search():  # type: ignore[no-untyped-def]
+def api_search() -> ResponseReturnValue:
     """Return the best memory matches for ``?q=``."""
     return _lookup(_query(), src=request.args.get("src", SOURCE_LANG),
                    tgt=request.args.get("tgt", TARGET_LANG), before=request.args.get("before"),
@@ -56,7 +57,7 @@ def api_search():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/segments/<int:segment_id>/matches")
-def api_segment_matches(segment_id: int):  # type: ignore[no-untyped-def]
+def api_segment_matches(segment_id: int) -> ResponseReturnValue:
     """Return the memory matches for a segment, with its neighbours as context."""
     session = get_session()
     segment = get_segment(session, segment_id)
@@ -66,7 +67,7 @@ def api_segment_matches(segment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/search/concordance")
-def api_concordance():  # type: ignore[no-untyped-def]
+def api_concordance() -> ResponseReturnValue:
     """Return one page of concordance hits for ``?q=`` in sources (``target=1``: targets)."""
     page = concordance(get_session(), _query(), target=request.args.get("target") == "1",
                        src=request.args.get("src", SOURCE_LANG),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, session
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -56,7 +57,7 @@ def update() -> Response:
 
 
 @bp.route("/api/settings", methods=["GET", "PUT"])
-def api_settings():  # type: ignore[no-untyped-def]
+def api_settings() -> ResponseReturnValue:
     """Return (and with PUT, change) the language and author name of this session."""
     if request.method == "PUT":
         _apply({k: str(v) for k, v in json_body().items() if k in ("locale", "author")})

@@ -28,19 +28,19 @@ IDENTICAL = 100
 def score_label(score: int) -> str:
     """Return what kind of match a percentage is, in the UI language."""
     if score >= CONTEXT_MATCH:
-        return _("context match: identical, and so are the sentences around it")
+        return str(_("context match: identical, and so are the sentences around it"))
     if score == IDENTICAL:
-        return _("exact match")
-    return _("fuzzy match: check the marked words")
+        return str(_("exact match"))
+    return str(_("fuzzy match: check the marked words"))
 
 
 def placeable_note(placeable: Placeable) -> str:
     """Return what became of a differing number, in the UI language."""
     if placeable.substituted:
-        return _("number %(old)s replaced with %(new)s", old=placeable.source,
-                 new=placeable.query)
-    return _("number %(old)s differs from %(new)s and was not replaced: check it",
-             old=placeable.source, new=placeable.query)
+        return str(_("number %(old)s replaced with %(new)s", old=placeable.source,
+                     new=placeable.query))
+    return str(_("number %(old)s differs from %(new)s and was not replaced: check it",
+                 old=placeable.source, new=placeable.query))
 
 
 def match_json(match: Match, text: str) -> dict[str, Any]:

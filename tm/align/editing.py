@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from tm.errors import ValidationError
 
@@ -137,7 +137,7 @@ def _link(alignment: Alignment, index: int) -> AlignLink:
 def _side(side: str) -> Side:
     if side not in SIDES:
         raise ValidationError(f"side must be src or tgt, not {side!r}")
-    return cast(Side, side)
+    return side
 
 
 def _with_links(alignment: Alignment, links: Sequence[AlignLink]) -> Alignment:

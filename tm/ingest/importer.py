@@ -112,7 +112,7 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
     return result
 
 
-def _first_headline(pieces: list[list], article: Article) -> str:
+def _first_headline(pieces: list[list[Piece]], article: Article) -> str:
     for par in pieces:
         for piece in par:
             if piece.kind.value == "headline":

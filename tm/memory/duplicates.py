@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -54,7 +55,7 @@ def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,
     if policy is DuplicatePolicy.SKIP:
         condition = and_(unit.c.id > last_id, exists().where(same, other.id < unit.c.id))
     else:
-        def stamp(changed, created):  # type: ignore[no-untyped-def]
+        def stamp(changed: Any, created: Any) -> Any:
             return func.coalesce(changed, created, literal(_EPOCH, UTCDateTime()))
 
         mine = stamp(unit.c.changed_at, unit.c.created_at)

@@ -34,8 +34,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sacrebleu.metrics import TER
 from sacrebleu.metrics import lib_ter as sacrebleu_ter
+from sacrebleu.metrics.ter import TER
 
 # sacrebleu's limits and costs, taken from it so the two cannot drift apart.
 BEAM_WIDTH: int = sacrebleu_ter._BEAM_WIDTH

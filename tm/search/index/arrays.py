@@ -184,7 +184,8 @@ class _Arrays:
         # A unit of m words must share need(m) of the n; the lists not read hold at most
         # n − len(lists) of them.
         need = bounds.min_shared(self.lengths[entries]) - (bounds.n - len(lists))
-        return entries[counts >= np.maximum(need, extra + 1)].astype(np.int64)
+        kept: NDArray[Any] = entries[counts >= np.maximum(need, extra + 1)]
+        return kept.astype(np.int64)
 
     def _count_filter(self, entries: NDArray[Any], lengths: NDArray[Any],
                       query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
@@ -197,7 +198,8 @@ class _Arrays:
         wanted = _sorted_unique(np.asarray(query, dtype=np.uint32))
         hits = np.isin(self.keys[positions], wanted).astype(np.int32)
         shared = np.add.reduceat(hits, first) if total else np.zeros(len(entries), np.int32)
-        return entries[shared >= bounds.min_shared(lengths)]
+        kept: NDArray[Any] = entries[shared >= bounds.min_shared(lengths)]
+        return kept
 
     def _edit_filter(self, entries: NDArray[Any], query: Sequence[int],
                      bounds: Bounds) -> NDArray[np.int64]:

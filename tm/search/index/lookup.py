@@ -54,7 +54,8 @@ def units_with_words(session: Session, words: Sequence[Iterable[int]], *,
             entries = np.intersect1d(entries, other, assume_unique=True)
         if allowed is not None:
             entries = entries[np.isin(arrays.memory_ids[entries], allowed)]
-        return arrays.unit_ids[entries].tolist()
+        ids: list[int] = arrays.unit_ids[entries].tolist()
+        return ids
 
     def on_rows(rows: _Rows) -> list[int]:
         wanted = [set(keys) for keys in alternatives]

@@ -64,7 +64,7 @@ def _insert_terms(session: Session, rows: list[tuple[int, int, bytes]]) -> None:
         return
     connection.exec_driver_sql(
         f"INSERT INTO search_terms (unit_id, memory_id, keys) VALUES ({marks}, {marks}, "
-        f"{marks})", rows)  # type: ignore[arg-type]
+        f"{marks})", rows)
 
 
 def _insert_pages(session: Session, *conditions: Any) -> int:
