@@ -123,3 +123,11 @@ def browser() -> Iterator[Any]:
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def seed_document(session: Session) -> int:
+    """The seed article imported with its human translation, committed: its document's id."""
+    document_id = import_seed(session).document.id
+    session.commit()
+    return document_id

@@ -4,31 +4,27 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import import_seed
 from tm.align.editing import apply, confirm_above
 from tm.align.store import load_alignment, save_alignment, track_version
 from tm.models import Segment, Status, Translation, TranslationRevision
 from tm.translations import history
 
 
-def _seed(session: Session) -> int:
-    return import_seed(session).document.id
-
-
 def _two_sided(alignment) -> list[int]:  # type: ignore[no-untyped-def]
     return [i for i, x in enumerate(alignment.links) if x.src and x.tgt]
 
 
-def test_loaded_alignment_covers_the_document(session: Session) -> None:
-    doc = _seed(session)
+def test_loaded_alignment_covers_the_document(seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     assert alignment.src[4] == "БИШКЕК, 21 янв — Sputnik."
     assert "BISHKEK, January 21 – Sputnik." in alignment.tgt
     assert all(x.score is not None for x in alignment.links if x.tgt)
 
 
-def test_saving_an_unchanged_alignment_changes_nothing(session: Session) -> None:
-    doc = _seed(session)
+def test_saving_an_unchanged_alignment_changes_nothing(
+        seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     report = save_alignment(session, doc, "human", alignment, status=Status.REVIEWED,
                             author="Anna")
@@ -36,8 +32,9 @@ def test_saving_an_unchanged_alignment_changes_nothing(session: Session) -> None
     assert load_alignment(session, doc, "human") == alignment
 
 
-def test_merge_is_saved_with_history_and_the_old_translation_goes(session: Session) -> None:
-    doc = _seed(session)
+def test_merge_is_saved_with_history_and_the_old_translation_goes(
+        seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     first, second = _two_sided(alignment)[2:4]
     assert second == first + 1
@@ -56,8 +53,8 @@ def test_merge_is_saved_with_history_and_the_old_translation_goes(session: Sessi
     assert history(session, translation)[-1].author == "Anna"
 
 
-def test_confirmed_links_take_the_chosen_status(session: Session) -> None:
-    doc = _seed(session)
+def test_confirmed_links_take_the_chosen_status(seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = confirm_above(load_alignment(session, doc, "human"), 0.0)
     save_alignment(session, doc, "human", alignment, status=Status.APPROVED, author="Anna")
     statuses = set(session.scalars(select(Translation.status)))
@@ -65,8 +62,8 @@ def test_confirmed_links_take_the_chosen_status(session: Session) -> None:
 
 
 def test_saving_links_never_takes_an_unchanged_translation_back_a_step(
-        session: Session) -> None:
-    doc = _seed(session)
+        seed_document: int, session: Session) -> None:
+    doc = seed_document
     everything = confirm_above(load_alignment(session, doc, "human"), 0.0)
     save_alignment(session, doc, "human", everything, status=Status.APPROVED, author="Anna")
     alignment = confirm_above(load_alignment(session, doc, "human"), 0.0)
@@ -82,8 +79,8 @@ def test_saving_links_never_takes_an_unchanged_translation_back_a_step(
     assert set(statuses) == {Status.APPROVED, Status.TRANSLATED}
 
 
-def test_unaligned_source_loses_its_translation(session: Session) -> None:
-    doc = _seed(session)
+def test_unaligned_source_loses_its_translation(seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     index = _two_sided(alignment)[3]
     unaligned = apply(alignment, {"op": "unalign", "link": index})
@@ -136,8 +133,9 @@ def test_a_source_split_is_saved_for_every_track(session: Session) -> None:
     assert [(r.action, r.author) for r in history(session, translation)][-1] == ("split", "Anna")
 
 
-def test_undoing_a_source_split_before_saving_changes_nothing(session: Session) -> None:
-    doc = _seed(session)
+def test_undoing_a_source_split_before_saving_changes_nothing(
+        seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     _index, sentence, offset = _splittable(alignment)
     apply(alignment, {"op": "split", "side": "src", "sentence": sentence, "offset": offset})
@@ -146,13 +144,14 @@ def test_undoing_a_source_split_before_saving_changes_nothing(session: Session) 
     assert (report.sources_split, report.changed) == (0, 0)
 
 
-def test_a_source_split_against_changed_segments_is_refused(session: Session) -> None:
+def test_a_source_split_against_changed_segments_is_refused(
+        seed_document: int, session: Session) -> None:
     import pytest
 
     from tm.errors import ValidationError
     from tm.source_edits import split_segment
 
-    doc = _seed(session)
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     index, sentence, offset = _splittable(alignment)
     split = apply(alignment, {"op": "split", "side": "src", "sentence": sentence,
@@ -191,8 +190,9 @@ def test_a_source_edit_is_saved_with_its_history_in_every_track(session: Session
     assert load_alignment(session, doc, "agency").src[sentence] == old + " Правка."
 
 
-def test_a_source_edited_then_split_keeps_the_edit_in_history(session: Session) -> None:
-    doc = _seed(session)
+def test_a_source_edited_then_split_keeps_the_edit_in_history(
+        seed_document: int, session: Session) -> None:
+    doc = seed_document
     alignment = load_alignment(session, doc, "human")
     _index, sentence, offset = _splittable(alignment)
     old = alignment.src[sentence]
@@ -212,13 +212,13 @@ def test_a_source_edited_then_split_keeps_the_edit_in_history(session: Session) 
 
 
 def test_a_source_edit_elsewhere_is_a_conflict_even_where_the_track_has_no_translation(
-        session: Session) -> None:
+        seed_document: int, session: Session) -> None:
     import pytest
 
     from tm.errors import ConflictError
     from tm.source_edits import edit_source
 
-    doc = _seed(session)
+    doc = seed_document
     alignment = load_alignment(session, doc, "agency")  # no translations in this track
     version = track_version(session, doc, "agency")
     segment = session.get(Segment, alignment.src_keys[5])

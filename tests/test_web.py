@@ -3,33 +3,23 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
-
-from tests.conftest import import_seed
 
 
-def _seed(session: Session) -> int:
-    result = import_seed(session)
-    session.commit()
-    return result.document.id
-
-
-def test_document_list_shows_titles_and_tracks(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_document_list_shows_titles_and_tracks(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     page = client.get("/").get_data(as_text=True)
     assert "Резолюция Европарламента по Казахстану" in page
     assert f'href="/documents/{doc}"' in page and "human" in page
 
 
-def test_document_list_search(client: FlaskClient, session: Session) -> None:
-    _seed(session)
+def test_document_list_search(seed_document: int, client: FlaskClient) -> None:
     assert "Резолюция" not in client.get("/?q=бюджет").get_data(as_text=True)
     assert "Резолюция" in client.get("/?q=резолюция").get_data(as_text=True)
 
 
-def test_document_page_shows_source_and_translation(client: FlaskClient,
-                                                    session: Session) -> None:
-    doc = _seed(session)
+def test_document_page_shows_source_and_translation(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     response = client.get(f"/documents/{doc}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -37,17 +27,17 @@ def test_document_page_shows_source_and_translation(client: FlaskClient,
     assert "kind-boilerplate" in page and "kind-headline" in page
 
 
-def test_api_returns_segments_with_translations(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_api_returns_segments_with_translations(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     data = client.get(f"/api/documents/{doc}").get_json()
     dateline = next(s for s in data["segments"] if s["kind"] == "dateline")
     assert dateline["translations"]["human"]["text"] == "BISHKEK, January 21 – Sputnik."
     assert [d["id"] for d in client.get("/api/documents").get_json()] == [doc]
 
 
-def test_json_sends_cyrillic_as_utf8_and_keeps_key_order(client: FlaskClient,
-                                                          session: Session) -> None:
-    doc = _seed(session)
+def test_json_sends_cyrillic_as_utf8_and_keeps_key_order(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     response = client.get(f"/api/documents/{doc}")
     assert response.mimetype == "application/json"
     assert "БИШКЕК".encode() in response.data and b"\\u0411" not in response.data
@@ -72,8 +62,7 @@ def test_unknown_url_is_a_page_not_a_traceback(client: FlaskClient) -> None:
     assert response.status_code == 404 and "Not Found" in response.get_data(as_text=True)
 
 
-def test_document_list_searches_the_text_too(client: FlaskClient, session: Session) -> None:
-    _seed(session)
+def test_document_list_searches_the_text_too(seed_document: int, client: FlaskClient) -> None:
     assert "Резолюция" not in client.get("/?q=омбудсмен").get_data(as_text=True)
     assert "Резолюция" not in client.get("/?q=уполномоченный").get_data(as_text=True)
     assert "Резолюция" in client.get("/?q=уполномоченный&in=text").get_data(as_text=True)

@@ -4,14 +4,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import import_seed
 from tm.ingest import Article, import_article
-
-
-def _seed(session: Session) -> int:
-    result = import_seed(session)
-    session.commit()
-    return result.document.id
 
 
 def test_page_embeds_the_alignment_safely(client: FlaskClient, session: Session) -> None:
@@ -24,8 +17,8 @@ def test_page_embeds_the_alignment_safely(client: FlaskClient, session: Session)
     assert "<script>alert" not in page and "\\u003c/script\\u003e" in page
 
 
-def test_apply_merge_then_save(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_apply_merge_then_save(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     merged = client.post("/api/alignment/apply", json={
@@ -37,16 +30,16 @@ def test_apply_merge_then_save(client: FlaskClient, session: Session) -> None:
     assert saved["alignment"]["links"][5]["confirmed"] is True
 
 
-def test_bad_operation_is_a_422(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_bad_operation_is_a_422(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     response = client.post("/api/alignment/apply", json={
         "alignment": alignment, "op": {"op": "merge_next", "link": 999}})
     assert response.status_code == 422
 
 
-def test_tampered_alignment_is_refused(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_tampered_alignment_is_refused(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     alignment["links"].pop()
@@ -55,9 +48,9 @@ def test_tampered_alignment_is_refused(client: FlaskClient, session: Session) ->
     assert response.status_code == 422
 
 
-def test_saving_over_someone_elses_change_is_a_conflict(client: FlaskClient,
-                                                        session: Session) -> None:
-    doc = _seed(session)
+def test_saving_over_someone_elses_change_is_a_conflict(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     client.post("/settings", data={"author": "Anna"})
     loaded = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     unit = client.get(f"/api/documents/{doc}/units?track=human").get_json()["units"][3]
@@ -75,9 +68,9 @@ def test_saving_over_someone_elses_change_is_a_conflict(client: FlaskClient,
     assert ok.status_code == 200
 
 
-def test_page_draws_one_page_of_links_starting_where_asked(client: FlaskClient,
-                                                          session: Session) -> None:
-    doc = _seed(session)
+def test_page_draws_one_page_of_links_starting_where_asked(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     page = client.get(f"/documents/{doc}/align?track=human&page=3").get_data(as_text=True)
     assert 'data-page-size="100" data-page="3"' in page
     assert 'id="align-pager"' in page and 'id="page-info"' in page
@@ -86,8 +79,8 @@ def test_page_draws_one_page_of_links_starting_where_asked(client: FlaskClient,
 
 
 def test_a_source_edit_shows_in_the_editors_history_with_the_source_diff(
-        client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     index = next(i for i, x in enumerate(alignment["links"]) if x["src"] and x["tgt"]

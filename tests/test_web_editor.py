@@ -7,16 +7,10 @@ import re
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEED, import_seed
+from tests.conftest import SEED
 from tm.ingest import Article, TranslationInput, import_article, read_article
 from tm.models import RevisionAction, Status
 from tm.workspace import editor_units, page_of
-
-
-def _seed(session: Session) -> int:
-    result = import_seed(session)
-    session.commit()
-    return result.document.id
 
 
 def _named(client: FlaskClient, name: str = "Anna") -> FlaskClient:
@@ -29,8 +23,8 @@ def _units(client: FlaskClient, doc: int, **args: str) -> dict:  # type: ignore[
     return client.get(f"/api/documents/{doc}/units?{query}").get_json()  # type: ignore[no-any-return]
 
 
-def test_editor_page_shows_units_with_textareas(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_editor_page_shows_units_with_textareas(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     page = client.get(f"/documents/{doc}/edit?track=human").get_data(as_text=True)
     assert "БИШКЕК, 21 янв — Sputnik." in page
     assert ">BISHKEK, January 21 – Sputnik.</textarea>" in page
@@ -38,8 +32,8 @@ def test_editor_page_shows_units_with_textareas(client: FlaskClient, session: Se
 
 
 def test_editor_page_hands_its_script_every_status_and_action_with_their_names(
-        client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     client.post("/settings", data={"locale": "ru"})
     page = client.get(f"/documents/{doc}/edit?track=human").get_data(as_text=True)
     strings = json.loads(re.search(
@@ -50,9 +44,9 @@ def test_editor_page_hands_its_script_every_status_and_action_with_their_names(
     assert strings["actions"]["source-edit"] == "оригинал изменён"
 
 
-def test_save_edits_text_and_status_and_bumps_the_version(client: FlaskClient,
-                                                          session: Session) -> None:
-    doc = _seed(session)
+def test_save_edits_text_and_status_and_bumps_the_version(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     unit = _units(client, doc)["units"][2]
     t = unit["translation"]
@@ -64,17 +58,17 @@ def test_save_edits_text_and_status_and_bumps_the_version(client: FlaskClient,
     assert saved["version"] > t["version"]
 
 
-def test_saving_needs_an_author_name(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_saving_needs_an_author_name(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     t = _units(client, doc)["units"][2]["translation"]
     response = client.put(f"/api/translations/{t['id']}",
                           json={"text": "x", "expected_version": t["version"]})
     assert response.status_code == 422 and "name" in response.get_json()["message"]
 
 
-def test_stale_save_is_a_conflict_with_both_versions(client: FlaskClient,
-                                                     session: Session) -> None:
-    doc = _seed(session)
+def test_stale_save_is_a_conflict_with_both_versions(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     url = f"/api/translations/{t['id']}"
@@ -89,9 +83,9 @@ def test_stale_save_is_a_conflict_with_both_versions(client: FlaskClient,
     assert again.get_json()["translation"]["text"] == "Second."
 
 
-def test_history_has_word_diffs_and_restore_brings_a_version_back(client: FlaskClient,
-                                                                  session: Session) -> None:
-    doc = _seed(session)
+def test_history_has_word_diffs_and_restore_brings_a_version_back(
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     url = f"/api/translations/{t['id']}"
@@ -106,8 +100,8 @@ def test_history_has_word_diffs_and_restore_brings_a_version_back(client: FlaskC
     assert client.get(f"{url}/history").get_json()[0]["action"] == "restore"
 
 
-def test_untranslated_segment_gets_a_translation(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_untranslated_segment_gets_a_translation(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     unit = _units(client, doc, track="editor")["units"][0]
     assert unit["translation"] is None and unit["warnings"][0]["code"] == "empty"
@@ -120,8 +114,8 @@ def test_untranslated_segment_gets_a_translation(client: FlaskClient, session: S
     assert twice.status_code == 409 and twice.get_json()["theirs"]["text"] == "Headline"
 
 
-def test_note_is_saved(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_note_is_saved(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     response = client.put(f"/api/translations/{t['id']}",
@@ -129,8 +123,8 @@ def test_note_is_saved(client: FlaskClient, session: Session) -> None:
     assert response.get_json()["translation"]["note"] == "check the name"
 
 
-def test_filters_by_status_and_warning(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_filters_by_status_and_warning(seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     everything = _units(client, doc)
     t = everything["units"][3]["translation"]
@@ -145,8 +139,8 @@ def test_filters_by_status_and_warning(client: FlaskClient, session: Session) ->
 
 
 def test_approved_translation_is_a_context_match_and_in_the_concordance(
-        client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+        seed_document: int, client: FlaskClient) -> None:
+    doc = seed_document
     _named(client)
     unit = _units(client, doc)["units"][2]
     t = unit["translation"]
@@ -178,8 +172,9 @@ def test_segment_text_is_escaped_in_the_editor(client: FlaskClient, session: Ses
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;" in page
 
 
-def test_a_second_track_is_shown_read_only_beside(client: FlaskClient, session: Session) -> None:
-    doc = _seed(session)
+def test_a_second_track_is_shown_read_only_beside(
+        seed_document: int, client: FlaskClient, session: Session) -> None:
+    doc = seed_document
     agency = TranslationInput(article=read_article(SEED / "en.human.txt"), track="agency")
     from tm.documents import get_document
     from tm.ingest import add_aligned_translation
