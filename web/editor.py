@@ -20,7 +20,6 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -48,21 +47,13 @@ from tm.workspace import (
     page_of,
 )
 from web.db import get_session
-from web.labels import action_names, status_choices, status_label
+from web.labels import action_names, status_choices, status_label, warning_names
 from web.settings import require_author
 from web.suggestions import suggestions
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
 CONFIRM_STATUSES = (Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
-
-
-def warning_labels() -> dict[str, str]:
-    """Return the QA warning names in the UI language."""
-    return {"empty": _("empty target"), "identical": _("same as source"),
-            "numbers": _("numbers differ"), "dates": _("dates differ"),
-            "unpaired": _("unpaired quotes or brackets"), "length": _("suspicious length"),
-            "spaces": _("double spaces"), "cyrillic": _("Cyrillic in English")}
 
 
 def translation_json(translation: Translation) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def translation_json(translation: Translation) -> dict[str, Any]:
 
 def unit_json(unit: Unit, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """Return a unit (source segments, translation, warnings) as JSON."""
-    labels = labels or warning_labels()
+    labels = labels or warning_names()
     return {"index": unit.index, "segment_id": unit.segments[0].id,
             "segment_ids": [s.id for s in unit.segments],
             "position": unit.segments[0].position, "kind": unit.segments[0].kind,
@@ -127,7 +118,7 @@ def edit(document_id: int) -> str:
         args = {k: v for k, v in filters.items() if v and k != "page"}
         return url_for("editor.edit", document_id=document_id, page=number, **args)
 
-    labels = warning_labels()
+    labels = warning_names()
     return render_template(
         "editor/edit.html", document=document, filters=filters, page=page,
         units=[unit_json(u, labels) for u in page.units],
@@ -148,7 +139,7 @@ def api_units(document_id: int):  # type: ignore[no-untyped-def]
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=checked)
     load_translations(session, page.units)
-    labels = warning_labels()
+    labels = warning_names()
     return jsonify({"page": page.number, "pages": page.pages, "total": page.total,
                     "statuses": dict(page.statuses),
                     "warnings": None if page.warnings is None else dict(page.warnings),
