@@ -7,7 +7,7 @@
    tm.align.editing.window/splice do: a few hundred bytes, whatever the document's size. */
 "use strict";
 (function () {
-  const { api, el, strings, say } = window.Sverka;
+  const { api, el, strings, say, sayError } = window.Sverka;
   const T = strings("align-strings");
   const grid = document.getElementById("align-grid");
   const body = document.getElementById("links");
@@ -208,7 +208,7 @@
       if ("link" in local) local.link -= start;
       if (TEXT_OPS.has(op.op)) local.sentence -= part.at[op.side];
       const result = await api("POST", "/api/alignment/apply", { alignment: part.window, op: local });
-      if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return false; }
+      if (!result.ok) { sayError(T.error, result); return false; }
       undo.push(alignment);
       redo = [];
       alignment = splice(part, result.data);
@@ -296,7 +296,7 @@
     const status = document.getElementById("save-status").value;
     const url = `/api/documents/${grid.dataset.document}/alignment?track=${encodeURIComponent(grid.dataset.track)}`;
     const result = await api("PUT", url, { alignment, status, version: grid.dataset.version });
-    if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return; }
+    if (!result.ok) { sayError(T.error, result); return; }
     const r = result.data.report;
     alignment = result.data.alignment;
     grid.dataset.version = result.data.version;

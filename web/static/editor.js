@@ -2,7 +2,7 @@
    concordance. */
 "use strict";
 (function () {
-  const { api, el, strings, say } = window.Sverka;
+  const { api, el, strings, say, sayError } = window.Sverka;
   const T = strings("editor-strings");
   const workspace = document.querySelector(".workspace");
   const track = workspace.dataset.track;
@@ -58,7 +58,7 @@
     if (result.status === 409 && result.data && result.data.theirs) {
       showConflict(row, result.data.theirs, payload);
     } else {
-      say(`${T.error} ${result.data ? result.data.message : result.status}`);
+      sayError(T.error, result);
     }
     return false;
   }
@@ -176,7 +176,7 @@
       { number, expected_version: Number(row.dataset.version) });
     if (result.ok) { applyUnit(row, result.data); say(T.restored); }
     else if (result.status === 409) showConflict(row, result.data.theirs, { text: textarea(row).value });
-    else say(`${T.error} ${result.data ? result.data.message : result.status}`);
+    else sayError(T.error, result);
   }
 
   function activate(row) {
@@ -212,7 +212,7 @@
       if (mark) { if (note) mark.title = note; else mark.remove(); }
       say(T.noteSaved);
     } else if (result.status === 409) showConflict(active, result.data.theirs, {});
-    else say(`${T.error} ${result.data ? result.data.message : result.status}`);
+    else sayError(T.error, result);
   }
 
   rows.forEach((row) => fit(textarea(row)));

@@ -1,4 +1,5 @@
-/* Shared helpers: JSON requests with the CSRF token, safe element building. No dependencies. */
+/* Shared helpers: JSON requests with the CSRF token, safe element building, messages for
+   the page's live region. No dependencies; base.html loads it before every page's script. */
 "use strict";
 window.Sverka = (function () {
   const token = document.querySelector('meta[name="csrf-token"]').content;
@@ -40,5 +41,11 @@ window.Sverka = (function () {
     if (live) { live.textContent = ""; live.textContent = message; }
   }
 
-  return { api, el, strings, say };
+  /* Say that a request failed: ``prefix`` (the page's "Not saved:") and the server's
+     message, or the HTTP status when the answer has none. */
+  function sayError(prefix, result) {
+    say(`${prefix} ${result.data && result.data.message ? result.data.message : result.status}`);
+  }
+
+  return { api, el, strings, say, sayError };
 })();
