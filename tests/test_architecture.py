@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,17 @@ def test_tm_modules_do_not_import_web_or_print(path: Path) -> None:
         assert not any(n.split(".")[0] in ("flask", "web") for n in names), path
     if "cli" not in path.parts:
         assert "print(" not in path.read_text(encoding="utf-8"), f"{path} prints"
+
+
+# A quote, then a slash: the start of a path written out in a script ("/api/…", '/…', `/…`).
+PATH_LITERAL = re.compile(r"""["'`]/""")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "web" / "static").glob("*.js")),
+                         ids=lambda p: p.name)
+def test_scripts_take_server_urls_from_the_page(path: Path) -> None:
+    written = [f"{path.name}:{number}: {line.strip()}"
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if PATH_LITERAL.search(line) or "/api" in line]
+    assert not written, "take these URLs from the page (data- attributes, url_for): " + \
+        "; ".join(written)

@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    from web import csrf, db, documents, errors, i18n, settings
+    from web import csrf, db, documents, errors, i18n, settings, urls
 
     db.init_app(app)
     errors.init_app(app)
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.
     app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
+    app.jinja_env.globals["url_template"] = urls.url_template
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

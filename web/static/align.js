@@ -207,7 +207,7 @@
       const local = { ...op };
       if ("link" in local) local.link -= start;
       if (TEXT_OPS.has(op.op)) local.sentence -= part.at[op.side];
-      const result = await api("POST", "/api/alignment/apply", { alignment: part.window, op: local });
+      const result = await api("POST", grid.dataset.applyUrl, { alignment: part.window, op: local });
       if (!result.ok) { sayError(T.error, result); return false; }
       undo.push(alignment);
       redo = [];
@@ -294,8 +294,7 @@
 
   async function save() {
     const status = document.getElementById("save-status").value;
-    const url = `/api/documents/${grid.dataset.document}/alignment?track=${encodeURIComponent(grid.dataset.track)}`;
-    const result = await api("PUT", url, { alignment, status, version: grid.dataset.version });
+    const result = await api("PUT", grid.dataset.saveUrl, { alignment, status, version: grid.dataset.version });
     if (!result.ok) { sayError(T.error, result); return; }
     const r = result.data.report;
     alignment = result.data.alignment;

@@ -32,6 +32,14 @@ window.Sverka = (function () {
     return node;
   }
 
+  /* A URL the page gave (web/urls.py): its ``{name}`` holes filled from ``holes``, and
+     ``query`` (URLSearchParams or an object) added as its query string. */
+  function url(template, holes, query) {
+    const filled = template.replace(/\{(\w+)\}/g, (hole, name) => encodeURIComponent(holes[name]));
+    const search = query ? new URLSearchParams(query).toString() : "";
+    return search ? filled + (filled.includes("?") ? "&" : "?") + search : filled;
+  }
+
   function strings(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
@@ -47,5 +55,5 @@ window.Sverka = (function () {
     say(`${prefix} ${result.data && result.data.message ? result.data.message : result.status}`);
   }
 
-  return { api, el, strings, say, sayError };
+  return { api, el, url, strings, say, sayError };
 })();
