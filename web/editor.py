@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from web.db import get_session
 from web.labels import action_names, status_choices, status_label, warning_names
 from web.settings import require_author
 from web.suggestions import suggestions
+from web.urls import url_template
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
@@ -114,10 +115,9 @@ def edit(document_id: int) -> str:
                    warning=filters["warning"], checked=False)
     load_translations(session, page.units)
 
-    def page_url(number: int) -> str:
-        args = {k: v for k, v in filters.items() if v and k != "page"}
-        return url_for("editor.edit", document_id=document_id, page=number, **args)
-
+    # The pager's links: this page's URL with a hole for the page (web.urls).
+    page_url = url_template("editor.edit", "page", document_id=document_id,
+                            **{k: v for k, v in filters.items() if v and k != "page"})
     labels = warning_names()
     return render_template(
         "editor/edit.html", document=document, filters=filters, page=page,

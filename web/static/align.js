@@ -7,7 +7,7 @@
    tm.align.editing.window/splice do: a few hundred bytes, whatever the document's size. */
 "use strict";
 (function () {
-  const { api, el, strings, say, sayError } = window.Sverka;
+  const { api, el, pager: drawPages, strings, say, sayError } = window.Sverka;
   const T = strings("align-strings");
   const grid = document.getElementById("align-grid");
   const body = document.getElementById("links");
@@ -89,19 +89,7 @@
     pageInfo.textContent = T.pageInfo.replace("{from}", number.format(start + 1))
       .replace("{to}", number.format(start + shown)).replace("{total}", number.format(alignment.links.length))
       .replace("{page}", number.format(page)).replace("{pages}", number.format(pages()));
-    const count = pages();
-    pager.hidden = count < 2;
-    const button = (label, n, rel) => el("button", { type: "button", class: "secondary", "data-page": n,
-      ...(rel ? { rel } : {}), "aria-label": rel ? label : T.pageLabel.replace("{page}", n) }, label);
-    const items = [];
-    if (page > 1) items.push(button(T.previous, page - 1, "prev"));
-    for (let n = 1; n <= count; n += 1) {
-      if (n === page) items.push(el("span", { "aria-current": "page" }, number.format(n)));
-      else if (n <= 2 || n > count - 2 || Math.abs(n - page) <= 2) items.push(button(number.format(n), n));
-      else if (n === 3 || n === count - 2) items.push(el("span", {}, "…"));
-    }
-    if (page < count) items.push(button(T.next, page + 1, "next"));
-    pager.replaceChildren(...items);
+    drawPages(pager, page, pages());
     const url = new URL(window.location.href);
     if (String(page) !== (url.searchParams.get("page") || "1")) {
       url.searchParams.set("page", page);

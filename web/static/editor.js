@@ -2,7 +2,7 @@
    concordance. */
 "use strict";
 (function () {
-  const { api, el, url, strings, say, sayError } = window.Sverka;
+  const { api, el, url, pager, strings, say, sayError } = window.Sverka;
   const T = strings("editor-strings");
   const workspace = document.querySelector(".workspace");
   const track = workspace.dataset.track;
@@ -217,6 +217,8 @@
     else sayError(T.error, result);
   }
 
+  const pages = $("editor-pager");
+  pager(pages, Number(pages.dataset.page), Number(pages.dataset.pages));
   rows.forEach((row) => fit(textarea(row)));
   workspace.addEventListener("input", (event) => {
     if (event.target.tagName === "TEXTAREA" && event.target.closest("tr.unit")) fit(event.target);

@@ -40,6 +40,30 @@ window.Sverka = (function () {
     return search ? filled + (filled.includes("?") ? "&" : "?") + search : filled;
   }
 
+  /* Fill a pager (templates/_pager.html) for page ``page`` of ``pages``: previous and next,
+     the first and last two pages, two either side of this one, "…" for the gaps. Its pages
+     are links if the pager has a URL (data-href, with a {page} hole), else buttons. */
+  function pager(nav, page, pages) {
+    const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    const href = nav.dataset.href;
+    const item = (label, n, rel) => {
+      const attrs = { "data-page": n, ...(rel ? { rel } : {}),
+        "aria-label": rel ? label : nav.dataset.pageLabel.replace("{page}", number.format(n)) };
+      return href ? el("a", { href: url(href, { page: n }), ...attrs }, label)
+        : el("button", { type: "button", class: "secondary", ...attrs }, label);
+    };
+    const items = [];
+    if (page > 1) items.push(item(nav.dataset.previous, page - 1, "prev"));
+    for (let n = 1; n <= pages; n += 1) {
+      if (n === page) items.push(el("span", { "aria-current": "page" }, number.format(n)));
+      else if (n <= 2 || n > pages - 2 || Math.abs(n - page) <= 2) items.push(item(number.format(n), n));
+      else if (n === 3 || n === pages - 2) items.push(el("span", {}, "…"));
+    }
+    if (page < pages) items.push(item(nav.dataset.next, page + 1, "next"));
+    nav.replaceChildren(...items);
+    nav.hidden = pages < 2;
+  }
+
   function strings(id) {
     return JSON.parse(document.getElementById(id).textContent);
   }
@@ -55,5 +79,5 @@ window.Sverka = (function () {
     say(`${prefix} ${result.data && result.data.message ? result.data.message : result.status}`);
   }
 
-  return { api, el, url, strings, say, sayError };
+  return { api, el, url, pager, strings, say, sayError };
 })();
