@@ -38,8 +38,9 @@
   function applyUnit(row, unit) {
     setTranslation(row, unit.translation);
     const list = row.querySelector(".qa");
-    list.replaceChildren(...unit.warnings.map(
-      (w) => el("li", { class: "qa-" + w.code, title: w.detail }, w.label)));
+    list.replaceChildren(...unit.warnings.map((w) => el("li", { class: "qa-" + w.code }, w.label,
+      w.detail ? el("span", { class: "qa-detail" }, `: ${w.detail}`) : null)));
+    showNote(row, unit.translation.note);
     if (row === active) { $("panel-note").value = unit.translation.note; loadHistory(row); }
   }
 
@@ -194,26 +195,22 @@
     loadNote(row);
   }
 
+  /* The unit's note, shown under its status (hidden when there is none). */
+  function showNote(row, note) {
+    row.querySelector(".has-note").hidden = !note;
+    row.querySelector(".note-text").textContent = note;
+  }
+
   function loadNote(row) {
-    const title = row.querySelector(".has-note");
-    $("panel-note").value = title ? title.title : "";
+    $("panel-note").value = row.querySelector(".note-text").textContent;
   }
 
   async function saveNote() {
     if (!active || !active.dataset.translation) return;
     const result = await api("PUT", url(urls.updateUrl, { translation_id: active.dataset.translation }),
       { note: $("panel-note").value, expected_version: Number(active.dataset.version) });
-    if (result.ok) {
-      applyUnit(active, result.data);
-      let mark = active.querySelector(".has-note");
-      const note = result.data.translation.note;
-      if (note && !mark) {
-        mark = el("span", { class: "has-note" }, "✎");
-        active.querySelector(".state").append(mark);
-      }
-      if (mark) { if (note) mark.title = note; else mark.remove(); }
-      say(T.noteSaved);
-    } else if (result.status === 409) showConflict(active, result.data.theirs, {});
+    if (result.ok) { applyUnit(active, result.data); say(T.noteSaved); }
+    else if (result.status === 409) showConflict(active, result.data.theirs, {});
     else sayError(T.error, result);
   }
 
