@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,17 @@ def test_each_table_is_written_only_by_its_owner(model: str, writers: set[str]) 
     strays = {w for w in writers
               if not any(w == o or (o.endswith("/") and w.startswith(o)) for o in owners)}
     assert not strays, f"{model} is written outside {sorted(owners)}: {sorted(strays)}"
+
+
+# A quote, then a slash: the start of a path written out in a script ("/api/…", '/…', `/…`).
+PATH_LITERAL = re.compile(r"""["'`]/""")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "web" / "static").glob("*.js")),
+                         ids=lambda p: p.name)
+def test_scripts_take_server_urls_from_the_page(path: Path) -> None:
+    written = [f"{path.name}:{number}: {line.strip()}"
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if PATH_LITERAL.search(line) or "/api" in line]
+    assert not written, "take these URLs from the page (data- attributes, url_for): " + \
+        "; ".join(written)

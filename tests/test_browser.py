@@ -128,6 +128,28 @@ def test_restore_an_old_version_from_history(context: Any, clean_db: Engine) -> 
     expect(page.locator("tr.unit").nth(2).locator("textarea")).to_have_value(original)
 
 
+def test_qa_details_and_the_note_show_as_text_in_the_row(context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    row = page.locator("tr.unit").first
+    area = row.locator("textarea")
+    area.fill("BISHKEK, January 22 – Sputnik.")
+    area.press("Control+s")
+    expect(row.locator("td.state")).to_contain_text(re.compile(r"numbers differ: \S"))
+    page.fill("#panel-note", "Check the date with the desk.")
+    page.get_by_role("button", name="Save note").click()
+    expect(row.locator(".has-note")).to_be_visible()
+    expect(row.locator("td.state")).to_contain_text("Check the date with the desk.")
+    page.fill("#panel-note", "")
+    page.get_by_role("button", name="Save note").click()
+    expect(row.locator(".has-note")).to_be_hidden()
+    page.reload()
+    expect(page.locator("tr.unit").first.locator("td.state")).to_contain_text(
+        re.compile(r"numbers differ: \S"))
+
+
 def test_conflict_between_two_pages_lets_the_user_choose(context: Any, browser: Any,
                                                          server: str, clean_db: Engine,
                                                          shots: Path) -> None:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from tm.ingest import Article, import_article
 from tm.models import Origin, RevisionAction, SegmentKind, Status
+from tm.qa import CODES
 from web.i18n import CATALOGUES, compile_catalogues
-from web.labels import ACTION_LABELS, KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS
+from web.labels import ACTION_LABELS, KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, WARNING_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 RU_PO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po"
@@ -44,10 +45,10 @@ def test_every_ui_string_has_a_russian_translation() -> None:
 
 @pytest.mark.parametrize("labels, vocabulary", [
     (STATUS_LABELS, Status), (ACTION_LABELS, RevisionAction), (KIND_LABELS, SegmentKind),
-    (ORIGIN_LABELS, Origin),
+    (ORIGIN_LABELS, Origin), (WARNING_LABELS, CODES),
 ])
 def test_every_stored_value_has_a_label_in_both_languages(
-        app: Flask, labels: dict[enum.StrEnum, LazyString], vocabulary: type[enum.StrEnum]) -> None:
+        app: Flask, labels: dict[str, LazyString], vocabulary: Iterable[str]) -> None:
     assert list(labels) == list(vocabulary)
     with app.test_request_context():
         for value in vocabulary:

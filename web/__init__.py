@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         scores,
         search,
         settings,
+        urls,
     )
 
     db.init_app(app)
@@ -56,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.
     app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
+    app.jinja_env.globals["url_template"] = urls.url_template
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

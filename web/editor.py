@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -50,21 +49,14 @@ from tm.workspace import (
 )
 from web.api import json_body, json_error
 from web.db import get_session
-from web.labels import action_names, status_choices, status_label
+from web.labels import action_names, status_choices, status_label, warning_names
 from web.settings import require_author
 from web.suggestions import suggestions
+from web.urls import url_template
 
 bp = Blueprint("editor", __name__)
 STATUSES = [s.value for s in Status]
 CONFIRM_STATUSES = (Status.TRANSLATED, Status.REVIEWED, Status.APPROVED)
-
-
-def warning_labels() -> dict[str, str]:
-    """Return the QA warning names in the UI language."""
-    return {"empty": _("empty target"), "identical": _("same as source"),
-            "numbers": _("numbers differ"), "dates": _("dates differ"),
-            "unpaired": _("unpaired quotes or brackets"), "length": _("suspicious length"),
-            "spaces": _("double spaces"), "cyrillic": _("Cyrillic in English")}
 
 
 def translation_json(translation: Translation) -> dict[str, Any]:
@@ -80,7 +72,7 @@ def translation_json(translation: Translation) -> dict[str, Any]:
 
 def unit_json(unit: Unit, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """Return a unit (source segments, translation, warnings) as JSON."""
-    labels = labels or warning_labels()
+    labels = labels or warning_names()
     return {"index": unit.index, "segment_id": unit.segments[0].id,
             "segment_ids": [s.id for s in unit.segments],
             "position": unit.segments[0].position, "kind": unit.segments[0].kind,
@@ -111,11 +103,10 @@ def edit(document_id: int) -> str:
                    warning=filters["warning"], checked=False)
     load_translations(session, page.units)
 
-    def page_url(number: int) -> str:
-        args = {k: v for k, v in filters.items() if v and k != "page"}
-        return url_for("editor.edit", document_id=document_id, page=number, **args)
-
-    labels = warning_labels()
+    # The pager's links: this page's URL with a hole for the page (web.urls).
+    page_url = url_template("editor.edit", "page", document_id=document_id,
+                            **{k: v for k, v in filters.items() if v and k != "page"})
+    labels = warning_names()
     return render_template(
         "editor/edit.html", document=document, filters=filters, page=page,
         units=[unit_json(u, labels) for u in page.units],
@@ -136,7 +127,7 @@ def api_units(document_id: int) -> ResponseReturnValue:
     page = page_of(units, number=filters["page"], status=filters["status"],
                    warning=filters["warning"], checked=checked)
     load_translations(session, page.units)
-    labels = warning_labels()
+    labels = warning_names()
     return jsonify({"page": page.number, "pages": page.pages, "total": page.total,
                     "statuses": dict(page.statuses),
                     "warnings": None if page.warnings is None else dict(page.warnings),

@@ -1,4 +1,5 @@
-"""The UI's names for the values Sverka stores: one table per vocabulary of :mod:`tm.models`.
+"""The UI's names for the values Sverka stores: one table per vocabulary of :mod:`tm.models`
+and one for the codes of the QA checks (:data:`tm.qa.CODES`).
 
 Each table is keyed by an enum's members and holds lazy strings, translated into the UI
 language when they are shown, so the tables are built once and every page, JSON answer and
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
 from tm.models import Origin, RevisionAction, SegmentKind, Status
+from tm.qa import CODES
 
 STATUS_LABELS: dict[Status, LazyString] = {
     Status.DRAFT: _("draft"),
@@ -47,6 +49,19 @@ ORIGIN_LABELS: dict[Origin, LazyString] = {
     Origin.TM: _("translation memory"),
 }
 
+# Keyed by the codes in tm.qa.CODES' order (a test checks both list the same codes), the
+# order the editor's warning filter offers them in.
+WARNING_LABELS: dict[str, LazyString] = {
+    "empty": _("empty target"),
+    "identical": _("same as source"),
+    "numbers": _("numbers differ"),
+    "dates": _("dates differ"),
+    "unpaired": _("unpaired quotes or brackets"),
+    "length": _("suspicious length"),
+    "spaces": _("double spaces"),
+    "cyrillic": _("Cyrillic in English"),
+}
+
 
 def _label(table: dict[Any, LazyString], value: str) -> str:
     # Keyed by StrEnum members, so a stored string finds its member's label; anything
@@ -75,6 +90,11 @@ def origin_label(origin: str) -> str:
     return _label(ORIGIN_LABELS, origin)
 
 
+def warning_label(code: str) -> str:
+    """Return the name of a QA check's warning in the UI language."""
+    return _label(WARNING_LABELS, code)
+
+
 def status_choices() -> list[dict[str, str]]:
     """Return every status in workflow order with its name, for a page's script."""
     return [{"value": status.value, "label": status_label(status)} for status in Status]
@@ -83,3 +103,8 @@ def status_choices() -> list[dict[str, str]]:
 def action_names() -> dict[str, str]:
     """Return every revision action's name in the UI language, for a page's script."""
     return {action.value: action_label(action) for action in RevisionAction}
+
+
+def warning_names() -> dict[str, str]:
+    """Return every QA warning's name in the UI language, in :data:`tm.qa.CODES`' order."""
+    return {code: warning_label(code) for code in CODES}

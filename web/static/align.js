@@ -7,7 +7,7 @@
    tm.align.editing.window/splice do: a few hundred bytes, whatever the document's size. */
 "use strict";
 (function () {
-  const { api, el, strings, say } = window.Sverka;
+  const { api, el, pager: drawPages, strings, say, sayError } = window.Sverka;
   const T = strings("align-strings");
   const grid = document.getElementById("align-grid");
   const body = document.getElementById("links");
@@ -89,19 +89,7 @@
     pageInfo.textContent = T.pageInfo.replace("{from}", number.format(start + 1))
       .replace("{to}", number.format(start + shown)).replace("{total}", number.format(alignment.links.length))
       .replace("{page}", number.format(page)).replace("{pages}", number.format(pages()));
-    const count = pages();
-    pager.hidden = count < 2;
-    const button = (label, n, rel) => el("button", { type: "button", class: "secondary", "data-page": n,
-      ...(rel ? { rel } : {}), "aria-label": rel ? label : T.pageLabel.replace("{page}", n) }, label);
-    const items = [];
-    if (page > 1) items.push(button(T.previous, page - 1, "prev"));
-    for (let n = 1; n <= count; n += 1) {
-      if (n === page) items.push(el("span", { "aria-current": "page" }, number.format(n)));
-      else if (n <= 2 || n > count - 2 || Math.abs(n - page) <= 2) items.push(button(number.format(n), n));
-      else if (n === 3 || n === count - 2) items.push(el("span", {}, "…"));
-    }
-    if (page < count) items.push(button(T.next, page + 1, "next"));
-    pager.replaceChildren(...items);
+    drawPages(pager, page, pages());
     const url = new URL(window.location.href);
     if (String(page) !== (url.searchParams.get("page") || "1")) {
       url.searchParams.set("page", page);
@@ -207,8 +195,8 @@
       const local = { ...op };
       if ("link" in local) local.link -= start;
       if (TEXT_OPS.has(op.op)) local.sentence -= part.at[op.side];
-      const result = await api("POST", "/api/alignment/apply", { alignment: part.window, op: local });
-      if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return false; }
+      const result = await api("POST", grid.dataset.applyUrl, { alignment: part.window, op: local });
+      if (!result.ok) { sayError(T.error, result); return false; }
       undo.push(alignment);
       redo = [];
       alignment = splice(part, result.data);
@@ -294,9 +282,8 @@
 
   async function save() {
     const status = document.getElementById("save-status").value;
-    const url = `/api/documents/${grid.dataset.document}/alignment?track=${encodeURIComponent(grid.dataset.track)}`;
-    const result = await api("PUT", url, { alignment, status, version: grid.dataset.version });
-    if (!result.ok) { say(`${T.error} ${result.data ? result.data.message : result.status}`); return; }
+    const result = await api("PUT", grid.dataset.saveUrl, { alignment, status, version: grid.dataset.version });
+    if (!result.ok) { sayError(T.error, result); return; }
     const r = result.data.report;
     alignment = result.data.alignment;
     grid.dataset.version = result.data.version;

@@ -2,10 +2,12 @@
    concordance. */
 "use strict";
 (function () {
-  const { api, el, strings, say } = window.Sverka;
+  const { api, el, url, pager, strings, say, sayError } = window.Sverka;
   const T = strings("editor-strings");
   const workspace = document.querySelector(".workspace");
   const track = workspace.dataset.track;
+  // The server's URLs, from the page (url_for), with holes for ids: {segment_id}, {translation_id}.
+  const urls = workspace.dataset;
   const rows = Array.from(document.querySelectorAll("tr.unit"));
   const saved = new Map(rows.map((row) => [row, textarea(row).value]));
   // Every status in workflow order (Alt+1…5), from the page: the first is a new translation's.
@@ -36,18 +38,19 @@
   function applyUnit(row, unit) {
     setTranslation(row, unit.translation);
     const list = row.querySelector(".qa");
-    list.replaceChildren(...unit.warnings.map(
-      (w) => el("li", { class: "qa-" + w.code, title: w.detail }, w.label)));
+    list.replaceChildren(...unit.warnings.map((w) => el("li", { class: "qa-" + w.code }, w.label,
+      w.detail ? el("span", { class: "qa-detail" }, `: ${w.detail}`) : null)));
+    showNote(row, unit.translation.note);
     if (row === active) { $("panel-note").value = unit.translation.note; loadHistory(row); }
   }
 
   async function send(row, payload) {
     const id = row.dataset.translation;
     if (id) {
-      return api("PUT", `/api/translations/${id}`,
+      return api("PUT", url(urls.updateUrl, { translation_id: id }),
         { ...payload, expected_version: Number(row.dataset.version) });
     }
-    return api("POST", `/api/segments/${row.dataset.segment}/translation`,
+    return api("POST", url(urls.createUrl, { segment_id: row.dataset.segment }),
       { track, status: STATUS_KEYS[0], ...payload });
   }
 
@@ -58,7 +61,7 @@
     if (result.status === 409 && result.data && result.data.theirs) {
       showConflict(row, result.data.theirs, payload);
     } else {
-      say(`${T.error} ${result.data ? result.data.message : result.status}`);
+      sayError(T.error, result);
     }
     return false;
   }
@@ -128,7 +131,7 @@
     matches = [];
     const params = new URLSearchParams({ count: row.dataset.count });
     if (row.dataset.translation) params.set("translation", row.dataset.translation);
-    const result = await api("GET", `/api/segments/${row.dataset.segment}/suggestions?${params}`);
+    const result = await api("GET", url(urls.suggestionsUrl, { segment_id: row.dataset.segment }, params));
     if (row !== active) return;
     matches = result.ok ? result.data : [];
     list.replaceChildren(...(matches.length ? matches.map(renderMatch)
@@ -150,7 +153,7 @@
   async function loadHistory(row) {
     const list = $("history");
     if (!row.dataset.translation) { list.replaceChildren(el("li", { class: "empty" }, T.noHistory)); return; }
-    const result = await api("GET", `/api/translations/${row.dataset.translation}/history`);
+    const result = await api("GET", url(urls.historyUrl, { translation_id: row.dataset.translation }));
     if (row !== active || !result.ok) return;
     // A source edit shows the source's diff (old → new), a split its parts; one from before
     // this translation existed has no number: the unit's history, not a version to restore.
@@ -172,11 +175,11 @@
   }
 
   async function restore(row, number) {
-    const result = await api("POST", `/api/translations/${row.dataset.translation}/restore`,
+    const result = await api("POST", url(urls.restoreUrl, { translation_id: row.dataset.translation }),
       { number, expected_version: Number(row.dataset.version) });
     if (result.ok) { applyUnit(row, result.data); say(T.restored); }
     else if (result.status === 409) showConflict(row, result.data.theirs, { text: textarea(row).value });
-    else say(`${T.error} ${result.data ? result.data.message : result.status}`);
+    else sayError(T.error, result);
   }
 
   function activate(row) {
@@ -192,29 +195,27 @@
     loadNote(row);
   }
 
+  /* The unit's note, shown under its status (hidden when there is none). */
+  function showNote(row, note) {
+    row.querySelector(".has-note").hidden = !note;
+    row.querySelector(".note-text").textContent = note;
+  }
+
   function loadNote(row) {
-    const title = row.querySelector(".has-note");
-    $("panel-note").value = title ? title.title : "";
+    $("panel-note").value = row.querySelector(".note-text").textContent;
   }
 
   async function saveNote() {
     if (!active || !active.dataset.translation) return;
-    const result = await api("PUT", `/api/translations/${active.dataset.translation}`,
+    const result = await api("PUT", url(urls.updateUrl, { translation_id: active.dataset.translation }),
       { note: $("panel-note").value, expected_version: Number(active.dataset.version) });
-    if (result.ok) {
-      applyUnit(active, result.data);
-      let mark = active.querySelector(".has-note");
-      const note = result.data.translation.note;
-      if (note && !mark) {
-        mark = el("span", { class: "has-note" }, "✎");
-        active.querySelector(".state").append(mark);
-      }
-      if (mark) { if (note) mark.title = note; else mark.remove(); }
-      say(T.noteSaved);
-    } else if (result.status === 409) showConflict(active, result.data.theirs, {});
-    else say(`${T.error} ${result.data ? result.data.message : result.status}`);
+    if (result.ok) { applyUnit(active, result.data); say(T.noteSaved); }
+    else if (result.status === 409) showConflict(active, result.data.theirs, {});
+    else sayError(T.error, result);
   }
 
+  const pages = $("editor-pager");
+  pager(pages, Number(pages.dataset.page), Number(pages.dataset.pages));
   rows.forEach((row) => fit(textarea(row)));
   workspace.addEventListener("input", (event) => {
     if (event.target.tagName === "TEXTAREA" && event.target.closest("tr.unit")) fit(event.target);
@@ -294,7 +295,7 @@
     const params = new URLSearchParams({ q: search.q, page, src: workspace.dataset.src,
       tgt: workspace.dataset.tgt });
     if (search.side === "target") params.set("target", "1");
-    const result = await api("GET", `/api/search/concordance?${params}`);
+    const result = await api("GET", url(urls.concordanceUrl, {}, params));
     const data = result.ok ? result.data : null;
     const hits = data ? data.hits : [];
     $("concordance-results").replaceChildren(...(hits.length ? hits.map(renderHit)

@@ -1,0 +1,28 @@
+"""URLs for the pages' scripts: ``url_for`` with named holes that a script fills in.
+
+A script never writes a server path itself: the page gives it each URL it calls, rendered
+by ``url_for``, so a moved route moves the script's calls with it. A URL that names an item
+(``/api/translations/<id>``) is given once, as a template with ``{translation_id}`` where the
+id goes, and the script fills the hole (``Sverka.url`` in ``static/sverka.js``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+# Built with a number in each hole, since every converter (int as well as string) takes a
+# number; one of 13 digits never occurs in a URL of Sverka's by chance, and a second
+# occurrence is refused rather than guessed at.
+_HOLE = 7_000_000_000_000
+
+
+def url_template(endpoint: str, *holes: str, **values: Any) -> str:
+    """Return ``endpoint``'s URL with ``{name}`` in place of each argument named in ``holes``."""
+    numbers: dict[str, Any] = {name: _HOLE + i for i, name in enumerate(holes)}
+    url = url_for(endpoint, **values, **numbers)
+    for name, number in numbers.items():
+        if url.count(str(number)) != 1:
+            raise ValueError(f"cannot leave a hole for {name!r} in the URL of {endpoint}")
+        url = url.replace(str(number), "{" + name + "}")
+    return url
