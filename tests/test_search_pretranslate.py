@@ -99,4 +99,4 @@ def test_pretranslate_command_reports_bands(runner: Callable[..., Result], clean
     text = runner("pretranslate", str(document_id))
     assert "101%" in text.output and "kept" in text.output
     missing = runner("pretranslate", "999")
-    assert missing.exit_code == 2 and "no document 999" in missing.output
+    assert missing.exit_code == 2 and "no document with id 999" in missing.output

@@ -10,13 +10,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tm.errors import SverkaError
+from tm.errors import NotFoundError, SverkaError
 
 DATA_DIR_ENV = "SVERKA_DATA_DIR"
 DATABASE_URL_ENV = "SVERKA_DATABASE_URL"
@@ -25,6 +25,18 @@ SQLITE_FILENAME = "sverka.sqlite3"
 # large enough that the round trips do not matter, small enough to stay far below
 # PostgreSQL's 65,535 bind parameters per statement.
 INSERT_BATCH_ROWS = 2000
+# The largest id a row can have (an INTEGER key on PostgreSQL). A larger one names no row:
+# asking the database would fail with an overflow instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+Row = TypeVar("Row")
+
+
+class _Named(Protocol):
+    name: Any  # a mapped column: compared in a query, a str on a row
+
+
+NamedRow = TypeVar("NamedRow", bound=_Named)
 # Seconds a SQLite writer waits for another one before giving up: long enough for a
 # concurrent save from the web UI, short enough that a stuck writer is reported.
 SQLITE_BUSY_TIMEOUT_S = 15
@@ -155,3 +167,19 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def get_by_id(session: Session, model: type[Row], ident: int, *, what: str) -> Row:
+    """Return the ``model`` row with id ``ident``, or raise NotFoundError ("no WHAT with id N")."""
+    row = session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if row is None:
+        raise NotFoundError(f"no {what} with id {ident}")
+    return row
+
+
+def get_by_name(session: Session, model: type[NamedRow], name: str, *, what: str) -> NamedRow:
+    """Return the ``model`` row called ``name``, or raise NotFoundError ("no WHAT named 'x'")."""
+    row: NamedRow | None = session.scalars(select(model).where(model.name == name)).first()
+    if row is None:
+        raise NotFoundError(f"no {what} named {name!r}")
+    return row

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from tm.errors import NotFoundError
+from tm.db import get_by_id
 from tm.models import Document, Segment, Track, Translation
 
 
@@ -128,18 +128,12 @@ def list_documents(session: Session, *, query: str | None = None,
 
 def get_document(session: Session, document_id: int) -> Document:
     """Return the document with ``document_id`` or raise NotFoundError."""
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError(f"no document with id {document_id}")
-    return document
+    return get_by_id(session, Document, document_id, what="document")
 
 
 def get_segment(session: Session, segment_id: int) -> Segment:
     """Return the segment with ``segment_id`` or raise NotFoundError."""
-    segment = session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFoundError(f"no segment with id {segment_id}")
-    return segment
+    return get_by_id(session, Segment, segment_id, what="segment")
 
 
 def segment_context(session: Session, segment: Segment, *, count: int = 1) -> SegmentContext:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from tm.errors import ValidationError
 from tm.lang import normalize_lang
 
 # Stable constraint names so Alembic migrations are the same on every engine.
@@ -101,6 +102,15 @@ class Status(enum.StrEnum):
     REVIEWED = "reviewed"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+    @classmethod
+    def parse(cls, value: object) -> Status:
+        """Return the status ``value`` names; ValidationError, naming the statuses, if none."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            raise ValidationError(f"unknown status {value!r}: use one of "
+                                  + ", ".join(cls)) from None
 
 
 class RevisionAction(enum.StrEnum):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from tm.db import INSERT_BATCH_ROWS
+from tm.db import INSERT_BATCH_ROWS, get_by_id, get_by_name
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.memory.flow import forget_translations, sync_translation
 from tm.models import (
@@ -49,18 +49,12 @@ def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.
 
 def get_track(session: Session, name: str) -> Track:
     """Return the track called ``name`` or raise NotFoundError."""
-    track = session.scalar(select(Track).where(Track.name == name))
-    if track is None:
-        raise NotFoundError(f"no track named {name!r}")
-    return track
+    return get_by_name(session, Track, name, what="track")
 
 
 def get_translation(session: Session, translation_id: int) -> Translation:
     """Return the translation with ``translation_id`` or raise NotFoundError."""
-    translation = session.get(Translation, translation_id)
-    if translation is None:
-        raise NotFoundError(f"no translation with id {translation_id}")
-    return translation
+    return get_by_id(session, Translation, translation_id, what="translation")
 
 
 def find_translation(session: Session, segment: Segment, track: Track) -> Translation | None:
@@ -102,7 +96,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
                             f"{track.name!r}")
     now = utcnow()
     translation = Translation(segment=segment, track=track, text=_clean_text(text), lang=lang,
-                              status=Status(status), origin=Origin(origin or track.origin),
+                              status=Status.parse(status), origin=Origin(origin or track.origin),
                               author=author, segment_count=segment_count,
                               align_score=align_score, created_at=now, updated_at=now)
     session.add(translation)
@@ -132,7 +126,7 @@ def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, s
             raise ConflictError(f"segment {taken} already has a translation in track "
                                 f"{track.name!r}")
     now = utcnow()
-    status, origin = Status(status), Origin(origin or track.origin)
+    status, origin = Status.parse(status), Origin(origin or track.origin)
     stored: list[int] = []
     for start in range(0, len(texts), INSERT_BATCH_ROWS):
         batch = texts[start:start + INSERT_BATCH_ROWS]
@@ -172,7 +166,7 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
     """
     _check_version(translation, expected_version)
     new_text = translation.text if text is None else _clean_text(text)
-    new_status = translation.status if status is None else Status(status)
+    new_status = translation.status if status is None else Status.parse(status)
     if new_text == translation.text and new_status == translation.status:
         return translation  # nothing changed: no revision
     action = action or (RevisionAction.EDIT if new_text != translation.text
@@ -197,7 +191,7 @@ def record_change(session: Session, translation: Translation, *, action: Revisio
     """
     was_approved = translation.status is Status.APPROVED
     if status is not None:
-        translation.status = Status(status)
+        translation.status = Status.parse(status)
     translation.author, translation.updated_at = author, at or utcnow()
     _record(translation, action, author)
     session.flush()

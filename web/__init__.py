@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         urls,
     )
 
+    app.url_map.converters["int"] = urls.RowIdConverter  # before any route is added
     db.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

@@ -135,11 +135,7 @@ def api_units(document_id: int) -> ResponseReturnValue:
 
 
 def _status(value: Any) -> Status | None:
-    if value in (None, ""):
-        return None
-    if value not in STATUSES:
-        raise ValidationError(f"unknown status {value!r}")
-    return Status(value)
+    return None if value in (None, "") else Status.parse(value)
 
 
 def _conflict(session: Session, translation_id: int, message: str,

@@ -107,6 +107,6 @@ def download_document(document_id: int) -> Response:
     status = request.args.get("status") or None
     return _tmx_response(lambda path: export_document(
         get_session(), path, document_id=document_id, track=request.args.get("track") or None,
-        status=Status(status) if status else None,
+        status=Status.parse(status) if status else None,
         include_boilerplate=request.args.get("boilerplate") == "1"),
         f"document-{document_id}.tmx")

@@ -1,4 +1,4 @@
-"""URLs for the pages' scripts: ``url_for`` with named holes that a script fills in.
+"""URLs: the ids a route takes, and ``url_for`` with named holes that a script fills in.
 
 A script never writes a server path itself: the page gives it each URL it calls, rendered
 by ``url_for``, so a moved route moves the script's calls with it. A URL that names an item
@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from werkzeug.routing import IntegerConverter, Map
+
+from tm.db import MAX_ID
 
 # Built with a number in each hole, since every converter (int as well as string) takes a
 # number; one of 13 digits never occurs in a URL of Sverka's by chance, and a second
@@ -26,3 +29,16 @@ def url_template(endpoint: str, *holes: str, **values: Any) -> str:
             raise ValueError(f"cannot leave a hole for {name!r} in the URL of {endpoint}")
         url = url.replace(str(number), "{" + name + "}")
     return url
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in Sverka's routes: an id a row can have (1 to :data:`tm.db.MAX_ID`).
+
+    Any other number matches no route, so it is a 404 like an id that names nothing, and
+    never reaches the database (where a number past its integers is an overflow, a 500).
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

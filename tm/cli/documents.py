@@ -22,6 +22,8 @@ from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin, Translation
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d")
+# Line widths `show` lays its two columns out in: narrower is unreadable, wider is a mistake.
+MIN_WIDTH, MAX_WIDTH = 40, 1000
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -118,7 +120,8 @@ def documents_command(ctx: CliContext, query: str | None, as_json: bool) -> None
 @click.command("show")
 @click.argument("document_id", metavar="DOC", type=int)
 @click.option("--track", "tracks", multiple=True, help="Track(s) to show (default: all).")
-@click.option("--width", type=int, default=None, help="Line width (default: the terminal's).")
+@click.option("--width", type=click.IntRange(MIN_WIDTH, MAX_WIDTH), default=None,
+              help="Line width (default: the terminal's).")
 @json_option
 @click.pass_obj
 def show_command(ctx: CliContext, document_id: int, tracks: tuple[str, ...],

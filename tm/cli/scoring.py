@@ -18,6 +18,9 @@ from tm.scoring.report import ScoreRows, format_rows, score_rows
 from tm.scoring.significance import (
     BOOTSTRAP,
     DEFAULT_SEED,
+    MAX_JOBS,
+    MAX_SAMPLES,
+    MAX_SEED,
     RANDOMIZATION,
     compare_to_baseline,
 )
@@ -178,11 +181,11 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
               help="Paired approximate randomization against the baseline.")
 @click.option("--baseline", metavar="TRACK|FILE", help="Baseline of the paired test "
               "(default: the first system).")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=DEFAULT_SEED, show_default=True,
               help="Random seed of the paired test (sacrebleu's default).")
-@click.option("--samples", type=click.IntRange(min=1), default=None,
+@click.option("--samples", type=click.IntRange(1, MAX_SAMPLES), default=None,
               help="Resamples (bs, default 1000) or trials (ar, default 10000).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--jobs", type=click.IntRange(1, MAX_JOBS), default=1, show_default=True,
               help="Worker processes for scoring and the paired test.")
 @click.option("--documents", "per_document", is_flag=True,
               help="Also report each document's scores (test sets only).")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tm.errors import NotFoundError, ValidationError
+from tm.db import get_by_name
+from tm.errors import ValidationError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Memory, MemoryUnit
 
@@ -34,10 +35,7 @@ class MemorySummary:
 
 def get_memory(session: Session, name: str) -> Memory:
     """Return the memory called ``name`` or raise NotFoundError."""
-    memory = session.scalar(select(Memory).where(Memory.name == name))
-    if memory is None:
-        raise NotFoundError(f"no memory named {name!r}")
-    return memory
+    return get_by_name(session, Memory, name, what="memory")
 
 
 def get_or_create_memory(session: Session, name: str, *, src_lang: str = SOURCE_LANG,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from tm.db import MAX_ID
 from tm.errors import NotFoundError
 from tm.models import (
     Score,
@@ -96,7 +97,7 @@ def runs(session: Session, test_set: TestSet) -> list[ScoreRun]:
 
 def get_run(session: Session, test_set: TestSet, run_id: int) -> ScoreRun:
     """Return run ``run_id`` of ``test_set`` or raise NotFoundError."""
-    run = session.get(ScoreRun, run_id)
+    run = session.get(ScoreRun, run_id) if 0 < run_id <= MAX_ID else None
     if run is None or run.test_set_id != test_set.id:
         raise NotFoundError(f"test set {test_set.name!r} has no score run {run_id}")
     return run

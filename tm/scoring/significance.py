@@ -29,6 +29,11 @@ RANDOMIZATION = "ar"
 # its seed, 1,000 bootstrap resamples and 10,000 randomization trials.
 DEFAULT_SEED = 12345
 DEFAULT_SAMPLES = {BOOTSTRAP: 1000, RANDOMIZATION: 10000}
+# Bounds of the options: numpy seeds its generator with 32 bits; a million resamples is a
+# hundred times sacrebleu's default bootstrap; workers past a few dozen only wait.
+MAX_SEED = 2**32 - 1
+MAX_SAMPLES = 1_000_000
+MAX_JOBS = 64
 # p below this marks a difference as significant, as sacrebleu's tables and WMT's do.
 SIGNIFICANCE_LEVEL = 0.05
 SEED_ENV = "SACREBLEU_SEED"  # sacrebleu reads its seed only from the environment
@@ -145,6 +150,9 @@ def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[
         raise ScoringError(f"unknown significance test {test!r}: use bs or ar")
     if len(systems) < 2:
         raise ScoringError("a paired test needs a baseline and at least one other system")
+    if not (0 <= seed <= MAX_SEED and 1 <= (samples or 1) <= MAX_SAMPLES
+            and 1 <= jobs <= MAX_JOBS):
+        raise ScoringError(f"seed 0–{MAX_SEED}, samples 1–{MAX_SAMPLES} and jobs 1–{MAX_JOBS}")
     by_name = {scorer.name: scorer for scorer in scorers}
     metrics = {}
     for name, scorer in by_name.items():

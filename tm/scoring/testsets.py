@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from tm.db import INSERT_BATCH_ROWS
+from tm.db import INSERT_BATCH_ROWS, get_by_name
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
 from tm.ingest.importer import IMPORT_STATUS
 from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
@@ -160,10 +160,7 @@ def _store_lines(session: Session, runs: Sequence[tuple[int, int]],
 
 def get_testset(session: Session, name: str) -> TestSet:
     """Return the test set called ``name`` or raise NotFoundError."""
-    test_set = session.scalar(select(TestSet).where(TestSet.name == name))
-    if test_set is None:
-        raise NotFoundError(f"no test set named {name!r}")
-    return test_set
+    return get_by_name(session, TestSet, name, what="test set")
 
 
 def list_testsets(session: Session) -> list[TestSet]:

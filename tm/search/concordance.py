@@ -146,8 +146,9 @@ def concordance(session: Session, query: str, *, target: bool = False, src: str 
     words = word_tokens(tokenize(query))
     if not words:
         raise ValidationError("give a word or phrase to look for")
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationError(f"page must be 1 or more and per page 1–{MAX_PER_PAGE}")
+    # No page past MAX_CHECKED can hold a hit: no more units than that are looked at.
+    if not 1 <= page <= MAX_CHECKED or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationError(f"page must be 1–{MAX_CHECKED} and per page 1–{MAX_PER_PAGE}")
     side, lang = ("target", tgt) if target else ("source", src)
     chosen = select_memories(session, src=src, tgt=tgt, memories=memories)
     names = {m.id: m.name for m in chosen}

@@ -26,6 +26,8 @@ from tm.search.score import CONTEXT_MATCH, context_score, text_score, trust_pena
 
 DEFAULT_MIN_SCORE = 70
 DEFAULT_LIMIT = 5
+# A lookup returns a handful of matches; asking for more than this is asking for a scan.
+MAX_LIMIT = 100
 # Units fetched per query from the database when re-scoring candidates.
 FETCH_CHUNK = 500
 
@@ -109,8 +111,8 @@ def select_memories(session: Session, *, src: str, tgt: str,
 def _check(min_score: int, limit: int) -> None:
     if not 1 <= min_score <= CONTEXT_MATCH:
         raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
-    if limit < 1:
-        raise ValidationError(f"limit {limit} out of range: use 1 or more")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit {limit} out of range: use 1–{MAX_LIMIT}")
 
 
 # The columns a match is made of: plain rows, no ORM objects (a lookup's budget is a few ms).

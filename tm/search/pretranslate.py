@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tm.errors import NotFoundError, ValidationError
-from tm.models import Document, Origin, RevisionAction, Segment, Status, Translation
+from tm.documents import get_document
+from tm.errors import ValidationError
+from tm.models import Origin, RevisionAction, Segment, Status, Translation
 from tm.search.fuzzy import fuzzy
 from tm.search.normalize import tokenize, word_tokens
 from tm.search.score import CONTEXT_MATCH, EXACT_MATCH
@@ -81,9 +82,7 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
     started = time.perf_counter()
     if not 1 <= min_score <= CONTEXT_MATCH:
         raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError(f"no document {document_id}")
+    document = get_document(session, document_id)
     target = get_or_create_track(session, track, origin=Origin.TM)
     report = PretranslateReport(document.id, target.name, min_score)
     segments = list(session.scalars(select(Segment).where(Segment.document_id == document.id)
