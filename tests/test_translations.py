@@ -1,11 +1,14 @@
 """Translations keep their full history; stale edits are refused."""
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
+from tm import translations
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.ingest import Article, create_document
 from tm.models import (
@@ -13,7 +16,9 @@ from tm.models import (
     MemoryUnit,
     Origin,
     RevisionAction,
+    Segment,
     Status,
+    Track,
     Translation,
     TranslationRevision,
 )
@@ -197,3 +202,59 @@ def test_deleted_translations_take_their_units_out_of_the_memory(
     session.flush()
     assert session.scalar(select(func.count()).select_from(MemoryUnit)) == 0
     assert session.scalar(select(func.count()).select_from(TranslationRevision)) == 0
+
+
+def _race(engine: Engine, monkeypatch: pytest.MonkeyPatch, *, new_track: bool) -> list[str]:
+    """Save the first translation of one segment from two sessions at once; return outcomes.
+
+    Both sessions look for the translation (and the track) before either stores it: each
+    waits for the other at that point, so the second insert meets the first one's row.
+    """
+    with Session(engine) as setup:
+        article = Article(paragraphs=("Одно предложение.",), source_name="t.txt",
+                          source_format="text")
+        segment_id = create_document(setup, article).document.segments[0].id
+        if not new_track:
+            get_or_create_track(setup, "human")
+        setup.commit()
+    barrier = threading.Barrier(2, timeout=30)
+    looked_up = translations.find_track if new_track else translations.find_translation
+
+    def look_then_wait(*args: object, **kwargs: object) -> object:
+        found = looked_up(*args, **kwargs)  # type: ignore[operator]
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(translations, "find_track" if new_track else "find_translation",
+                        look_then_wait)
+    outcomes: list[str] = []
+
+    def translate(text: str) -> None:
+        with Session(engine) as session:
+            try:
+                track = get_or_create_track(session, "human")
+                add_translation(session, session.get_one(Segment, segment_id), track, text,
+                                lang="en", author=text)
+                session.commit()
+                outcomes.append("saved")
+            except ConflictError:
+                session.rollback()
+                outcomes.append("conflict")
+            except Exception as error:  # what the test is about: no other outcome
+                outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=translate, args=(t,)) for t in ("One.", "Uno.")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(outcomes)
+
+
+@pytest.mark.parametrize("new_track", [False, True], ids=["track-exists", "track-new"])
+def test_two_first_translations_of_a_segment_at_once_one_saves_and_one_conflicts(
+        clean_db: Engine, monkeypatch: pytest.MonkeyPatch, new_track: bool) -> None:
+    assert _race(clean_db, monkeypatch, new_track=new_track) == ["conflict", "saved"]
+    with Session(clean_db) as session:
+        assert session.scalar(select(func.count()).select_from(Translation)) == 1
+        assert session.scalar(select(func.count()).select_from(Track)) == 1

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from tm.errors import NotFoundError, SverkaError
 
@@ -28,15 +28,6 @@ INSERT_BATCH_ROWS = 2000
 # The largest id a row can have (an INTEGER key on PostgreSQL). A larger one names no row:
 # asking the database would fail with an overflow instead of finding nothing.
 MAX_ID = 2**31 - 1
-
-Row = TypeVar("Row")
-
-
-class _Named(Protocol):
-    name: Any  # a mapped column: compared in a query, a str on a row
-
-
-NamedRow = TypeVar("NamedRow", bound=_Named)
 # Seconds a SQLite writer waits for another one before giving up: long enough for a
 # concurrent save from the web UI, short enough that a stuck writer is reported.
 SQLITE_BUSY_TIMEOUT_S = 15
@@ -169,6 +160,16 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+Row = TypeVar("Row")
+
+
+class _Named(Protocol):
+    name: Any  # a mapped column: compared in a query, a str on a row
+
+
+NamedRow = TypeVar("NamedRow", bound=_Named)
+
+
 def get_by_id(session: Session, model: type[Row], ident: int, *, what: str) -> Row:
     """Return the ``model`` row with id ``ident``, or raise NotFoundError ("no WHAT with id N")."""
     row = session.get(model, ident) if 0 < ident <= MAX_ID else None
@@ -183,3 +184,18 @@ def get_by_name(session: Session, model: type[NamedRow], name: str, *, what: str
     if row is None:
         raise NotFoundError(f"no {what} named {name!r}")
     return row
+
+
+def savepoint(session: Session) -> SessionTransaction:
+    """Begin a SAVEPOINT in ``session``'s transaction (a failure inside undoes only its work).
+
+    pysqlite begins a transaction only before a write; a SAVEPOINT that began one instead
+    would end it on RELEASE, committing the caller's transaction halfway. So on SQLite the
+    transaction is begun first, as the next write would have begun it.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    return session.begin_nested()

@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tm.db import INSERT_BATCH_ROWS, get_by_id, get_by_name
+from tm.db import INSERT_BATCH_ROWS, get_by_id, get_by_name, savepoint
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.memory.flow import forget_translations, sync_translation
 from tm.models import (
@@ -39,17 +40,34 @@ def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.
     if not name or len(name) > TRACK_NAME_MAX or any(c.isspace() for c in name):
         raise ValidationError(f"invalid track name {name!r}: use 1–{TRACK_NAME_MAX} characters "
                               "without spaces, e.g. human, agency, mt:online-a")
-    track = session.scalar(select(Track).where(Track.name == name))
+    track = find_track(session, name)
     if track is None:
         track = Track(name=name, origin=Origin(origin), description=description)
-        session.add(track)
-        session.flush()
+        if not _inserted(session, track):  # another session made it meanwhile: use theirs
+            track = get_track(session, name)
     return track
+
+
+def find_track(session: Session, name: str) -> Track | None:
+    """Return the track called ``name``, None if there is none."""
+    return session.scalar(select(Track).where(Track.name == name))
 
 
 def get_track(session: Session, name: str) -> Track:
     """Return the track called ``name`` or raise NotFoundError."""
     return get_by_name(session, Track, name, what="track")
+
+
+def _inserted(session: Session, row: object) -> bool:
+    """Add ``row`` and write it at once; False if a unique key says another session already
+    wrote the same one (its write won the race, ours is undone; the caller's work stays).
+    """
+    try:
+        with savepoint(session):
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def get_translation(session: Session, translation_id: int) -> Translation:
@@ -95,13 +113,18 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
         raise ConflictError(f"segment {segment.id} already has a translation in track "
                             f"{track.name!r}")
     now = utcnow()
-    translation = Translation(segment=segment, track=track, text=_clean_text(text), lang=lang,
-                              status=Status.parse(status), origin=Origin(origin or track.origin),
-                              author=author, segment_count=segment_count,
-                              align_score=align_score, created_at=now, updated_at=now)
-    session.add(translation)
+    # By ids, not relationships: the segment would take the new row into the session (and
+    # an autoflush) before the savepoint that lets a concurrent first translation win.
+    translation = Translation(segment_id=segment.id, track_id=track.id, text=_clean_text(text),
+                              lang=lang, status=Status.parse(status),
+                              origin=Origin(origin or track.origin), author=author,
+                              segment_count=segment_count, align_score=align_score,
+                              created_at=now, updated_at=now)
     _record(translation, RevisionAction.CREATE, author)
-    session.flush()
+    if not _inserted(session, translation):
+        raise ConflictError(f"segment {segment.id} already has a translation in track "
+                            f"{track.name!r} (saved by someone else just now)")
+    translation.segment, translation.track = segment, track
     _sync_memory(session, translation, was_approved=False)
     return translation
 
