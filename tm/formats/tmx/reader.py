@@ -20,7 +20,7 @@ from lxml import etree
 
 from tm.errors import FormatError, ValidationError
 from tm.files import open_input
-from tm.formats.tmx.encoding import SNIFF_BYTES, Utf8Stream, decide_encoding
+from tm.formats.tmx.encoding import ERRORS, SNIFF_BYTES, Utf8Stream, decide_encoding
 from tm.formats.tmx.inline import inner_xml, plain_text
 from tm.formats.tmx.units import (
     ATTR_PROP_PREFIX,
@@ -52,10 +52,17 @@ class TmxReader:
 
     ``header`` is set once the first unit is reached; ``warnings`` collects what was
     decided about the file (encoding, languages); ``languages`` maps each language value
-    found in the file to the normalized tag used for it.
+    found in the file to the normalized tag used for it. With ``errors="replace"``, bytes
+    invalid in the file's encoding are read as U+FFFD, ``replaced`` counts them and a
+    warning says how many; by default the file is refused at the first.
     """
 
-    def __init__(self, path: str | Path, *, max_bytes: int | None = None) -> None:
+    def __init__(self, path: str | Path, *, max_bytes: int | None = None,
+                 errors: str = "strict") -> None:
+        if errors not in ERRORS:
+            raise ValidationError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
+        self.errors = errors
+        self.replaced = 0
         self.path = Path(path)
         self.name = str(path)
         self.max_bytes = max_bytes_default() if max_bytes is None else max_bytes
@@ -90,12 +97,20 @@ class TmxReader:
         handle = self._open()
         try:
             head = handle.read(SNIFF_BYTES)
-            encoding, skip, warnings = decide_encoding(head)
+            try:
+                encoding, skip, warnings = decide_encoding(head, errors=self.errors)
+            except FormatError as error:
+                raise FormatError(f"{self.name}: {error}") from error
             self.encoding = encoding
             self.warnings.extend(warnings)
             self._check_prolog(head, encoding, skip)
             handle.seek(0)
-            yield from self._parse(Utf8Stream(handle, encoding, skip, self.name))
+            stream = Utf8Stream(handle, encoding, skip, self.name, errors=self.errors)
+            yield from self._parse(stream)
+            self.replaced = stream.replaced
+            if stream.replaced:
+                self.warnings.append(f"{stream.replaced:,} invalid {encoding} byte sequences "
+                                     "replaced with U+FFFD")
         finally:
             handle.close()
 
@@ -272,6 +287,7 @@ def _restore_attrs(attrs: dict[str, str], meta: tuple[Meta, ...]
     return restored, tuple(kept)
 
 
-def read_tmx(path: str | Path, *, max_bytes: int | None = None) -> TmxReader:
+def read_tmx(path: str | Path, *, max_bytes: int | None = None,
+             errors: str = "strict") -> TmxReader:
     """Open a TMX file for streaming; iterate ``reader.units()``."""
-    return TmxReader(path, max_bytes=max_bytes)
+    return TmxReader(path, max_bytes=max_bytes, errors=errors)
