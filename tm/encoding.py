@@ -1,9 +1,9 @@
 """Byte-order marks and codec names: what reading a TMX file and importing an article share.
 
-Only the facts live here; each reader keeps its own policy. A TMX file follows its XML
-declaration and falls back to a Western code page (:mod:`tm.formats.tmx.encoding`); an
-article is guessed as Windows-1251 when it is not UTF-8, or refused
-(:mod:`tm.ingest.decode`).
+Only the facts live here; each reader keeps its own policy. A TMX file follows its bytes
+and its XML declaration, and is read in a single-byte code page only when it declares one
+(:mod:`tm.formats.tmx.encoding`); an article is guessed as Windows-1251 when it is not
+UTF-8, or refused (:mod:`tm.ingest.decode`).
 """
 from __future__ import annotations
 

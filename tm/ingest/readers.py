@@ -1,4 +1,10 @@
-"""Read an article (plain text or an HTML page) into a title and a list of paragraphs."""
+"""Read an article (plain text or an HTML page) into a title and a list of paragraphs.
+
+An HTML page is parsed by libxml2's HTML parser (through trafilatura), which never resolves
+a declared entity: it would leave the declarations in the text as ``]>`` and the
+references as ``&x;``. A page declaring entities is refused instead, wherever in the whole
+page its DOCTYPE sits; trafilatura's own XML output is parsed with entities off.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +23,8 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # Elements of trafilatura's XML output that hold one paragraph each.
 _BLOCK_TAGS = ("head", "p", "item", "quote")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.I)
+# A DOCTYPE with an internal subset, or an entity declaration, anywhere in the page.
+_ENTITY_DECLARATIONS = re.compile(r"<!(?:DOCTYPE[^>\[]*\[|ENTITY\s)", re.I)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -63,12 +71,16 @@ def read_html(data: bytes, name: str) -> Article:
     from lxml import etree
 
     html = decode_bytes(data, name, declared=declared_html_charset(data))
+    if _ENTITY_DECLARATIONS.search(html):
+        raise FormatError(f"{name}: declares entities (a DOCTYPE with an internal subset); "
+                          "refused: an article page has no use for them")
     extracted = trafilatura.extract(html, output_format="xml", include_comments=False,
                                     include_tables=False, with_metadata=True)
     if not extracted:
         raise FormatError(f"{name}: no article text found in this HTML page")
     root = etree.fromstring(extracted.encode("utf-8"),
-                            etree.XMLParser(resolve_entities=False, no_network=True))
+                            etree.XMLParser(resolve_entities=False, no_network=True,
+                                            load_dtd=False))
     blocks = [el for el in root.iter(*_BLOCK_TAGS)
               if not any(a.tag in _BLOCK_TAGS for a in el.iterancestors())]
     paragraphs = [p for p in (clean_paragraph(" ".join(el.itertext())) for el in blocks) if p]

@@ -1,13 +1,21 @@
 """Decide a TMX file's real encoding from its bytes and hand the parser UTF-8, streaming.
 
-Real files carry byte-order marks, declarations that contradict their bytes, UTF-16 without
-a BOM and single-byte code pages. The parser only ever sees UTF-8 with a matching
-declaration; what was decided, and any contradiction, is reported as a warning. The marks
-and codec names are :mod:`tm.encoding`'s, shared with article ingest.
+Real files carry byte-order marks, declarations that contradict their bytes, and UTF-16
+(or UTF-32) with no mark at all, found by the NUL bytes around a first ``<``. The parser
+only ever sees UTF-8 with a matching declaration; what was decided, and any
+contradiction, is reported as a warning. The marks and codec names are
+:mod:`tm.encoding`'s, shared with article ingest.
+
+A file read as UTF-8 (it says so, or says nothing, or names UTF-16 over bytes that are
+UTF-8) is never re-read in a single-byte code page: one bad byte would turn every
+Cyrillic letter into mojibake, stored without a word. Bytes invalid in the encoding are
+refused at their offset, or, with ``errors="replace"``, read as U+FFFD and counted. A
+single-byte code page is used only when the file declares it.
 """
 from __future__ import annotations
 
 import codecs
+import contextvars
 import re
 from typing import BinaryIO
 
@@ -16,76 +24,119 @@ from tm.errors import FormatError
 
 SNIFF_BYTES = 1 << 16  # the prolog and enough text to judge the encoding
 CHUNK_BYTES = 1 << 20
+ERRORS = ("strict", "replace")  # what to do with bytes invalid in the file's encoding
 
 _DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["'][^>]*\?>""")
 _DECLARATION_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _UTF8_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
-_SINGLE_BYTE_FALLBACK = "cp1252"
+# UTF-32 and UTF-16 without a byte-order mark: XML white space, then "<" and, for UTF-16,
+# one more ASCII character, each padded with NULs as the byte order puts them. UTF-32 is
+# tried first: its "<" would also start a UTF-16 LE pattern.
+_WIDE_WITHOUT_BOM: tuple[tuple[str, re.Pattern[bytes]], ...] = (
+    ("utf-32-le", re.compile(rb"(?:[\t\n\r ]\x00\x00\x00)*<\x00\x00\x00")),
+    ("utf-32-be", re.compile(rb"(?:\x00\x00\x00[\t\n\r ])*\x00\x00\x00<")),
+    ("utf-16-le", re.compile(rb"(?:[\t\n\r ]\x00)*<\x00[\x01-\x7f]\x00")),
+    ("utf-16-be", re.compile(rb"(?:\x00[\t\n\r ])*\x00<\x00[\x01-\x7f]")),
+)
+_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+# Bytes invalid in the encoding, read as U+FFFD when asked: the stream decoding counts them.
+_REPLACING: contextvars.ContextVar[Utf8Stream] = contextvars.ContextVar("_REPLACING")
+
+
+def _replace_and_count(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    stream = _REPLACING.get(None)
+    if stream is not None:
+        stream.replaced += 1
+    return "\ufffd", error.end
+
+
+codecs.register_error("sverka-replace", _replace_and_count)
 
 
 def _canonical(name: str) -> str:
     known = canonical(name)
     if known is None:
         raise FormatError(f"unknown encoding {name!r} declared")
-    return known
+    return "utf-8" if known == "utf-8-sig" else known
 
 
-def _valid_utf8_prefix(data: bytes) -> bool:
+def invalid_utf8_offset(data: bytes) -> int | None:
+    """Return the offset of the first byte of ``data`` that is not valid UTF-8, or None;
+    a character cut at the end of ``data`` is fine."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        decoder.decode(data, final=False)  # a character cut at the end is fine
-    except UnicodeDecodeError:
-        return False
-    return True
+        decoder.decode(data, final=False)
+    except UnicodeDecodeError as error:
+        return error.start
+    return None
 
 
-def decide_encoding(head: bytes) -> tuple[str, int, list[str]]:
-    """Return (encoding, bytes to skip for a BOM, warnings) for a file starting with ``head``."""
+def _sniff_wide(head: bytes) -> str | None:
+    for encoding, pattern in _WIDE_WITHOUT_BOM:
+        if pattern.match(head):
+            return encoding
+    return None
+
+
+def decide_encoding(head: bytes, *, errors: str = "strict") -> tuple[str, int, list[str]]:
+    """Return (encoding, bytes to skip for a BOM, warnings) for a file starting with ``head``.
+
+    Raise FormatError (without the file's name) for bytes that cannot be read as asked.
+    """
     warnings: list[str] = []
-    bom_encoding, skip = sniff_bom(head) or (None, 0)
-    if bom_encoding is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        bom_encoding = "utf-16-le" if head[0] == 0x3C else "utf-16-be"
-    text_head = head[skip:].decode(bom_encoding or "latin-1", errors="replace")
+    marked, skip = sniff_bom(head) or (_sniff_wide(head), 0)
+    text_head = head[skip:].decode(marked or "latin-1", errors="replace")
     match = _DECLARATION.match(text_head)
     declared = _canonical(match.group(1)) if match else None
-    if bom_encoding is not None:
-        family = bom_encoding.split("-")[0] + "-" + bom_encoding.split("-")[1]
-        if declared and not declared.startswith(family) and declared not in ("utf-16", "utf-32"):
-            warnings.append(f"declared {declared} but the bytes are {bom_encoding}; "
-                            f"read as {bom_encoding}")
-        return bom_encoding, skip, warnings
+    if marked is not None:
+        family = marked[:6]  # "utf-8", "utf-16" or "utf-32"
+        if declared and not declared.startswith(family):
+            warnings.append(f"declared {declared} but the bytes are {marked}; "
+                            f"read as {marked}")
+        return marked, skip, warnings
+    if b"\x00" in head:
+        raise FormatError(f"byte {head.index(0)} is a NUL byte: not a text file (UTF-16 and "
+                          "UTF-32 are read by their byte-order mark or a first '<')")
+    bad = invalid_utf8_offset(head)
+    if declared in _WIDE:
+        if bad is not None:
+            raise FormatError(f"declared {declared} but has no byte-order mark and is "
+                              f"neither UTF-16 nor UTF-8 (byte {bad} is not valid utf-8)")
+        warnings.append(f"declared {declared} but the bytes are UTF-8; read as utf-8")
+        declared = None
     if declared is None or declared == "utf-8":
-        if _valid_utf8_prefix(head):
-            return "utf-8", 0, warnings
-        warnings.append(f"declared {declared or 'UTF-8 (by default)'} but the bytes are not "
-                        f"UTF-8; read as {_SINGLE_BYTE_FALLBACK}")
-        return _SINGLE_BYTE_FALLBACK, 0, warnings
-    if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
-        raise FormatError(f"declared {declared} but has no byte-order mark and does not "
-                          "start like UTF-16")
-    if any(b >= 0x80 for b in head) and _valid_utf8_prefix(head):
+        if bad is not None and errors != "replace":
+            raise FormatError(f"byte {bad} is not valid utf-8 (the file "
+                              f"{'declares' if declared else 'defaults to'} UTF-8, and is "
+                              "not read in another encoding it does not declare)")
+        return "utf-8", 0, warnings
+    if bad is None and any(b >= 0x80 for b in head):
         warnings.append(f"declared {declared} but the bytes are UTF-8; read as utf-8")
         return "utf-8", 0, warnings
-    if declared == "ascii" and any(b >= 0x80 for b in head):
-        warnings.append(f"declared us-ascii but has 8-bit bytes; read as {_SINGLE_BYTE_FALLBACK}")
-        return _SINGLE_BYTE_FALLBACK, 0, warnings
     return declared, 0, warnings
 
 
 class Utf8Stream:
     """A file-like object giving the parser UTF-8 bytes, whatever the file's encoding.
 
-    UTF-8 passes through unchanged and unchecked: the parser rejects invalid bytes itself,
-    and :meth:`invalid_offset` then finds where they are for the error message.
+    Strict UTF-8 passes through unchanged and unchecked: the parser rejects invalid bytes
+    itself, and :meth:`invalid_offset` then finds where they are for the error message.
+    Any other encoding, or ``errors="replace"``, is decoded here; ``replaced`` counts the
+    byte sequences read as U+FFFD.
     """
 
-    def __init__(self, raw: BinaryIO, encoding: str, skip: int, name: str) -> None:
+    def __init__(self, raw: BinaryIO, encoding: str, skip: int, name: str, *,
+                 errors: str = "strict") -> None:
         self._raw, self._name, self._encoding = raw, name, encoding
         self._skip = skip
         raw.read(skip)
-        self._decoder = codecs.getincrementaldecoder(encoding)()
-        self.passthrough = encoding == "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)(
+            "sverka-replace" if errors == "replace" else "strict")
+        self.passthrough = encoding == "utf-8" and errors == "strict"
+        self.replaced = 0
         self._first = True
         self._offset = skip
 
@@ -100,18 +151,24 @@ class Utf8Stream:
                 if self._first and chunk:
                     out = _DECLARATION_BYTES.sub(_UTF8_DECLARATION.encode(), out, count=1)
             else:
-                try:
-                    text = self._decoder.decode(chunk, final=final)
-                except UnicodeDecodeError as error:
-                    raise FormatError(f"{self._name}: byte {self._offset + error.start} is not "
-                                      f"valid {self._encoding}") from error
-                if self._first and text:
-                    text = _DECLARATION_ANY.sub(_UTF8_DECLARATION, text, count=1)
-                out = text.encode("utf-8")
+                out = self._decode(chunk, final)
             self._offset += len(chunk)
             if out or final:
                 self._first = self._first and not out
                 return out
+
+    def _decode(self, chunk: bytes, final: bool) -> bytes:
+        token = _REPLACING.set(self)
+        try:
+            text = self._decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as error:
+            raise FormatError(f"{self._name}: byte {self._offset + error.start} is not "
+                              f"valid {self._encoding}") from error
+        finally:
+            _REPLACING.reset(token)
+        if self._first and text:
+            text = _DECLARATION_ANY.sub(_UTF8_DECLARATION, text, count=1)
+        return text.encode("utf-8")
 
     def invalid_offset(self) -> int | None:
         """Return the offset of the file's first byte that is not valid in its encoding

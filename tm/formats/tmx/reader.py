@@ -1,5 +1,13 @@
 """Streaming TMX reader: iterparse with element clearing, tolerant of what real tools write,
-and safe against hostile files (no entities, no DTD loading, no network, a size limit)."""
+and safe against hostile files (no entities, no DTD loading, no network, a size limit).
+
+Entities are the parser's business, not a sniffed prefix's: libxml2 never resolves them in
+text (``resolve_entities=False``), and at the parser's first event, when the whole DOCTYPE
+has been read wherever it sits, a document whose internal subset declares any entity is
+refused before a unit is yielded. A reference to an entity that is not declared (which a
+DOCTYPE naming an unloaded DTD lets through as a node) is refused where it is found, never
+dropped from the text.
+"""
 from __future__ import annotations
 
 import os
@@ -12,7 +20,7 @@ from lxml import etree
 
 from tm.errors import FormatError, ValidationError
 from tm.files import open_input
-from tm.formats.tmx.encoding import SNIFF_BYTES, Utf8Stream, decide_encoding
+from tm.formats.tmx.encoding import ERRORS, SNIFF_BYTES, Utf8Stream, decide_encoding
 from tm.formats.tmx.inline import inner_xml, plain_text
 from tm.formats.tmx.units import (
     ATTR_PROP_PREFIX,
@@ -30,7 +38,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DEFAULT_MAX_BYTES = 4 * 1024**3
 MAX_BYTES_ENV = "SVERKA_TMX_MAX_BYTES"
 NO_SEG_ATTR = "x-sverka-no-seg"  # marks a variant whose <tuv> had no <seg> at all
-_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
 _ROOT_START = re.compile(r"<(?![?!])([A-Za-z_][\w.\-:]*)")
 
 
@@ -45,10 +52,17 @@ class TmxReader:
 
     ``header`` is set once the first unit is reached; ``warnings`` collects what was
     decided about the file (encoding, languages); ``languages`` maps each language value
-    found in the file to the normalized tag used for it.
+    found in the file to the normalized tag used for it. With ``errors="replace"``, bytes
+    invalid in the file's encoding are read as U+FFFD, ``replaced`` counts them and a
+    warning says how many; by default the file is refused at the first.
     """
 
-    def __init__(self, path: str | Path, *, max_bytes: int | None = None) -> None:
+    def __init__(self, path: str | Path, *, max_bytes: int | None = None,
+                 errors: str = "strict") -> None:
+        if errors not in ERRORS:
+            raise ValidationError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
+        self.errors = errors
+        self.replaced = 0
         self.path = Path(path)
         self.name = str(path)
         self.max_bytes = max_bytes_default() if max_bytes is None else max_bytes
@@ -70,12 +84,9 @@ class TmxReader:
         return handle
 
     def _check_prolog(self, head: bytes, encoding: str, skip: int) -> None:
+        # Only for a clear message about what the file is; entities are the parser's check.
         text = head[skip:].decode(encoding, errors="replace")
         root = _ROOT_START.search(text)
-        prolog = text[:root.start()] if root else text
-        if _ENTITY_DECLARATION.search(prolog):
-            raise FormatError(f"{self.name}: declares XML entities; refused (entity expansion "
-                              "and external entities are not allowed in TMX)")
         if root is None and not text.strip():
             raise FormatError(f"{self.name}: the file is empty")
         if root and root.group(1) != "tmx":
@@ -86,12 +97,20 @@ class TmxReader:
         handle = self._open()
         try:
             head = handle.read(SNIFF_BYTES)
-            encoding, skip, warnings = decide_encoding(head)
+            try:
+                encoding, skip, warnings = decide_encoding(head, errors=self.errors)
+            except FormatError as error:
+                raise FormatError(f"{self.name}: {error}") from error
             self.encoding = encoding
             self.warnings.extend(warnings)
             self._check_prolog(head, encoding, skip)
             handle.seek(0)
-            yield from self._parse(Utf8Stream(handle, encoding, skip, self.name))
+            stream = Utf8Stream(handle, encoding, skip, self.name, errors=self.errors)
+            yield from self._parse(stream)
+            self.replaced = stream.replaced
+            if stream.replaced:
+                self.warnings.append(f"{stream.replaced:,} invalid {encoding} byte sequences "
+                                     "replaced with U+FFFD")
         finally:
             handle.close()
 
@@ -102,8 +121,15 @@ class TmxReader:
             stream, events=("end",), tag=("tmx", "header", "tu"),
             resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
             huge_tree=False, remove_comments=True, remove_pis=True, strip_cdata=True)
+        checked = False
+        references = False  # whether undeclared entity references can reach the tree
         try:
             for _event, element in events:
+                if not checked:
+                    references = self._check_doctype(element)
+                    checked = True
+                if references:
+                    self._check_references(element)
                 tag = element.tag
                 if tag == "tu":
                     self.tu_count += 1
@@ -136,6 +162,21 @@ class TmxReader:
         if self.header is None:
             self.header = TmxHeader(version=self.version)
             self.warnings.append("the file has no <header>")
+
+    def _check_doctype(self, element: etree._Element) -> bool:
+        """Refuse a document declaring entities; return whether it has a DOCTYPE at all."""
+        docinfo = element.getroottree().docinfo
+        subset = docinfo.internalDTD
+        if subset is not None and next(subset.iterentities(), None) is not None:
+            raise FormatError(f"{self.name}: declares XML entities; refused (entity expansion "
+                              "and external entities are not allowed in TMX)")
+        return bool(docinfo.doctype)
+
+    def _check_references(self, element: etree._Element) -> None:
+        for reference in element.iter(etree.Entity):
+            raise FormatError(f"{self.name}: line {reference.sourceline}: entity "
+                              f"{reference.text} is not declared; refused (TMX may use only "
+                              "&amp; &lt; &gt; &apos; &quot; and character references)")
 
     def _root_version(self, element: etree._Element) -> None:
         root = element.getroottree().getroot()
@@ -246,6 +287,7 @@ def _restore_attrs(attrs: dict[str, str], meta: tuple[Meta, ...]
     return restored, tuple(kept)
 
 
-def read_tmx(path: str | Path, *, max_bytes: int | None = None) -> TmxReader:
+def read_tmx(path: str | Path, *, max_bytes: int | None = None,
+             errors: str = "strict") -> TmxReader:
     """Open a TMX file for streaming; iterate ``reader.units()``."""
-    return TmxReader(path, max_bytes=max_bytes)
+    return TmxReader(path, max_bytes=max_bytes, errors=errors)
