@@ -1,10 +1,15 @@
 """Memories in the browser: upload a TMX with its report, download memories and documents."""
 from __future__ import annotations
 
+import html
 import io
+import re
+from pathlib import Path
+from urllib.parse import unquote
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_options_header
 
 from tests.conftest import import_seed
 from tests.tmx_samples import tmx, tu
@@ -70,3 +75,28 @@ def test_download_document(client: FlaskClient, session: Session, tmp_path) -> N
 
 def test_download_of_a_missing_memory_is_404(client: FlaskClient) -> None:
     assert client.get("/memories/nope/export.tmx").status_code == 404
+
+
+def test_a_memory_named_with_a_slash_quotes_and_cyrillic_downloads_by_its_link(
+        client: FlaskClient, tmp_path: Path) -> None:
+    name = 'агентство/"ТАСС" 2022'
+    assert _upload(client, SAMPLE, memory=name).status_code == 200
+    page = client.get("/memories").get_data(as_text=True)
+    link = next(unquote(html.unescape(href)) for href in re.findall(r'href="([^"]+)"', page)
+                if "export.tmx" in href)
+    response = client.get(link)
+    assert response.status_code == 200
+    _, options = parse_options_header(response.headers["Content-Disposition"])
+    assert options["filename"] == 'агентство_"ТАСС" 2022.tmx'  # the UTF-8 name, decoded
+    path = tmp_path / "d.tmx"
+    path.write_bytes(response.get_data())
+    assert len(list(read_tmx(path).units())) == 2
+
+
+def test_an_upload_error_names_the_uploaded_file_not_the_server_spool(
+        client: FlaskClient) -> None:
+    for path in ("/memories/import", "/api/memories/import"):
+        response = _upload(client, SAMPLE.replace(b"</body>", b""), path)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and "desk.tmx" in text
+        assert "sverka-upload" not in text and "/tmp" not in text

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -43,12 +46,12 @@ def _import_upload() -> TmxImportReport:
             report = import_tmx(
                 session, path, memory=memory, src=request.form.get("src") or None,
                 tgt=request.form.get("tgt") or None,
-                on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST)
+                on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST,
+                name=upload.filename)
             session.commit()
         except BaseException:
             session.rollback()
             raise
-    report.file = upload.filename
     return report
 
 
@@ -89,12 +92,30 @@ def _tmx_response(write: Callable[[Path], object], filename: str) -> Response:
         folder.cleanup()
         raise
     response = Response(_stream_file(path, folder), mimetype="application/x-tmx+xml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers.set("Content-Disposition", "attachment", **_download_name(filename))
     response.headers["Content-Length"] = str(os.path.getsize(path))
     return response
 
 
-@bp.get("/memories/<name>/export.tmx")
+def _download_name(filename: str) -> dict[str, str]:
+    """Return the Content-Disposition parameters naming ``filename`` (RFC 6266).
+
+    A name may hold any character a memory's name may: path separators become ``_`` (a
+    browser would drop what comes before them), quotes are escaped by Werkzeug, and a name
+    that is not ASCII goes as ``filename*`` in UTF-8, with an ASCII fallback.
+    """
+    name = re.sub(r"[/\\\x00-\x1f]", "_", filename)
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        return {"filename": fallback or "export.tmx",
+                "filename*": "UTF-8''" + quote(name, safe="!#$&+^`|~")}
+    return {"filename": name}
+
+
+# A memory's name may hold a slash: the path converter takes it whole.
+@bp.get("/memories/<path:name>/export.tmx")
 def download_memory(name: str) -> Response:
     """Download a memory as TMX 1.4."""
     return _tmx_response(lambda path: export_memory(get_session(), path, memory=name),

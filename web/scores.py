@@ -62,7 +62,7 @@ def index() -> str:
     return render_template("scores/index.html", test_sets=test_sets)
 
 
-@bp.get("/scores/<name>")
+@bp.get("/scores/<path:name>")  # a test set's name may hold a slash
 def report(name: str) -> str:
     """Show a test set's latest (or ?run=) scores: table, document bars, segments."""
     session = get_session()
@@ -94,7 +94,7 @@ def report(name: str) -> str:
                              limit=WORST_SEGMENTS))
 
 
-@bp.get("/scores/<name>/documents/<int:document_id>")
+@bp.get("/scores/<path:name>/documents/<int:document_id>")
 def document(name: str, document_id: int) -> str:
     """Show one document of a test set: its systems table, segment scores, worst segments."""
     session = get_session()

@@ -70,17 +70,19 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                tgt: str | None = None,
                on_duplicate: DuplicatePolicy | str = DuplicatePolicy.KEEP_NEWEST,
                rejects: str | Path | None = None,
-               max_bytes: int | None = None, parallel: bool | None = None) -> TmxImportReport:
+               max_bytes: int | None = None, parallel: bool | None = None,
+               name: str | None = None) -> TmxImportReport:
     """Import the TMX file at ``path`` into ``memory`` in the caller's transaction.
 
     ``parallel`` parses the file in a second process (None: when it pays, see
-    :mod:`tm.memory.tmx_parse`).
+    :mod:`tm.memory.tmx_parse`). ``name`` is what the report and errors call the file (an
+    upload's own name rather than where the server spooled it; default: ``path``).
     """
     started = time.perf_counter()
     on_duplicate = duplicate_policy(on_duplicate)
     target_memory = _target_memory(session, memory, src=src, tgt=tgt)
     src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
-    report = TmxImportReport(file=str(path), memory=memory, src_lang=src_lang,
+    report = TmxImportReport(file=name or str(path), memory=memory, src_lang=src_lang,
                              tgt_lang=tgt_lang, on_duplicate=on_duplicate,
                              rejects=str(rejects) if rejects else None)
     last_id = session.scalar(select(func.max(MemoryUnit.id))) or 0
@@ -88,7 +90,7 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     plan = RowPlan(memory_id=target_memory.id, src_lang=src_lang, tgt_lang=tgt_lang,
                    now=utcnow(), format=inserter.format)
     source = RowSource(path, plan=plan, max_bytes=max_bytes,
-                       rejects=Path(rejects) if rejects else None, parallel=parallel)
+                       rejects=Path(rejects) if rejects else None, parallel=parallel, name=name)
     ok = False
     try:
         outcome = _store_units(session, source, inserter, report, path=path,

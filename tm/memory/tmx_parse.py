@@ -85,8 +85,10 @@ class RowSource:
     """
 
     def __init__(self, path: str | Path, *, plan: RowPlan, max_bytes: int | None = None,
-                 rejects: Path | None = None, parallel: bool | None = None) -> None:
+                 rejects: Path | None = None, parallel: bool | None = None,
+                 name: str | None = None) -> None:
         self.path = Path(path)
+        self.name = name or str(path)
         if rejects is not None and _same_file(rejects, self.path):
             raise ValidationError(f"{rejects}: the rejects file cannot be the file imported")
         self.plan = plan
@@ -103,7 +105,7 @@ class RowSource:
         return self._here()
 
     def _here(self) -> Iterator[RowBatch]:
-        reader = TmxReader(self.path, max_bytes=self.max_bytes)
+        reader = TmxReader(self.path, max_bytes=self.max_bytes, name=self.name)
         for rows in _batched(unit_rows(reader, self.plan, self.outcome, self.rejects)):
             yield RowBatch(rows, None)
         self.rejects.close()
@@ -115,8 +117,8 @@ class RowSource:
         _widen(receiver)
         self._process = context.Process(
             target=_parse, name="sverka-tmx-parse", daemon=True,
-            args=(sender, receiver, os.getpid(), self.path, self.max_bytes, self.plan,
-                  self.rejects.path))
+            args=(sender, receiver, os.getpid(), self.path, self.name, self.max_bytes,
+                  self.plan, self.rejects.path))
         self._process.start()
         sender.close()  # so the pipe ends (EOFError) if the process dies
         try:
@@ -126,7 +128,7 @@ class RowSource:
                 except EOFError:
                     self._process.join(timeout=5)
                     raise ParseProcessError(
-                        f"{self.path}: the parsing process ended unexpectedly "
+                        f"{self.name}: the parsing process ended unexpectedly "
                         f"(exit code {self._process.exitcode})") from None
                 if kind == _ROWS:
                     yield RowBatch(*payload)
@@ -257,7 +259,7 @@ def _drop_inherited_sockets(*, keep: int) -> None:
         os.close(null)
 
 
-def _parse(sender: Connection, receiver: Connection, importer: int, path: Path,
+def _parse(sender: Connection, receiver: Connection, importer: int, path: Path, name: str,
            max_bytes: int | None, plan: RowPlan, rejects_path: Path | None) -> None:
     """The parsing process: send the rows in batches, then the outcome, or the error."""
     _detach(sender, receiver, importer)
@@ -269,7 +271,7 @@ def _parse(sender: Connection, receiver: Connection, importer: int, path: Path,
     rejects = Rejects(rejects_path, plan.src_lang)
     ok = False
     try:
-        reader = TmxReader(path, max_bytes=max_bytes)
+        reader = TmxReader(path, max_bytes=max_bytes, name=name)
         share = _KeySharing()
         for rows in _batched(unit_rows(reader, plan, outcome, rejects)):
             keys = None
@@ -286,7 +288,7 @@ def _parse(sender: Connection, receiver: Connection, importer: int, path: Path,
     except BrokenPipeError:  # the importer stopped reading: it has its own error to report
         pass
     except Exception as error:  # reported, not lost: the importer raises it
-        send(_encode(_ERROR, ParseProcessError(f"{path}: {type(error).__name__}: {error}")))
+        send(_encode(_ERROR, ParseProcessError(f"{name}: {type(error).__name__}: {error}")))
     finally:
         rejects.close(ok)
     if ok:

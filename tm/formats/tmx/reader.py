@@ -58,13 +58,13 @@ class TmxReader:
     """
 
     def __init__(self, path: str | Path, *, max_bytes: int | None = None,
-                 errors: str = "strict") -> None:
+                 errors: str = "strict", name: str | None = None) -> None:
         if errors not in ERRORS:
             raise ValidationError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
         self.errors = errors
         self.replaced = 0
         self.path = Path(path)
-        self.name = str(path)
+        self.name = name or str(path)  # what messages call the file (an upload: its own name)
         self.max_bytes = max_bytes_default() if max_bytes is None else max_bytes
         self.header: TmxHeader | None = None
         self.version: str | None = None
@@ -287,7 +287,8 @@ def _restore_attrs(attrs: dict[str, str], meta: tuple[Meta, ...]
     return restored, tuple(kept)
 
 
-def read_tmx(path: str | Path, *, max_bytes: int | None = None,
-             errors: str = "strict") -> TmxReader:
-    """Open a TMX file for streaming; iterate ``reader.units()``."""
-    return TmxReader(path, max_bytes=max_bytes, errors=errors)
+def read_tmx(path: str | Path, *, max_bytes: int | None = None, errors: str = "strict",
+             name: str | None = None) -> TmxReader:
+    """Open a TMX file for streaming; iterate ``reader.units()``. Messages call the file
+    ``name`` (default: its path)."""
+    return TmxReader(path, max_bytes=max_bytes, errors=errors, name=name)
