@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from tm.errors import ValidationError
 
@@ -54,3 +55,33 @@ def normalize_lang(tag: str) -> str:
 def primary_language(tag: str) -> str:
     """Return the language subtag of ``tag`` (``en-GB`` → ``en``)."""
     return normalize_lang(tag).split("-", 1)[0]
+
+
+@cache
+def _known_languages() -> frozenset[str]:
+    # CLDR's names of languages (through Babel, a core dependency): every language a
+    # register of languages knows, loaded once, only when a language is checked.
+    from babel import Locale
+
+    return frozenset(Locale("en").languages)
+
+
+def known_lang(tag: str) -> str:
+    """Return ``tag`` normalized; ValidationError if no register knows its language."""
+    normalized = normalize_lang(tag)
+    language = normalized.split("-", 1)[0]
+    if language not in _known_languages():
+        raise ValidationError(f"unknown language {language!r} in {tag!r}: use a BCP 47 tag "
+                              f"such as {SOURCE_LANG} or {TARGET_LANG}")
+    return normalized
+
+
+def language_pair(src: str, tgt: str) -> tuple[str, str]:
+    """Return the source and target tags normalized; refuse unknown languages and a pair
+    whose two sides are the same tag (there is nothing to translate; ``en-US`` into
+    ``en-GB`` is a locale's adaptation, and allowed)."""
+    pair = known_lang(src), known_lang(tgt)
+    if pair[0] == pair[1]:
+        raise ValidationError(f"source and target are both {pair[0]!r}: give two different "
+                              "languages")
+    return pair

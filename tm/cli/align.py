@@ -8,7 +8,7 @@ import click
 from tm.align import align_paragraphs
 from tm.formats import LINK_FORMATS, TextLink
 from tm.ingest import read_article
-from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.segment import split_units
 
 
@@ -37,7 +37,7 @@ def align_command(ru_file: str, en_file: str, fmt: str, src_lang: str, tgt_lang:
     with one side empty is a sentence without counterpart. The score (0-1) is
     the aligner's confidence in the link.
     """
-    src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
+    src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
     src_pars = _paragraphs(ru_file, src_lang)
     tgt_pars = _paragraphs(en_file, tgt_lang)
     links = align_paragraphs(src_pars, tgt_pars, src_lang=src_lang, tgt_lang=tgt_lang)

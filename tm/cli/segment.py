@@ -8,6 +8,7 @@ import click
 from tm.cli.context import emit_json, json_option
 from tm.files import open_input
 from tm.ingest.decode import decode_bytes
+from tm.lang import known_lang
 from tm.segment import split_units
 
 
@@ -22,7 +23,7 @@ def segment_command(file: str, lang: str, as_json: bool) -> None:
     else:
         with open_input(file) as handle:
             data, name = handle.read(), file
-    spans = split_units(decode_bytes(data, name), lang)
+    spans = split_units(decode_bytes(data, name), known_lang(lang))
     if as_json:
         emit_json([{"start": s.start, "end": s.end, "text": s.text} for s in spans])
     else:

@@ -16,7 +16,7 @@ from tm.align import Lexicon, Link, align_paragraphs
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
 from tm.ingest.structure import Piece, iter_analysed
-from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.models import Document, Origin, Paragraph, Segment, Status
 from tm.segment import split_units
 from tm.translations import add_translation, get_or_create_track
@@ -79,7 +79,7 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
                     published_on: dt.date | None = None, corpus_key: str | None = None,
                     progress: ImportProgress | None = None) -> ImportResult:
     """Store ``article`` as a new document with its paragraphs and typed segments."""
-    src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
+    src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
     report = progress or _no_progress
     paragraphs = list(article.paragraphs)
     pieces: list[list[Piece]] = []

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from tm.db import get_by_name
 from tm.errors import ValidationError
-from tm.lang import SOURCE_LANG, TARGET_LANG
+from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.models import Memory, MemoryUnit
 
 MEMORY_NAME_MAX = 200
@@ -46,6 +46,7 @@ def get_or_create_memory(session: Session, name: str, *, src_lang: str = SOURCE_
         raise ValidationError(f"invalid memory name {name!r}: use 1–{MEMORY_NAME_MAX} characters")
     memory = session.scalar(select(Memory).where(Memory.name == name))
     if memory is None:
+        src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
         memory = Memory(name=name, src_lang=src_lang, tgt_lang=tgt_lang)
         session.add(memory)
         session.flush()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tm.db import INSERT_BATCH_ROWS, get_by_name
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
 from tm.ingest.importer import IMPORT_STATUS
-from tm.lang import SOURCE_LANG, TARGET_LANG, normalize_lang
+from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.models import (
     Document,
     Origin,
@@ -115,7 +115,7 @@ def import_testset(session: Session, name: str, *, source: Sequence[str],
         _check_length(track.lines, len(source), f"{track.source_name} (track {track.name})")
     if len({track.name for track in tracks}) != len(tracks):
         raise InputError("two files were given the same track name")
-    src_lang, tgt_lang = normalize_lang(src_lang), normalize_lang(tgt_lang)
+    src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
 
     test_set = TestSet(name=name, src_lang=src_lang, tgt_lang=tgt_lang, description=description)
     session.add(test_set)
