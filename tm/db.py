@@ -5,10 +5,12 @@ teams) can be given instead. The schema is always created by Alembic migrations.
 """
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -16,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from tm.errors import NotFoundError, SverkaError
+from tm.errors import BusyError, NotFoundError, StorageFullError, SverkaError
 
 DATA_DIR_ENV = "SVERKA_DATA_DIR"
 DATABASE_URL_ENV = "SVERKA_DATABASE_URL"
@@ -55,10 +57,10 @@ def database_url(db: str | None = None, data_dir: str | Path | None = None) -> s
 SQLITE_PAGE_SIZE = 16384
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_timeout_s: float) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     # Only a new, empty database takes it (before WAL mode): rows of memory units and
     # segments are long, and 16 KiB pages take a tenth off a million-unit TMX import
     # (fewer pages to split, write and checkpoint) at no cost to small reads.
@@ -67,8 +69,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; for SQLite, create its directory and set safe pragmas."""
+def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
+    """Create an engine for ``url``; for SQLite, create its directory and set safe pragmas.
+
+    ``busy_timeout_s``: how long a SQLite writer waits for another (default
+    :data:`SQLITE_BUSY_TIMEOUT_S`).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -77,8 +83,9 @@ def make_engine(url: str) -> Engine:
             except OSError as error:
                 raise SverkaError(f"cannot create data directory for {parsed.database}: "
                                   f"{error.strerror}") from error
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        timeout = SQLITE_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
+        engine = create_engine(url, connect_args={"timeout": timeout})
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_s=timeout))
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -199,3 +206,36 @@ def savepoint(session: Session) -> SessionTransaction:
         if raw is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
     return session.begin_nested()
+
+
+# PostgreSQL's SQLSTATEs for a full disk, and for a lock not granted in time or a deadlock.
+_PG_FULL = {"53100"}
+_PG_BUSY = {"55P03", "40P01"}
+
+
+def database_name(url: str) -> str:
+    """Return how a message names the database at ``url``: its file, or its name on a server."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return Path(parsed.database or "memory").name
+    return f"{parsed.database} on {parsed.host or 'localhost'}"
+
+
+def resource_error(error: BaseException, *, database: str) -> SverkaError | None:
+    """Say what a user can act on when ``error`` means the database is busy or a disk is
+    full (``database``: how to name it, see :func:`database_name`); None for anything else.
+    """
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" ({error.filename})" if error.filename else ""
+        return StorageFullError(f"the disk is full{where}: free some space and try again; "
+                                "nothing was saved")
+    # SQLAlchemy wraps the driver's error; the bulk paths meet the driver's own.
+    cause = getattr(error, "orig", None) or error
+    text, state = str(cause).lower(), getattr(cause, "sqlstate", None)
+    if "database or disk is full" in text or state in _PG_FULL:
+        return StorageFullError(f"the disk holding the database {database} is full: free "
+                                "some space and try again; nothing was saved")
+    if "database is locked" in text or state in _PG_BUSY:
+        return BusyError(f"the database {database} is busy with another change (an import?): "
+                         "try again in a moment; nothing was saved")
+    return None

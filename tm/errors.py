@@ -36,3 +36,11 @@ class ValidationError(SverkaError):
 
 class ScoringError(SverkaError):
     """Translations cannot be scored as asked (no references, missing tokenizer, ...)."""
+
+
+class BusyError(SverkaError):
+    """The database is taken by another writer (an import, on SQLite): try again shortly."""
+
+
+class StorageFullError(SverkaError):
+    """The disk holding the database (or a file being written) is full."""

@@ -6,10 +6,16 @@ from sqlalchemy.orm import Session
 
 from tm.db import make_engine, session_factory
 
+# Seconds a request waits for SQLite's one writer (an import holds it for its whole
+# transaction): a concurrent save takes milliseconds, so waiting longer only keeps the user
+# from the clear "busy, try again" answer. SVERKA_BUSY_TIMEOUT_S changes it.
+BUSY_TIMEOUT_S = 3.0
+
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and close each request's session when it ends."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"],
+                         busy_timeout_s=float(app.config.get("BUSY_TIMEOUT_S", BUSY_TIMEOUT_S)))
     app.extensions["sverka_engine"] = engine
     app.extensions["sverka_sessions"] = session_factory(engine)
     app.teardown_appcontext(close_session)

@@ -1,15 +1,18 @@
 """Errors become a page for people and a JSON object for the API, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from tm.db import database_name, resource_error
 from tm.errors import (
+    BusyError,
     ConflictError,
     InputError,
     NotFoundError,
+    StorageFullError,
     SverkaError,
     ValidationError,
 )
@@ -28,7 +31,13 @@ def _titles() -> dict[int, str]:
     """Return the page titles of the usual HTTP errors in the UI language."""
     return {400: _("Bad Request"), 403: _("Forbidden"), 404: _("Not Found"),
             405: _("Method Not Allowed"), 409: _("Conflict"), 413: _("Too Large"),
-            422: _("Cannot Be Done"), 500: _("Internal Error")}
+            422: _("Cannot Be Done"), 500: _("Internal Error"), 503: _("Busy"),
+            507: _("Disk Full")}
+
+
+# Seconds a client is asked to wait when the database is busy (an import on SQLite holds
+# the one writer's lock; a save of a few milliseconds then goes through).
+RETRY_AFTER_S = 5
 
 
 def _wants_json() -> bool:
@@ -57,6 +66,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
+        database = database_name(app.config["DATABASE_URL"])
+        resource = resource_error(error, database=database)
+        if isinstance(resource, BusyError):
+            app.logger.warning("%s", resource)
+            response = make_response(_respond(503, "BusyError", _(
+                "The database %(name)s is busy with another change (an import?). Try again "
+                "in a moment; nothing was saved.", name=database)))
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
+        if isinstance(resource, StorageFullError):
+            app.logger.error("%s", resource)
+            return _respond(507, "StorageFullError", _(
+                "The disk holding the database %(name)s is full, so nothing was saved. Ask "
+                "whoever runs Sverka to free some space.", name=database))
         app.logger.exception("unexpected error")
         return _respond(500, "Internal error",
                         _("Something went wrong on our side; nothing was saved."))

@@ -59,12 +59,8 @@ class SverkaGroup(click.Group):
             return super().invoke(ctx)
         except SverkaError as error:
             raise UserError(str(error)) from error
-        except SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-            raise UserError(f"database error: {reason}") from error
-        except OSError as error:
-            name = f"{error.filename}: " if error.filename else ""
-            raise UserError(f"{name}{error.strerror or error}") from error
+        except (SQLAlchemyError, OSError) as error:
+            raise UserError(_explain(ctx, error)) from error
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:
@@ -73,6 +69,23 @@ class SverkaGroup(click.Group):
             raise InternalError(f"internal error ({type(error).__name__}: {error}); nothing "
                                 f"was saved. Set {DEBUG_ENV}=1 for the traceback and please "
                                 "report it.") from error
+
+
+def _explain(ctx: click.Context, error: SQLAlchemyError | OSError) -> str:
+    """Return one line about a database or file error: a busy database or a full disk is
+    said as such, naming the database; anything else by the database's or system's words."""
+    from tm.db import database_name, resource_error
+
+    context = ctx.find_object(CliContext)
+    database = database_name(context.url) if context is not None else "in use"
+    resource = resource_error(error, database=database)
+    if resource is not None:
+        return str(resource)
+    if isinstance(error, SQLAlchemyError):
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return f"database error: {reason}"
+    name = f"{error.filename}: " if error.filename else ""
+    return f"{name}{error.strerror or error}"
 
 
 @click.group(cls=SverkaGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -127,14 +127,16 @@ class TmxWriter:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
         assert self._out is not None
-        if kind is None:
-            self._chunk.append("  </body>\n</tmx>\n")
-        self._flush_chunk()
-        self._out.flush()
-        if self._own:
-            self._out.close()
-        else:
-            self._out.detach()
+        try:
+            if kind is None:
+                self._chunk.append("  </body>\n</tmx>\n")
+            self._flush_chunk()
+            self._out.flush()
+        finally:  # a full disk fails the flush: the file is closed all the same
+            if self._own:
+                self._out.close()
+            else:
+                self._out.detach()
 
     def _write_header(self) -> None:
         assert self._out is not None
