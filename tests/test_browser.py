@@ -96,6 +96,36 @@ def test_edit_and_confirm_three_segments_with_ctrl_enter(context: Any, clean_db:
     assert {f"Edited sentence number {i}." for i in (1, 2, 3)} <= texts
 
 
+def test_saving_faster_than_the_server_answers_is_never_a_conflict_with_yourself(
+        context: Any, clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    answered: list[str] = []
+
+    def slow_server(route: Any) -> None:  # each save answers after the next keypress
+        time.sleep(0.6)
+        route.continue_()
+        answered.append(route.request.method)
+
+    page.route("**/api/translations/*", slow_server)
+    row = page.locator("tr.unit").nth(2)
+    area = row.locator("textarea")
+    area.click()
+    area.fill("First save.")
+    area.press("Control+s")
+    area.fill("Second save, sent before the first is answered.")
+    area.press("Control+s")
+    area.press("Alt+4")  # and approve it, a third save in the queue
+    expect_status(row, "approved")
+    expect(row.locator(".conflict")).to_be_hidden()
+    assert answered == ["PUT", "PUT", "PUT"]
+    assert area.input_value() == "Second save, sent before the first is answered."
+    texts = {text for text, _status in _texts(clean_db, doc).values()}
+    assert "Second save, sent before the first is answered." in texts
+
+
 def expect_focus(locator: Any) -> None:
     from playwright.sync_api import expect
 

@@ -20,7 +20,9 @@
   function fit(area) { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; }
   function dirty(row) { return textarea(row).value !== saved.get(row); }
 
-  function setTranslation(row, translation) {
+  /* A save's answer updates the row; ``sent`` is the text that save sent: if the user has
+     typed on since, their newer text stays in the box (it is saved next, or still dirty). */
+  function setTranslation(row, translation, sent) {
     row.dataset.translation = translation.id;
     row.dataset.version = translation.version;
     row.dataset.status = translation.status;
@@ -28,15 +30,17 @@
     const badge = row.querySelector(".status");
     badge.className = "status status-" + translation.status;
     badge.textContent = translation.status_label;
-    textarea(row).value = translation.text;
-    fit(textarea(row));
+    if (sent === undefined || textarea(row).value === sent) {
+      textarea(row).value = translation.text;
+      fit(textarea(row));
+    }
     saved.set(row, translation.text);
     row.querySelector(".conflict").hidden = true;
     if (row === active) $("panel-status").value = translation.status;
   }
 
-  function applyUnit(row, unit) {
-    setTranslation(row, unit.translation);
+  function applyUnit(row, unit, sent) {
+    setTranslation(row, unit.translation, sent);
     const list = row.querySelector(".qa");
     list.replaceChildren(...unit.warnings.map((w) => el("li", { class: "qa-" + w.code }, w.label,
       w.detail ? el("span", { class: "qa-detail" }, `: ${w.detail}`) : null)));
@@ -54,10 +58,22 @@
       { track, status: STATUS_KEYS[0], ...payload });
   }
 
-  async function save(row, extra) {
+  /* Saves of one row go one after another: each is sent with the version the one before it
+     answered, so saving faster than the server answers (Ctrl+S twice, Ctrl+Enter down the
+     page) is never a conflict with yourself. What is saved is the text at the keypress. */
+  const saving = new WeakMap();
+
+  function save(row, extra) {
     const payload = { text: textarea(row).value, ...(extra || {}) };
+    const run = () => saveNow(row, payload);
+    const queued = (saving.get(row) || Promise.resolve(true)).then(run, run);
+    saving.set(row, queued);
+    return queued;
+  }
+
+  async function saveNow(row, payload) {
     const result = await send(row, payload);
-    if (result.ok) { applyUnit(row, result.data); say(T.saved); return true; }
+    if (result.ok) { applyUnit(row, result.data, payload.text); say(T.saved); return true; }
     if (result.status === 409 && result.data && result.data.theirs) {
       showConflict(row, result.data.theirs, payload);
     } else {
