@@ -14,14 +14,16 @@ import os
 import sys
 from collections.abc import Mapping
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tm import __version__
 from tm.cli.context import CliContext
 from tm.errors import SverkaError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 DEBUG_ENV = "SVERKA_DEBUG"
 PLUGIN_GROUP = "sverka.commands"
@@ -145,6 +147,8 @@ class SverkaGroup(click.Group):
 @cache
 def _plugin_entries() -> dict[str, EntryPoint]:
     """The commands other packages register under ``sverka.commands``, by name."""
+    from importlib.metadata import entry_points  # 20-30 ms: only --help and plug-ins need it
+
     return {entry.name: entry for entry in entry_points(group=PLUGIN_GROUP)}
 
 

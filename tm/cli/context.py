@@ -48,15 +48,15 @@ class CliContext:
 
     def ensure_schema(self) -> None:
         """Create the schema in a new database; refuse to work on an outdated one."""
-        from alembic.script import ScriptDirectory
-
-        from tm.db import alembic_config, current_revision, upgrade
+        from tm.db import SCHEMA_HEAD, current_revision, head_revision, upgrade
 
         revision = current_revision(self.engine)
         if revision is None:
             upgrade(self.engine)
             return
-        head = ScriptDirectory.from_config(alembic_config(self.engine)).get_current_head()
+        if revision == SCHEMA_HEAD:
+            return
+        head = head_revision(self.engine)
         if revision != head:
             raise SverkaError(f"the database schema is at {revision}, this Sverka needs {head}: "
                               "run `sverka db upgrade`")
