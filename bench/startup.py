@@ -5,7 +5,7 @@ Every command pays for the imports before it does any work. Each trial runs, in 
 processes, ``sverka --help``, ``sverka documents --json`` (on a scratch SQLite data
 directory with the sample corpus of ``corpora/`` loaded, untimed, before the trials) and
 the anchor ``python -c pass`` (the same interpreter with its site packages: what any Python
-command costs), back to back in alternating order (``bench/anchors.py``). Printed: the
+command costs), all with their bytecode cached, back to back in alternating order (``bench/anchors.py``). Printed: the
 median wall-clock and CPU seconds of each (``help_s``, ``help_cpu_s``, ``documents_s``,
 ``documents_cpu_s``, ``python_s``, ``python_cpu_s``), each command's time ÷ the anchor's
 (``help_to_python``, ``help_cpu_to_python_cpu``..., the median of the trials' ratios), the
@@ -68,9 +68,16 @@ def command(args: Sequence[str]) -> list[str]:
 
 
 def environment(data_dir: Path) -> dict[str, str]:
-    """The children's environment: the scratch data directory, never a configured database."""
-    env = {k: v for k, v in os.environ.items() if k != "SVERKA_DATABASE_URL"}
+    """The children's environment: the scratch data directory, never a configured database.
+
+    They write and read compiled bytecode, as an installed Sverka does, even where
+    ``PYTHONDONTWRITEBYTECODE`` is set (compiling ``tm`` from source each time costs more
+    than importing it): in a cache inside the data directory, never in the repository.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SVERKA_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
     env["SVERKA_DATA_DIR"] = str(data_dir)
+    env["PYTHONPYCACHEPREFIX"] = str(data_dir / "pycache")
     return env
 
 
