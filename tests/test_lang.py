@@ -88,3 +88,11 @@ def test_commands_refuse_unknown_or_identical_languages(
     assert result.exit_code == 2, result.output
     assert "unknown language" in result.output or "give two different languages" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_known_languages_are_cldrs_as_babel_ships_them() -> None:
+    from babel import Locale
+
+    from tm.language_codes import KNOWN_LANGUAGES
+
+    assert frozenset(Locale("en").languages) == KNOWN_LANGUAGES

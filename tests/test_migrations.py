@@ -1,6 +1,7 @@
 """The Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -8,14 +9,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from click.testing import CliRunner
 from sqlalchemy import Column, inspect
 
 from tests.dbutil import temporary_database
+from tm.cli import cli
 from tm.db import (
+    SCHEMA_HEAD,
     SQLITE_PAGE_SIZE,
     alembic_config,
     current_revision,
     downgrade,
+    head_revision,
     make_engine,
     upgrade,
 )
@@ -29,7 +34,7 @@ def test_upgrade_creates_the_schema_the_models_describe(tmp_path: Path) -> None:
             assert current_revision(engine) is None
             upgrade(engine)
             head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-            assert current_revision(engine) == head
+            assert current_revision(engine) == head == head_revision(engine) == SCHEMA_HEAD
             with engine.connect() as connection:
                 diff = compare_metadata(
                     MigrationContext.configure(connection, opts={"compare_type": True}),
@@ -57,6 +62,23 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path: Path) -> None:
             upgrade(engine)
             assert {"document", "segment", "translation", "translation_revision"} <= set(
                 inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+
+
+def test_a_command_refuses_an_outdated_schema_and_works_on_the_newest(tmp_path: Path) -> None:
+    with temporary_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine, "0005")
+            assert current_revision(engine) == "0005"
+            refused = CliRunner().invoke(cli, ["--db", url, "documents"])
+            assert refused.exit_code == 2
+            assert "schema is at 0005, this Sverka needs 0006: run `sverka db upgrade`" \
+                in refused.output
+            upgrade(engine)
+            done = CliRunner().invoke(cli, ["--db", url, "documents", "--json"])
+            assert done.exit_code == 0 and json.loads(done.output) == []
         finally:
             engine.dispose()
 

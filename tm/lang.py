@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from tm.errors import ValidationError
+from tm.language_codes import KNOWN_LANGUAGES
 
 # The desk's language pair, Russian news into English: the default wherever a language is
 # not given (documents, memories, searches, the CLI). Data about one language (segmentation
@@ -57,20 +57,11 @@ def primary_language(tag: str) -> str:
     return normalize_lang(tag).split("-", 1)[0]
 
 
-@cache
-def _known_languages() -> frozenset[str]:
-    # CLDR's names of languages (through Babel, a core dependency): every language a
-    # register of languages knows, loaded once, only when a language is checked.
-    from babel import Locale
-
-    return frozenset(Locale("en").languages)
-
-
 def known_lang(tag: str) -> str:
     """Return ``tag`` normalized; ValidationError if no register knows its language."""
     normalized = normalize_lang(tag)
     language = normalized.split("-", 1)[0]
-    if language not in _known_languages():
+    if language not in KNOWN_LANGUAGES:
         raise ValidationError(f"unknown language {language!r} in {tag!r}: use a BCP 47 tag "
                               f"such as {SOURCE_LANG} or {TARGET_LANG}")
     return normalized

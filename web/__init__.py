@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # imported by create_app: `sverka --help` loads web.cli, not Flask
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask app; ``DATABASE_URL`` in the config chooses the database."""
+    from flask import Flask
+
     from tm.db import database_url
     from tm.lang import SOURCE_LANG, TARGET_LANG
 

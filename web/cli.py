@@ -4,13 +4,15 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 
 from tm.cli.context import CliContext
 from tm.errors import InputError
+
+if TYPE_CHECKING:  # Flask is imported when a server starts, not for `sverka --help`
+    from flask import Flask
 
 # Worker threads of the WSGI server: at least one answers; past a few dozen, the database
 # (one SQLite writer, a PostgreSQL pool) is the limit, not the threads.

@@ -1,23 +1,65 @@
 """The ``sverka`` command line: thin click commands over the ``tm`` library.
 
-Commands from other packages (``web`` adds ``serve`` and ``demo``) plug in through the
-``sverka.commands`` entry point group, so ``tm`` never imports ``web``.
+The commands are listed in ``COMMANDS`` and each module is imported only when its command
+runs (``sverka --help`` reads their short help from the table), so a command pays for its
+own imports alone: listing documents never loads numpy or sacrebleu, and ``--help`` not
+even SQLAlchemy (``bench/startup.py``). Commands from other packages (``web`` adds
+``serve`` and ``demo``) plug in through the ``sverka.commands`` entry point group, so
+``tm`` never imports ``web``.
 """
 from __future__ import annotations
 
+import importlib
 import os
-from importlib.metadata import entry_points
-from typing import Any
+import sys
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from tm import __version__
 from tm.cli.context import CliContext
 from tm.errors import SverkaError
 
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 DEBUG_ENV = "SVERKA_DEBUG"
 PLUGIN_GROUP = "sverka.commands"
+
+# Every command of the core: where it is ("module:attribute"), and its short help for
+# ``sverka --help``, the first sentence of its docstring (tests/test_cli.py checks both).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add-track": ("tm.cli.scoring:add_track_command", "Add FILE (one translation a line) as "
+                  "track --track of a --document or a --testset."),
+    "align": ("tm.cli.align:align_command", "Align the sentences of RU_FILE and its "
+              "translation EN_FILE and print the links."),
+    "concordance": ("tm.cli.search:concordance_command", "Find PHRASE in the memories (every "
+                    "form of Russian words), with hits marked."),
+    "db": ("tm.cli.db:db_group", "Create or migrate the database schema."),
+    "documents": ("tm.cli.documents:documents_command", "List the documents."),
+    "export": ("tm.cli.memory:export_command", "Export a memory or a document as TMX 1.4 to "
+               "OUT.tmx (- for standard output)."),
+    "import": ("tm.cli.documents:import_command", "Import a Russian ARTICLE (text or HTML "
+               "file, - for standard input)."),
+    "import-testset": ("tm.cli.scoring:import_testset_command", "Import test set NAME from "
+                       "line-aligned files, keeping every line exactly as it is."),
+    "import-tmx": ("tm.cli.memory:import_tmx_command", "Import the TMX FILE into a memory."),
+    "load-corpora": ("tm.cli.corpus:load_corpora_command", "Import every article of "
+                     "DIRECTORY (default: corpora/); already loaded ones are kept."),
+    "memories": ("tm.cli.memory:memories_command", "List the memories with their sizes."),
+    "pretranslate": ("tm.cli.search:pretranslate_command", "Fill a track of document DOC "
+                     "from the memories; count segments per match band."),
+    "score": ("tm.cli.scoring:score_command", "Score translations with sacrebleu: tracks of "
+              "a test set (stored), or plain files."),
+    "search": ("tm.cli.search:search_command", "Find the best translations of TEXT in the "
+               "memories, with match scores."),
+    "segment": ("tm.cli.segment:segment_command", "Split FILE (default: standard input) into "
+                "sentences, one per line."),
+    "show": ("tm.cli.documents:show_command", "Show document DOC: source and translations "
+             "side by side."),
+}
 
 
 class UserError(click.ClickException):
@@ -35,18 +77,29 @@ class InternalError(click.ClickException):
 class SverkaGroup(click.Group):
     """A command group that turns Sverka's errors into one line and exit code 2.
 
-    It also offers the commands other packages register under the ``sverka.commands``
-    entry point group, loaded only when used, so ``import tm.cli`` never imports them.
+    Its commands are loaded when used: the ones of ``lazy`` (name → ("module:attribute",
+    short help)) and the ones other packages register under the ``sverka.commands`` entry
+    point group, so ``import tm.cli`` imports none of them.
     """
 
-    def _plugins(self) -> dict[str, Any]:
-        return {e.name: e for e in entry_points(group=PLUGIN_GROUP) if e.name not in self.commands}
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def _plugins(self) -> dict[str, EntryPoint]:
+        return {name: entry for name, entry in _plugin_entries().items()
+                if name not in self.commands and name not in self.lazy}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*self.commands, *self._plugins()])
+        return sorted({*self.commands, *self.lazy, *self._plugins()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.lazy:
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command), self.lazy[cmd_name][0]
+            self.add_command(command)
         if command is None and (entry := self._plugins().get(cmd_name)) is not None:
             try:
                 command = entry.load()
@@ -54,16 +107,34 @@ class SverkaGroup(click.Group):
                 return None
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands with their short help, the lazy ones' from the table."""
+        commands = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy and name not in self.commands:  # not loaded: a stand-in
+                command: click.Command | None = click.Command(name, help=self.lazy[name][1])
+            else:
+                command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit))
+                                    for name, command in commands])
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SverkaError as error:
             raise UserError(str(error)) from error
-        except (SQLAlchemyError, OSError) as error:
+        except OSError as error:
             raise UserError(_explain(ctx, error)) from error
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:
+            if _is_database_error(error):
+                raise UserError(_explain(ctx, error)) from error
             if os.environ.get(DEBUG_ENV):
                 raise
             raise InternalError(f"internal error ({type(error).__name__}: {error}); nothing "
@@ -71,7 +142,7 @@ class SverkaGroup(click.Group):
                                 "report it.") from error
 
 
-def _explain(ctx: click.Context, error: SQLAlchemyError | OSError) -> str:
+def _explain(ctx: click.Context, error: Exception) -> str:
     """Return one line about a database or file error: a busy database or a full disk is
     said as such, naming the database; anything else by the database's or system's words."""
     from tm.db import database_name, resource_error
@@ -81,14 +152,29 @@ def _explain(ctx: click.Context, error: SQLAlchemyError | OSError) -> str:
     resource = resource_error(error, database=database)
     if resource is not None:
         return str(resource)
-    if isinstance(error, SQLAlchemyError):
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        return f"database error: {reason}"
-    name = f"{error.filename}: " if error.filename else ""
-    return f"{name}{error.strerror or error}"
+    if isinstance(error, OSError):
+        name = f"{error.filename}: " if error.filename else ""
+        return f"{name}{error.strerror or error}"
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return f"database error: {reason}"
 
 
-@click.group(cls=SverkaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@cache
+def _plugin_entries() -> dict[str, EntryPoint]:
+    """The commands other packages register under ``sverka.commands``, by name."""
+    from importlib.metadata import entry_points  # 20-30 ms: only --help and plug-ins need it
+
+    return {entry.name: entry for entry in entry_points(group=PLUGIN_GROUP)}
+
+
+def _is_database_error(error: Exception) -> bool:
+    """Whether ``error`` is SQLAlchemy's (imported only once a command used the database)."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.SQLAlchemyError)
+
+
+@click.group(cls=SverkaGroup, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="SVERKA_DATABASE_URL", metavar="URL",
               help="Database URL (default: SQLite in the data directory). "
                    "Env: SVERKA_DATABASE_URL.")
@@ -101,18 +187,6 @@ def cli(ctx: click.Context, db: str | None, data_dir: str | None) -> None:
     """Sverka: a translation memory for Russian → English news."""
     ctx.obj = CliContext(db=db, data_dir=data_dir)
     ctx.call_on_close(ctx.obj.close)
-
-
-def _register() -> None:
-    """Add the commands of the core, area by area (``web`` adds its own as a plug-in)."""
-    from tm.cli import align, corpus, db, documents, memory, scoring, search, segment
-
-    for module in (align, corpus, db, documents, memory, scoring, search, segment):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

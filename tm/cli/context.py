@@ -1,45 +1,62 @@
-"""What every command shares: the database it works on, opened lazily."""
+"""What every command shares: the database it works on, opened lazily.
+
+SQLAlchemy and ``tm.db`` are imported when a command first asks for the database, so the
+commands without one (``--help``, ``segment``, ``align``) never load them.
+"""
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from tm.db import current_revision, database_url, make_engine, session_factory, upgrade
 from tm.errors import SverkaError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class CliContext:
     """The database settings of one ``sverka`` invocation."""
 
     def __init__(self, *, db: str | None, data_dir: str | None) -> None:
-        self.url = database_url(db, data_dir)
+        self._db, self._data_dir = db, data_dir
+        self._url: str | None = None
         self._engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
+
+    @property
+    def url(self) -> str:
+        """The database URL: ``--db``, else ``$SVERKA_DATABASE_URL``, else the data dir's."""
+        if self._url is None:
+            from tm.db import database_url
+
+            self._url = database_url(self._db, self._data_dir)
+        return self._url
 
     @property
     def engine(self) -> Engine:
         """The engine, created on first use."""
         if self._engine is None:
+            from tm.db import make_engine
+
             self._engine = make_engine(self.url)
         return self._engine
 
     def ensure_schema(self) -> None:
         """Create the schema in a new database; refuse to work on an outdated one."""
-        from alembic.script import ScriptDirectory
-
-        from tm.db import alembic_config
+        from tm.db import SCHEMA_HEAD, current_revision, head_revision, upgrade
 
         revision = current_revision(self.engine)
         if revision is None:
             upgrade(self.engine)
             return
-        head = ScriptDirectory.from_config(alembic_config(self.engine)).get_current_head()
+        if revision == SCHEMA_HEAD:
+            return
+        head = head_revision(self.engine)
         if revision != head:
             raise SverkaError(f"the database schema is at {revision}, this Sverka needs {head}: "
                               "run `sverka db upgrade`")
@@ -47,6 +64,8 @@ class CliContext:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Yield a session committed on success, rolled back on any error."""
+        from tm.db import session_factory
+
         self.ensure_schema()
         if self._factory is None:
             self._factory = session_factory(self.engine)

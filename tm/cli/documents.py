@@ -1,25 +1,27 @@
-"""``sverka import``, ``documents`` and ``show``: bring articles in and look at them."""
+"""``sverka import``, ``documents`` and ``show``: bring articles in and look at them.
+
+Only ``import`` needs ``tm.ingest`` (the readers, the segmenter, the aligner and, through
+the memory, the search index: numpy, rapidfuzz, lxml), so it imports it when it runs and
+listing or showing documents starts without them.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import shutil
 import sys
 import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.documents import document_rows, document_tracks, get_document, list_documents
 from tm.errors import InputError
-from tm.ingest import (
-    Article,
-    TranslationInput,
-    import_article,
-    read_article,
-    read_article_bytes,
-)
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin, Translation
+
+if TYPE_CHECKING:
+    from tm.ingest import Article
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d")
 # Line widths `show` lays its two columns out in: narrower is unreadable, wider is a mistake.
@@ -39,6 +41,8 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def _read(path: str) -> Article:
+    from tm.ingest import read_article, read_article_bytes
+
     if path == "-":
         return read_article_bytes(sys.stdin.buffer.read(), "<stdin>")
     return read_article(path)
@@ -70,6 +74,8 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
     With --translation, the English text is segmented and aligned to the Russian sentences.
     All or nothing: on any error nothing is written.
     """
+    from tm.ingest import TranslationInput, import_article
+
     source = _read(article)
     translations = []
     if translation_file:

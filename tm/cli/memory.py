@@ -1,4 +1,8 @@
-"""``sverka import-tmx``, ``export`` and ``memories``: exchange memories as TMX."""
+"""``sverka import-tmx``, ``export`` and ``memories``: exchange memories as TMX.
+
+The TMX reader and writer (lxml and, for an import's search keys, numpy) are imported by
+the commands that use them, so ``sverka memories`` starts without them.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +15,8 @@ from tm.cli.context import CliContext, emit_json, json_option
 from tm.cli.documents import parse_date
 from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.memory import export_document, export_memory, import_tmx, list_memories
 from tm.memory.duplicates import DuplicatePolicy
+from tm.memory.memories import list_memories
 from tm.models import Status
 
 
@@ -35,6 +39,8 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
                        tgt: str | None, on_duplicate: str, rejects: str | None, force: bool,
                        as_json: bool) -> None:
     """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
+    from tm.memory import import_tmx
+
     if rejects and os.path.lexists(rejects) and not force:
         raise InputError(f"{rejects} exists: choose another --rejects file, or add --force "
                          "to overwrite it")
@@ -77,6 +83,8 @@ def export_command(ctx: CliContext, out: str, memory: str | None, document_id: i
                    status: str | None, track: str | None, since: str | None,
                    include_boilerplate: bool, as_json: bool) -> None:
     """Export a memory or a document as TMX 1.4 to OUT.tmx (- for standard output)."""
+    from tm.memory import export_document, export_memory
+
     if (memory is None) == (document_id is None):
         raise InputError("give either --memory or --document")
     target = sys.stdout.buffer if out == "-" else out
