@@ -6,7 +6,7 @@ commands without one (``--help``, ``segment``, ``align``) never load them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -85,3 +85,13 @@ def emit_json(data: Any) -> None:
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print the result as JSON for scripts.")
+
+
+def language_pair_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--src-lang`` and ``--tgt-lang`` (the desk's pair by default) to a command."""
+    from tm.lang import SOURCE_LANG, TARGET_LANG
+
+    function = click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
+                            help="Target language (BCP 47).")(function)
+    return click.option("--src-lang", default=SOURCE_LANG, show_default=True,
+                        help="Source language (BCP 47).")(function)

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.context import CliContext, emit_json, json_option, language_pair_options
 from tm.documents import document_rows, document_tracks, get_document, list_documents
 from tm.errors import InputError
-from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Origin, Translation
 
 if TYPE_CHECKING:
@@ -60,10 +59,7 @@ def _read(path: str) -> Article:
 @click.option("--title", help="Title (default: the article's headline).")
 @click.option("--url", help="Where the article was published.")
 @click.option("--date", "date", help="Publication date, YYYY-MM-DD.")
-@click.option("--src-lang", default=SOURCE_LANG, show_default=True,
-              help="Source language (BCP 47).")
-@click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
-              help="Target language (BCP 47).")
+@language_pair_options
 @json_option
 @click.pass_obj
 def import_command(ctx: CliContext, article: str, translation_file: str | None, track: str,

@@ -6,10 +6,10 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.context import CliContext, emit_json, json_option, language_pair_options
 from tm.documents import get_document
 from tm.errors import InputError, NotFoundError
-from tm.lang import SOURCE_LANG, TARGET_LANG
+from tm.lang import TARGET_LANG
 from tm.models import Document, Origin, TestSet
 from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
@@ -65,10 +65,7 @@ def _track_lines(values: tuple[str, ...], origin: Origin) -> list[TrackLines]:
               help="Document id of every line: WMT segments.tsv (doc_id column) or one a line.")
 @click.option("--ref-origin", type=click.Choice(REFERENCE_ORIGINS), default="human",
               show_default=True, help="Where the references come from.")
-@click.option("--src-lang", default=SOURCE_LANG, show_default=True,
-              help="Source language (BCP 47).")
-@click.option("--tgt-lang", default=TARGET_LANG, show_default=True,
-              help="Target language (BCP 47).")
+@language_pair_options
 @json_option
 @click.pass_obj
 def import_testset_command(ctx: CliContext, name: str, source_file: str, refs: tuple[str, ...],
