@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gale_church  # noqa: E402 - bench/ is this script's own folder
 from align_calibration import load_yardstick  # noqa: E402
-from anchors import alternate  # noqa: E402
+from anchors import alternate, report  # noqa: E402
 
 from tm.align import align_sentences  # noqa: E402
 
@@ -154,12 +154,7 @@ def main() -> int:
     if args.yardstick:
         if not DOCS.exists():
             raise SystemExit(f"{DOCS} not found")
-        figures = yardstick_speed(args.trials, args.copies)
-        if args.json:
-            print(json.dumps(figures))
-        else:
-            for key, value in figures.items():
-                print(f"{key}: {value}")
+        report(yardstick_speed(args.trials, args.copies), as_json=args.json)
         return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     pairs = _pairs()

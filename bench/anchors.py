@@ -15,6 +15,7 @@ reads it.
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
@@ -109,3 +110,12 @@ def alternate(measured: Callable[[], object], reference: Callable[[], object], *
             ours.append(timed(lambda: slowed(measured)))
             theirs.append(timed(reference))
     return Paired(ours, theirs)
+
+
+def report(figures: dict[str, object], *, as_json: bool) -> None:
+    """Print what a benchmark measured: one JSON object, or a ``key: value`` line each."""
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value}")

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from anchors import alternate  # noqa: E402 - bench/ is this script's own folder
+from anchors import alternate, report  # noqa: E402 - bench/ is this script's own folder
 
 from tm.segment import split_sentences  # noqa: E402
 
@@ -110,11 +110,7 @@ def main() -> int:
             "ratio_tm_to_razdel": round(paired.ratio("wall"), 3),
             "ratio_tm_to_razdel_cpu": round(paired.ratio("cpu"), 3),
             "ratio_cpu_spread": round(paired.spread("cpu"), 3)})
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    report(result, as_json=args.json)
     return 0
 
 
