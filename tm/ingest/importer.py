@@ -10,14 +10,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from tm.align import Lexicon, Link, align_paragraphs
+from tm.db import INSERT_BATCH_ROWS
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
 from tm.ingest.structure import Piece, iter_analysed
 from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
-from tm.models import Document, Origin, Paragraph, Segment, Status
+from tm.models import Document, Origin, Paragraph, Segment, SegmentKind, Status
 from tm.segment import split_units
 from tm.translations import add_translation, get_or_create_track
 
@@ -211,3 +213,42 @@ def import_article(session: Session, article: Article, *,
         add_aligned_translation(session, result, translation, progress=progress,
                                 lexicon=lexicon)
     return result
+
+
+def create_line_documents(session: Session, documents: Sequence[tuple[str, int]],
+                          lines: Sequence[str], *, src_lang: str, tgt_lang: str,
+                          source_format: str, source_name: str) -> tuple[list[Document], list[int]]:
+    """Store documents whose segments are the given lines, untouched (a test set's).
+
+    Each (title, count) of ``documents`` in turn takes the next ``count`` lines, a paragraph
+    of one segment each; return the documents and the segment ids in line order. Lines go in
+    a few statements: a test set brings tens of thousands.
+    """
+    stored = [Document(title=title, src_lang=src_lang, tgt_lang=tgt_lang,
+                       source_format=source_format, source_name=source_name)
+              for title, _ in documents]
+    session.add_all(stored)
+    session.flush()
+    runs = [(document.id, count) for document, (_, count) in zip(stored, documents, strict=True)]
+    return stored, _store_lines(session, runs, lines)
+
+
+def _store_lines(session: Session, runs: Sequence[tuple[int, int]],
+                 source: Sequence[str]) -> list[int]:
+    """Insert one paragraph and one segment per line; return the segment ids in line order."""
+    placed = [(document_id, position) for document_id, count in runs
+              for position in range(count)]
+    segment_ids: list[int] = []
+    for start in range(0, len(source), INSERT_BATCH_ROWS):
+        lines = source[start:start + INSERT_BATCH_ROWS]
+        where = placed[start:start + INSERT_BATCH_ROWS]
+        paragraph_ids = session.scalars(
+            insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True),
+            [{"document_id": d, "position": p, "text": text}
+             for (d, p), text in zip(where, lines, strict=True)])
+        segment_ids.extend(session.scalars(
+            insert(Segment).returning(Segment.id, sort_by_parameter_order=True),
+            [{"document_id": d, "paragraph_id": paragraph_id, "position": p,
+              "kind": SegmentKind.BODY, "text": text, "start": 0, "end": len(text)}
+             for (d, p), paragraph_id, text in zip(where, paragraph_ids, lines, strict=True)]))
+    return segment_ids

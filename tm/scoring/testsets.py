@@ -11,19 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tm.db import INSERT_BATCH_ROWS, get_by_name
+from tm.db import get_by_name
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
-from tm.ingest.importer import IMPORT_STATUS
+from tm.ingest.importer import IMPORT_STATUS, create_line_documents
 from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.models import (
     Document,
     Origin,
-    Paragraph,
     Segment,
-    SegmentKind,
     TestSet,
     TestSetDocument,
     Track,
@@ -120,42 +118,18 @@ def import_testset(session: Session, name: str, *, source: Sequence[str],
     test_set = TestSet(name=name, src_lang=src_lang, tgt_lang=tgt_lang, description=description)
     session.add(test_set)
     runs = document_runs(doc_ids, len(source))
-    documents = []
-    for position, (doc_key, _) in enumerate(runs):
-        document = Document(title=name if doc_key is None else f"{name} · {doc_key}",
-                            src_lang=src_lang, tgt_lang=tgt_lang, source_format=SOURCE_FORMAT,
-                            source_name=source_name)
+    documents, segment_ids = create_line_documents(
+        session, [(name if key is None else f"{name} · {key}", count) for key, count in runs],
+        source, src_lang=src_lang, tgt_lang=tgt_lang, source_format=SOURCE_FORMAT,
+        source_name=source_name)
+    for position, (document, (doc_key, _)) in enumerate(zip(documents, runs, strict=True)):
         test_set.members.append(TestSetDocument(document=document, position=position,
                                                 doc_key=doc_key))
-        documents.append(document)
     session.flush()
-    segment_ids = _store_lines(session, [(d.id, n) for d, (_, n) in zip(documents, runs,
-                                                                         strict=True)], source)
     result = TestSetImport(test_set=test_set, documents=len(documents), segments=len(source))
     for lines in tracks:
         result.tracks[lines.name] = _add(session, segment_ids, lines, tgt_lang)
     return result
-
-
-def _store_lines(session: Session, runs: Sequence[tuple[int, int]],
-                 source: Sequence[str]) -> list[int]:
-    """Insert one paragraph and one segment per line; return the segment ids in line order."""
-    placed = [(document_id, position) for document_id, count in runs
-              for position in range(count)]
-    segment_ids: list[int] = []
-    for start in range(0, len(source), INSERT_BATCH_ROWS):
-        lines = source[start:start + INSERT_BATCH_ROWS]
-        where = placed[start:start + INSERT_BATCH_ROWS]
-        paragraph_ids = session.scalars(
-            insert(Paragraph).returning(Paragraph.id, sort_by_parameter_order=True),
-            [{"document_id": d, "position": p, "text": text}
-             for (d, p), text in zip(where, lines, strict=True)])
-        segment_ids.extend(session.scalars(
-            insert(Segment).returning(Segment.id, sort_by_parameter_order=True),
-            [{"document_id": d, "paragraph_id": paragraph_id, "position": p,
-              "kind": SegmentKind.BODY, "text": text, "start": 0, "end": len(text)}
-             for (d, p), paragraph_id, text in zip(where, paragraph_ids, lines, strict=True)]))
-    return segment_ids
 
 
 def get_testset(session: Session, name: str) -> TestSet:
