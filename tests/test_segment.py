@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pytest
 
-from tm.segment import Span, split_sentences, split_units
+from tm.segment import Span, candidates, split_sentences, split_units
 
 
 def parse(case: str) -> tuple[str, list[tuple[int, str]]]:
@@ -249,3 +250,19 @@ def test_spans_are_exact_ordered_and_stripped_on_noisy_text() -> None:
 def test_split_units_cuts_a_leading_dateline_off_each_line(case: str) -> None:
     text, expected = parse(case)
     assert [(s.start, s.text) for s in split_units(text, "ru")] == expected
+
+
+def test_candidate_scan_finds_what_one_regex_would() -> None:
+    """The guarded scan yields the matches of the link-or-punctuation regex, in order."""
+    one_regex = re.compile(candidates._LINK + "|" + candidates._PUNCTUATION, re.VERBOSE)
+    rng = random.Random(3)
+    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»\"'—-\t 0123456789@/#+_)", "www.", "http://",
+                "https://", "ftp://", "a@b.ru", " т. е. ", "school.But", "bad?what", "; 2) "]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        start = rng.randint(0, len(text))
+        expected = [(m.start(), m.end(), m.group("link") is not None)
+                    for m in one_regex.finditer(text, start)]
+        found = [(m.start(), m.end(), m.re is candidates.LINK)
+                 for m in candidates.find_candidates(text, start, len(text))]
+        assert found == expected, text

@@ -32,15 +32,78 @@ _LINK = rf"""
     (?P<lpunct>[{_T}]*)(?P<lclose>[{_C}]*)(?=\s|$)         # with or without a final stop
 """
 CANDIDATE = re.compile(_PUNCTUATION, re.VERBOSE)
-# Looking for links costs time at every word, so only lines that may hold one do.
-CANDIDATE_OR_LINK = re.compile(_LINK + "|" + _PUNCTUATION, re.VERBOSE)
-MAY_HOLD_LINK = re.compile(r"@|://|www\.", re.IGNORECASE)
+LINK = re.compile(_LINK, re.VERBOSE)
+
+# The scan. Every alternative of CANDIDATE begins with one of FIRST_CHARS, and a
+# search for them is a character-class scan the regex engine runs in C; the
+# alternation (a lookbehind included) is then tried at those positions only, 1
+# in 33 of the gold text, instead of at every character: one CANDIDATE.finditer
+# over the gold text cost as much as all of razdel, this scan a ninth of it.
+FIRST_CHARS = TERMINALS + CLOSE_BRACKETS + ",:;"
+CANDIDATE_START = re.compile(f"[{re.escape(FIRST_CHARS)}]")
+# A link can begin only 3-5 characters before "://" ("ftp", "http", "https"), at
+# "www." or at the start of the run of address characters before "@".
+LINK_ANCHOR = re.compile(r"://|www\.|@")
+ADDRESS_CHAR = re.compile(r"[\w.+\-]")
 
 
 def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Yield the candidate boundaries of ``text[start:end]``, left to right."""
-    pattern = CANDIDATE_OR_LINK if MAY_HOLD_LINK.search(text, start, end) else CANDIDATE
-    return pattern.finditer(text, start, end)
+    """Yield the candidate boundaries of ``text[start:end]``, left to right.
+
+    The matches are those of one regex, a link (:data:`LINK`) preferred to
+    punctuation (:data:`CANDIDATE`) where both begin, searched left to right from
+    where the last match ended.
+    """
+    links = _link_starts(text, start, end)
+    search, match = CANDIDATE_START.search, CANDIDATE.match
+    pos = start
+    link: re.Match[str] | None = None
+    while True:
+        if link is not None and link.start() < pos:
+            link = None
+        if link is None and links:
+            link = _next_link(text, links, pos, end)
+        found = search(text, pos, link.start() if link else end)
+        if found is None:
+            if link is None:
+                return
+            yield link
+            pos = link.end()
+            continue
+        at = found.start()
+        candidate = match(text, at, end)
+        if candidate is None:
+            pos = at + 1
+        else:
+            yield candidate
+            pos = candidate.end()
+
+
+def _link_starts(text: str, start: int, end: int) -> list[int]:
+    """Return the positions in ``text[start:end]`` where a link may begin, descending."""
+    starts = set()
+    for anchor in LINK_ANCHOR.finditer(text, start, end):
+        at = anchor.start()
+        mark = anchor.group()
+        if mark == "@":
+            while at and ADDRESS_CHAR.match(text, at - 1):
+                at -= 1
+            starts.add(at)
+        elif mark == "://":
+            starts.update((at - 3, at - 4, at - 5))
+        else:
+            starts.add(at)
+    return sorted((at for at in starts if at >= start), reverse=True)
+
+
+def _next_link(text: str, starts: list[int], pos: int, end: int) -> re.Match[str] | None:
+    """Return the first link at or after ``pos``, using up ``starts``."""
+    while starts:
+        at = starts.pop()
+        if at >= pos and (link := LINK.match(text, at, end)):
+            return link
+    return None
+
 
 # The token glued to the punctuation, and the abbreviation chain it ends
 # ("т. е", "U.S", "ст.л"): short letter groups joined by periods.
@@ -67,10 +130,10 @@ class Candidate:
         self.profile = profile
         self.sentence_start = sentence_start
         self.line_end = line_end
-        glued = match.group("glued")
-        self.glued = glued is not None
         # A URL or e-mail address, possibly with final punctuation after it.
-        self.link = match.re is CANDIDATE_OR_LINK and match.group("link") is not None
+        self.link = match.re is LINK
+        glued = None if self.link else match.group("glued")
+        self.glued = glued is not None
         if self.link:
             self.punct = match.group("lpunct")
             self.close = match.group("lclose")
