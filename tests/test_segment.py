@@ -263,6 +263,6 @@ def test_candidate_scan_finds_what_one_regex_would() -> None:
         start = rng.randint(0, len(text))
         expected = [(m.start(), m.end(), m.group("link") is not None)
                     for m in one_regex.finditer(text, start)]
-        found = [(m.start(), m.end(), m.re is candidates.LINK)
+        found = [(m.start(), m.end(), m.re is candidates.LINK_PATTERN)
                  for m in candidates.find_candidates(text, start, len(text))]
         assert found == expected, text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tm.segment import abbreviations as abbr
 
@@ -24,6 +24,11 @@ class Profile:
     word_final_letters: str = ""
     # Greetings and closings of a letter that stand as sentences of their own.
     salutations: re.Pattern[str] | None = None
+    # All abbreviations of the three tables, for one lookup where the kind does not matter.
+    known: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", self.prefix | self.numbering | self.terminal)
 
 
 RU_STARTERS = frozenset("""

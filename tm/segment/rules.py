@@ -3,6 +3,11 @@
 Each rule looks at one :class:`~tm.segment.candidates.Candidate` and returns
 ``SPLIT``, ``JOIN`` or ``None`` (no opinion). ``RULES`` is tried in order and
 the first opinion wins; a candidate no rule claims is a sentence end.
+
+A rule that can only have an opinion on some kinds of candidate (a period, a
+comma; :data:`~tm.segment.candidates.KINDS`) says so with :func:`applies_to`,
+and :func:`by_kind` orders each kind's own list once: a candidate is shown to
+the rules that can decide it only (a period to 15 of 19, a comma to 5).
 """
 from __future__ import annotations
 
@@ -10,7 +15,18 @@ import re
 from collections.abc import Callable
 
 from tm.segment import pairs
-from tm.segment.candidates import Candidate
+from tm.segment.candidates import (
+    BRACKET,
+    COMMA,
+    DOTTED,
+    ELLIPSIS,
+    GLUED,
+    KINDS,
+    LINK,
+    PERIOD,
+    SEMICOLON,
+    Candidate,
+)
 from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
 
 SPLIT = True
@@ -18,6 +34,15 @@ JOIN = False
 
 Verdict = bool | None
 Rule = Callable[[Candidate], Verdict]
+RuleTable = dict[str, tuple[Rule, ...]]
+
+
+def applies_to(*kinds: str) -> Callable[[Rule], Rule]:
+    """Mark a rule as one that returns None for every candidate not of ``kinds``."""
+    def mark(rule: Rule) -> Rule:
+        rule.kinds = frozenset(kinds)  # type: ignore[attr-defined]
+        return rule
+    return mark
 
 # An exclamation or question inside a quotation whose rest is this short is
 # part of one outcry ("Нихуя себе! Землетрясение!"). Longer quotations, and
@@ -41,7 +66,7 @@ TRUNCATION_LETTERS = 5
 # Characters that cannot begin a sentence.
 NOT_A_START = set(",;:%)]}»”…/|+=&") | set(TERMINALS)
 
-LINK = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
+LINK_SIGN = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*$")
 LINK_START = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
 RIGHT_BULLET = re.compile(r"\d{1,2}[.)]\s+(?=[^\W\d_])")  # "3. Мультиварка"
@@ -59,6 +84,7 @@ def _upper(word: str) -> bool:
     return word[:1].isupper()
 
 
+@applies_to(SEMICOLON)
 def semicolon(c: Candidate) -> Verdict:
     """Split "; 2) ..." before a list item, the only place a semicolon is a candidate."""
     if c.punct == ";":
@@ -66,6 +92,7 @@ def semicolon(c: Candidate) -> Verdict:
     return None
 
 
+@applies_to(COMMA)
 def salutation(c: Candidate) -> Verdict:
     """Split after the formulas of a letter: "Hi David:", "Thanks,", "Louise, We are ..."."""
     if c.punct not in (",", ":"):
@@ -85,6 +112,7 @@ def salutation(c: Candidate) -> Verdict:
     return SPLIT
 
 
+@applies_to(LINK)
 def bare_link(c: Candidate) -> Verdict:
     """After a URL or address without final punctuation, split only before a capital or a link."""
     if not c.link or c.punct:
@@ -95,13 +123,15 @@ def bare_link(c: Candidate) -> Verdict:
     return JOIN
 
 
+@applies_to(GLUED)
 def glued_in_link(c: Candidate) -> Verdict:
     """Keep "?" and "!" inside a URL, e-mail address or path."""
-    if c.glued and LINK.search(c.left_token):
+    if c.glued and LINK_SIGN.search(c.left_token):
         return JOIN
     return None
 
 
+@applies_to(GLUED)
 def glued_punctuation(c: Candidate) -> Verdict:
     """Split "bad?what" and "school.But" (informal text drops the space), not "Newsfeeds.Com"."""
     if not c.glued:
@@ -110,15 +140,9 @@ def glued_punctuation(c: Candidate) -> Verdict:
         token = c.right_token
         word = c.left_word
         if (not word.islower() or "." in token or "/" in token
-                or c.right_word.lower() in DOMAINS or _known(c, _abbreviation_key(c))):
+                or c.right_word.lower() in DOMAINS or c.abbreviation_key in c.profile.known):
             return JOIN
     return SPLIT
-
-
-def _known(c: Candidate, key: str) -> bool:
-    """Whether ``key`` is in one of the profile's abbreviation tables."""
-    p = c.profile
-    return key in p.prefix or key in p.terminal or key in p.numbering
 
 
 def nothing_starts(c: Candidate) -> Verdict:
@@ -185,6 +209,7 @@ def aside_next(c: Candidate) -> Verdict:
     return JOIN
 
 
+@applies_to(PERIOD, BRACKET, LINK)
 def list_bullet(c: Candidate) -> Verdict:
     """Join after a list bullet such as "1.", "2.3.", "IV." or "б)"."""
     if c.punct in (".", ")") and BULLET.match(c.sentence):
@@ -192,6 +217,7 @@ def list_bullet(c: Candidate) -> Verdict:
     return None
 
 
+@applies_to(ELLIPSIS, LINK)
 def ellipsis_before_lowercase(c: Candidate) -> Verdict:
     """Join an ellipsis followed by lower case: the thought goes on."""
     if c.is_ellipsis and _lower(c.right_word):
@@ -199,6 +225,7 @@ def ellipsis_before_lowercase(c: Candidate) -> Verdict:
     return None
 
 
+@applies_to(BRACKET)
 def closing_bracket(c: Candidate) -> Verdict:
     """Decide after ")" without final punctuation: a smiley or an aside can end a sentence."""
     if not c.is_bracket:
@@ -214,25 +241,14 @@ def closing_bracket(c: Candidate) -> Verdict:
     return JOIN
 
 
-def _abbreviation_key(c: Candidate) -> str:
-    """Return the abbreviation before the period: a known chain ("т.е") or the word."""
-    chain = c.left_chain
-    if chain and _known(c, chain):
-        return chain
-    word = c.left_word
-    glued = c.left_token[-len(word) - 1:-len(word)] if len(c.left_token) > len(word) else ""
-    if glued and glued in "-–":
-        return ""  # a case ending such as "1996-м" or "90-х" is no abbreviation
-    return word.lower()
-
-
+@applies_to(PERIOD, LINK)
 def abbreviation(c: Candidate) -> Verdict:
     """Join after an abbreviation unless it ends the sentence before a capital."""
     if not c.is_period:
         return None
-    key = _abbreviation_key(c)
+    key = c.abbreviation_key
     p = c.profile
-    if not key or not (_known(c, key) or _place_letter(c, key)):
+    if not key or not (key in p.known or _place_letter(c, key)):
         return None
     number_next = bool(NUMBER_START.match(c.right_token[:1]))
     if c.after_number or (key in p.terminal and key not in p.prefix and not _place_letter(c, key)):
@@ -250,6 +266,7 @@ def _place_letter(c: Candidate, key: str) -> bool:
     return len(key) == 1 and "а" <= key < "я" and c.left_token == key
 
 
+@applies_to(PERIOD, LINK)
 def initial(c: Candidate) -> Verdict:
     """Join after an initial ("А. С. Пушкин", "J. R. R. Tolkien")."""
     if not c.is_period:
@@ -263,6 +280,7 @@ def initial(c: Candidate) -> Verdict:
     return JOIN
 
 
+@applies_to(PERIOD, LINK)
 def dotted_acronym(c: Candidate) -> Verdict:
     """Join after "U.S." or "Р.Ф." unless a typical sentence opener follows."""
     if not c.is_period or not ACRONYM.match(c.left_token.lstrip("(\"«“'")):
@@ -278,6 +296,7 @@ def dotted_acronym(c: Candidate) -> Verdict:
     return JOIN
 
 
+@applies_to(PERIOD, LINK)
 def truncation(c: Candidate) -> Verdict:
     """Join a short word cut after a consonant before lower case: Russian "5 град. мороза"."""
     vowels = c.profile.word_final_letters
@@ -289,6 +308,7 @@ def truncation(c: Candidate) -> Verdict:
     return None
 
 
+@applies_to(PERIOD, DOTTED, LINK)
 def lowercase_next(c: Candidate) -> Verdict:
     """After a period, lower case continues the sentence unless the language allows otherwise."""
     if "." in c.punct and not c.is_ellipsis and _lower(c.right_word) and not c.right_after_dash:
@@ -319,9 +339,19 @@ RULES: list[Rule] = [
 ]
 
 
-def decide(c: Candidate, rules: list[Rule] = RULES) -> bool:
+def by_kind(rules: list[Rule]) -> RuleTable:
+    """Return, for each kind of candidate, the rules that apply to it, in order."""
+    every = frozenset(KINDS)
+    return {kind: tuple(rule for rule in rules if kind in getattr(rule, "kinds", every))
+            for kind in KINDS}
+
+
+RULES_BY_KIND = by_kind(RULES)
+
+
+def decide(c: Candidate, table: RuleTable = RULES_BY_KIND) -> bool:
     """Return whether the candidate ends a sentence: the first rule with an opinion wins."""
-    for rule in rules:
+    for rule in table[c.kind]:
         verdict = rule(c)
         if verdict is not None:
             return verdict

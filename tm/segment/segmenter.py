@@ -6,7 +6,7 @@ import re
 from tm.segment.candidates import Candidate, find_candidates
 from tm.segment.languages import Profile, profile_for
 from tm.segment.pairs import QuoteTracker
-from tm.segment.rules import RULES, Rule, decide
+from tm.segment.rules import RULES, RULES_BY_KIND, Rule, RuleTable, by_kind, decide
 from tm.segment.span import Span
 
 # A line break always ends a sentence: headlines and list lines have no final stop.
@@ -21,16 +21,17 @@ WORDLESS = re.compile(r"(?:[^\w#]|_)*|(?:\s*#\w+)+\W*")
 def split_sentences(text: str, lang: str, *, rules: list[Rule] = RULES) -> list[Span]:
     """Split ``text`` into sentence spans; ``lang`` is a tag such as "ru" or "en-GB"."""
     profile = profile_for(lang)
+    table = RULES_BY_KIND if rules is RULES else by_kind(rules)
     spans: list[Span] = []
     for line in LINE.finditer(text):
         content = CONTENT.search(text, line.start(), line.end())
         if content:
-            _split_line(text, content.start(), content.end(), profile, rules, spans)
+            _split_line(text, content.start(), content.end(), profile, table, spans)
     return spans
 
 
 def _split_line(text: str, start: int, end: int, profile: Profile,
-                rules: list[Rule], spans: list[Span]) -> None:
+                table: RuleTable, spans: list[Span]) -> None:
     """Append the sentences of ``text[start:end]`` (stripped, one line) to ``spans``."""
     pieces: list[tuple[int, int]] = []
     sentence_start = start
@@ -41,7 +42,7 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
         c = Candidate(text, match, sentence_start, end, profile, quotes, start)
         if c.next >= end:
             break
-        if decide(c, rules):
+        if decide(c, table):
             pieces.append((sentence_start, c.end))
             sentence_start = c.next
     pieces.append((sentence_start, end))
