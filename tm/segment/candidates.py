@@ -84,7 +84,7 @@ def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 def _link_starts(text: str, start: int, end: int) -> list[int]:
     """Return the positions in ``text[start:end]`` where a link may begin, descending."""
-    starts = set()
+    starts: set[int] = set()
     for anchor in LINK_ANCHOR.finditer(text, start, end):
         at = anchor.start()
         mark = anchor.group()
@@ -96,6 +96,8 @@ def _link_starts(text: str, start: int, end: int) -> list[int]:
             starts.update((at - 3, at - 4, at - 5))
         else:
             starts.add(at)
+    if not starts:
+        return []
     return sorted((at for at in starts if at >= start), reverse=True)
 
 
@@ -197,8 +199,9 @@ class Candidate:
         nxt = end
         while nxt < line_end and text[nxt].isspace():
             nxt += 1
-        # Where the next sentence would start.
+        # Where the next sentence would start, and its first character ("" if none).
         self.next = nxt
+        self.right_char = text[nxt] if nxt < line_end else ""
 
     @property
     def is_bracket(self) -> bool:
@@ -299,7 +302,7 @@ class Candidate:
     @lazy
     def right_after_dash(self) -> str:
         """Return the word after a leading dash of the next sentence, or ""."""
-        token = self.right_token
-        if not token or token[0] not in DASHES:
+        first = self.right_char
+        if not first or first not in DASHES:
             return ""
         return self.right_word

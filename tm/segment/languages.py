@@ -90,5 +90,16 @@ PROFILES = {"ru": RUSSIAN, "en": ENGLISH}
 
 def profile_for(lang: str) -> Profile:
     """Return the profile for a language tag such as ``"ru-RU"``; unknown ones get generic rules."""
-    primary = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
-    return PROFILES.get(primary, GENERIC)
+    profile = _BY_TAG.get(lang)
+    if profile is None:
+        primary = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
+        profile = PROFILES.get(primary, GENERIC)
+        if len(_BY_TAG) < MAX_TAGS:
+            _BY_TAG[lang] = profile
+    return profile
+
+
+# Tags seen before, as given: a document's segments all ask with one tag. Bounded,
+# since a tag comes from the caller (a form, a file).
+MAX_TAGS = 1000
+_BY_TAG: dict[str, Profile] = {}

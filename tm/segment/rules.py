@@ -147,8 +147,8 @@ def glued_punctuation(c: Candidate) -> Verdict:
 
 def nothing_starts(c: Candidate) -> Verdict:
     """Join when what follows cannot begin a sentence (",", ")", more punctuation)."""
-    token = c.right_token
-    if token and token[0] in NOT_A_START:
+    first = c.right_char
+    if first and first in NOT_A_START:
         return JOIN
     return None
 
@@ -176,7 +176,8 @@ def inside_quotation(c: Candidate) -> Verdict:
 
 def inside_brackets(c: Candidate) -> Verdict:
     """Join inside brackets that close later in the paragraph."""
-    if pairs.open_bracket(c.text, c.sentence_start, c.end) < 0:
+    if (c.text.find("(", c.sentence_start, c.end) < 0  # the common case, in C
+            or pairs.open_bracket(c.text, c.sentence_start, c.end) < 0):
         return None
     if c.text.find(")", c.end, min(c.line_end, c.end + BRACKET_REACH)) >= 0:
         return JOIN
@@ -185,6 +186,8 @@ def inside_brackets(c: Candidate) -> Verdict:
 
 def bullet_next(c: Candidate) -> Verdict:
     """Split before a numbered list item ("... и т. д. 3. Мультиварка")."""
+    if not c.right_char.isdigit():
+        return None
     match = RIGHT_BULLET.match(c.text, c.next, c.line_end)
     if match and c.text[match.end()].isupper():
         return SPLIT
@@ -193,7 +196,7 @@ def bullet_next(c: Candidate) -> Verdict:
 
 def aside_next(c: Candidate) -> Verdict:
     """Join a short aside in brackets that ends the paragraph: "санкции. (перевод в титрах)"."""
-    if not c.right_token.startswith("("):
+    if c.right_char != "(":
         return None
     close = c.text.find(")", c.next, min(c.line_end, c.next + ASIDE_REACH))
     if close < 0:
@@ -250,7 +253,7 @@ def abbreviation(c: Candidate) -> Verdict:
     p = c.profile
     if not key or not (key in p.known or _place_letter(c, key)):
         return None
-    number_next = bool(NUMBER_START.match(c.right_token[:1]))
+    number_next = bool(NUMBER_START.match(c.right_char))
     if c.after_number or (key in p.terminal and key not in p.prefix and not _place_letter(c, key)):
         # A unit after a number or a closing abbreviation: "2022 г.", "etc."
         if _upper(c.right_word) and not number_next and not c.right_after_dash:

@@ -39,9 +39,9 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     for match in find_candidates(text, start, end):
         if match.start() < sentence_start:
             continue
+        if match.end() >= end:
+            break  # the line's own end: nothing follows (the line is stripped)
         c = Candidate(text, match, sentence_start, end, profile, quotes, start)
-        if c.next >= end:
-            break
         if decide(c, table):
             pieces.append((sentence_start, c.end))
             sentence_start = c.next
