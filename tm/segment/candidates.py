@@ -57,7 +57,8 @@ def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     punctuation (:data:`CANDIDATE`) where both begin, searched left to right from
     where the last match ended.
     """
-    links = _link_starts(text, start, end)
+    # Most lines have no link anchor, and one search in C tells.
+    links = _link_starts(text, start, end) if LINK_ANCHOR.search(text, start, end) else []
     search, match = CANDIDATE_START.search, CANDIDATE.match
     pos = start
     link: re.Match[str] | None = None
@@ -202,21 +203,12 @@ class Candidate:
         # Where the next sentence would start, and its first character ("" if none).
         self.next = nxt
         self.right_char = text[nxt] if nxt < line_end else ""
-
-    @property
-    def is_bracket(self) -> bool:
-        """Whether the delimiter is a closing bracket rather than punctuation."""
-        return self.kind == BRACKET
-
-    @property
-    def is_period(self) -> bool:
-        """Whether the delimiter is one single period."""
-        return self.punct == "."
-
-    @property
-    def is_ellipsis(self) -> bool:
-        """Whether the delimiter is an ellipsis ("..", "...", "…")."""
-        return "…" in self.punct or self.punct.startswith(("..", ". ."))
+        punct = self.punct
+        # Whether the delimiter is one single period; an ellipsis ("..", "...",
+        # "…"); a closing bracket rather than punctuation.
+        self.is_period = punct == "."
+        self.is_ellipsis = "…" in punct or punct.startswith(("..", ". ."))
+        self.is_bracket = self.kind == BRACKET
 
     @lazy
     def open_quote(self) -> str:
@@ -258,6 +250,8 @@ class Candidate:
     def left_chain(self) -> str:
         """Return the abbreviation chain before the delimiter, normalised ("т.е"), or ""."""
         left = self.left
+        if not left or not left[-1].isalnum():
+            return ""  # a chain ends in a letter
         match = LEFT_CHAIN.search(left, max(0, len(left) - LEFT_CHAIN_LENGTH))
         if not match:
             return ""

@@ -32,8 +32,12 @@ class QuoteTracker:
     def open_at(self, end: int) -> tuple[str, int]:
         """Return the closing quote still awaited at ``end`` and where it opened, or ("", -1)."""
         if end > self.pos:
-            for match in QUOTE_CHARS.finditer(self.text, self.pos, end):
-                self._see(match.group(), match.start())
+            search = QUOTE_CHARS.search
+            match = search(self.text, self.pos, end)
+            while match is not None:  # most stretches hold no quote: one search
+                at = match.start()
+                self._see(match.group(), at)
+                match = search(self.text, at + 1, end)
             self.pos = end
         return (self.stack[-1], self.opened[-1]) if self.stack else ("", -1)
 

@@ -67,7 +67,8 @@ TRUNCATION_LETTERS = 5
 NOT_A_START = set(",;:%)]}»”…/|+=&") | set(TERMINALS)
 
 LINK_SIGN = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
-BULLET = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*$")
+# A whole sentence that is a list bullet ("1.", "2.3.", "IV.", "б)").
+BULLET = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*")
 LINK_START = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
 RIGHT_BULLET = re.compile(r"\d{1,2}[.)]\s+(?=[^\W\d_])")  # "3. Мультиварка"
 # Top-level domains written with a capital: "Newsfeeds.Com".
@@ -215,7 +216,7 @@ def aside_next(c: Candidate) -> Verdict:
 @applies_to(PERIOD, BRACKET, LINK)
 def list_bullet(c: Candidate) -> Verdict:
     """Join after a list bullet such as "1.", "2.3.", "IV." or "б)"."""
-    if c.punct in (".", ")") and BULLET.match(c.sentence):
+    if c.punct in (".", ")") and BULLET.fullmatch(c.text, c.sentence_start, c.start):
         return JOIN
     return None
 

@@ -12,6 +12,7 @@ from tm.segment.span import Span
 # A line break always ends a sentence: headlines and list lines have no final stop.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # those of str.splitlines
 LINE = re.compile(f"[^{LINE_BREAKS}]+")
+HAS_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 CONTENT = re.compile(r"\S(?:.*\S)?", re.DOTALL)
 # A piece with no letter or digit (an emoji, "))))", "***") or only hashtags
 # belongs to the sentence before it.
@@ -23,6 +24,11 @@ def split_sentences(text: str, lang: str, *, rules: list[Rule] = RULES) -> list[
     profile = profile_for(lang)
     table = RULES_BY_KIND if rules is RULES else by_kind(rules)
     spans: list[Span] = []
+    if not HAS_LINE_BREAK.search(text):  # one line: most paragraphs and units
+        content = CONTENT.search(text)
+        if content:
+            _split_line(text, content.start(), content.end(), profile, table, spans)
+        return spans
     for line in LINE.finditer(text):
         content = CONTENT.search(text, line.start(), line.end())
         if content:
