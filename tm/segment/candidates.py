@@ -124,6 +124,8 @@ CHAIN_SPACES = re.compile(r"\.\s")
 LEFT_WINDOW = 40
 # The longest chain LEFT_CHAIN matches: three groups of 4 letters, ". " each, and 5.
 LEFT_CHAIN_LENGTH = 3 * 6 + 5
+# Its last group, ". " and 5 letters at most, holds a period.
+LAST_GROUP_LENGTH = 7
 
 
 T = TypeVar("T")
@@ -202,7 +204,12 @@ class Candidate:
             nxt += 1
         # Where the next sentence would start, and its first character ("" if none).
         self.next = nxt
-        self.right_char = text[nxt] if nxt < line_end else ""
+        self.right_char = right = text[nxt] if nxt < line_end else ""
+        # Known without looking further in most cases (set, they stand for the lazy ones).
+        if not right or right not in DASHES:
+            self.right_after_dash = ""
+        if not quotes.quoted:
+            self.open_quote = ""
         punct = self.punct
         # Whether the delimiter is one single period; an ellipsis ("..", "...",
         # "…"); a closing bracket rather than punctuation.
@@ -238,6 +245,8 @@ class Candidate:
     def left_word(self) -> str:
         """Return the letters (or else digits) right before the delimiter, or ""."""
         token = self.left_token
+        if token.isalpha() or token.isdigit():
+            return token  # the common case: a whole word or number
         i = len(token)
         while i and token[i - 1].isalpha():
             i -= 1
@@ -250,8 +259,8 @@ class Candidate:
     def left_chain(self) -> str:
         """Return the abbreviation chain before the delimiter, normalised ("т.е"), or ""."""
         left = self.left
-        if not left or not left[-1].isalnum():
-            return ""  # a chain ends in a letter
+        if "." not in left[-LAST_GROUP_LENGTH:] or not left[-1].isalnum():
+            return ""  # the common case: no chain ends here
         match = LEFT_CHAIN.search(left, max(0, len(left) - LEFT_CHAIN_LENGTH))
         if not match:
             return ""

@@ -21,11 +21,13 @@ class QuoteTracker:
     closing mark into an opening one.
     """
 
-    __slots__ = ("text", "pos", "stack", "opened")
+    __slots__ = ("text", "pos", "stack", "opened", "quoted")
 
-    def __init__(self, text: str, start: int) -> None:
+    def __init__(self, text: str, start: int, end: int | None = None) -> None:
         self.text = text
         self.pos = start
+        # Whether text[start:end] holds a quote at all; most lines hold none.
+        self.quoted = QUOTE_CHARS.search(text, start, len(text) if end is None else end) is not None
         self.stack: list[str] = []  # closing quotes awaited, innermost last
         self.opened: list[int] = []  # where each of them was opened
 

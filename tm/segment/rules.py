@@ -287,7 +287,9 @@ def initial(c: Candidate) -> Verdict:
 @applies_to(PERIOD, LINK)
 def dotted_acronym(c: Candidate) -> Verdict:
     """Join after "U.S." or "Р.Ф." unless a typical sentence opener follows."""
-    if not c.is_period or not ACRONYM.match(c.left_token.lstrip("(\"«“'")):
+    if not c.is_period or "." not in c.left_token:
+        return None
+    if not ACRONYM.match(c.left_token.lstrip("(\"«“'")):
         return None
     chain = c.left_chain
     if chain in c.profile.prefix:

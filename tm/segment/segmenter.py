@@ -41,7 +41,7 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     """Append the sentences of ``text[start:end]`` (stripped, one line) to ``spans``."""
     pieces: list[tuple[int, int]] = []
     sentence_start = start
-    quotes = QuoteTracker(text, start)
+    quotes = QuoteTracker(text, start, end)
     for match in find_candidates(text, start, end):
         if match.start() < sentence_start:
             continue
