@@ -23,6 +23,7 @@ from tm.segment.candidates import (
     GLUED,
     KINDS,
     LINK,
+    MARK,
     PERIOD,
     SEMICOLON,
     Candidate,
@@ -55,6 +56,9 @@ BRACKET_REACH = 40
 # After a quotation the sentence goes on in lower case: «Игра. Начало» вышел.
 CONTINUES = re.compile(
     rf"[\s{re.escape(CLOSERS)}]*(?:[,;:]\s*)?(?:[{re.escape(DASHES)}]\s*)?[a-zа-яё]")
+
+# An attribution inside quoted speech: "? – спросила", ", — сказал".
+ATTRIBUTION = re.compile(rf"[,!?…]\s*[{re.escape(DASHES)}]\s*[a-zа-яё]")
 
 # An aside in brackets after a sentence end ("(А. А. Блок)") is this short.
 ASIDE_REACH = 80
@@ -171,6 +175,19 @@ def inside_quotation(c: Candidate) -> Verdict:
     if found < 0:
         return None
     if "." not in c.punct or CONTINUES.match(c.text, found + 1, c.line_end):
+        return JOIN
+    return None
+
+
+@applies_to(PERIOD, ELLIPSIS, DOTTED, MARK)
+def quoted_dialogue(c: Candidate) -> Verdict:
+    """Join dialogue quoted whole: «К чему ты? – спросила мама. – Завтра выходной»."""
+    if not c.open_quote or not c.right_after_dash:
+        return None
+    # The speech resumes after a dash, following an attribution ("? – спросила
+    # мама."), and the quotation closes on this line: one quoted utterance.
+    if (ATTRIBUTION.search(c.text, c.sentence_start, c.start)
+            and pairs.closes_within(c.text, c.open_quote, c.end, c.line_end) >= 0):
         return JOIN
     return None
 
@@ -331,6 +348,7 @@ RULES: list[Rule] = [
     nothing_starts,
     speech_attribution,
     inside_quotation,
+    quoted_dialogue,
     inside_brackets,
     glued_punctuation,
     list_bullet,
