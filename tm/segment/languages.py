@@ -24,11 +24,17 @@ class Profile:
     word_final_letters: str = ""
     # Greetings and closings of a letter that stand as sentences of their own.
     salutations: re.Pattern[str] | None = None
-    # All abbreviations of the three tables, for one lookup where the kind does not matter.
+    # Settlement types before a name ("пгт", "гг" for cities), see abbreviations.
+    places: frozenset[str] = frozenset()
+    # A sentence so far that is only a date opening ("В 1941–1945 гг"): the
+    # abbreviation after the year does not end it.
+    date_opening: re.Pattern[str] | None = None
+    # All abbreviations of the tables, for one lookup where the kind does not matter.
     known: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "known", self.prefix | self.numbering | self.terminal)
+        object.__setattr__(self, "known",
+                           self.prefix | self.numbering | self.terminal | self.places)
 
 
 RU_STARTERS = frozenset("""
@@ -47,6 +53,14 @@ EN_STARTERS = frozenset("""
     furthermore anyway ok okay oh sorry today yesterday tomorrow
     """.split())
 
+# A preposition, maybe one more word ("в начале", "с января"), a year, century or
+# decade, or two of them ("1941–1945", "по 1995", "XIX–XX"), and "г.", "гг.",
+# "в.", "вв.": "В 1941–1945 гг. СССР вёл войну" is one sentence.
+_YEAR = r"(?:\d{1,4}|[IVXLC]{1,6})(?:-[а-яё]{1,3})?"
+RU_DATE_OPENING = re.compile(
+    r"(?:[Вв]о?|[Сс]о?|[Кк]о?|[Дд]о|[Пп]осле|[Оо]т|[Зз]а|[Пп]о|[Оо]коло|[Мм]ежду)"
+    rf"(?:\s+[а-яё]+)?\s+{_YEAR}(?:\s*(?:[–—\-]|по|и|или|до)\s*{_YEAR})?\s*(?:г|гг|в|вв)")
+
 RUSSIAN = Profile(
     code="ru",
     prefix=abbr.RU_PREFIX | abbr.EN_PREFIX,
@@ -55,6 +69,8 @@ RUSSIAN = Profile(
     split_before_lowercase=True,
     starters=RU_STARTERS | EN_STARTERS,
     word_final_letters="аеёиоуыэюяьйъ",
+    places=abbr.RU_PLACE,
+    date_opening=RU_DATE_OPENING,
 )
 
 EN_SALUTATIONS = re.compile(
@@ -83,6 +99,7 @@ GENERIC = Profile(
     terminal=RUSSIAN.terminal,
     split_before_lowercase=False,
     starters=RUSSIAN.starters,
+    places=RUSSIAN.places,
 )
 
 PROFILES = {"ru": RUSSIAN, "en": ENGLISH}

@@ -263,28 +263,38 @@ def closing_bracket(c: Candidate) -> Verdict:
 
 
 @applies_to(PERIOD, LINK)
+def date_opening(c: Candidate) -> Verdict:
+    """Join after the year of a sentence that is so far only its date: "В 1990 г. Иванов ..."."""
+    pattern = c.profile.date_opening
+    if pattern and c.is_period and pattern.fullmatch(c.text, c.sentence_start, c.start):
+        return JOIN
+    return None
+
+
+@applies_to(PERIOD, LINK)
 def abbreviation(c: Candidate) -> Verdict:
     """Join after an abbreviation unless it ends the sentence before a capital."""
     if not c.is_period:
         return None
     key = c.abbreviation_key
     p = c.profile
-    if not key or not (key in p.known or _place_letter(c, key)):
+    if not key or not (key in p.known or _place(c, key)):
         return None
     number_next = bool(NUMBER_START.match(c.right_char))
-    if c.after_number or (key in p.terminal and key not in p.prefix and not _place_letter(c, key)):
+    if c.after_number or (key in p.terminal and key not in p.prefix and not _place(c, key)):
         # A unit after a number or a closing abbreviation: "2022 г.", "etc."
         if _upper(c.right_word) and not number_next and not c.right_after_dash:
             return SPLIT
         return JOIN
-    if key in p.numbering and key not in p.prefix and not _place_letter(c, key):
+    if key in p.numbering and key not in p.prefix and not _place(c, key):
         return JOIN if number_next else None
     return JOIN
 
 
-def _place_letter(c: Candidate, key: str) -> bool:
-    """Whether ``key`` is one lower-case Cyrillic letter naming a place ("г. Москва")."""
-    return len(key) == 1 and "а" <= key < "я" and c.left_token == key
+def _place(c: Candidate, key: str) -> bool:
+    """Whether ``key`` names a kind of place ("пгт. Ярега", or one letter: "г. Москва")."""
+    return (c.left_token == key
+            and (key in c.profile.places or (len(key) == 1 and "а" <= key < "я")))
 
 
 @applies_to(PERIOD, LINK)
@@ -357,6 +367,7 @@ RULES: list[Rule] = [
     aside_next,
     initial,
     dotted_acronym,
+    date_opening,
     abbreviation,
     truncation,
     lowercase_next,
