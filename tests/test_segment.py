@@ -161,6 +161,10 @@ EN_CASES = [
     "Is it good or bad?|what's your opinion?",
     "I studied at school.|But it was hard.",
     "Posted via Newsfeeds.Com today.",
+    # a name spelt with "!" inside a sentence
+    "He sold ads for Yahoo! in the nineties.",
+    "Yahoo! was founded in a trailer.",
+    "We used Yahoo!| |It was slow.",
     # letter formulas
     "Hi David:| |Thought you might be interested.",
     "Louise,| |There are only two options.",

@@ -69,3 +69,9 @@ EN_TERMINAL = frozenset("""
     ala ariz ark calif colo conn fla ga kan ky md mich minn mont neb nev okla pa
     tenn va vt wis wyo
     """.split())
+
+# Names written with an exclamation mark, which then does not end a sentence
+# before lower case ("She works at Yahoo! in the accounting department").
+EXCLAIMED_NAMES = frozenset("""
+    yahoo jeopardy joomla wham yum
+    """.split())

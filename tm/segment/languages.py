@@ -29,6 +29,8 @@ class Profile:
     # A sentence so far that is only a date opening ("В 1941–1945 гг"): the
     # abbreviation after the year does not end it.
     date_opening: re.Pattern[str] | None = None
+    # Names spelt with "!" ("Yahoo!"), lower-case.
+    exclaimed_names: frozenset[str] = frozenset()
     # All abbreviations of the tables, for one lookup where the kind does not matter.
     known: frozenset[str] = field(init=False)
 
@@ -71,6 +73,7 @@ RUSSIAN = Profile(
     word_final_letters="аеёиоуыэюяьйъ",
     places=abbr.RU_PLACE,
     date_opening=RU_DATE_OPENING,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 EN_SALUTATIONS = re.compile(
@@ -90,6 +93,7 @@ ENGLISH = Profile(
     split_before_lowercase=True,
     starters=EN_STARTERS,
     salutations=EN_SALUTATIONS,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 GENERIC = Profile(
@@ -100,6 +104,7 @@ GENERIC = Profile(
     split_before_lowercase=False,
     starters=RUSSIAN.starters,
     places=RUSSIAN.places,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 PROFILES = {"ru": RUSSIAN, "en": ENGLISH}

@@ -192,6 +192,15 @@ def quoted_dialogue(c: Candidate) -> Verdict:
     return None
 
 
+@applies_to(MARK)
+def exclaimed_name(c: Candidate) -> Verdict:
+    """Join after a name spelt with "!" before lower case: "at Yahoo! in the department"."""
+    if (c.punct == "!" and _lower(c.right_word)
+            and c.left_word.lower() in c.profile.exclaimed_names):
+        return JOIN
+    return None
+
+
 def inside_brackets(c: Candidate) -> Verdict:
     """Join inside brackets that close later in the paragraph."""
     if (c.text.find("(", c.sentence_start, c.end) < 0  # the common case, in C
@@ -359,6 +368,7 @@ RULES: list[Rule] = [
     speech_attribution,
     inside_quotation,
     quoted_dialogue,
+    exclaimed_name,
     inside_brackets,
     glued_punctuation,
     list_bullet,
