@@ -103,6 +103,15 @@ RU_CASES = [
     # list items
     "1. Первый пункт.| |2. Второй пункт.",
     "Список: а) первое;| |б) второе.",
+    # a list run together on one line: each item a sentence
+    "1. Купить хлеб| |2. Забрать посылку| |3. Позвонить маме",
+    "План: а) Собрать вещи| |б) Вызвать такси",
+    "1) Снег выпал.| |2) Дороги замело.",
+    "• Первый пункт| |• Второй пункт",
+    # an enumeration inside a sentence is no list
+    "Читается как слоги: 1) ум 2) ут 3) са.",
+    "Выбрать: а) чай, б) кофе.",
+    "Я купил 3.| |Потом ещё 4.",
     "Купить: хлеб; молоко.",
     # informal text
     "Купила платье)| |Очень довольна!",
@@ -174,6 +183,11 @@ EN_CASES = [
     # parentheses
     "He left (finally!) and we cheered.",
     "He left.| |(He was tired.)| |Then he slept.",
+    # a list run together on one line
+    "1. Pack the bags| |2. Call a taxi",
+    "a. Red apples| |b. Green pears| |c. Yellow plums",
+    "1.) Read the manual.| |2.) Ask the team.",
+    "• 4. Boil water| |• 5. Add the pasta",
 ]
 
 NEWLINE_CASES = [

@@ -28,6 +28,7 @@ from tm.segment.candidates import (
     SEMICOLON,
     Candidate,
 )
+from tm.segment.lists import BULLETS
 from tm.segment.punctuation import CLOSE_BRACKETS, CLOSERS, DASHES, TERMINALS
 
 SPLIT = True
@@ -71,8 +72,9 @@ TRUNCATION_LETTERS = 5
 NOT_A_START = set(",;:%)]}»”…/|+=&") | set(TERMINALS)
 
 LINK_SIGN = re.compile(r"(?:https?:|www\.|[/@=&])", re.IGNORECASE)
-# A whole sentence that is a list bullet ("1.", "2.3.", "IV.", "б)").
-BULLET = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*")
+# A whole sentence that is a list bullet ("1.", "2.3.", "IV.", "б)", "• 9.").
+BULLET = re.compile(rf"\s*(?:[{BULLETS}]\s*)?"
+                    r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,5}|§\s*\d+|[^\W\d_])\s*")
 LINK_START = re.compile(r"(?:https?://|ftp://|www\.)", re.IGNORECASE)
 RIGHT_BULLET = re.compile(r"\d{1,2}[.)]\s+(?=[^\W\d_])")  # "3. Мультиварка"
 # Top-level domains written with a capital: "Newsfeeds.Com".

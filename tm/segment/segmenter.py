@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from tm.segment.candidates import Candidate, find_candidates
 from tm.segment.languages import Profile, profile_for
+from tm.segment.lists import find_items, may_hold_list
 from tm.segment.pairs import QuoteTracker
 from tm.segment.rules import RULES, RULES_BY_KIND, Rule, RuleTable, by_kind, decide
 from tm.segment.span import Span
@@ -42,8 +44,18 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     pieces: list[tuple[int, int]] = []
     sentence_start = start
     quotes = QuoteTracker(text, start, end)
-    for match in find_candidates(text, start, end):
-        if match.start() < sentence_start:
+    matches: Iterable[re.Match[str]] = find_candidates(text, start, end)
+    # Items of a list run together on the line start sentences of their own.
+    items: list[int] = []
+    markers: set[int] | frozenset[int] = frozenset()
+    if may_hold_list(text, start, end):
+        matches = list(matches)
+        items, markers = find_items(text, start, end, matches)
+    for match in matches:
+        at = match.start()
+        while items and items[0] <= at:
+            sentence_start = _cut(text, sentence_start, items.pop(0), pieces)
+        if at < sentence_start or at in markers:
             continue
         if match.end() >= end:
             break  # the line's own end: nothing follows (the line is stripped)
@@ -51,6 +63,8 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
         if decide(c, table):
             pieces.append((sentence_start, c.end))
             sentence_start = c.next
+    for item in items:
+        sentence_start = _cut(text, sentence_start, item, pieces)
     pieces.append((sentence_start, end))
     first = len(spans)
     carry = -1  # start of a wordless first piece waiting for the next one
@@ -64,3 +78,11 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
         if carry >= 0:
             a, carry = carry, -1
         spans.append(Span(a, b, text[a:b]))
+
+
+def _cut(text: str, sentence_start: int, item: int, pieces: list[tuple[int, int]]) -> int:
+    """End the sentence before the list item at ``item``; return where the next one starts."""
+    if item <= sentence_start:
+        return sentence_start
+    pieces.append((sentence_start, len(text[:item].rstrip())))
+    return item
