@@ -35,6 +35,9 @@ _LINK = rf"""
     (?P<lpunct>[{_T}]*)(?P<lclose>[{_C}]*)(?=\s|$)         # with or without a final stop
 """
 CANDIDATE = re.compile(_PUNCTUATION, re.VERBOSE)
+# Its groups by number, and the last one a match closes tells its branch.
+PUNCT_GROUP, CLOSE_GROUP, GLUED_GROUP = (CANDIDATE.groupindex[name]
+                                         for name in ("punct", "close", "glued"))
 LINK_PATTERN = re.compile(_LINK, re.VERBOSE)
 
 # The scan. Every alternative of CANDIDATE begins with one of FIRST_CHARS, and a
@@ -44,14 +47,22 @@ LINK_PATTERN = re.compile(_LINK, re.VERBOSE)
 # over the gold text cost as much as all of razdel, this scan a ninth of it.
 FIRST_CHARS = TERMINALS + CLOSE_BRACKETS + ",:;"
 CANDIDATE_START = re.compile(f"[{re.escape(FIRST_CHARS)}]")
+# A comma or colon is a candidate only for a letter's salutation; a profile
+# without salutations joins at every one, and the scan need not stop at them.
+SALUTATION_CHARS = ",:"
+CANDIDATE_START_NO_COMMA = re.compile(
+    f"[{re.escape(''.join(ch for ch in FIRST_CHARS if ch not in SALUTATION_CHARS))}]")
 # A link can begin only 3-5 characters before "://" ("ftp", "http", "https"), at
 # "www." or at the start of the run of address characters before "@".
 LINK_ANCHOR = re.compile(r"://|www\.|@")
 ADDRESS_CHAR = re.compile(r"[\w.+\-]")
 
 
-def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+def find_candidates(text: str, start: int, end: int, *,
+                    commas: bool = True) -> Iterator[re.Match[str]]:
     """Yield the candidate boundaries of ``text[start:end]``, left to right.
+
+    ``commas=False`` leaves out those at a comma or colon (``SALUTATION_CHARS``).
 
     The matches are those of one regex, a link (:data:`LINK_PATTERN`) preferred to
     punctuation (:data:`CANDIDATE`) where both begin, searched left to right from
@@ -59,7 +70,8 @@ def find_candidates(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """
     # Most lines have no link anchor, and one search in C tells.
     links = _link_starts(text, start, end) if LINK_ANCHOR.search(text, start, end) else []
-    search, match = CANDIDATE_START.search, CANDIDATE.match
+    search = (CANDIDATE_START if commas else CANDIDATE_START_NO_COMMA).search
+    match = CANDIDATE.match
     pos = start
     link: re.Match[str] | None = None
     while True:
@@ -175,13 +187,13 @@ class Candidate:
         # A URL or e-mail address, possibly with final punctuation after it.
         self.link = match.re is LINK_PATTERN
         if self.link:
-            self.punct = punct = match.group("lpunct")
+            self.punct = match.group("lpunct")
             self.close = match.group("lclose")
             self.start = match.start("lpunct")
             self.kind = LINK
-        elif (punct := match.group("punct")) is not None:
+        elif (last := match.lastindex) == CLOSE_GROUP:  # punctuation and closing quotes
+            punct, self.close = match.group(PUNCT_GROUP, CLOSE_GROUP)
             self.punct = punct
-            self.close = match.group("close")
             if punct == ".":
                 self.kind = PERIOD
             elif punct[0] in CLOSE_BRACKETS:
@@ -190,8 +202,8 @@ class Candidate:
                 self.kind = ELLIPSIS
             else:
                 self.kind = DOTTED if "." in punct else MARK
-        elif (glued := match.group("glued")) is not None:
-            self.punct = glued
+        elif last == GLUED_GROUP:
+            self.punct = match.group(GLUED_GROUP)
             self.close = ""
             self.glued = True
             self.kind = GLUED
@@ -226,7 +238,8 @@ class Candidate:
     @lazy
     def left(self) -> str:
         """Return the text of the sentence so far, up to the delimiter."""
-        return self.text[max(self.sentence_start, self.start - LEFT_WINDOW):self.start]
+        start = self.start
+        return self.text[max(self.sentence_start, start - LEFT_WINDOW):start]
 
     @lazy
     def sentence(self) -> str:

@@ -44,7 +44,9 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     pieces: list[tuple[int, int]] = []
     sentence_start = start
     quotes = QuoteTracker(text, start, end)
-    matches: Iterable[re.Match[str]] = find_candidates(text, start, end)
+    # Without salutations the rules join at every comma (and a custom list may not).
+    commas = profile.salutations is not None or table is not RULES_BY_KIND
+    matches: Iterable[re.Match[str]] = find_candidates(text, start, end, commas=commas)
     # Items of a list run together on the line start sentences of their own.
     items: list[int] = []
     markers: set[int] | frozenset[int] = frozenset()
@@ -69,7 +71,7 @@ def _split_line(text: str, start: int, end: int, profile: Profile,
     first = len(spans)
     carry = -1  # start of a wordless first piece waiting for the next one
     for a, b in pieces:
-        if WORDLESS.fullmatch(text, a, b):
+        if not text[a].isalnum() and WORDLESS.fullmatch(text, a, b):
             if len(spans) > first:
                 a = spans.pop().start
             elif len(pieces) > 1 and carry < 0:
