@@ -290,7 +290,7 @@ def test_candidate_scan_finds_what_one_regex_would() -> None:
     """The guarded scan yields the matches of the link-or-punctuation regex, in order."""
     one_regex = re.compile(candidates._LINK + "|" + candidates._PUNCTUATION, re.VERBOSE)
     rng = random.Random(3)
-    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»\"'—-\t 0123456789@/#+_)", "www.", "http://",
+    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»\"'—-\t 0123456789@/#+_)", "www.", "http://", ", We",
                 "https://", "ftp://", "a@b.ru", " т. е. ", "school.But", "bad?what", "; 2) "]
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
@@ -300,3 +300,8 @@ def test_candidate_scan_finds_what_one_regex_would() -> None:
         found = [(m.start(), m.end(), m.re is candidates.LINK_PATTERN)
                  for m in candidates.find_candidates(text, start, len(text))]
         assert found == expected, text
+        without_commas = [(m.start(), m.end(), m.group("link") is not None)
+                          for m in one_regex.finditer(text, start) if m.group("comma") is None]
+        found = [(m.start(), m.end(), m.re is candidates.LINK_PATTERN)
+                 for m in candidates.find_candidates(text, start, len(text), commas=False)]
+        assert found == without_commas, text
