@@ -21,7 +21,8 @@ ALPHABETS = ("abcdefghijklmnopqrstuvwxyz", "абвгдежзиклмнопрст
 SUCCESSOR = {a: b for alphabet in ALPHABETS for a, b in zip(alphabet, alphabet[1:], strict=False)}
 LETTERS = frozenset("".join(ALPHABETS))
 # An item is written as a sentence: a capital (or a digit) after the marker.
-ITEM_START = re.compile(r"\s+(?:[^\w]|_)*[A-ZА-ЯЁ\d]")
+_ITEM_HEAD = r"\s+(?:[^\w]|_)*[A-ZА-ЯЁ\d]"
+ITEM_START = re.compile(_ITEM_HEAD)
 MARKER_STYLES = frozenset({".", ")", ".)"})
 MAX_DIGITS = 3
 BULLETS = "•‣⁃◦▪●"
@@ -32,7 +33,7 @@ BULLET_CHARS = re.compile(f"[{BULLETS}]")
 # search skips to those in C, and looks behind for the number or letter.
 LATER_MARKER = re.compile(
     r"[.)](?:(?<=\s\d.)|(?<=\s\d\d.)|(?<=\s\d\d\d.)|(?<=\s[a-zа-я].))"
-    r"\)?\s+(?:[^\w\s]|_)*[A-ZА-ЯЁ\d]")
+    r"\)?" + _ITEM_HEAD)
 
 # (where the marker begins, its number or letter, its style, where its candidate begins)
 Marker = tuple[int, str, str, int]
@@ -101,10 +102,17 @@ def _keep(text: str, start: int, run: list[Marker], cuts: list[int], markers: se
     if any(not ITEM_START.match(text, candidate + len(style))
            for _, _, style, candidate in run):
         return
-    if any(text[:at].rstrip().endswith(",") for at, _, _, _ in run[1:]):
+    if any(_before(text, at) == "," for at, _, _, _ in run[1:]):
         return
     cuts.extend(at for at, _, _, _ in run[1:])
     markers.update(candidate for _, _, _, candidate in run)
+
+
+def _before(text: str, at: int) -> str:
+    """Return the last character before ``at`` that is not white space, or ""."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return text[at - 1] if at else ""
 
 
 def _bullet_items(text: str, start: int, end: int) -> list[int]:

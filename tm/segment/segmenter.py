@@ -86,5 +86,8 @@ def _cut(text: str, sentence_start: int, item: int, pieces: list[tuple[int, int]
     """End the sentence before the list item at ``item``; return where the next one starts."""
     if item <= sentence_start:
         return sentence_start
-    pieces.append((sentence_start, len(text[:item].rstrip())))
+    end = item
+    while text[end - 1].isspace():  # the item follows white space
+        end -= 1
+    pieces.append((sentence_start, end))
     return item
