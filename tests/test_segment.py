@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pytest
 
-from tm.segment import Span, split_sentences, split_units
+from tm.segment import Span, candidates, split_sentences, split_units
 
 
 def parse(case: str) -> tuple[str, list[tuple[int, str]]]:
@@ -48,6 +49,16 @@ RU_CASES = [
     "Выступил проф. Иванов.| |Зал аплодировал.",
     "Он приехал в г. Москву вчера.",
     "Это было в XX в.| |Теперь всё иначе.",
+    # settlement types before a name; years, after a number, end a sentence
+    "Он вырос в пгт. Северный и уехал.",
+    "Жители р.п. Кольцово проголосовали.",
+    "Гастроли прошли в гг. Казань и Самара.",
+    "Завод построили в 1990 г.| |Он работает до сих пор.",
+    # a sentence that so far is only its date goes on after the year
+    "В 1941–1945 гг. СССР вёл войну.",
+    "В 2013 г. Петров стал мэром.",
+    "С начала 1990-х гг. Россия изменилась.",
+    "В XIX в. Лермонтов служил на Кавказе.",
     "Температура 5 град. мороза.",
     # initials
     "Поэт А. С. Пушкин родился в Москве.",
@@ -67,6 +78,12 @@ RU_CASES = [
     "Он ответил: „Нет“.| |И ушёл.",
     'Он крикнул: "Стой!"| |Все замерли.',
     "Фильм «Игра. Начало» вышел вчера.",
+    # dialogue quoted whole, the attribution between dashes
+    "«Куда ты идёшь? – спросил отец. – Уже темно».| |Он не ответил.",
+    "«Подожди, — сказал отец. — Я сейчас приду».",
+    "«Стой! – крикнул сторож. – Здесь нельзя ходить!»| |Мы остановились.",
+    # a quoted paragraph without attribution inside still has its sentences
+    "«Мы уходим из города.| |Завтра нас здесь уже не будет, и никто не вернётся», — сказал он.",
     # direct speech with dashes
     "— Куда? — спросил он.",
     "— Куда?| |— Домой.",
@@ -86,6 +103,15 @@ RU_CASES = [
     # list items
     "1. Первый пункт.| |2. Второй пункт.",
     "Список: а) первое;| |б) второе.",
+    # a list run together on one line: each item a sentence
+    "1. Купить хлеб| |2. Забрать посылку| |3. Позвонить маме",
+    "План: а) Собрать вещи| |б) Вызвать такси",
+    "1) Снег выпал.| |2) Дороги замело.",
+    "• Первый пункт| |• Второй пункт",
+    # an enumeration inside a sentence is no list
+    "Читается как слоги: 1) ум 2) ут 3) са.",
+    "Выбрать: а) чай, б) кофе.",
+    "Я купил 3.| |Потом ещё 4.",
     "Купить: хлеб; молоко.",
     # informal text
     "Купила платье)| |Очень довольна!",
@@ -144,6 +170,10 @@ EN_CASES = [
     "Is it good or bad?|what's your opinion?",
     "I studied at school.|But it was hard.",
     "Posted via Newsfeeds.Com today.",
+    # a name spelt with "!" inside a sentence
+    "He sold ads for Yahoo! in the nineties.",
+    "Yahoo! was founded in a trailer.",
+    "We used Yahoo!| |It was slow.",
     # letter formulas
     "Hi David:| |Thought you might be interested.",
     "Louise,| |There are only two options.",
@@ -153,6 +183,11 @@ EN_CASES = [
     # parentheses
     "He left (finally!) and we cheered.",
     "He left.| |(He was tired.)| |Then he slept.",
+    # a list run together on one line
+    "1. Pack the bags| |2. Call a taxi",
+    "a. Red apples| |b. Green pears| |c. Yellow plums",
+    "1.) Read the manual.| |2.) Ask the team.",
+    "• 4. Boil water| |• 5. Add the pasta",
 ]
 
 NEWLINE_CASES = [
@@ -249,3 +284,24 @@ def test_spans_are_exact_ordered_and_stripped_on_noisy_text() -> None:
 def test_split_units_cuts_a_leading_dateline_off_each_line(case: str) -> None:
     text, expected = parse(case)
     assert [(s.start, s.text) for s in split_units(text, "ru")] == expected
+
+
+def test_candidate_scan_finds_what_one_regex_would() -> None:
+    """The guarded scan yields the matches of the link-or-punctuation regex, in order."""
+    one_regex = re.compile(candidates._LINK + "|" + candidates._PUNCTUATION, re.VERBOSE)
+    rng = random.Random(3)
+    alphabet = [*"аБвГ xyZ.!?…;:,()[]«»\"'—-\t 0123456789@/#+_)", "www.", "http://", ", We",
+                "https://", "ftp://", "a@b.ru", " т. е. ", "school.But", "bad?what", "; 2) "]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        start = rng.randint(0, len(text))
+        expected = [(m.start(), m.end(), m.group("link") is not None)
+                    for m in one_regex.finditer(text, start)]
+        found = [(m.start(), m.end(), m.re is candidates.LINK_PATTERN)
+                 for m in candidates.find_candidates(text, start, len(text))]
+        assert found == expected, text
+        without_commas = [(m.start(), m.end(), m.group("link") is not None)
+                          for m in one_regex.finditer(text, start) if m.group("comma") is None]
+        found = [(m.start(), m.end(), m.re is candidates.LINK_PATTERN)
+                 for m in candidates.find_candidates(text, start, len(text), commas=False)]
+        assert found == without_commas, text

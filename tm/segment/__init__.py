@@ -7,11 +7,14 @@ sentences, a leading dateline cut off), and is what imports, alignment and
 ``sverka segment`` call.
 
 Design (after razdel): :mod:`~tm.segment.candidates` finds candidate
-boundaries with one precompiled regex — final punctuation with its closing
-quotes, a ")" (smileys, asides), a URL, "?!" or "." glued to the next word,
-and a few commas, colons and semicolons; :mod:`~tm.segment.rules` holds an
-ordered list of small named predicates, and the first one with an opinion
-decides each candidate; the abbreviation tables are data in
+boundaries — final punctuation with its closing quotes, a ")" (smileys,
+asides), a URL, "?!" or "." glued to the next word, and a few commas, colons
+and semicolons — by a character-class scan for their first characters, with
+the full regex tried only there; :mod:`~tm.segment.rules` holds an ordered
+list of small named predicates, dispatched by the candidate's kind, and the
+first one with an opinion decides each candidate; a list run together on one
+line is cut at its markers first (:mod:`~tm.segment.lists`); the abbreviation
+tables are data in
 :mod:`~tm.segment.abbreviations`; :mod:`~tm.segment.languages` picks them by
 the primary subtag of the language tag (unknown languages get the Russian
 and English tables together, with conservative settings).

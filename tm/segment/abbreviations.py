@@ -9,6 +9,11 @@ the text ("т. е." and "т.е." are both ``"т.е"``). Three kinds:
 * ``NUMBERING`` abbreviations stand before a number ("No. 5", "рис. 3").
 * ``TERMINAL`` abbreviations may end a sentence ("etc.", "и т. д.", "руб.");
   a capitalised word after them starts a new one.
+
+``PLACE`` abbreviations name a kind of settlement before its name ("пгт.
+Ярега", "гг. Москва и Казань") where they do not follow a number ("2022 г.",
+"1990-х гг." are years); one lower-case Cyrillic letter ("г.", "с.", "д.") is
+taken for one too. (Those that are PREFIX as well, "пос", "дер", "мкр", always join.)
 """
 from __future__ import annotations
 
@@ -26,6 +31,10 @@ RU_PREFIX = frozenset("""
 
 RU_NUMBERING = frozenset("""
     рис табл гл ч ст п пп разд прил илл вып т кн стр с сс №
+    """.split())
+
+RU_PLACE = frozenset("""
+    гг пгт п.г.т рп р.п нп н.п сл
     """.split())
 
 RU_TERMINAL = frozenset("""
@@ -59,4 +68,10 @@ EN_TERMINAL = frozenset("""
     mins hrs yrs lbs oz
     ala ariz ark calif colo conn fla ga kan ky md mich minn mont neb nev okla pa
     tenn va vt wis wyo
+    """.split())
+
+# Names written with an exclamation mark, which then does not end a sentence
+# before lower case ("She works at Yahoo! in the accounting department").
+EXCLAIMED_NAMES = frozenset("""
+    yahoo jeopardy joomla wham yum
     """.split())

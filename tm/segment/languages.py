@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tm.segment import abbreviations as abbr
 
@@ -24,6 +24,19 @@ class Profile:
     word_final_letters: str = ""
     # Greetings and closings of a letter that stand as sentences of their own.
     salutations: re.Pattern[str] | None = None
+    # Settlement types before a name ("пгт", "гг" for cities), see abbreviations.
+    places: frozenset[str] = frozenset()
+    # A sentence so far that is only a date opening ("В 1941–1945 гг"): the
+    # abbreviation after the year does not end it.
+    date_opening: re.Pattern[str] | None = None
+    # Names spelt with "!" ("Yahoo!"), lower-case.
+    exclaimed_names: frozenset[str] = frozenset()
+    # All abbreviations of the tables, for one lookup where the kind does not matter.
+    known: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known",
+                           self.prefix | self.numbering | self.terminal | self.places)
 
 
 RU_STARTERS = frozenset("""
@@ -42,6 +55,14 @@ EN_STARTERS = frozenset("""
     furthermore anyway ok okay oh sorry today yesterday tomorrow
     """.split())
 
+# A preposition, maybe one more word ("в начале", "с января"), a year, century or
+# decade, or two of them ("1941–1945", "по 1995", "XIX–XX"), and "г.", "гг.",
+# "в.", "вв.": "В 1941–1945 гг. СССР вёл войну" is one sentence.
+_YEAR = r"(?:\d{1,4}|[IVXLC]{1,6})(?:-[а-яё]{1,3})?"
+RU_DATE_OPENING = re.compile(
+    r"(?:[Вв]о?|[Сс]о?|[Кк]о?|[Дд]о|[Пп]осле|[Оо]т|[Зз]а|[Пп]о|[Оо]коло|[Мм]ежду)"
+    rf"(?:\s+[а-яё]+)?\s+{_YEAR}(?:\s*(?:[–—\-]|по|и|или|до)\s*{_YEAR})?\s*(?:г|гг|в|вв)")
+
 RUSSIAN = Profile(
     code="ru",
     prefix=abbr.RU_PREFIX | abbr.EN_PREFIX,
@@ -50,6 +71,9 @@ RUSSIAN = Profile(
     split_before_lowercase=True,
     starters=RU_STARTERS | EN_STARTERS,
     word_final_letters="аеёиоуыэюяьйъ",
+    places=abbr.RU_PLACE,
+    date_opening=RU_DATE_OPENING,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 EN_SALUTATIONS = re.compile(
@@ -69,6 +93,7 @@ ENGLISH = Profile(
     split_before_lowercase=True,
     starters=EN_STARTERS,
     salutations=EN_SALUTATIONS,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 GENERIC = Profile(
@@ -78,6 +103,8 @@ GENERIC = Profile(
     terminal=RUSSIAN.terminal,
     split_before_lowercase=False,
     starters=RUSSIAN.starters,
+    places=RUSSIAN.places,
+    exclaimed_names=abbr.EXCLAIMED_NAMES,
 )
 
 PROFILES = {"ru": RUSSIAN, "en": ENGLISH}
@@ -85,5 +112,16 @@ PROFILES = {"ru": RUSSIAN, "en": ENGLISH}
 
 def profile_for(lang: str) -> Profile:
     """Return the profile for a language tag such as ``"ru-RU"``; unknown ones get generic rules."""
-    primary = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
-    return PROFILES.get(primary, GENERIC)
+    profile = _BY_TAG.get(lang)
+    if profile is None:
+        primary = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
+        profile = PROFILES.get(primary, GENERIC)
+        if len(_BY_TAG) < MAX_TAGS:
+            _BY_TAG[lang] = profile
+    return profile
+
+
+# Tags seen before, as given: a document's segments all ask with one tag. Bounded,
+# since a tag comes from the caller (a form, a file).
+MAX_TAGS = 1000
+_BY_TAG: dict[str, Profile] = {}

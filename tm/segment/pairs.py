@@ -21,19 +21,25 @@ class QuoteTracker:
     closing mark into an opening one.
     """
 
-    __slots__ = ("text", "pos", "stack", "opened")
+    __slots__ = ("text", "pos", "stack", "opened", "quoted")
 
-    def __init__(self, text: str, start: int) -> None:
+    def __init__(self, text: str, start: int, end: int | None = None) -> None:
         self.text = text
         self.pos = start
+        # Whether text[start:end] holds a quote at all; most lines hold none.
+        self.quoted = QUOTE_CHARS.search(text, start, len(text) if end is None else end) is not None
         self.stack: list[str] = []  # closing quotes awaited, innermost last
         self.opened: list[int] = []  # where each of them was opened
 
     def open_at(self, end: int) -> tuple[str, int]:
         """Return the closing quote still awaited at ``end`` and where it opened, or ("", -1)."""
         if end > self.pos:
-            for match in QUOTE_CHARS.finditer(self.text, self.pos, end):
-                self._see(match.group(), match.start())
+            search = QUOTE_CHARS.search
+            match = search(self.text, self.pos, end)
+            while match is not None:  # most stretches hold no quote: one search
+                at = match.start()
+                self._see(match.group(), at)
+                match = search(self.text, at + 1, end)
             self.pos = end
         return (self.stack[-1], self.opened[-1]) if self.stack else ("", -1)
 
