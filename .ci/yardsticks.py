@@ -22,17 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 SEGMENTATION = EVAL / "segmentation"
 
-# (name, command arguments after the script, {figure: minimum})
+# (name, command arguments after the script, {figure: minimum}). Quality figures are the
+# same on every machine: each minimum sits just under what the code meets (in the comment).
 YARDSTICKS: list[tuple[str, list[str], dict[str, float]]] = [
     ("segmentation ru_taiga", ["seg_eval.py", "--lang", "ru",
-                               "segmentation/ru_taiga-test.jsonl"], {"f1": 0.95}),
+                               "segmentation/ru_taiga-test.jsonl"], {"f1": 0.955}),  # 0.9568
     ("segmentation en_ewt", ["seg_eval.py", "--lang", "en",
-                             "segmentation/en_ewt-test.jsonl"], {"f1": 0.85}),
+                             "segmentation/en_ewt-test.jsonl"], {"f1": 0.89}),  # 0.8941
     ("alignment presegmented", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
                                 "--mode", "presegmented"],
-     {"link_f1": 0.97, "null_f1": 0.85}),
+     {"link_f1": 0.985, "null_f1": 0.92}),  # 0.9885, 0.9275
     ("alignment raw", ["align_eval.py", "alignment/wmt21.ru-en.docs.jsonl",
-                       "--mode", "raw"], {"pair_f1": 0.95}),
+                       "--mode", "raw"], {"pair_f1": 0.98}),  # 0.983
 ]
 
 # Speed gates: (name, script in bench/ and its arguments, {figure: (minimum, maximum)}, None
