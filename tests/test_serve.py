@@ -74,3 +74,43 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_never_says_running(
             assert result.output.strip().splitlines()[-1] == (
                 f"Error: cannot listen on 127.0.0.1:{port}: Address already in use")
             assert "running" not in result.output and "Sample corpus" not in result.output
+
+
+def test_one_upload_limit_the_server_and_the_app_share(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import web
+    from tm.cli.context import CliContext
+    from web.cli import UPLOAD_OVERHEAD_BYTES, _listen
+
+    monkeypatch.setenv("SVERKA_MAX_CONTENT_LENGTH", "12345")  # the one setting
+    apps = []
+    create_app = web.create_app
+    monkeypatch.setattr(web, "create_app", lambda *a: apps.append(create_app(*a)) or apps[-1])
+    context = CliContext(db=f"sqlite:///{tmp_path / 'x.sqlite3'}", data_dir=None)
+    server = _listen(context, "127.0.0.1", 0, 1)
+    try:
+        assert apps[0].config["MAX_CONTENT_LENGTH"] == 12345
+        assert server.adj.max_request_body_size == 12345 + UPLOAD_OVERHEAD_BYTES
+    finally:
+        server.close()
+        apps[0].extensions["sverka_engine"].dispose()
+        context.close()
+
+
+def test_a_too_large_upload_is_a_413_page_in_the_users_language(database_url: str,
+                                                                clean_db: object) -> None:
+    import io
+
+    from web import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CSRF_ENABLED": False,
+                      "MAX_CONTENT_LENGTH": 1000})
+    try:
+        response = app.test_client().post(
+            "/memories/import", data={"memory": "m", "file": (io.BytesIO(b"x" * 5000), "a.tmx")},
+            content_type="multipart/form-data", headers={"Accept-Language": "ru"})
+        assert response.status_code == 413
+        assert "<html" in response.get_data(as_text=True) and "Слишком" in response.get_data(
+            as_text=True)
+    finally:
+        app.extensions["sverka_engine"].dispose()
