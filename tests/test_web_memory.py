@@ -100,3 +100,27 @@ def test_an_upload_error_names_the_uploaded_file_not_the_server_spool(
         text = response.get_data(as_text=True)
         assert response.status_code == 400 and "desk.tmx" in text
         assert "sverka-upload" not in text and "/tmp" not in text
+
+
+def test_upload_folders_of_dead_servers_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from web.memory import SPOOL_PREFIX, remove_stale_spools, spool_prefix
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # reaped: its pid names no process now
+    left = tmp_path / f"{SPOOL_PREFIX}{dead.pid}-x1"
+    mine = tmp_path / f"{spool_prefix()}x2"
+    other = tmp_path / "sverka-export-x3"
+    for folder in (left, mine, other):
+        folder.mkdir()
+        (folder / "upload.tmx").write_bytes(b"<tmx/>")
+    assert remove_stale_spools(tmp_path) == 1
+    assert not left.exists() and mine.exists() and other.exists()
+
+
+def test_an_unknown_import_says_it_may_have_been_interrupted(client: FlaskClient) -> None:
+    response = client.get("/import/jobs/no-such-job")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 404 and "interrupted" in text and "forgotten" in text

@@ -27,6 +27,7 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
     from waitress import create_server
 
     from web import create_app
+    from web.memory import remove_stale_spools
 
     listening = _bind(host, port)
     try:
@@ -39,6 +40,8 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
         listening.close()
         raise
     _warm_search_index(app)
+    if removed := remove_stale_spools():
+        app.logger.warning("removed %d upload folders of server processes that died", removed)
     return server
 
 

@@ -160,8 +160,10 @@ def _app() -> Flask:
 def _job(job_id: str) -> jobs.Job:
     job = jobs.get(_app(), job_id, owner=csrf_token())
     if job is None:
-        raise NotFoundError(f"no import {job_id!r} in this session (finished imports are "
-                            "forgotten after an hour)")
+        raise NotFoundError(f"no import {job_id!r} in this session: a finished import is "
+                            "forgotten after an hour, and one still running when the server "
+                            "restarted was interrupted and stored nothing. Look for the "
+                            "article in the documents, and import it again if it is not there")
     return job
 
 

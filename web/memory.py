@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -31,6 +32,37 @@ def index() -> str:
                            policies=list(DuplicatePolicy))
 
 
+# An upload is spooled to a folder named for the server process, so a server that starts
+# can tell the folders of servers that died (a crash leaves them; up to 200 MB each).
+SPOOL_PREFIX = "sverka-upload-"
+
+
+def spool_prefix() -> str:
+    """Return the name prefix of this process's upload folders."""
+    return f"{SPOOL_PREFIX}{os.getpid()}-"
+
+
+def remove_stale_spools(directory: Path | None = None) -> int:
+    """Delete the upload folders left by server processes that no longer run; return how many."""
+    removed = 0
+    for folder in Path(directory or tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
+        pid = folder.name[len(SPOOL_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def _import_upload() -> TmxImportReport:
     upload: FileStorage | None = request.files.get("file")
     memory = (request.form.get("memory") or "").strip()
@@ -39,7 +71,7 @@ def _import_upload() -> TmxImportReport:
     if not memory:
         raise InputError("name the memory to import into")
     session = get_session()
-    with tempfile.TemporaryDirectory(prefix="sverka-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix=spool_prefix()) as folder:
         path = Path(folder) / "upload.tmx"
         upload.save(path)
         try:
