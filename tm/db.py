@@ -249,11 +249,11 @@ def resource_error(error: BaseException, *, database: str) -> SverkaError | None
                                 "nothing was saved")
     # SQLAlchemy wraps the driver's error; the bulk paths meet the driver's own.
     cause = getattr(error, "orig", None) or error
-    text, state = str(cause).lower(), getattr(cause, "sqlstate", None)
-    if "database or disk is full" in text or state in _PG_FULL:
+    said, state = str(cause).lower(), getattr(cause, "sqlstate", None)
+    if "database or disk is full" in said or state in _PG_FULL:
         return StorageFullError(f"the disk holding the database {database} is full: free "
                                 "some space and try again; nothing was saved")
-    if "database is locked" in text or state in _PG_BUSY:
+    if "database is locked" in said or state in _PG_BUSY:
         return BusyError(f"the database {database} is busy with another change (an import?): "
                          "try again in a moment; nothing was saved")
     return None
