@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -93,6 +94,10 @@ def test_one_upload_limit_the_server_and_the_app_share(
         assert server.adj.max_request_body_size == 12345 + UPLOAD_OVERHEAD_BYTES
     finally:
         server.close()
+        server.task_dispatcher.shutdown()  # its worker threads, or later forks see them
+        for thread in threading.enumerate():
+            if thread.name == "sverka-search-index":
+                thread.join()
         apps[0].extensions["sverka_engine"].dispose()
         context.close()
 

@@ -94,6 +94,12 @@ def test_a_file_broken_after_many_units_imports_nothing_and_leaves_no_rejects(
     assert not rejects.exists() and not rejects.with_name("rejects.tmx.partial").exists()
 
 
+def assert_single_threaded() -> None:
+    """Only a single-threaded process forks its parser, and only a fork inherits a patch."""
+    names = [thread.name for thread in threading.enumerate()]
+    assert len(names) == 1, f"an earlier test left threads running: {names}"
+
+
 def test_a_parsing_process_that_dies_is_an_error_not_a_short_import(
         session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "in.tmx"
@@ -102,6 +108,7 @@ def test_a_parsing_process_that_dies_is_an_error_not_a_short_import(
     def dies(*_args: object) -> None:
         os._exit(3)
 
+    assert_single_threaded()
     monkeypatch.setattr(tmx_parse, "unit_rows", dies)  # the forked process inherits it
     with pytest.raises(ParseProcessError, match="exit code 3"), session.begin_nested():
         import_tmx(session, path, memory="m", parallel=True)
@@ -116,7 +123,8 @@ def test_an_unexpected_error_in_the_parsing_process_is_reported(
     def fails(*_args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(tmx_parse, "unit_rows", fails)
+    assert_single_threaded()
+    monkeypatch.setattr(tmx_parse, "unit_rows", fails)  # the forked process inherits it
     with pytest.raises(ParseProcessError, match="RuntimeError: disk on fire"):
         import_tmx(session, path, memory="m", parallel=True)
 
