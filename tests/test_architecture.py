@@ -106,6 +106,9 @@ TABLE_WRITERS = {
     "ScoredRevision": {"tm/scoring/store.py"},
     "SearchTerms": {"tm/search/index/"},
     "SearchIndexState": {"tm/search/index/"},
+    "User": {"tm/accounts/users.py"},
+    "ApiToken": {"tm/accounts/tokens.py"},
+    "AuditEvent": {"tm/accounts/audit.py"},
 }
 
 

@@ -74,7 +74,7 @@ def test_a_command_refuses_an_outdated_schema_and_works_on_the_newest(tmp_path: 
             assert current_revision(engine) == "0005"
             refused = CliRunner().invoke(cli, ["--db", url, "documents"])
             assert refused.exit_code == 2
-            assert "schema is at 0005, this Sverka needs 0006: run `sverka db upgrade`" \
+            assert f"schema is at 0005, this Sverka needs {SCHEMA_HEAD}: run `sverka db upgrade`" \
                 in refused.output
             upgrade(engine)
             done = CliRunner().invoke(cli, ["--db", url, "documents", "--json"])

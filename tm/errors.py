@@ -44,3 +44,7 @@ class BusyError(SverkaError):
 
 class StorageFullError(SverkaError):
     """The disk holding the database (or a file being written) is full."""
+
+
+class ForbiddenError(SverkaError):
+    """The user's role does not allow what was asked."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -126,6 +127,54 @@ class RevisionAction(enum.StrEnum):
     SOURCE_EDIT = "source-edit"  # its source segment's text was edited
 
 
+class Role(enum.StrEnum):
+    """What a user may do, each role all that the one before it may, and more.
+
+    Global for now: a later per-memory or per-document grant names a user, an object and
+    one of these roles, and the stricter of the two applies.
+    """
+
+    VIEWER = "viewer"  # read, search, download
+    TRANSLATOR = "translator"  # + translate: draft and translated
+    REVIEWER = "reviewer"  # + review, approve, reject, restore, edit and split sources
+    MANAGER = "manager"  # + import, add tracks, score, delete
+    ADMIN = "admin"  # + users, roles, others' tokens, the audit log
+
+    @property
+    def rank(self) -> int:
+        """The role's place in the order, 0 for viewer."""
+        return list(Role).index(self)
+
+    def includes(self, other: Role) -> bool:
+        """Whether a user with this role may do everything ``other`` may."""
+        return self.rank >= other.rank
+
+    @classmethod
+    def parse(cls, value: object) -> Role:
+        """Return the role ``value`` names; ValidationError, naming the roles, if none."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            raise ValidationError(f"unknown role {value!r}: use one of "
+                                  + ", ".join(cls)) from None
+
+
+class AuditAction(enum.StrEnum):
+    """What an audit event records."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login-failed"
+    LOGOUT = "logout"
+    LOGOUT_EVERYWHERE = "logout-everywhere"
+    IMPORT = "import"
+    EXPORT = "export"
+    DELETE = "delete"
+    USER_ADD = "user-add"
+    USER_CHANGE = "user-change"
+    TOKEN_CREATE = "token-create"
+    TOKEN_REVOKE = "token-revoke"
+
+
 # The width of the action columns, which every RevisionAction value must fit.
 ACTION_LENGTH = 20
 
@@ -146,8 +195,80 @@ def _action() -> Enum:
                 validate_strings=True)
 
 
+def _author_id() -> Mapped[int | None]:
+    # The user who made the change; the row's author text keeps the name they had then
+    # (and the name of whoever wrote text imported from elsewhere, who is no user).
+    # No index: users are disabled, never deleted, so nothing looks rows up by it.
+    return mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    """A person who logs in: a translator, a reviewer, an editor, an administrator.
+
+    Users are disabled, never deleted, so what they did keeps its author. ``credentials``
+    counts the times all their sessions and tokens were ended: a session remembers the
+    count it began with and is over once the count moves on.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)  # case-folded
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: no password login
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    credentials: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A personal API token (``kind`` "api") or a one-time login link (``kind`` "login").
+
+    Only a hash of the secret is kept (SHA-256: the secret is 256 random bits, so a slow
+    hash would add nothing); ``prefix`` is its first characters, to tell tokens apart.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role | None] = mapped_column(_enum(Role, "role"))  # at most the user's
+    credentials: Mapped[int] = mapped_column(Integer)  # the user's count when it was made
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which object, when, from where: rows are added, never changed."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    actor: Mapped[str | None] = mapped_column(String(100))  # the login given, kept as typed
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "audit_action"))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Document(Base):
@@ -171,6 +292,7 @@ class Document(Base):
     corpus_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # The memory its approved translations flow into (None: the default memory, "main").
     memory_id: Mapped[int | None] = mapped_column(ForeignKey("memory.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = _author_id()  # the user who imported it
 
     @validates("title")
     def _fold_title(self, _key: str, value: str) -> str:
@@ -248,6 +370,7 @@ class SegmentRevision(Base):
     old_text: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()
     # EDIT or SPLIT (text: the parts, a line each)
     action: Mapped[RevisionAction] = mapped_column(_action())
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -289,6 +412,7 @@ class Translation(Base):
     status: Mapped[Status] = mapped_column(_enum(Status, "status"))
     origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))
     author: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()
     note: Mapped[str | None] = mapped_column(Text)
     align_score: Mapped[float | None] = mapped_column(Float)  # aligner confidence, 0–1
     # The match score (0–101) of the memory unit a pre-translation was taken from.
@@ -324,6 +448,7 @@ class TranslationRevision(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[Status] = mapped_column(_enum(Status, "status"))
     author: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()
     action: Mapped[RevisionAction] = mapped_column(_action())
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -379,6 +504,7 @@ class MemoryUnit(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     changed_by: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()  # the user whose approval wrote it
     usage_count: Mapped[int | None] = mapped_column(Integer)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Where the unit came from when a document translation flowed into the memory.
@@ -456,6 +582,7 @@ class ScoreRun(Base):
         ForeignKey("track.id", ondelete="SET NULL"))
     seed: Mapped[int | None] = mapped_column(Integer)
     samples: Mapped[int | None] = mapped_column(Integer)
+    author_id: Mapped[int | None] = _author_id()  # the user who ran it
 
     test_set: Mapped[TestSet] = relationship()
     baseline: Mapped[Track | None] = relationship()

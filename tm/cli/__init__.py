@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "track --track of a --document or a --testset."),
     "align": ("tm.cli.align:align_command", "Align the sentences of RU_FILE and its "
               "translation EN_FILE and print the links."),
+    "audit": ("tm.cli.accounts:audit_command", "Show the audit log: who did what, when, "
+              "from where; newest first."),
     "concordance": ("tm.cli.search:concordance_command", "Find PHRASE in the memories (every "
                     "form of Russian words), with hits marked."),
     "db": ("tm.cli.db:db_group", "Create or migrate the database schema."),
@@ -57,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "memories, with match scores."),
     "segment": ("tm.cli.segment:segment_command", "Split FILE (default: standard input) into "
                 "sentences, one per line."),
+    "token": ("tm.cli.accounts:token_group", "Create, list and revoke API tokens "
+              "(Authorization: Bearer TOKEN)."),
+    "user": ("tm.cli.accounts:user_group", "Add, list and change the users who log in to "
+             "the web app."),
     "show": ("tm.cli.documents:show_command", "Show document DOC: source and translations "
              "side by side."),
 }
