@@ -6,8 +6,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
+
+from tm.accounts import create_user, find_user
+from tm.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 # The flags that work on this kind of machine: no sandbox as root, and no background
@@ -34,6 +40,23 @@ def live_server(database_url: str) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["sverka_engine"].dispose()
+
+
+BROWSER_PASSWORD = "browser-tests-password"
+
+
+def log_in_page(page: Any, engine: Engine, login: str = "anna", *, name: str = "Anna",
+                role: Role = Role.ADMIN, base: str = "") -> None:
+    """Add user ``login`` (once) and log in through the login form, as a person would."""
+    with Session(engine) as session:
+        if find_user(session, login) is None:
+            create_user(session, login, role=role, password=BROWSER_PASSWORD, display_name=name)
+            session.commit()
+    page.goto(f"{base}/login")
+    page.fill("#login", login)
+    page.fill("#password", BROWSER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
 
 
 def screenshot_dir(default: Path) -> Path:

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from tests.browser import CHROMIUM_ARGS
 from tests.components import require_module, require_program
 from tests.dbutil import empty_all_tables, temporary_database
+from tm.accounts import create_user
 from tm.db import make_engine, upgrade
 from tm.ingest import ImportResult, TranslationInput, import_article, read_article
+from tm.models import Role, User
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
@@ -87,10 +89,48 @@ def app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
     app.extensions["sverka_engine"].dispose()
 
 
+def add_user(engine: Engine, login: str = "anna", role: Role = Role.ADMIN, *,
+             display_name: str | None = "Anna", password: str | None = None) -> int:
+    """Add a user (committed) and return their id; no password unless one is given."""
+    with Session(engine) as session:
+        user = create_user(session, login, role=role, password=password,
+                           display_name=display_name)
+        session.commit()
+        return user.id
+
+
+def log_in(client: FlaskClient, engine: Engine, user_id: int) -> FlaskClient:
+    """Put user ``user_id`` in ``client``'s session, as a login would (Flask-Login's keys)."""
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        credentials = user.credentials
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = f"{user_id}.{credentials}"
+        cookie["_fresh"] = True
+    return client
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client for the web app."""
+def client(app: Flask, clean_db: Engine) -> FlaskClient:
+    """A test client logged in as Anna, an admin (so every route is open to it)."""
+    return log_in(app.test_client(), clean_db, add_user(clean_db))
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A test client nobody is logged in to."""
     return app.test_client()
+
+
+@pytest.fixture
+def client_as(app: Flask, clean_db: Engine) -> Callable[[Role], FlaskClient]:
+    """Make a test client logged in as a new user with a role (login: the role's name)."""
+    def make(role: Role) -> FlaskClient:
+        user_id = add_user(clean_db, role.value, role, display_name=role.value.title())
+        return log_in(app.test_client(), clean_db, user_id)
+
+    return make
 
 
 @pytest.fixture

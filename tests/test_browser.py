@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.browser import live_server, screenshot_dir
+from tests.browser import live_server, log_in_page, screenshot_dir
 from tests.conftest import SEED, import_seed
 from tm.models import Translation
 
@@ -41,6 +41,9 @@ def context(browser: Any, server: str, clean_db: Engine) -> Iterator[Any]:
     context = browser.new_context(base_url=server, locale="en-US", accept_downloads=True,
                                   viewport={"width": 1400, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()  # every page of the context is Anna's, an admin
+    log_in_page(page, clean_db)
+    page.close()
     yield context
     context.close()
 
@@ -52,16 +55,12 @@ def _seed(engine: Engine) -> int:
         return result.document.id
 
 
-def _sign_in(page: Any, name: str = "Anna") -> None:
-    page.goto("/")
-    page.fill("#author-name", name)
-    page.get_by_role("button", name="Save settings").click()
-    page.wait_for_load_state()
-
-
-def _editor(context: Any, doc: int, name: str = "Anna") -> Any:
+def _editor(context: Any, doc: int, name: str = "Anna", engine: Engine | None = None) -> Any:
+    """Open the editor in a new page of ``context``, logged in as ``name`` (Anna already is)."""
     page = context.new_page()
-    _sign_in(page, name)
+    if name != "Anna":
+        assert engine is not None
+        log_in_page(page, engine, name.casefold(), name=name)
     page.goto(f"/documents/{doc}/edit?track=human")
     return page
 
@@ -189,7 +188,7 @@ def test_conflict_between_two_pages_lets_the_user_choose(context: Any, browser: 
     mine = _editor(context, doc, "Anna")
     other_context = browser.new_context(base_url=server, locale="en-US")
     try:
-        theirs = _editor(other_context, doc, "Boris")
+        theirs = _editor(other_context, doc, "Boris", clean_db)
         theirs.locator("tr.unit").nth(2).locator("textarea").fill("Boris's version.")
         theirs.locator("tr.unit").nth(2).locator("textarea").press("Control+s")
         expect(theirs.locator("tr.unit").nth(2)).to_have_attribute("data-version", "2")
@@ -230,7 +229,7 @@ def test_russian_ui_shows_russian_labels_and_dates(context: Any, clean_db: Engin
     page.goto("/")
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     page.select_option("#ui-locale", "ru")
-    page.get_by_role("button", name="Save settings").click()
+    page.get_by_role("button", name="Change language").click()
     expect(page.get_by_role("heading", name="Документы")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("td.date").first).to_have_text(re.compile(r"21 янв\. 2022\s*г\."))
@@ -256,7 +255,6 @@ def test_import_the_seed_article_with_its_translation_then_fix_a_link_by_keyboar
     from playwright.sync_api import expect
 
     page = context.new_page()
-    _sign_in(page)
     page.goto("/")
     page.get_by_role("link", name="Import an article").click()
     page.locator("input[name=source_file]").set_input_files(str(SEED / "ru.txt"))
@@ -311,7 +309,6 @@ def test_split_a_source_sentence_by_keyboard_undo_redo_and_save(context: Any,
     index, text = next((i, alignment.src[x.src[0]]) for i, x in enumerate(alignment.links)
                        if i > 4 and len(x.src) == 1 and ", " in alignment.src[x.src[0]])
     page = context.new_page()
-    _sign_in(page)
     page.goto(f"/documents/{doc}/align?track=human")
     links = page.locator("tr.link")
     count = links.count()
@@ -353,7 +350,6 @@ def test_a_source_edit_in_the_alignment_shows_in_the_editors_history_with_its_di
 
     doc = _seed(clean_db)
     page = context.new_page()
-    _sign_in(page)
     page.goto(f"/documents/{doc}/align?track=human")
     links = page.locator("tr.link")
     index = 6
@@ -405,7 +401,6 @@ def test_a_long_import_shows_its_progress_then_opens_the_alignment(
     en = "\n".join(" ".join(f"Sentence {p * 5 + s + 1} is about the weather." for s in range(5))
                    for p in range(300))
     page = context.new_page()
-    _sign_in(page)
     page.goto("/import")
     page.get_by_label("or paste the text (one paragraph per line)").first.fill(ru)
     page.get_by_label("or paste the text (one paragraph per line)").last.fill(en)
@@ -473,7 +468,6 @@ def test_a_5000_link_alignment_opens_a_page_at_a_time_and_merges_across_pages(
 
     doc = _big_aligned_document(clean_db)
     page = context.new_page()
-    _sign_in(page)
     started = time.perf_counter()
     page.goto(f"/documents/{doc}/align?track=human")
     links = page.locator("tr.link")
@@ -531,7 +525,6 @@ def test_every_operation_sent_as_a_window_gives_what_it_gives_on_the_whole_align
     with Session(clean_db) as session:
         expected = load_alignment(session, doc, "human")
     page = context.new_page()
-    _sign_in(page)
     page.goto(f"/documents/{doc}/align?track=human")
     sent: list[int] = []
     page.on("request", lambda r: sent.append(len(r.post_data_buffer or b""))

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tests.browser import live_server, screenshot_dir
+from tests.browser import live_server, log_in_page, screenshot_dir
 from tests.test_scoring_web import BAD, GOOD, REFERENCE
-from tm.models import Origin
+from tm.models import Origin, Role
 from tm.scoring.store import score_testset
 from tm.scoring.testsets import TrackLines, import_testset
 
@@ -53,6 +53,7 @@ def test_scores_report_renders_in_chromium(server: str, clean_db: Engine, browse
     try:
         page.set_default_timeout(TIMEOUT_MS)
         page.on("request", lambda request: requests.append(request.url))
+        log_in_page(page, clean_db, "vera", name="Vera", role=Role.VIEWER, base=server)
         page.goto(f"{server}/scores")
         page.get_by_role("link", name="news-demo").click()
         page.wait_for_load_state()

@@ -78,7 +78,6 @@ def test_document_list_searches_the_text_too(seed_document: int, client: FlaskCl
 @pytest.mark.parametrize("body", ["[1, 2]", "not json", ""])
 def test_api_views_refuse_a_body_that_is_not_a_json_object(
         client: FlaskClient, method: str, url: str, body: str) -> None:
-    client.post("/settings", data={"author": "Anna"})
     response = getattr(client, method)(url, data=body, content_type="application/json")
     assert response.status_code == 422
     assert response.get_json() == {"error": "ValidationError", "status": 422,

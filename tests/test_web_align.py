@@ -19,7 +19,6 @@ def test_page_embeds_the_alignment_safely(client: FlaskClient, session: Session)
 
 def test_apply_merge_then_save(seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     merged = client.post("/api/alignment/apply", json={
         "alignment": alignment, "op": {"op": "merge_next", "link": 5}}).get_json()
@@ -40,7 +39,6 @@ def test_bad_operation_is_a_422(seed_document: int, client: FlaskClient) -> None
 
 def test_tampered_alignment_is_refused(seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     alignment["links"].pop()
     response = client.put(f"/api/documents/{doc}/alignment?track=human",
@@ -51,7 +49,6 @@ def test_tampered_alignment_is_refused(seed_document: int, client: FlaskClient) 
 def test_saving_over_someone_elses_change_is_a_conflict(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    client.post("/settings", data={"author": "Anna"})
     loaded = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     unit = client.get(f"/api/documents/{doc}/units?track=human").get_json()["units"][3]
     t = unit["translation"]
@@ -81,7 +78,6 @@ def test_page_draws_one_page_of_links_starting_where_asked(
 def test_a_source_edit_shows_in_the_editors_history_with_the_source_diff(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     index = next(i for i, x in enumerate(alignment["links"]) if x["src"] and x["tgt"]
                  and len(alignment["src"][x["src"][0]].split()) > 3)
@@ -125,7 +121,6 @@ def test_a_source_split_shows_its_parts_in_the_other_tracks_history(
 
     doc = _two_tracks(session).document.id
     session.commit()
-    client.post("/settings", data={"author": "Anna"})
     alignment = client.get(f"/api/documents/{doc}/alignment?track=human").get_json()
     sentence = next(i for i, text in enumerate(alignment["src"]) if i > 4 and ", " in text)
     text = alignment["src"][sentence]

@@ -13,11 +13,6 @@ from tm.models import RevisionAction, Status
 from tm.workspace import editor_units, page_of
 
 
-def _named(client: FlaskClient, name: str = "Anna") -> FlaskClient:
-    client.post("/settings", data={"author": name})
-    return client
-
-
 def _units(client: FlaskClient, doc: int, **args: str) -> dict:  # type: ignore[type-arg]
     query = "&".join(f"{k}={v}" for k, v in {"track": "human", **args}.items())
     return client.get(f"/api/documents/{doc}/units?{query}").get_json()  # type: ignore[no-any-return]
@@ -47,7 +42,6 @@ def test_editor_page_hands_its_script_every_status_and_action_with_their_names(
 def test_save_edits_text_and_status_and_bumps_the_version(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     unit = _units(client, doc)["units"][2]
     t = unit["translation"]
     response = client.put(f"/api/translations/{t['id']}", json={
@@ -58,18 +52,22 @@ def test_save_edits_text_and_status_and_bumps_the_version(
     assert saved["version"] > t["version"]
 
 
-def test_saving_needs_an_author_name(seed_document: int, client: FlaskClient) -> None:
+def test_saving_needs_a_login_and_records_the_user_not_a_typed_name(
+        seed_document: int, client: FlaskClient, anonymous: FlaskClient) -> None:
     doc = seed_document
     t = _units(client, doc)["units"][2]["translation"]
-    response = client.put(f"/api/translations/{t['id']}",
-                          json={"text": "x", "expected_version": t["version"]})
-    assert response.status_code == 422 and "name" in response.get_json()["message"]
+    refused = anonymous.put(f"/api/translations/{t['id']}",
+                            json={"text": "x", "expected_version": t["version"]})
+    assert refused.status_code == 401 and refused.get_json()["error"] == "Unauthorized"
+    client.post("/settings", data={"author": "Mallory"})  # no such setting any more
+    saved = client.put(f"/api/translations/{t['id']}",
+                       json={"text": "x", "expected_version": t["version"]}).get_json()
+    assert saved["translation"]["author"] == "Anna"
 
 
 def test_stale_save_is_a_conflict_with_both_versions(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     url = f"/api/translations/{t['id']}"
     first = client.put(url, json={"text": "First.", "expected_version": t["version"]})
@@ -86,7 +84,6 @@ def test_stale_save_is_a_conflict_with_both_versions(
 def test_history_has_word_diffs_and_restore_brings_a_version_back(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     url = f"/api/translations/{t['id']}"
     original = t["text"]
@@ -102,7 +99,6 @@ def test_history_has_word_diffs_and_restore_brings_a_version_back(
 
 def test_untranslated_segment_gets_a_translation(seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     unit = _units(client, doc, track="editor")["units"][0]
     assert unit["translation"] is None and unit["warnings"][0]["code"] == "empty"
     response = client.post(f"/api/segments/{unit['segment_id']}/translation",
@@ -116,7 +112,6 @@ def test_untranslated_segment_gets_a_translation(seed_document: int, client: Fla
 
 def test_note_is_saved(seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     t = _units(client, doc)["units"][2]["translation"]
     response = client.put(f"/api/translations/{t['id']}",
                           json={"note": "check the name", "expected_version": t["version"]})
@@ -125,7 +120,6 @@ def test_note_is_saved(seed_document: int, client: FlaskClient) -> None:
 
 def test_filters_by_status_and_warning(seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     everything = _units(client, doc)
     t = everything["units"][3]["translation"]
     client.put(f"/api/translations/{t['id']}",
@@ -141,7 +135,6 @@ def test_filters_by_status_and_warning(seed_document: int, client: FlaskClient) 
 def test_approved_translation_is_a_context_match_and_in_the_concordance(
         seed_document: int, client: FlaskClient) -> None:
     doc = seed_document
-    _named(client)
     unit = _units(client, doc)["units"][2]
     t = unit["translation"]
     client.put(f"/api/translations/{t['id']}",

@@ -17,10 +17,18 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from tm.ingest import Article, import_article
-from tm.models import Origin, RevisionAction, SegmentKind, Status
+from tm.models import AuditAction, Origin, RevisionAction, Role, SegmentKind, Status
 from tm.qa import CODES
 from web.i18n import CATALOGUES, compile_catalogues
-from web.labels import ACTION_LABELS, KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, WARNING_LABELS
+from web.labels import (
+    ACTION_LABELS,
+    AUDIT_LABELS,
+    KIND_LABELS,
+    ORIGIN_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    WARNING_LABELS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RU_PO = CATALOGUES / "ru" / "LC_MESSAGES" / "messages.po"
@@ -45,7 +53,8 @@ def test_every_ui_string_has_a_russian_translation() -> None:
 
 @pytest.mark.parametrize("labels, vocabulary", [
     (STATUS_LABELS, Status), (ACTION_LABELS, RevisionAction), (KIND_LABELS, SegmentKind),
-    (ORIGIN_LABELS, Origin), (WARNING_LABELS, CODES),
+    (ORIGIN_LABELS, Origin), (WARNING_LABELS, CODES), (ROLE_LABELS, Role),
+    (AUDIT_LABELS, AuditAction),
 ])
 def test_every_stored_value_has_a_label_in_both_languages(
         app: Flask, labels: dict[str, LazyString], vocabulary: Iterable[str]) -> None:
@@ -91,9 +100,9 @@ def test_browser_language_is_the_default(client: FlaskClient) -> None:
 def test_chosen_language_is_remembered(client: FlaskClient) -> None:
     client.post("/settings", data={"locale": "ru"})
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="ru">' in page and "Сохранить настройки" in page
+    assert '<html lang="ru">' in page and "Сменить язык" in page
     client.post("/settings", data={"locale": "en"})
-    assert "Save settings" in client.get("/").get_data(as_text=True)
+    assert "Change language" in client.get("/").get_data(as_text=True)
 
 
 def test_unknown_language_is_refused(client: FlaskClient) -> None:

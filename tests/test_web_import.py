@@ -72,7 +72,6 @@ def test_preview_shows_segments_and_keeps_the_texts(client: FlaskClient) -> None
 
 
 def test_save_imports_the_previewed_texts_with_the_translation(client: FlaskClient) -> None:
-    client.post("/settings", data={"author": "Anna"})
     response = client.post("/import", data={
         "source_text": RU.decode("utf-8"), "translation_text": EN.decode("utf-8"),
         "track": "desk", "origin": "supplied", "title": "", "url": "", "date": "2022-01-21"})

@@ -26,7 +26,6 @@ def test_editor_shows_qa_details_and_notes_as_text(client: FlaskClient,
                                                    session: Session) -> None:
     doc = import_seed(session).document.id
     session.commit()
-    client.post("/settings", data={"author": "Anna"})
     unit = client.get(f"/api/documents/{doc}/units?track=human").get_json()["units"][0]
     translation = unit["translation"]
     saved = client.put(f"/api/translations/{translation['id']}", json={

@@ -1,4 +1,4 @@
-"""Web safety: CSRF tokens on every change, user text escaped, the author kept in the session."""
+"""Web safety: CSRF tokens on every change, user text escaped, redirects kept on this site."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,21 +23,21 @@ def guarded(database_url: str, clean_db: Engine) -> Iterator[Flask]:
 
 
 def _token(client: FlaskClient) -> str:
-    client.get("/")
+    client.get("/login", follow_redirects=True)  # a page with forms, logged in or not
     with client.session_transaction() as session:
         return str(session["csrf_token"])
 
 
 def test_post_without_csrf_token_is_refused(guarded: Flask) -> None:
     client = guarded.test_client()
-    response = client.post("/settings", data={"author": "Mallory"})
+    response = client.post("/settings", data={"locale": "ru"})
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
     with client.session_transaction() as session:
-        assert "author" not in session
+        assert "locale" not in session
 
 
 def test_api_change_without_csrf_header_is_a_json_400(guarded: Flask) -> None:
-    response = guarded.test_client().put("/api/settings", json={"author": "Mallory"})
+    response = guarded.test_client().put("/api/settings", json={"locale": "ru"})
     assert response.status_code == 400 and response.get_json()["status"] == 400
 
 
@@ -46,46 +46,43 @@ def test_post_with_the_session_token_passes(guarded: Flask, how: str) -> None:
     client = guarded.test_client()
     token = _token(client)
     if how == "form":
-        response = client.post("/settings", data={"author": "Anna", "csrf_token": token,
+        response = client.post("/settings", data={"locale": "ru", "csrf_token": token,
                                                   "next": "/memories"})
         assert response.status_code == 303 and response.headers["Location"] == "/memories"
     else:
-        response = client.put("/api/settings", json={"author": "Anna"},
+        response = client.put("/api/settings", json={"locale": "ru"},
                               headers={"X-CSRF-Token": token})
-        assert response.get_json()["author"] == "Anna"
-    assert "Anna" in client.get("/").get_data(as_text=True)
+        assert response.get_json()["locale"] == "ru"
+    assert '<html lang="ru">' in client.get("/login").get_data(as_text=True)
 
 
 def test_wrong_token_is_refused(guarded: Flask) -> None:
     client = guarded.test_client()
     _token(client)
-    response = client.post("/settings", data={"author": "x", "csrf_token": "forged"})
+    response = client.post("/settings", data={"locale": "ru", "csrf_token": "forged"})
     assert response.status_code == 400
 
 
-def test_an_import_needs_the_token_and_its_progress_the_same_session(guarded: Flask) -> None:
+def test_an_import_needs_the_token_and_its_progress_the_same_session(
+        guarded: Flask, clean_db: Engine) -> None:
+    from tests.conftest import add_user, log_in
     from tests.test_web_import import _finish
 
-    client = guarded.test_client()
+    anna = add_user(clean_db)
+    client = log_in(guarded.test_client(), clean_db, anna)
     token = _token(client)
     article = {"source_text": "Заголовок\nПервое. Второе."}
     assert client.post("/import", data=article).status_code == 400
     response = client.post("/import", data={**article, "csrf_token": token})
     state, _seen = _finish(client, response)
     assert state["state"] == "done"
-    assert guarded.test_client().get(f"/api/imports/{state['id']}").status_code == 404
+    elsewhere = log_in(guarded.test_client(), clean_db, anna)  # her other browser
+    assert elsewhere.get(f"/api/imports/{state['id']}").status_code == 404
 
 
 def test_settings_never_redirect_to_another_site(client: FlaskClient) -> None:
-    response = client.post("/settings", data={"author": "Anna", "next": "//evil.example/"})
+    response = client.post("/settings", data={"locale": "en", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
-
-
-def test_author_name_is_trimmed_and_can_be_cleared(client: FlaskClient) -> None:
-    client.post("/settings", data={"author": "  Anna   Petrova "})
-    assert client.get("/api/settings").get_json()["author"] == "Anna Petrova"
-    client.post("/settings", data={"author": ""})
-    assert client.get("/api/settings").get_json()["author"] is None
 
 
 HOSTILE = "<script>alert(1)</script> &amp; «Тест»"

@@ -84,7 +84,6 @@ def test_a_differing_number_is_carried_into_the_suggestion_with_a_note(
 def test_an_approved_translation_is_suggested_with_where_it_came_from(
         client: FlaskClient, session: Session) -> None:
     first, second = _seed(session), _seed(session)
-    client.post("/settings", data={"author": "Anna"})
     own = _segment(session, first, "Европарламент ранее")
     unit = next(u for u in client.get(f"/api/documents/{first}/units?track=human")
                 .get_json()["units"] if u["segment_id"] == own.id)

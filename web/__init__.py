@@ -25,8 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Uploads (articles, TMX memories) are spooled to disk by Werkzeug, so a large limit
         # costs no memory; SVERKA_MAX_CONTENT_LENGTH changes it.
         MAX_CONTENT_LENGTH=2 * 1024**3,
-        # The session cookie holds the CSRF token, the language and the author name.
+        # The session cookie holds the CSRF token, the language and who is logged in.
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
         CSRF_ENABLED=True,
     )
     app.config.from_prefixed_env("SVERKA")
@@ -34,6 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     from web import (
+        access,
+        account,
+        admin,
         align,
         csrf,
         db,
@@ -42,10 +46,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         imports,
+        login,
         memory,
         scores,
         search,
         settings,
+        throttle,
         urls,
     )
 
@@ -53,18 +59,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    throttle.init_app(app)
+    access.init_app(app)  # before the CSRF check: a request with a token needs none
     csrf.init_app(app)
     # One blueprint per area; every page can link to every other.
-    for blueprint in (align.bp, documents.bp, editor.bp, imports.bp, memory.bp, scores.bp,
-                      search.bp, settings.bp):
+    for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, imports.bp,
+                      login.bp, memory.bp, scores.bp, search.bp, settings.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.
     app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
     app.jinja_env.globals["url_template"] = urls.url_template
-
-    @app.context_processor
-    def page_globals() -> dict[str, Any]:
-        return {"author": settings.current_author()}
 
     return app

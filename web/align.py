@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
+from tm.accounts.permissions import check_status_change, require_role
 from tm.align.editing import (
     HIGH_CONFIDENCE,
     LOW_CONFIDENCE,
@@ -29,11 +30,11 @@ from tm.align.editing import (
 from tm.align.store import load_alignment, save_alignment, track_version
 from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
-from tm.models import Status
+from tm.models import Role, Status
 from tm.workspace import PAGE_SIZE
+from web.access import require_actor, requires
 from web.api import json_body
 from web.db import get_session
-from web.settings import require_author
 
 bp = Blueprint("align", __name__)
 # What a saved alignment may make its translations (rejecting is the editor's business).
@@ -49,6 +50,7 @@ def _track() -> str:
 
 
 @bp.get("/documents/<int:document_id>/align")
+@requires(Role.VIEWER)
 def edit(document_id: int) -> str:
     """Show the alignment editor for one track of a document."""
     session = get_session()
@@ -66,6 +68,7 @@ def edit(document_id: int) -> str:
 
 
 @bp.get("/api/documents/<int:document_id>/alignment")
+@requires(Role.VIEWER)
 def api_get(document_id: int) -> ResponseReturnValue:
     """Return the alignment of a track with the document, and the track's version."""
     session = get_session()
@@ -74,6 +77,7 @@ def api_get(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/api/alignment/apply")
+@requires(Role.TRANSLATOR)
 def api_apply() -> ResponseReturnValue:
     """Apply one editing operation to an alignment and return the result."""
     body = json_body()
@@ -88,16 +92,20 @@ def api_apply() -> ResponseReturnValue:
 
 
 @bp.put("/api/documents/<int:document_id>/alignment")
+@requires(Role.TRANSLATOR)
 def api_save(document_id: int) -> ResponseReturnValue:
     """Save an edited alignment as the track's translations; return what changed."""
-    body, session, author = json_body(), get_session(), require_author()
+    body, session, actor = json_body(), get_session(), require_actor()
     status = body.get("status", SAVE_STATUS_DEFAULT)
     if status not in SAVE_STATUSES:
         raise ValidationError(f"unknown status {status!r}")
+    check_status_change(actor.role, None, Status(status))
     expected = body.get("version")
     report = save_alignment(session, document_id, _track(), from_dict(body.get("alignment")),
-                            status=Status(status), author=author,
+                            status=Status(status), author=actor.user,
                             expected_version=expected if isinstance(expected, str) else None)
+    if report.sources_edited or report.sources_split:
+        require_role(actor.role, Role.REVIEWER, "editing or splitting source sentences")
     session.commit()
     return jsonify({"report": report.as_dict(),
                     "alignment": load_alignment(session, document_id, _track()).as_dict(),

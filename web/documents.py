@@ -5,8 +5,9 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from tm.documents import document_tracks, document_view, list_documents
-from tm.models import Status
+from tm.models import Role, Status
 from tm.scoring.results import scored_test_sets
+from web.access import requires
 from web.db import get_session
 
 bp = Blueprint("documents", __name__)
@@ -15,6 +16,7 @@ bp = Blueprint("documents", __name__)
 PROGRESS_STATUSES = (Status.APPROVED, Status.REVIEWED, Status.TRANSLATED)
 
 
+@requires(Role.VIEWER)
 def index() -> str:
     """List the documents, optionally filtered by title (and text, with ``in=text``)."""
     query = request.args.get("q", "").strip() or None
@@ -25,6 +27,7 @@ def index() -> str:
 
 
 @bp.get("/documents/<int:document_id>")
+@requires(Role.VIEWER)
 def show(document_id: int) -> str:
     """Show a document's segments, source left and each track's translation right."""
     session = get_session()
@@ -36,6 +39,7 @@ def show(document_id: int) -> str:
 
 
 @bp.get("/api/documents")
+@requires(Role.VIEWER)
 def api_list() -> ResponseReturnValue:
     """List documents as JSON (``?q=``, ``&in=text`` to search the text too)."""
     query = request.args.get("q", "").strip() or None
@@ -44,6 +48,7 @@ def api_list() -> ResponseReturnValue:
 
 
 @bp.get("/api/documents/<int:document_id>")
+@requires(Role.VIEWER)
 def api_show(document_id: int) -> ResponseReturnValue:
     """Return a document's segments and translations as JSON."""
     return jsonify(document_view(get_session(), document_id).as_dict())

@@ -24,9 +24,10 @@ from flask_babel import format_datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tm.accounts.permissions import check_status_change
 from tm.documents import document_tracks, get_document, get_segment
 from tm.errors import ConflictError, ValidationError
-from tm.models import Origin, Status, Translation
+from tm.models import Origin, Role, Status, Translation
 from tm.qa import CODES
 from tm.translations import (
     add_translation,
@@ -47,10 +48,10 @@ from tm.workspace import (
     page_of,
     unit_history,
 )
+from web.access import require_actor, requires
 from web.api import json_body, json_error
 from web.db import get_session
 from web.labels import action_names, status_choices, status_label, warning_names
-from web.settings import require_author
 from web.suggestions import suggestions
 from web.urls import url_template
 
@@ -92,6 +93,7 @@ def _filters() -> dict[str, Any]:
 
 
 @bp.get("/documents/<int:document_id>/edit")
+@requires(Role.VIEWER)
 def edit(document_id: int) -> str:
     """Show the bilingual editor for one track of a document (one page of units)."""
     session = get_session()
@@ -117,6 +119,7 @@ def edit(document_id: int) -> str:
 
 
 @bp.get("/api/documents/<int:document_id>/units")
+@requires(Role.VIEWER)
 def api_units(document_id: int) -> ResponseReturnValue:
     """Return one page of a document's units for a track as JSON."""
     session = get_session()
@@ -148,17 +151,20 @@ def _conflict(session: Session, translation_id: int, message: str,
 
 
 @bp.post("/api/segments/<int:segment_id>/translation")
+@requires(Role.TRANSLATOR)
 def api_create(segment_id: int) -> ResponseReturnValue:
     """Translate a segment that has no translation in the track yet."""
-    body, session, author = json_body(), get_session(), require_author()
+    body, session, actor = json_body(), get_session(), require_actor()
     segment = get_segment(session, segment_id)
+    status = _status(body.get("status")) or Status.DRAFT
+    check_status_change(actor.role, None, status)
     track = get_or_create_track(session, str(body.get("track") or "human"),
                                 origin=Origin.HUMAN)
     try:
         translation = add_translation(
             session, segment, track, str(body.get("text") or ""),
-            lang=segment.document.tgt_lang, status=_status(body.get("status")) or Status.DRAFT,
-            origin=Origin.HUMAN, author=author)
+            lang=segment.document.tgt_lang, status=status, origin=Origin.HUMAN,
+            author=actor.user)
     except ConflictError as error:
         existing = find_translation(session, segment, track)
         if existing is None:
@@ -171,18 +177,21 @@ def api_create(segment_id: int) -> ResponseReturnValue:
 
 
 @bp.put("/api/translations/<int:translation_id>")
+@requires(Role.TRANSLATOR)
 def api_update(translation_id: int) -> ResponseReturnValue:
     """Change a translation's text, status and/or note; 409 if it changed meanwhile."""
-    body, session, author = json_body(), get_session(), require_author()
+    body, session, actor = json_body(), get_session(), require_actor()
     translation = get_translation(session, translation_id)
     expected = body.get("expected_version")
     if not isinstance(expected, int):
         raise ValidationError("expected_version (the version you edited) is required")
+    status = _status(body.get("status"))
+    check_status_change(actor.role, translation.status, status)
     try:
         if "text" in body or "status" in body:
-            edit_translation(session, translation, author=author,
+            edit_translation(session, translation, author=actor.user,
                              text=None if body.get("text") is None else str(body["text"]),
-                             status=_status(body.get("status")), expected_version=expected)
+                             status=status, expected_version=expected)
             expected = translation.version
         if "note" in body:
             set_note(session, translation, str(body["note"] or ""), expected_version=expected)
@@ -208,6 +217,7 @@ def history_json(entry: HistoryEntry) -> dict[str, Any]:
 
 
 @bp.get("/api/translations/<int:translation_id>/history")
+@requires(Role.VIEWER)
 def api_history(translation_id: int) -> ResponseReturnValue:
     """Return the history of a translation's unit, newest first (see ``unit_history``)."""
     session = get_session()
@@ -216,15 +226,16 @@ def api_history(translation_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/api/translations/<int:translation_id>/restore")
+@requires(Role.REVIEWER)
 def api_restore(translation_id: int) -> ResponseReturnValue:
     """Make an earlier revision current again (a new revision records it)."""
-    body, session, author = json_body(), get_session(), require_author()
+    body, session, actor = json_body(), get_session(), require_actor()
     translation = get_translation(session, translation_id)
     number = body.get("number")
     if not isinstance(number, int):
         raise ValidationError("number (the revision to restore) is required")
     try:
-        restore_revision(session, translation, number, author=author,
+        restore_revision(session, translation, number, author=actor.user,
                          expected_version=body.get("expected_version"))
         session.commit()
     except (ConflictError, StaleDataError) as error:
@@ -233,6 +244,7 @@ def api_restore(translation_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/api/segments/<int:segment_id>/suggestions")
+@requires(Role.VIEWER)
 def api_suggestions(segment_id: int) -> ResponseReturnValue:
     """Return fuzzy memory matches for a unit (``?count=`` segments from this one), best first.
 

@@ -10,6 +10,7 @@ from tm.db import database_name, resource_error
 from tm.errors import (
     BusyError,
     ConflictError,
+    ForbiddenError,
     InputError,
     NotFoundError,
     StorageFullError,
@@ -20,6 +21,7 @@ from web.api import json_error
 
 STATUS_FOR: tuple[tuple[type[SverkaError], int], ...] = (
     (NotFoundError, 404),
+    (ForbiddenError, 403),
     (ConflictError, 409),
     (ValidationError, 422),
     (InputError, 400),
@@ -30,7 +32,8 @@ STATUS_FOR: tuple[tuple[type[SverkaError], int], ...] = (
 def _titles() -> dict[int, str]:
     """Return the page titles of the usual HTTP errors in the UI language."""
     return {400: _("Bad Request"), 403: _("Forbidden"), 404: _("Not Found"),
-            405: _("Method Not Allowed"), 409: _("Conflict"), 413: _("Too Large"),
+            401: _("Log In"), 405: _("Method Not Allowed"), 409: _("Conflict"),
+            413: _("Too Large"), 429: _("Too Many Requests"),
             422: _("Cannot Be Done"), 500: _("Internal Error"), 503: _("Busy"),
             507: _("Disk Full")}
 

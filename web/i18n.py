@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 
-from web.labels import kind_label, origin_label, status_label
+from web.labels import audit_label, kind_label, origin_label, role_label, status_label
 
 CATALOGUES = Path(__file__).resolve().parent / "translations"
 LOCALES = ("en", "ru")
@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label,
+                                 role_label=role_label, audit_label=audit_label,
                                  origin_label=origin_label,
                                  format_date=format_date, format_datetime=format_datetime,
                                  format_decimal=format_decimal)

@@ -33,12 +33,12 @@ from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import Origin
+from tm.models import Origin, Role
 from tm.segment import split_units
 from web import jobs
+from web.access import require_actor, requires
 from web.api import json_error
 from web.csrf import csrf_token
-from web.settings import current_author
 
 bp = Blueprint("importing", __name__)
 ORIGINS = (Origin.HUMAN, Origin.SUPPLIED, Origin.MACHINE)
@@ -90,12 +90,14 @@ def _form(values: dict[str, str] | None = None, error: str | None = None,
 
 
 @bp.get("/import")
+@requires(Role.MANAGER)
 def form() -> tuple[str, int]:
     """Show the import form."""
     return _form()
 
 
 @bp.post("/import/preview")
+@requires(Role.MANAGER)
 def preview() -> tuple[str, int]:
     """Show how the article (and its translation) will be split, before anything is saved."""
     try:
@@ -116,6 +118,7 @@ def preview() -> tuple[str, int]:
 
 
 @bp.post("/import")
+@requires(Role.MANAGER)
 def save() -> Response | tuple[str, int]:
     """Start importing the previewed article and its translation; show the progress page."""
     values: dict[str, Any] = _values()
@@ -130,7 +133,7 @@ def save() -> Response | tuple[str, int]:
         return _form(_values(), str(error), 400)
     translations = [TranslationInput(
         article=translation, track=values["track"], origin=Origin(values["origin"]),
-        author=current_author())] if translation else []
+        author=require_actor().user)] if translation else []
     sessions = current_app.extensions["sverka_sessions"]
 
     def work(job: jobs.Job) -> dict[str, Any]:
@@ -204,6 +207,7 @@ def _location(track: str | None, document_id: int) -> str:
 
 
 @bp.get("/import/jobs/<job_id>")
+@requires(Role.MANAGER)
 def progress(job_id: str) -> Response | tuple[str, int]:
     """Show how far an import has come; open the document when done, the form if it failed."""
     job = _job(job_id)
@@ -217,6 +221,7 @@ def progress(job_id: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/api/imports/<job_id>")
+@requires(Role.MANAGER)
 def api_job(job_id: str) -> ResponseReturnValue:
     """Return an import's progress; a failed import is a 400 with its message."""
     status = _status(_job(job_id))

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
-from tm.models import Origin, RevisionAction, SegmentKind, Status
+from tm.models import AuditAction, Origin, RevisionAction, Role, SegmentKind, Status
 from tm.qa import CODES
 
 STATUS_LABELS: dict[Status, LazyString] = {
@@ -63,6 +63,29 @@ WARNING_LABELS: dict[str, LazyString] = {
 }
 
 
+ROLE_LABELS: dict[Role, LazyString] = {
+    Role.VIEWER: _("viewer"),
+    Role.TRANSLATOR: _("translator"),
+    Role.REVIEWER: _("reviewer"),
+    Role.MANAGER: _("manager"),
+    Role.ADMIN: _("admin"),
+}
+
+AUDIT_LABELS: dict[AuditAction, LazyString] = {
+    AuditAction.LOGIN: _("logged in"),
+    AuditAction.LOGIN_FAILED: _("failed login"),
+    AuditAction.LOGOUT: _("logged out"),
+    AuditAction.LOGOUT_EVERYWHERE: _("logged out everywhere"),
+    AuditAction.IMPORT: _("import"),
+    AuditAction.EXPORT: _("export"),
+    AuditAction.DELETE: _("deletion"),
+    AuditAction.USER_ADD: _("user added"),
+    AuditAction.USER_CHANGE: _("user changed"),
+    AuditAction.TOKEN_CREATE: _("token created"),
+    AuditAction.TOKEN_REVOKE: _("token revoked"),
+}
+
+
 def _label(table: dict[Any, LazyString], value: str) -> str:
     # Keyed by StrEnum members, so a stored string finds its member's label; anything
     # else is shown as it is.
@@ -93,6 +116,16 @@ def origin_label(origin: str) -> str:
 def warning_label(code: str) -> str:
     """Return the name of a QA check's warning in the UI language."""
     return _label(WARNING_LABELS, code)
+
+
+def role_label(role: str) -> str:
+    """Return the name of a role in the UI language."""
+    return _label(ROLE_LABELS, role)
+
+
+def audit_label(action: str) -> str:
+    """Return the name of an audit event's action in the UI language."""
+    return _label(AUDIT_LABELS, action)
 
 
 def status_choices() -> list[dict[str, str]]:

@@ -18,7 +18,8 @@ from tm.errors import InputError
 from tm.memory import export_document, export_memory, import_tmx, list_memories
 from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.tmx_import import TmxImportReport
-from tm.models import Status
+from tm.models import Role, Status
+from web.access import requires
 from web.db import get_session
 
 bp = Blueprint("memory", __name__)
@@ -26,6 +27,7 @@ CHUNK_BYTES = 1 << 16
 
 
 @bp.get("/memories")
+@requires(Role.VIEWER)
 def index() -> str:
     """List memories, with an upload form."""
     return render_template("memory/index.html", memories=list_memories(get_session()),
@@ -88,18 +90,21 @@ def _import_upload() -> TmxImportReport:
 
 
 @bp.post("/memories/import")
+@requires(Role.MANAGER)
 def upload() -> str:
     """Import an uploaded TMX file and show the report."""
     return render_template("memory/report.html", report=_import_upload())
 
 
 @bp.post("/api/memories/import")
+@requires(Role.MANAGER)
 def api_upload() -> ResponseReturnValue:
     """Import an uploaded TMX file; return the report as JSON."""
     return jsonify(_import_upload().as_dict())
 
 
 @bp.get("/api/memories")
+@requires(Role.VIEWER)
 def api_list() -> ResponseReturnValue:
     """List memories as JSON."""
     return jsonify([m.as_dict() for m in list_memories(get_session())])
@@ -148,6 +153,7 @@ def _download_name(filename: str) -> dict[str, str]:
 
 # A memory's name may hold a slash: the path converter takes it whole.
 @bp.get("/memories/<path:name>/export.tmx")
+@requires(Role.VIEWER)
 def download_memory(name: str) -> Response:
     """Download a memory as TMX 1.4."""
     return _tmx_response(lambda path: export_memory(get_session(), path, memory=name),
@@ -155,6 +161,7 @@ def download_memory(name: str) -> Response:
 
 
 @bp.get("/documents/<int:document_id>/export.tmx")
+@requires(Role.VIEWER)
 def download_document(document_id: int) -> Response:
     """Download a document's translations as TMX 1.4 (``?track=``, ``?status=``)."""
     status = request.args.get("status") or None

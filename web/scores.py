@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_decimal, gettext
 
-from tm.models import ScoreRun, TestSet
+from tm.models import Role, ScoreRun, TestSet
 from tm.scoring.metrics import METRICS
 from tm.scoring.results import (
     SEGMENT_METRIC,
@@ -23,6 +23,7 @@ from tm.scoring.results import (
     worst_segments,
 )
 from tm.scoring.testsets import get_testset, list_testsets
+from web.access import requires
 from web.charts import bars, histogram
 from web.db import get_session
 
@@ -55,6 +56,7 @@ def _choice(table: SystemsTable) -> tuple[str, str]:
 
 
 @bp.get("/scores")
+@requires(Role.VIEWER)
 def index() -> str:
     """List the test sets with their latest score run."""
     session = get_session()
@@ -63,6 +65,7 @@ def index() -> str:
 
 
 @bp.get("/scores/<path:name>")  # a test set's name may hold a slash
+@requires(Role.VIEWER)
 def report(name: str) -> str:
     """Show a test set's latest (or ?run=) scores: table, document bars, segments."""
     session = get_session()
@@ -95,6 +98,7 @@ def report(name: str) -> str:
 
 
 @bp.get("/scores/<path:name>/documents/<int:document_id>")
+@requires(Role.VIEWER)
 def document(name: str, document_id: int) -> str:
     """Show one document of a test set: its systems table, segment scores, worst segments."""
     session = get_session()

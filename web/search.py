@@ -14,9 +14,11 @@ from flask.typing import ResponseReturnValue
 
 from tm.documents import get_segment, segment_context
 from tm.lang import SOURCE_LANG, TARGET_LANG
+from tm.models import Role
 from tm.search import fuzzy
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
 from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE
+from web.access import requires
 from web.db import get_session
 
 bp = Blueprint("search", __name__)
@@ -49,6 +51,7 @@ def _lookup(text: str, *, src: str, tgt: str, before: str | None,
 
 
 @bp.get("/api/search")
+@requires(Role.VIEWER)
 def api_search() -> ResponseReturnValue:
     """Return the best memory matches for ``?q=``."""
     return _lookup(_query(), src=request.args.get("src", SOURCE_LANG),
@@ -57,6 +60,7 @@ def api_search() -> ResponseReturnValue:
 
 
 @bp.get("/api/segments/<int:segment_id>/matches")
+@requires(Role.VIEWER)
 def api_segment_matches(segment_id: int) -> ResponseReturnValue:
     """Return the memory matches for a segment, with its neighbours as context."""
     session = get_session()
@@ -67,6 +71,7 @@ def api_segment_matches(segment_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/api/search/concordance")
+@requires(Role.VIEWER)
 def api_concordance() -> ResponseReturnValue:
     """Return one page of concordance hits for ``?q=`` in sources (``target=1``: targets)."""
     page = concordance(get_session(), _query(), target=request.args.get("target") == "1",

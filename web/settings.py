@@ -1,39 +1,17 @@
-"""Settings a user makes once: the UI language and the author name, kept in the session."""
+"""Settings a visitor makes once: the UI language, kept in the session (before a login too)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tm.errors import ValidationError
+from web.access import PUBLIC, current_actor, requires
 from web.api import json_body
 from web.i18n import LOCALES
+from web.urls import safe_next
 
 bp = Blueprint("settings", __name__)
-AUTHOR_MAX = 200  # the width of the author columns
-
-
-def current_author() -> str | None:
-    """Return the author name set in this session, if any."""
-    author = session.get("author")
-    return author if isinstance(author, str) and author else None
-
-
-def require_author() -> str:
-    """Return the author name, or refuse the change when none is set."""
-    author = current_author()
-    if author is None:
-        raise ValidationError(_("Set your name first (top right): every change records "
-                                "its author."))
-    return author
-
-
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: never redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
 
 
 def _apply(values: dict[str, str]) -> None:
@@ -41,26 +19,26 @@ def _apply(values: dict[str, str]) -> None:
         if values["locale"] not in LOCALES:
             raise ValidationError(f"unknown language {values['locale']!r}")
         session["locale"] = values["locale"]
-    if "author" in values:
-        author = " ".join(values["author"].split())[:AUTHOR_MAX]
-        if author:
-            session["author"] = author
-        else:
-            session.pop("author", None)
 
 
 @bp.post("/settings")
+@requires(PUBLIC)
 def update() -> Response:
-    """Set the UI language and/or the author name, then go back to the page."""
-    _apply({k: v for k, v in request.form.items() if k in ("locale", "author")})
-    return redirect(_safe_next(request.form.get("next")), code=303)
+    """Set the UI language, then go back to the page."""
+    _apply({k: v for k, v in request.form.items() if k == "locale"})
+    return redirect(safe_next(request.form.get("next")), code=303)
 
 
 @bp.route("/api/settings", methods=["GET", "PUT"])
+@requires(PUBLIC)
 def api_settings() -> ResponseReturnValue:
-    """Return (and with PUT, change) the language and author name of this session."""
+    """Return (and with PUT, change) the UI language of this session, and who is logged in."""
     if request.method == "PUT":
-        _apply({k: str(v) for k, v in json_body().items() if k in ("locale", "author")})
+        _apply({k: str(v) for k, v in json_body().items() if k == "locale"})
     from web.i18n import select_locale
 
-    return jsonify({"locale": select_locale(), "author": current_author()})
+    actor = current_actor()
+    return jsonify({"locale": select_locale(),
+                    "user": None if actor is None else {
+                        "login": actor.user.login, "display_name": actor.user.display_name,
+                        "role": actor.role.value}})

@@ -29,13 +29,22 @@ SECRET_MAX = 100
 SHOWN_PREFIX = 10
 
 
+# A token's last use is written at most this often, so using one is mostly a read.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class Credential:
-    """Who a valid secret stands for, and the role it grants now."""
+    """Who a valid secret stands for, the role it grants now, and whether its use was noted.
+
+    ``noted`` is true when this use changed the token's ``last_used_at`` (the caller
+    commits it); uses within :data:`LAST_USED_EVERY` of the last noted one change nothing.
+    """
 
     user: User
     role: Role
     token: ApiToken
+    noted: bool
 
 
 def create_token(session: Session, user: User, name: str, *, role: Role | None = None,
@@ -65,10 +74,13 @@ def authenticate_token(session: Session, secret: str) -> Credential | None:
     token = _find(session, secret, API)
     if token is None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    noted = token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY
+    if noted:
+        token.last_used_at = now
     user = token.user
     role = token.role if token.role and user.role.includes(token.role) else user.role
-    return Credential(user, role, token)
+    return Credential(user, role, token, noted)
 
 
 def redeem_login_link(session: Session, secret: str) -> User | None:
