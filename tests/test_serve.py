@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from sqlalchemy import Engine
 
 # A cold start imports the app and loads six articles: seconds, not minutes.
 STARTUP_TIMEOUT_S = 60
@@ -27,25 +30,37 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_demo_serves_the_sample_corpus(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "SVERKA_DATA_DIR": str(tmp_path), "SVERKA_PORT": str(port)}
+    env = {**os.environ, "SVERKA_DATA_DIR": str(tmp_path), "SVERKA_PORT": str(port),
+           "PYTHONUNBUFFERED": "1"}
     env.pop("SVERKA_DATABASE_URL", None)
     process = subprocess.Popen([sys.executable, "-m", "tm.cli", "demo"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    lines = []
     try:
-        deadline, page = time.monotonic() + STARTUP_TIMEOUT_S, None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    page = response.read().decode("utf-8")
+        deadline, link = time.monotonic() + STARTUP_TIMEOUT_S, None
+        while time.monotonic() < deadline and link is None:
+            line = process.stdout.readline()
+            if not line:
                 break
-            except OSError:
-                time.sleep(0.2)
-        assert page is not None, "the server did not answer"
+            lines.append(line)
+            link = next(iter(re.findall(r"http://\S+/login/link/\S+", line)), None)
+        assert link is not None, "demo printed no login link: " + "".join(lines)
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with browser.open(link, timeout=10) as response:  # the link logs in, then the corpus
+            page = response.read().decode("utf-8")
         assert "Резолюция Европарламента по Казахстану" in page
+        with pytest.raises(urllib.error.HTTPError) as used:  # once only
+            urllib.request.build_opener(urllib.request.HTTPCookieProcessor()).open(link)
+        assert used.value.code == 401
+        used.value.close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert "/login" in response.url  # nobody else is let in
         assert (tmp_path / "sverka.sqlite3").exists()
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
+    output = "".join(lines) + output
     assert f"http://127.0.0.1:{port}/" in output
     assert "Traceback" not in output
 
@@ -103,15 +118,16 @@ def test_one_upload_limit_the_server_and_the_app_share(
 
 
 def test_a_too_large_upload_is_a_413_page_in_the_users_language(database_url: str,
-                                                                clean_db: object) -> None:
+                                                                clean_db: Engine) -> None:
     import io
 
+    from tests.conftest import add_user, log_in
     from web import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CSRF_ENABLED": False,
                       "MAX_CONTENT_LENGTH": 1000})
     try:
-        response = app.test_client().post(
+        response = log_in(app.test_client(), clean_db, add_user(clean_db)).post(
             "/memories/import", data={"memory": "m", "file": (io.BytesIO(b"x" * 5000), "a.tmx")},
             content_type="multipart/form-data", headers={"Accept-Language": "ru"})
         assert response.status_code == 413

@@ -13,6 +13,7 @@ from tm.errors import InputError
 
 if TYPE_CHECKING:  # Flask is imported when a server starts, not for `sverka --help`
     from flask import Flask
+    from sqlalchemy.orm import Session
 
 # Worker threads of the WSGI server: at least one answers; past a few dozen, the database
 # (one SQLite writer, a PostgreSQL pool) is the limit, not the threads.
@@ -114,11 +115,39 @@ def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
 @click.pass_obj
 def demo(ctx: CliContext, host: str, port: int, threads: int) -> None:
     """Load the sample corpus into the database (if not there yet) and serve the web UI."""
+    from tm.accounts.tokens import LOGIN_LINK_MINUTES
     from tm.corpus import load_corpus
 
     server = _listen(ctx, host, port, threads)  # a busy port fails before the corpus loads
     with ctx.transaction() as session:
         entries = load_corpus(session)
+        secret = demo_login_link(session)
     click.echo(f"Sample corpus: {sum(e.loaded for e in entries)} articles loaded, "
                f"{sum(not e.loaded for e in entries)} already present.")
+    click.echo(f"Log in as {DEMO_LOGIN!r} (admin) with this link, once, within "
+               f"{LOGIN_LINK_MINUTES} minutes: "
+               f"http://{server.effective_host}:{server.effective_port}/login/link/{secret}")
     _run(ctx, server)
+
+
+DEMO_LOGIN = "demo"
+
+
+def demo_login_link(session: Session) -> str:
+    """Make the demo user (an admin with no password) if there is none; return a login link.
+
+    Only ``sverka demo`` makes a user by itself, and only this one: ``sverka serve`` never
+    does, and a desk's real users come from ``sverka user add``.
+    """
+    from tm.accounts import create_user, find_user, record_event
+    from tm.accounts.tokens import create_login_link
+    from tm.models import AuditAction, Role
+
+    user = find_user(session, DEMO_LOGIN)
+    if user is None:
+        user = create_user(session, DEMO_LOGIN, role=Role.ADMIN, password=None,
+                           display_name="Demo")
+        record_event(session, AuditAction.USER_ADD, actor="sverka demo", object_type="user",
+                     object_id=user.login, detail={"role": user.role.value})
+    _token, secret = create_login_link(session, user)
+    return secret
