@@ -12,15 +12,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask app; ``DATABASE_URL`` in the config chooses the database."""
     from flask import Flask
 
-    from tm.db import database_url
+    from tm.db import database_url, default_data_dir
     from tm.lang import SOURCE_LANG, TARGET_LANG
+    from web import secret_key
 
     app = Flask(__name__)
     # JSON keeps its keys' order and sends Cyrillic as UTF-8, not \uXXXX (half the bytes).
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.from_mapping(
-        SECRET_KEY="dev",
+        # No SECRET_KEY: SVERKA_SECRET_KEY, else the one kept in the data dir (web/secret_key.py).
+        DATA_DIR=str(default_data_dir()),
         DATABASE_URL=database_url(),
         # Uploads (articles, TMX memories) are spooled to disk by Werkzeug, so a large limit
         # costs no memory; SVERKA_MAX_CONTENT_LENGTH changes it.
@@ -30,8 +32,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         CSRF_ENABLED=True,
     )
     app.config.from_prefixed_env("SVERKA")
+    secret_key.read_environment(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
+    secret_key.init_app(app)
 
     from web import (
         align,
