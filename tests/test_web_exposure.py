@@ -6,6 +6,7 @@ download names cannot break their header; ``/healthz`` says whether the database
 """
 from __future__ import annotations
 
+import re
 import socket
 import stat
 from collections.abc import Callable, Iterator
@@ -15,10 +16,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from flask.testing import FlaskClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from tests.browser import live_server
+from tests.conftest import import_seed
 from tm.errors import InputError
 from web.secret_key import KEY_FILENAME, WEAK_KEYS, load_or_create, weakness
 
@@ -124,3 +129,111 @@ def test_serve_refuses_a_weak_key_in_one_line(runner: Callable[..., Result], key
 ])
 def test_weak_keys(key: str | bytes, weak: bool) -> None:
     assert (weakness(key) is not None) is weak
+
+
+# 2. Headers on every response, cookies, HTTPS and proxies ----------------------------------
+
+@pytest.mark.parametrize("url, status", [
+    ("/", 200),                      # a page
+    ("/api/settings", 200),          # JSON
+    ("/documents/2147483647", 404),  # an error page
+    ("/static/style.css", 200),      # a static file
+])
+def test_every_kind_of_response_carries_the_security_headers(
+        client: FlaskClient, url: str, status: int) -> None:
+    with client.get(url) as response:  # a static file is streamed: closed at the end
+        headers = response.headers
+        assert response.status_code == status
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    policy = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in headers["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in headers  # plain HTTP by default
+
+
+# Markup the policy blocks: inline scripts (other than JSON data), handlers, style attributes.
+INLINE_CODE = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>"
+                         r"|\son[a-z]+\s*=|\sstyle\s*=|<style\b|javascript:", re.IGNORECASE)
+
+
+def test_no_page_has_inline_code_or_style_the_policy_would_block(
+        client: FlaskClient, seed_document: int) -> None:
+    client.post("/settings", data={"author": "Anna"})
+    for url in ("/", "/?q=Казахстан", f"/documents/{seed_document}",
+                f"/documents/{seed_document}/edit?track=human",
+                f"/documents/{seed_document}/align?track=human", "/memories", "/scores",
+                "/import", "/documents/2147483647"):
+        page = client.get(url).get_data(as_text=True)
+        assert not INLINE_CODE.findall(page), url
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client: FlaskClient) -> None:
+    cookie = client.post("/settings", data={"author": "Anna"}).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_over_https_the_cookie_is_secure_urls_are_https_and_hsts_is_sent(
+        make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVERKA_HTTPS", "1")
+    app = make_app(CSRF_ENABLED=False)
+    response = app.test_client().post("/settings", data={"author": "Anna"})
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("index", _external=True).startswith("https://")
+
+
+def _client_seen_by(app: Flask) -> FlaskClient:
+    app.add_url_rule("/probe", "probe", lambda: f"{request.scheme} {request.remote_addr}")
+    return app.test_client()
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+
+
+def test_forwarded_headers_count_only_behind_a_declared_proxy(
+        make_app: Callable[..., Flask]) -> None:
+    direct = _client_seen_by(make_app())
+    assert direct.get("/probe", headers=FORWARDED).get_data(as_text=True) == "http 127.0.0.1"
+    proxied = _client_seen_by(make_app(PROXY_FIX="1"))
+    assert proxied.get("/probe", headers=FORWARDED).get_data(as_text=True) == \
+        "https 203.0.113.7"
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "99"])
+def test_a_proxy_count_that_is_no_count_is_refused(database_url: str, value: str) -> None:
+    with pytest.raises(InputError, match="SVERKA_PROXY_FIX"):
+        _app(database_url, PROXY_FIX=value)
+
+
+def test_the_main_pages_raise_no_content_security_policy_violation_in_chromium(
+        browser: Any, database_url: str, clean_db: Engine) -> None:
+    with Session(clean_db) as session:
+        doc = import_seed(session).document.id
+        session.commit()
+    with live_server(database_url) as server:
+        context = browser.new_context(base_url=server, locale="en-US")
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda message: messages.append(message.text))
+        page.on("pageerror", lambda error: messages.append(str(error)))
+        page.goto("/")
+        page.fill("#author-name", "Anna")
+        page.get_by_role("button", name="Save settings").click()
+        page.wait_for_load_state()
+        for url in ("/", "/?q=Казахстан", f"/documents/{doc}", f"/documents/{doc}/edit",
+                    f"/documents/{doc}/align", "/memories", "/scores", "/import"):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+        editor = f"/documents/{doc}/edit"
+        page.goto(editor)
+        page.locator("tr.unit textarea").nth(2).click()  # the suggestions panel fills in
+        page.wait_for_load_state("networkidle")
+        context.close()
+    assert page.url.endswith(editor)
+    assert not [m for m in messages if "Content Security Policy" in m], messages

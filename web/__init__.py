@@ -14,7 +14,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from tm.db import database_url, default_data_dir
     from tm.lang import SOURCE_LANG, TARGET_LANG
-    from web import secret_key
+    from web import production, secret_key
 
     app = Flask(__name__)
     # JSON keeps its keys' order and sends Cyrillic as UTF-8, not \uXXXX (half the bytes).
@@ -29,13 +29,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=2 * 1024**3,
         # The session cookie holds the CSRF token, the language and the author name.
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
         CSRF_ENABLED=True,
+        # Production settings (web/production.py): served over HTTPS, proxies in front.
+        HTTPS=False,
+        PROXY_FIX=0,
     )
     app.config.from_prefixed_env("SVERKA")
     secret_key.read_environment(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
     secret_key.init_app(app)
+    production.init_app(app)
 
     from web import (
         align,
@@ -44,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         documents,
         editor,
         errors,
+        headers,
         i18n,
         imports,
         memory,
@@ -58,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     # One blueprint per area; every page can link to every other.
     for blueprint in (align.bp, documents.bp, editor.bp, imports.bp, memory.bp, scores.bp,
                       search.bp, settings.bp):
