@@ -19,13 +19,16 @@ from click.testing import Result
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests.browser import live_server
 from tests.conftest import import_seed
 from tm.errors import InputError
+from tm.ingest import Article, import_article
 from web.secret_key import KEY_FILENAME, WEAK_KEYS, load_or_create, weakness
+from web.urls import web_link
 
 STRONG_KEY = "k" * 16 + "9Qz_" * 8
 
@@ -237,3 +240,76 @@ def test_the_main_pages_raise_no_content_security_policy_violation_in_chromium(
         context.close()
     assert page.url.endswith(editor)
     assert not [m for m in messages if "Content Security Policy" in m], messages
+
+
+# 3. Stored URLs: links only for http(s) ----------------------------------------------------
+
+@pytest.mark.parametrize("url, link", [
+    ("https://sputnik.kz/20220121/rezolyuciya.html", True),
+    ("http://example.org/a?b=c#d", True),
+    ("HTTPS://Example.org/", True),
+    ("javascript:alert(1)", False),
+    ("JaVaScRiPt:alert(1)", False),
+    (" javascript:alert(1)", False),
+    ("\x01javascript:alert(1)", False),
+    ("java\tscript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("vbscript:msgbox(1)", False),
+    (" https://example.org/", False),
+    ("https://example.org/\nSet-Cookie", False),
+    ("https:example.org", False),
+    ("https:///path", False),
+    ("//example.org/", False),
+    ("ftp://example.org/file", False),
+    ("", False),
+])
+def test_only_http_urls_are_links(url: str, link: bool) -> None:
+    assert (web_link(url) == url) is link
+    if not link:
+        assert web_link(url) is None
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)",
+                                 "data:text/html;base64,PHNjcmlwdD4="])
+def test_a_stored_script_url_is_shown_as_text_not_a_link(
+        client: FlaskClient, session: Session, url: str) -> None:
+    article = Article(paragraphs=("Заголовок", "Первое. Второе."), source_name="a.txt",
+                      source_format="text", url=url)
+    document = import_article(session, article).document
+    session.commit()
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert not re.search(r"<a [^>]*href=\"\s*(?:javascript|data):", page, re.IGNORECASE)
+    assert f'<span class="source-url">{escape(url)}</span>' in page
+
+
+def test_a_stored_web_url_is_a_link(client: FlaskClient, session: Session) -> None:
+    url = "https://sputnik.kz/20220121/rezolyuciya.html"
+    article = Article(paragraphs=("Заголовок", "Первое."), source_name="a.txt",
+                      source_format="text", url=url)
+    document = import_article(session, article).document
+    session.commit()
+    assert f'href="{url}"' in client.get(f"/documents/{document.id}").get_data(as_text=True)
+
+
+# 4. next= goes to this site only -----------------------------------------------------------
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "///evil.example/", "/\\evil.example", "\\\\evil.example",
+    "\\/evil.example", "https://evil.example/", "HTTP://evil.example", "javascript:alert(1)",
+    "evil.example", "documents/1", " /memories", "/\t/evil.example", "/\n/evil.example",
+    "/\r\n/evil.example", "/%2f%2fevil.example", "/%2F/evil.example", "%2f%2fevil.example",
+    "/%5cevil.example", "/%5Cevil.example", "/%09/evil.example", "/%0a/evil.example",
+    "/%252f%252fevil.example", "/%25252f/evil.example", "/x\x00", "/x%00", "",
+    "/%2525252525252f/",
+])
+def test_next_never_leaves_the_site(client: FlaskClient, target: str) -> None:
+    response = client.post("/settings", data={"author": "Anna", "next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/", "/memories", "/documents/1/edit?track=human&page=2",
+                                    "/?q=%D0%BF%D1%83%D1%82%D1%8C", "/memories/a%2Fb",
+                                    "/scores/wmt 2021"])
+def test_next_goes_back_to_a_page_of_the_site(client: FlaskClient, target: str) -> None:
+    response = client.post("/settings", data={"author": "Anna", "next": target})
+    assert response.headers["Location"] == target.replace(" ", "%20")

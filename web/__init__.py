@@ -73,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # The desk's language pair, for pages that show or ask for a text before it has a document.
     app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
     app.jinja_env.globals["url_template"] = urls.url_template
+    app.jinja_env.filters["web_link"] = urls.web_link
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

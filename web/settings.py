@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tm.errors import ValidationError
 from web.api import json_body
 from web.i18n import LOCALES
+from web.urls import safe_next
 
 bp = Blueprint("settings", __name__)
 AUTHOR_MAX = 200  # the width of the author columns
@@ -29,13 +30,6 @@ def require_author() -> str:
     return author
 
 
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: never redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 def _apply(values: dict[str, str]) -> None:
     if "locale" in values:
         if values["locale"] not in LOCALES:
@@ -53,7 +47,7 @@ def _apply(values: dict[str, str]) -> None:
 def update() -> Response:
     """Set the UI language and/or the author name, then go back to the page."""
     _apply({k: v for k, v in request.form.items() if k in ("locale", "author")})
-    return redirect(_safe_next(request.form.get("next")), code=303)
+    return redirect(safe_next(request.form.get("next")), code=303)
 
 
 @bp.route("/api/settings", methods=["GET", "PUT"])
