@@ -22,11 +22,13 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_options_header
 
 from tests.browser import live_server
 from tests.conftest import import_seed
 from tm.errors import InputError
 from tm.ingest import Article, import_article
+from web.downloads import attachment
 from web.secret_key import KEY_FILENAME, WEAK_KEYS, load_or_create, weakness
 from web.urls import web_link
 
@@ -313,3 +315,34 @@ def test_next_never_leaves_the_site(client: FlaskClient, target: str) -> None:
 def test_next_goes_back_to_a_page_of_the_site(client: FlaskClient, target: str) -> None:
     response = client.post("/settings", data={"author": "Anna", "next": target})
     assert response.headers["Location"] == target.replace(" ", "%20")
+
+
+# 5. Download names --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, fallback, utf8", [
+    ("desk.tmx", "desk.tmx", None),
+    ("агентство ТАСС.tmx", "_________ ____.tmx", "агентство ТАСС.tmx"),
+    ('say "hi".tmx', "say _hi_.tmx", 'say "hi".tmx'),
+    ("a; filename=evil.exe", "a_ filename_evil.exe", "a; filename=evil.exe"),
+    ("line\r\nSet-Cookie: x=1", "line__Set-Cookie_ x_1", "line__Set-Cookie: x=1"),
+    ("../../etc/passwd", ".._.._etc_passwd", None),
+    ("C:\\Windows\\x.tmx", "C__Windows_x.tmx", "C:_Windows_x.tmx"),
+    ("café.tmx", "cafe.tmx", "café.tmx"),
+    ("", "download", None),
+])
+def test_download_names_are_quoted_and_cannot_break_the_header(
+        name: str, fallback: str, utf8: str | None) -> None:
+    value = attachment(name)
+    assert "\r" not in value and "\n" not in value and value.isascii()
+    kind, options = parse_options_header(value)
+    assert kind == "attachment"
+    assert re.search(r'filename="([^"\\]*)"', value)[1] == fallback  # type: ignore[index]
+    assert set(options) <= {"filename", "filename*"}
+    # Werkzeug's parser, as a browser does, prefers filename* and decodes it.
+    assert options["filename"] == (utf8 or fallback)
+
+
+def test_a_document_download_is_named_for_it(client: FlaskClient, seed_document: int) -> None:
+    response = client.get(f"/documents/{seed_document}/export.tmx")
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="document-{seed_document}.tmx"'
