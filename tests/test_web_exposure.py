@@ -346,3 +346,15 @@ def test_a_document_download_is_named_for_it(client: FlaskClient, seed_document:
     response = client.get(f"/documents/{seed_document}/export.tmx")
     assert response.headers["Content-Disposition"] == \
         f'attachment; filename="document-{seed_document}.tmx"'
+
+
+# 6. Bounded query parameters (every route: tests/test_web_bounds.py) ------------------------
+
+def test_suggestions_for_a_unit_of_impossibly_many_segments_are_bounded_work(
+        client: FlaskClient, session: Session, seed_document: int) -> None:
+    from tm.documents import get_document
+
+    segment = get_document(session, seed_document).segments[4]
+    for count in ("99999999999999999999", "2147483647", "-5"):
+        response = client.get(f"/api/segments/{segment.id}/suggestions?count={count}")
+        assert response.status_code == 200 and isinstance(response.get_json(), list)
