@@ -143,6 +143,7 @@ def test_weak_keys(key: str | bytes, weak: bool) -> None:
     ("/api/settings", 200),          # JSON
     ("/documents/2147483647", 404),  # an error page
     ("/static/style.css", 200),      # a static file
+    ("/healthz", 200),
 ])
 def test_every_kind_of_response_carries_the_security_headers(
         client: FlaskClient, url: str, status: int) -> None:
@@ -358,3 +359,27 @@ def test_suggestions_for_a_unit_of_impossibly_many_segments_are_bounded_work(
     for count in ("99999999999999999999", "2147483647", "-5"):
         response = client.get(f"/api/segments/{segment.id}/suggestions?count={count}")
         assert response.status_code == 200 and isinstance(response.get_json(), list)
+
+
+# 7. /healthz ---------------------------------------------------------------------------------
+
+def test_healthz_answers_ok_when_the_database_does_and_keeps_no_session(
+        client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def _unreachable_postgresql() -> str:
+    return f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/test?connect_timeout=5"
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_healthz_is_a_503_when_the_database_does_not_answer(
+        make_app: Callable[..., Flask], tmp_path: Path, database: str) -> None:
+    # Nothing listens on the PostgreSQL port; a folder stands where the SQLite file should.
+    url = _unreachable_postgresql() if database == "postgresql" else f"sqlite:///{tmp_path}"
+    response = make_app(DATABASE_URL=url).test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+    assert response.headers["Cache-Control"] == "no-store"
