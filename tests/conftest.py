@@ -171,3 +171,13 @@ def seed_document(session: Session) -> int:
     document_id = import_seed(session).document.id
     session.commit()
     return document_id
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite's data directory (the app keeps its generated secret key there), never the
+    user's: ``SVERKA_DATA_DIR`` for every app, command and server process the tests start."""
+    directory = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SVERKA_DATA_DIR", str(directory))
+        yield directory

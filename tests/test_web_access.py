@@ -23,7 +23,7 @@ from web.access import PUBLIC
 V, T, R, M, A = Role.VIEWER, Role.TRANSLATOR, Role.REVIEWER, Role.MANAGER, Role.ADMIN
 ACCESS = {
     "static": PUBLIC, "login.form": PUBLIC, "login.submit": PUBLIC, "login.link": PUBLIC,
-    "settings.update": PUBLIC, "settings.api_settings": PUBLIC,
+    "settings.update": PUBLIC, "settings.api_settings": PUBLIC, "health.healthz": PUBLIC,
     "login.logout": V, "account.page": V, "account.profile": V, "account.password": V,
     "account.create": V, "account.revoke": V, "account.logout_everywhere": V,
     "index": V, "documents.api_list": V, "documents.api_show": V, "documents.show": V,

@@ -50,8 +50,12 @@ def test_every_route_is_enumerated(app: Flask) -> None:
     assert len({url for _, url in urls}) > 20
 
 
+# Every numeric parameter of a route (count, page, per_page, limit, run…) past any bound:
+# each must be refused or clamped, never do unbounded work or overflow the database.
 BOGUS_QUERY = ("?status=bogus&track=bogus&page=99999999999999999999&min=-5"
-               "&limit=99999999999999999999&q=x&format=bogus&memory=bogus")
+               "&limit=99999999999999999999&q=x&format=bogus&memory=bogus"
+               "&count=99999999999999999999&per_page=99999999999999999999"
+               "&run=99999999999999999999&translation=99999999999999999999")
 
 
 @pytest.mark.parametrize("query", ["", BOGUS_QUERY])

@@ -12,15 +12,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the Flask app; ``DATABASE_URL`` in the config chooses the database."""
     from flask import Flask
 
-    from tm.db import database_url
+    from tm.db import database_url, default_data_dir
     from tm.lang import SOURCE_LANG, TARGET_LANG
+    from web import production, secret_key
 
     app = Flask(__name__)
     # JSON keeps its keys' order and sends Cyrillic as UTF-8, not \uXXXX (half the bytes).
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.from_mapping(
-        SECRET_KEY="dev",
+        # No SECRET_KEY: SVERKA_SECRET_KEY, else the one kept in the data dir (web/secret_key.py).
+        DATA_DIR=str(default_data_dir()),
         DATABASE_URL=database_url(),
         # Uploads (articles, TMX memories) are spooled to disk by Werkzeug, so a large limit
         # costs no memory; SVERKA_MAX_CONTENT_LENGTH changes it.
@@ -29,10 +31,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         CSRF_ENABLED=True,
+        # Production settings (web/production.py): served over HTTPS, proxies in front.
+        HTTPS=False,
+        PROXY_FIX=0,
     )
     app.config.from_prefixed_env("SVERKA")
+    secret_key.read_environment(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
+    secret_key.init_app(app)
+    production.init_app(app)
 
     from web import (
         access,
@@ -44,6 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         documents,
         editor,
         errors,
+        headers,
+        health,
         i18n,
         imports,
         login,
@@ -62,13 +72,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
     access.init_app(app)  # before the CSRF check: a request with a token needs none
     csrf.init_app(app)
+    headers.init_app(app)
     # One blueprint per area; every page can link to every other.
-    for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, imports.bp,
-                      login.bp, memory.bp, scores.bp, search.bp, settings.bp):
+    for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, health.bp,
+                      imports.bp, login.bp, memory.bp, scores.bp, search.bp, settings.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.
     app.jinja_env.globals.update(SOURCE_LANG=SOURCE_LANG, TARGET_LANG=TARGET_LANG)
     app.jinja_env.globals["url_template"] = urls.url_template
+    app.jinja_env.filters["web_link"] = urls.web_link
 
     return app

@@ -33,7 +33,8 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
     listening = _bind(host, port)
     try:
         ctx.ensure_schema()
-        app = create_app({"DATABASE_URL": ctx.url})
+        app = create_app({"DATABASE_URL": ctx.url, "DATA_DIR": str(ctx.data_dir)})
+        _refuse_a_weak_key(app)
         server = create_server(
             app, sockets=[listening], threads=threads, ident="Sverka",
             max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + UPLOAD_OVERHEAD_BYTES)
@@ -44,6 +45,16 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
     if removed := remove_stale_spools():
         app.logger.warning("removed %d upload folders of server processes that died", removed)
     return server
+
+
+def _refuse_a_weak_key(app: Flask) -> None:
+    """Refuse to serve with a key anyone could sign session cookies with."""
+    from web.secret_key import SECRET_KEY_ENV, weakness
+
+    if (why := weakness(app.config["SECRET_KEY"])) is not None:
+        app.extensions["sverka_engine"].dispose()
+        raise InputError(f"refusing to serve with this secret key ({why}): set {SECRET_KEY_ENV} "
+                         "to a long random string, or unset it to use a generated one")
 
 
 def _bind(host: str, port: int) -> socket.socket:

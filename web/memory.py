@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -21,6 +18,7 @@ from tm.memory.tmx_import import TmxImportReport
 from tm.models import Role, Status
 from web.access import requires
 from web.db import get_session
+from web.downloads import attachment
 
 bp = Blueprint("memory", __name__)
 CHUNK_BYTES = 1 << 16
@@ -129,26 +127,9 @@ def _tmx_response(write: Callable[[Path], object], filename: str) -> Response:
         folder.cleanup()
         raise
     response = Response(_stream_file(path, folder), mimetype="application/x-tmx+xml")
-    response.headers.set("Content-Disposition", "attachment", **_download_name(filename))
+    response.headers["Content-Disposition"] = attachment(filename, default="export.tmx")
     response.headers["Content-Length"] = str(os.path.getsize(path))
     return response
-
-
-def _download_name(filename: str) -> dict[str, str]:
-    """Return the Content-Disposition parameters naming ``filename`` (RFC 6266).
-
-    A name may hold any character a memory's name may: path separators become ``_`` (a
-    browser would drop what comes before them), quotes are escaped by Werkzeug, and a name
-    that is not ASCII goes as ``filename*`` in UTF-8, with an ASCII fallback.
-    """
-    name = re.sub(r"[/\\\x00-\x1f]", "_", filename)
-    try:
-        name.encode("ascii")
-    except UnicodeEncodeError:
-        fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        return {"filename": fallback or "export.tmx",
-                "filename*": "UTF-8''" + quote(name, safe="!#$&+^`|~")}
-    return {"filename": name}
 
 
 # A memory's name may hold a slash: the path converter takes it whole.

@@ -23,6 +23,9 @@ from web.labels import status_label
 # Enough for a side panel; more is noise a translator will not read.
 PANEL_LIMIT = 5
 IDENTICAL = 100
+# The most segments of a unit a lookup reads (``?count=``; more are clamped): a unit that
+# long is kilobytes of text no memory unit matches, and a request cannot ask for more work.
+MAX_UNIT_SEGMENTS = 100
 
 
 def score_label(score: int) -> str:
@@ -66,7 +69,7 @@ def suggestions(session: Session, segment: Segment, *, count: int = 1,
                 limit: int = PANEL_LIMIT) -> list[dict[str, Any]]:
     """Return the best memory matches for a unit, its own translation left out."""
     document = segment.document
-    context = segment_context(session, segment, count=count)
+    context = segment_context(session, segment, count=max(1, min(count, MAX_UNIT_SEGMENTS)))
     # One more than shown: the unit's own translation, once approved, is in the memory too.
     matches = fuzzy(session, context.text, src=document.src_lang, tgt=document.tgt_lang,
                     limit=limit + 1, before=context.before, after=context.after)

@@ -1,13 +1,19 @@
-"""URLs: the ids a route takes, and ``url_for`` with named holes that a script fills in.
+"""URLs: the ids a route takes, ``url_for`` with named holes, and URLs from outside.
 
 A script never writes a server path itself: the page gives it each URL it calls, rendered
 by ``url_for``, so a moved route moves the script's calls with it. A URL that names an item
 (``/api/translations/<id>``) is given once, as a template with ``{translation_id}`` where the
 id goes, and the script fills the hole (``Sverka.url`` in ``static/sverka.js``).
+
+A URL that comes from outside is used only when it is plainly what it should be: a ``next``
+to go back to must be a path of this site (:func:`safe_next`), a stored source URL becomes
+a link only if it is http(s) (:func:`web_link`).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import url_for
 from werkzeug.routing import IntegerConverter, Map
@@ -44,9 +50,47 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def safe_next(target: str | None) -> str:
-    """Return ``target`` if it is a path on this site, else the documents page."""
-    if (target and target.startswith("/") and not target.startswith("//")
-            and "\\" not in target and target.isprintable()):
-        return target
-    return "/"
+# Rounds of percent-decoding a ``next`` is checked through: each round must be a plain path,
+# so neither ``%2f%2f`` nor ``%252f%252f`` (decoded once more by some proxy) gets past.
+NEXT_DECODINGS = 3
+# A path of this site: one slash, then no slash or backslash; no backslash or control
+# character anywhere (browsers drop tabs and newlines, so "/\t/x" would become "//x"). A
+# space may be in it (a memory's name), never first: browsers keep the ones inside a URL.
+_SITE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
+# What a stored URL must look like to be a link: http(s), a host, no space or control char.
+_WEB_LINK = re.compile(r"https?://[^/\\?#\x00-\x20\x7f]+[^\\\x00-\x20\x7f]*", re.IGNORECASE)
+
+
+def safe_next(value: object) -> str:
+    """Return ``value`` if it is a path on this site, else the home page's URL.
+
+    For ``?next=`` and form fields saying where to go back to: never another host.
+    """
+    if isinstance(value, str) and value and _is_site_path(value):
+        return value
+    return url_for("index")
+
+
+def _is_site_path(value: str) -> bool:
+    for _ in range(NEXT_DECODINGS + 1):
+        if not _SITE_PATH.fullmatch(value):
+            return False
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc:
+            return False
+        decoded = unquote(value)
+        if decoded == value:
+            return True
+        value = decoded
+    return False  # still encoded after every round: nothing a person would link to
+
+
+def web_link(url: str | None) -> str | None:
+    """Return ``url`` if it may be a link (http or https, to a host), else ``None``.
+
+    Anything else (``javascript:``, ``data:``, a URL with spaces or control characters
+    around or in it) is shown as text, never put in an ``href``.
+    """
+    if url and _WEB_LINK.fullmatch(url) and urlsplit(url).hostname:
+        return url
+    return None

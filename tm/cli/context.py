@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -36,6 +37,13 @@ class CliContext:
 
             self._url = database_url(self._db, self._data_dir)
         return self._url
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory: ``--data-dir``, else ``$SVERKA_DATA_DIR`` or the XDG one."""
+        from tm.db import default_data_dir
+
+        return Path(self._data_dir).expanduser() if self._data_dir else default_data_dir()
 
     @property
     def engine(self) -> Engine:
