@@ -95,16 +95,27 @@ def test_the_environment_key_is_taken_as_written_and_nothing_is_kept(
 
 
 def test_a_session_cookie_signed_with_the_old_default_key_is_not_accepted(
-        make_app: Callable[..., Flask]) -> None:
-    forger = Flask("forger")
-    forger.secret_key = "dev"
-    serializer = SecureCookieSessionInterface().get_signing_serializer(forger)
-    assert serializer is not None
-    forged = serializer.dumps({"author": "Mallory", "csrf_token": "known"})
+        make_app: Callable[..., Flask], clean_db: Engine) -> None:
+    from tests.conftest import add_user
+
+    admin = add_user(clean_db)
     app = make_app()
-    client = app.test_client()
-    client.set_cookie(app.config["SESSION_COOKIE_NAME"], forged)
-    assert client.get("/api/settings").get_json()["author"] is None
+
+    def cookie(key: str) -> str:
+        forger = Flask("forger")
+        forger.secret_key = key
+        serializer = SecureCookieSessionInterface().get_signing_serializer(forger)
+        assert serializer is not None
+        return str(serializer.dumps({"_user_id": f"{admin}.0", "_fresh": True}))
+
+    def who(value: str) -> object:
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], value)
+        return client.get("/api/settings").get_json()["user"]
+
+    assert who(cookie("dev")) is None
+    assert who(cookie(app.secret_key)) == {"login": "anna", "display_name": "Anna",
+                                           "role": "admin"}  # the real key: accepted
 
 
 def _free_port() -> int:
@@ -167,7 +178,7 @@ INLINE_CODE = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[
 
 def test_no_page_has_inline_code_or_style_the_policy_would_block(
         client: FlaskClient, seed_document: int) -> None:
-    client.post("/settings", data={"author": "Anna"})
+    client.post("/settings", data={"locale": "en"})
     for url in ("/", "/?q=Казахстан", f"/documents/{seed_document}",
                 f"/documents/{seed_document}/edit?track=human",
                 f"/documents/{seed_document}/align?track=human", "/memories", "/scores",
@@ -177,7 +188,7 @@ def test_no_page_has_inline_code_or_style_the_policy_would_block(
 
 
 def test_the_session_cookie_is_http_only_and_same_site(client: FlaskClient) -> None:
-    cookie = client.post("/settings", data={"author": "Anna"}).headers["Set-Cookie"]
+    cookie = client.post("/settings", data={"locale": "en"}).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
@@ -185,7 +196,7 @@ def test_over_https_the_cookie_is_secure_urls_are_https_and_hsts_is_sent(
         make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SVERKA_HTTPS", "1")
     app = make_app(CSRF_ENABLED=False)
-    response = app.test_client().post("/settings", data={"author": "Anna"})
+    response = app.test_client().post("/settings", data={"locale": "en"})
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with app.test_request_context():
@@ -195,7 +206,10 @@ def test_over_https_the_cookie_is_secure_urls_are_https_and_hsts_is_sent(
 
 
 def _client_seen_by(app: Flask) -> FlaskClient:
-    app.add_url_rule("/probe", "probe", lambda: f"{request.scheme} {request.remote_addr}")
+    from web.access import PUBLIC, requires
+
+    app.add_url_rule("/probe", "probe", requires(PUBLIC)(
+        lambda: f"{request.scheme} {request.remote_addr}"))
     return app.test_client()
 
 

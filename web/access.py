@@ -111,13 +111,14 @@ def _from_token(header: str) -> Actor | None:
     return Actor(credential.user, credential.role, by_token=True)
 
 
-def _idle_expired() -> bool:
+def _idle_expired(touch: bool) -> bool:
+    # ``touch``: this request counts as activity (a public one, /healthz, does not).
     now = int(time.time())
     seen = session.get("seen")
     limit = 60 * int(current_app.config.get("IDLE_TIMEOUT_MINUTES", IDLE_TIMEOUT_MINUTES))
     if isinstance(seen, int) and now - seen > limit:
         return True
-    if not isinstance(seen, int) or now - seen > 60:  # a cookie write a minute is enough
+    if touch and (not isinstance(seen, int) or now - seen > 60):  # a write a minute will do
         session["seen"] = now
     return False
 
@@ -133,6 +134,7 @@ def _unauthenticated(message: str) -> ResponseReturnValue:
 def authorize() -> ResponseReturnValue | None:
     """Find who the request acts for and refuse it if its route needs more (before_request)."""
     g.actor = None
+    rule = access_rule(request.endpoint)
     header = request.headers.get("Authorization")
     if header is not None and request.path.startswith("/api/"):
         g.actor = _from_token(header)
@@ -140,12 +142,11 @@ def authorize() -> ResponseReturnValue | None:
             return _unauthenticated(_("The API token is not valid (revoked, expired or "
                                       "mistyped)."))
     elif current_user.is_authenticated:
-        if _idle_expired():
+        if _idle_expired(touch=rule != PUBLIC):
             logout_user()
             session.clear()
         else:
             g.actor = Actor(current_user.user, current_user.user.role)
-    rule = access_rule(request.endpoint)
     if request.endpoint is None or rule == PUBLIC:
         return None  # a 404 or 405 is answered as such; public routes need nobody
     if g.actor is None:
@@ -165,6 +166,10 @@ def may(role: str) -> bool:
 def init_app(app: Flask) -> None:
     """Load users from the session, check every request's access, offer ``may`` to pages."""
     manager = LoginManager(app)
+    # No "fresh login" pages here, so Flask-Login's session protection (which only marks a
+    # session not fresh when the address changes) adds nothing; sessions end by the idle
+    # timeout, a logout, "log out everywhere", or a new secret key.
+    manager.session_protection = None
     manager.user_loader(_load_user)
     app.config.setdefault("IDLE_TIMEOUT_MINUTES", IDLE_TIMEOUT_MINUTES)
     app.before_request(authorize)
