@@ -15,18 +15,18 @@ from tm.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tm.accounts.audit import record_event
-    from tm.accounts.authorship import Author, author_fields
+    from tm.accounts.authorship import Author, author_fields, author_user_id
     from tm.accounts.passwords import MIN_PASSWORD_LENGTH
     from tm.accounts.users import authenticate, create_user, find_user
 
 _EXPORTS = {
     "record_event": "tm.accounts.audit",
-    **dict.fromkeys(["Author", "author_fields"], "tm.accounts.authorship"),
+    **dict.fromkeys(["Author", "author_fields", "author_user_id"], "tm.accounts.authorship"),
     "MIN_PASSWORD_LENGTH": "tm.accounts.passwords",
     **dict.fromkeys(["authenticate", "create_user", "find_user"], "tm.accounts.users"),
 }
 
-__all__ = ["MIN_PASSWORD_LENGTH", "Author", "authenticate", "author_fields", "create_user",
-           "find_user", "record_event"]
+__all__ = ["MIN_PASSWORD_LENGTH", "Author", "authenticate", "author_fields", "author_user_id",
+           "create_user", "find_user", "record_event"]
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)
