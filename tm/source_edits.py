@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author, author_fields
 from tm.errors import ValidationError
 from tm.memory.flow import keep_as_approved, sync_translation
 from tm.models import (
@@ -41,7 +42,7 @@ def _covering(session: Session, segment: Segment) -> list[Translation]:
 
 
 def edit_source(session: Session, segment: Segment, text: str, *,
-                author: str | None) -> SegmentRevision | None:
+                author: Author) -> SegmentRevision | None:
     """Change the text of ``segment``, keeping the old one in its history (None: unchanged).
 
     The history of a source text lives on the segment, one :class:`SegmentRevision` per
@@ -69,7 +70,8 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     session.flush()
     now = utcnow()
     revision = SegmentRevision(segment=segment, old_text=segment.text, text=cleaned,
-                               author=author, action=RevisionAction.EDIT, changed_at=now)
+                               **author_fields(author), action=RevisionAction.EDIT,
+                               changed_at=now)
     session.add(revision)
     session.flush()
     segment.text = cleaned
@@ -116,7 +118,7 @@ def source_history(session: Session, translation: Translation) -> list[SegmentRe
 
 
 def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
-                  author: str | None) -> list[Segment]:
+                  author: Author) -> list[Segment]:
     """Split ``segment`` into consecutive segments with ``texts``; return the parts in order.
 
     The first part stays ``segment`` (its id, so its translations and their history stay
@@ -141,7 +143,7 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     spans = _spans(segment, cleaned)
     now = utcnow()
     session.add(SegmentRevision(segment=segment, old_text=segment.text, text="\n".join(cleaned),
-                                author=author, action=RevisionAction.SPLIT,
+                                **author_fields(author), action=RevisionAction.SPLIT,
                                 changed_at=now))
     _make_room(session, document_id, position, shift)
     segment.text, (segment.start, segment.end) = cleaned[0], spans[0]

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author, author_fields
 from tm.db import INSERT_BATCH_ROWS, get_by_id, get_by_name, savepoint
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.memory.flow import forget_translations, sync_translation
@@ -88,11 +89,18 @@ def _clean_text(text: str) -> str:
     return cleaned
 
 
-def _record(translation: Translation, action: RevisionAction,
-            author: str | None) -> TranslationRevision:
+def _set_author(translation: Translation, author: Author) -> None:
+    """Make ``author`` the translation's author: a user's display name and id, or a name."""
+    fields = author_fields(author)
+    translation.author, translation.author_id = fields["author"], fields["author_id"]
+
+
+def _record(translation: Translation, action: RevisionAction) -> TranslationRevision:
+    """Add a revision with the translation as it is now, by its author."""
     number = (translation.revisions[-1].number + 1) if translation.revisions else 1
     revision = TranslationRevision(number=number, text=translation.text,
-                                   status=translation.status, author=author, action=action,
+                                   status=translation.status, author=translation.author,
+                                   author_id=translation.author_id, action=action,
                                    changed_at=translation.updated_at)
     translation.revisions.append(revision)
     return revision
@@ -106,7 +114,7 @@ def _sync_memory(session: Session, translation: Translation, *, was_approved: bo
 
 def add_translation(session: Session, segment: Segment, track: Track, text: str, *,
                     lang: str, status: Status = Status.DRAFT, origin: Origin | None = None,
-                    author: str | None = None, segment_count: int = 1,
+                    author: Author = None, segment_count: int = 1,
                     align_score: float | None = None) -> Translation:
     """Create the translation of ``segment`` in ``track`` and its first revision."""
     if find_translation(session, segment, track) is not None:
@@ -117,10 +125,11 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
     # an autoflush) before the savepoint that lets a concurrent first translation win.
     translation = Translation(segment_id=segment.id, track_id=track.id, text=_clean_text(text),
                               lang=lang, status=Status.parse(status),
-                              origin=Origin(origin or track.origin), author=author,
+                              origin=Origin(origin or track.origin),
                               segment_count=segment_count, align_score=align_score,
                               created_at=now, updated_at=now)
-    _record(translation, RevisionAction.CREATE, author)
+    _set_author(translation, author)
+    _record(translation, RevisionAction.CREATE)
     if not _inserted(session, translation):
         raise ConflictError(f"segment {segment.id} already has a translation in track "
                             f"{track.name!r} (saved by someone else just now)")
@@ -131,7 +140,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
 
 def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, str]], *,
                     lang: str, status: Status, origin: Origin | None = None,
-                    author: str | None = None) -> int:
+                    author: Author = None) -> int:
     """Store (segment id, text) pairs as ``track``'s translations, each with revision 1.
 
     A test set brings tens of thousands at once: they go in a few statements, with what
@@ -148,20 +157,20 @@ def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, s
         if taken is not None:
             raise ConflictError(f"segment {taken} already has a translation in track "
                                 f"{track.name!r}")
-    now = utcnow()
+    now, by = utcnow(), author_fields(author)
     status, origin = Status.parse(status), Origin(origin or track.origin)
     stored: list[int] = []
     for start in range(0, len(texts), INSERT_BATCH_ROWS):
         batch = texts[start:start + INSERT_BATCH_ROWS]
         rows = [{"segment_id": segment_id, "track_id": track.id, "segment_count": 1,
                  "lang": lang, "text": text, "status": status, "origin": origin,
-                 "author": author, "created_at": now, "updated_at": now, "version": 1}
+                 **by, "created_at": now, "updated_at": now, "version": 1}
                 for segment_id, text in batch]
         translation_ids = list(session.scalars(
             insert(Translation).returning(Translation.id, sort_by_parameter_order=True), rows))
         session.execute(insert(TranslationRevision), [
             {"translation_id": translation_id, "number": 1, "text": text, "status": status,
-             "author": author, "action": RevisionAction.CREATE, "changed_at": now}
+             **by, "action": RevisionAction.CREATE, "changed_at": now}
             for translation_id, (_, text) in zip(translation_ids, batch, strict=True)])
         stored.extend(translation_ids)
     if status is Status.APPROVED:
@@ -177,7 +186,7 @@ def delete_translations(session: Session, translations: Sequence[Translation]) -
         session.delete(translation)
 
 
-def edit_translation(session: Session, translation: Translation, *, author: str | None,
+def edit_translation(session: Session, translation: Translation, *, author: Author,
                      text: str | None = None, status: Status | str | None = None,
                      expected_version: int | None = None,
                      action: RevisionAction | None = None) -> Translation:
@@ -196,15 +205,16 @@ def edit_translation(session: Session, translation: Translation, *, author: str 
                         else RevisionAction.STATUS)
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = new_text, new_status
-    translation.author, translation.updated_at = author, utcnow()
-    _record(translation, action, author)
+    _set_author(translation, author)
+    translation.updated_at = utcnow()
+    _record(translation, action)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
     return translation
 
 
 def record_change(session: Session, translation: Translation, *, action: RevisionAction,
-                  author: str | None, status: Status | None = None,
+                  author: Author, status: Status | None = None,
                   at: dt.datetime | None = None) -> Translation:
     """Record a change around ``translation`` that is not to its text in its history.
 
@@ -215,8 +225,9 @@ def record_change(session: Session, translation: Translation, *, action: Revisio
     was_approved = translation.status is Status.APPROVED
     if status is not None:
         translation.status = Status.parse(status)
-    translation.author, translation.updated_at = author, at or utcnow()
-    _record(translation, action, author)
+    _set_author(translation, author)
+    translation.updated_at = at or utcnow()
+    _record(translation, action)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)  # its source changed
     return translation
@@ -252,7 +263,7 @@ def history(session: Session, translation: Translation) -> list[TranslationRevis
 
 
 def restore_revision(session: Session, translation: Translation, number: int, *,
-                     author: str | None, expected_version: int | None = None) -> Translation:
+                     author: Author, expected_version: int | None = None) -> Translation:
     """Make revision ``number`` the current text and status again (recorded as a new revision)."""
     _check_version(translation, expected_version)
     revision = session.scalar(select(TranslationRevision).where(
@@ -262,8 +273,9 @@ def restore_revision(session: Session, translation: Translation, number: int, *,
         raise NotFoundError(f"translation {translation.id} has no revision {number}")
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = revision.text, revision.status
-    translation.author, translation.updated_at = author, utcnow()
-    _record(translation, RevisionAction.RESTORE, author)
+    _set_author(translation, author)
+    translation.updated_at = utcnow()
+    _record(translation, RevisionAction.RESTORE)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
     return translation

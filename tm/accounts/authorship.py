@@ -15,3 +15,8 @@ def author_fields(author: Author) -> dict[str, Any]:
     if isinstance(author, User):
         return {"author": author.display_name, "author_id": author.id}
     return {"author": author, "author_id": None}
+
+
+def author_user_id(author: Author) -> int | None:
+    """Return the id of the user ``author`` is (for rows that keep no author text), else None."""
+    return author.id if isinstance(author, User) else None

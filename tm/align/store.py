@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author
 from tm.align.editing import AlignLink, Alignment, check
 from tm.documents import get_document
 from tm.errors import ConflictError, ValidationError
@@ -184,7 +185,7 @@ def _further(current: Status, asked: Status) -> bool:
 
 
 def save_alignment(session: Session, document_id: int, track: str, alignment: Alignment, *,
-                   status: Status, author: str | None,
+                   status: Status, author: Author,
                    expected_version: str | None = None) -> AlignmentSaveReport:
     """Store ``alignment`` as the track's translations; confirmed links get ``status``.
 
@@ -217,7 +218,7 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
 
 
 def _save_sources(session: Session, document_id: int, alignment: Alignment, *,
-                  author: str | None, report: AlignmentSaveReport) -> list[Segment]:
+                  author: Author, report: AlignmentSaveReport) -> list[Segment]:
     """Split and edit the stored segments as the alignment's source sentences are now.
 
     Return the document's segments afterwards, one per source sentence of ``alignment``.
@@ -240,7 +241,7 @@ def _save_sources(session: Session, document_id: int, alignment: Alignment, *,
 
 def _save_links(session: Session, alignment: Alignment, segments: list[Segment],
                 existing: dict[int, Translation], *, track: Track, lang: str, status: Status,
-                author: str | None, report: AlignmentSaveReport) -> set[int]:
+                author: Author, report: AlignmentSaveReport) -> set[int]:
     """Store each link as the translation of its first source segment.
 
     Return the ids of the ``existing`` translations that are still some link's.
@@ -269,7 +270,7 @@ def _save_links(session: Session, alignment: Alignment, segments: list[Segment],
 
 
 def _update_translation(session: Session, translation: Translation, link: AlignLink,
-                        text: str, *, status: Status, author: str | None) -> bool:
+                        text: str, *, status: Status, author: Author) -> bool:
     """Store ``link`` (whose target is ``text``) over ``translation``; return if it changed."""
     same = translation.text == text and translation.segment_count == len(link.src)
     if same and not link.confirmed:

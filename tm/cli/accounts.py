@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
     from tm.models import ApiToken, AuditEvent, User
 
-ROLE_CHOICE = click.Choice([role.value for role in Role])
+# Roles are parsed in the commands (Role.parse), not by a click.Choice: an unknown one is
+# then one line and exit code 2, as every other error, instead of a usage message.
+ROLES = ", ".join(Role)
 AUDIT_LIMIT_MAX = 10_000
 
 
@@ -80,7 +82,7 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", type=ROLE_CHOICE, required=True, help="What the user may do.")
+@click.option("--role", required=True, help=f"What the user may do: {ROLES}.")
 @click.option("--display-name", help="The name shown for the user's work (default: LOGIN).")
 @click.option("--email", help="The user's e-mail address.")
 @click.option("--password-stdin", is_flag=True,
@@ -93,13 +95,14 @@ def user_add(ctx: CliContext, login: str, role: str, display_name: str | None,
     from tm.accounts import create_user, record_event
     from tm.accounts.passwords import check_password_rules
 
+    chosen = Role.parse(role)
     password = _read_password(password_stdin, "Password")
     check_password_rules(password)
     with ctx.transaction() as session:
-        user = create_user(session, login, role=Role(role), password=password,
+        user = create_user(session, login, role=chosen, password=password,
                            display_name=display_name, email=email)
         record_event(session, AuditAction.USER_ADD, actor=cli_actor(), object_type="user",
-                     object_id=user.login, detail={"role": role})
+                     object_id=user.login, detail={"role": chosen.value})
         shown = user_json(user)
     if as_json:
         emit_json(shown)
@@ -146,19 +149,21 @@ def _change(ctx: CliContext, login: str, change: str,
 
 @user_group.command("set-role")
 @click.argument("login")
-@click.argument("role", type=ROLE_CHOICE)
+@click.argument("role")
 @json_option
 @click.pass_obj
 def user_set_role(ctx: CliContext, login: str, role: str, as_json: bool) -> None:
-    """Give user LOGIN the role ROLE."""
+    """Give user LOGIN the role ROLE: viewer, translator, reviewer, manager or admin."""
     from tm.accounts.users import set_role
+
+    chosen = Role.parse(role)
 
     def apply(session: Session, user: User) -> dict[str, Any]:
         old = user.role.value
-        set_role(session, user, Role(role))
-        return {"from": old, "to": role}
+        set_role(session, user, chosen)
+        return {"from": old, "to": chosen.value}
 
-    _change(ctx, login, f"role {role}", apply, as_json)
+    _change(ctx, login, f"role {chosen.value}", apply, as_json)
 
 
 @user_group.command("disable")
@@ -221,8 +226,8 @@ def token_group() -> None:
 @token_group.command("create")
 @click.option("--user", "login", required=True, help="The user the token acts as.")
 @click.option("--name", required=True, help="What the token is for (a script, a CAT tool).")
-@click.option("--role", type=ROLE_CHOICE,
-              help="Grant at most this role (default: the user's, whatever it is then).")
+@click.option("--role", help=f"Grant at most this role ({ROLES}; default: the user's, "
+              "whatever it is then).")
 @click.option("--expires", "days", type=click.IntRange(1, 3650),
               help="Expire after this many days (default: never).")
 @json_option
@@ -234,10 +239,10 @@ def token_create(ctx: CliContext, login: str, name: str, role: str | None, days:
     from tm.accounts.tokens import create_token
     from tm.accounts.users import get_user
 
+    chosen = Role.parse(role) if role is not None else None
     with ctx.transaction() as session:
         user = get_user(session, login)
-        token, secret = create_token(session, user, name, role=Role(role) if role else None,
-                                     expires_days=days)
+        token, secret = create_token(session, user, name, role=chosen, expires_days=days)
         record_event(session, AuditAction.TOKEN_CREATE, actor=cli_actor(), object_type="token",
                      object_id=token.id, detail={"user": user.login})
         shown = {**token_json(token), "token": secret}

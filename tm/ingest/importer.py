@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author, author_user_id
 from tm.align import Lexicon, Link, align_paragraphs
 from tm.db import INSERT_BATCH_ROWS
 from tm.errors import AlignmentError, InputError
@@ -60,7 +61,7 @@ class TranslationInput:
     article: Article
     track: str = "human"
     origin: Origin = Origin.HUMAN
-    author: str | None = None
+    author: Author = None  # a user who translated it in Sverka, or a name from elsewhere
     status: Status | None = None
 
 
@@ -79,8 +80,13 @@ class ImportResult:
 def create_document(session: Session, article: Article, *, src_lang: str = SOURCE_LANG,
                     tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                     published_on: dt.date | None = None, corpus_key: str | None = None,
+                    author: Author = None,
                     progress: ImportProgress | None = None) -> ImportResult:
-    """Store ``article`` as a new document with its paragraphs and typed segments."""
+    """Store ``article`` as a new document with its paragraphs and typed segments.
+
+    ``author`` is who imported it: a user is kept as the document's ``author_id`` (a
+    document has no author text, so a plain name is not kept).
+    """
     src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
     report = progress or _no_progress
     paragraphs = list(article.paragraphs)
@@ -94,7 +100,7 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
         src_lang=src_lang, tgt_lang=tgt_lang, url=url or article.url,
         published_on=published_on or article.published_on,
         source_format=article.source_format, source_name=article.source_name,
-        corpus_key=corpus_key)
+        corpus_key=corpus_key, author_id=author_user_id(author))
     session.add(document)
     result = ImportResult(document=document, paragraphs=len(pieces))
     position = 0
@@ -199,16 +205,17 @@ def import_article(session: Session, article: Article, *,
                    translations: Sequence[TranslationInput] = (), src_lang: str = SOURCE_LANG,
                    tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                    published_on: dt.date | None = None, corpus_key: str | None = None,
-                   progress: ImportProgress | None = None,
+                   author: Author = None, progress: ImportProgress | None = None,
                    lexicon: Lexicon | None = None) -> ImportResult:
     """Store ``article`` and align and store each of its ``translations``.
 
-    ``progress(stage, done, total)`` is told how far each stage (``STAGE_*``) has come;
-    ``lexicon`` goes to the aligner (:func:`add_aligned_translation`).
+    ``author`` is the user who imports it (:func:`create_document`); each translation
+    keeps its own author. ``progress(stage, done, total)`` is told how far each stage
+    (``STAGE_*``) has come; ``lexicon`` goes to the aligner (:func:`add_aligned_translation`).
     """
     result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
                              title=title, url=url, published_on=published_on,
-                             corpus_key=corpus_key, progress=progress)
+                             corpus_key=corpus_key, author=author, progress=progress)
     for translation in translations:
         add_aligned_translation(session, result, translation, progress=progress,
                                 lexicon=lexicon)

@@ -1,8 +1,9 @@
 """Approved document translations flow into their memory; withdrawn ones flow out.
 
 A unit made from a translation keeps its link (``translation_id``), its document, its
-neighbouring source sentences as context, and the translation's author and dates; it is
-indexed for lookup as it is written (a withdrawn unit's index row goes with it).
+neighbouring source sentences as context, and the translation's author (the name, and the
+user's id when a user wrote it) and dates; it is indexed for lookup as it is written (a
+withdrawn unit's index row goes with it).
 
 This module is the one place where units made from translations are written; TMX imports
 write theirs in bulk (:mod:`tm.memory.bulk`, :mod:`tm.memory.duplicates`). Callers are
@@ -73,6 +74,7 @@ def sync_translation(session: Session, translation: Translation) -> MemoryUnit |
     unit.source_key = source_key(source)
     unit.context_before, unit.context_after = before, after
     unit.changed_at, unit.changed_by = translation.updated_at, translation.author
+    unit.author_id = translation.author_id  # the user whose approval wrote it, if one did
     unit.tuid = f"sverka-{translation.segment.document_id}-{translation.id}"
     if existing is None:
         session.add(unit)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author, author_user_id
 from tm.db import INSERT_BATCH_ROWS
 from tm.errors import ScoringError
 from tm.models import (
@@ -65,12 +66,14 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
                   systems: Sequence[str] | None = None,
                   metrics: Sequence[str] = DEFAULT_METRICS, test: str | None = None,
                   baseline: str | None = None, seed: int = DEFAULT_SEED,
-                  samples: int | None = None, jobs: int = 1) -> ScoreReport:
+                  samples: int | None = None, jobs: int = 1,
+                  author: Author = None) -> ScoreReport:
     """Score tracks of ``test_set`` against reference tracks and store the run.
 
     ``systems`` defaults to every other track of the test set; with ``test`` ("bs" or "ar")
     each is compared with ``baseline`` (default: the first system). ``jobs`` > 1 computes
-    in that many worker processes.
+    in that many worker processes. ``author`` is who ran it: a user is kept as the run's
+    ``author_id`` (a run has no author text, so a plain name is not kept).
     """
     if not references:
         raise ScoringError("no reference track given")
@@ -90,7 +93,8 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
     hyps = {name: texts(track) for name, track in tracks.items()}
     evaluation = evaluate(hyps, refs, metrics=metrics, tgt_lang=test_set.tgt_lang,
                           groups=[s.document_id for s in segments], jobs=jobs)
-    report = ScoreReport(run=ScoreRun(test_set=test_set), scores=evaluation.scores,
+    run = ScoreRun(test_set=test_set, author_id=author_user_id(author))
+    report = ScoreReport(run=run, scores=evaluation.scores,
                          document_keys={m.document_id: m.doc_key or str(m.document_id)
                                         for m in test_set.members})
     if test:

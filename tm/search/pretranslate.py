@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tm.accounts.authorship import Author
 from tm.documents import get_document
 from tm.errors import ValidationError
 from tm.models import Origin, RevisionAction, Segment, Status, Translation
@@ -77,7 +78,7 @@ class PretranslateReport:
 
 def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRACK,
                  min_score: int = DEFAULT_MIN_SCORE, memories: Iterable[str] | None = None,
-                 author: str | None = None, overwrite: bool = False) -> PretranslateReport:
+                 author: Author = None, overwrite: bool = False) -> PretranslateReport:
     """Fill ``track`` of a document from the memories; return the band analysis."""
     started = time.perf_counter()
     if not 1 <= min_score <= CONTEXT_MATCH:
