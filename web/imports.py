@@ -27,17 +27,19 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
+from tm.accounts import record_event
 from tm.errors import InputError, NotFoundError, SverkaError, ValidationError
 from tm.ingest import Article, TranslationInput, import_article, read_article_bytes
 from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import Origin, Role
+from tm.models import AuditAction, Origin, Role
 from tm.segment import split_units
 from web import jobs
 from web.access import require_actor, requires
 from web.api import json_error
+from web.audit import client_address
 from web.csrf import csrf_token
 
 bp = Blueprint("importing", __name__)
@@ -131,9 +133,11 @@ def save() -> Response | tuple[str, int]:
         values = _values(source, translation)  # shown again, with the error, if it fails
     except SverkaError as error:
         return _form(_values(), str(error), 400)
+    author = require_actor().user
     translations = [TranslationInput(
         article=translation, track=values["track"], origin=Origin(values["origin"]),
-        author=require_actor().user)] if translation else []
+        author=author)] if translation else []
+    address = client_address()
     sessions = current_app.extensions["sverka_sessions"]
 
     def work(job: jobs.Job) -> dict[str, Any]:
@@ -141,8 +145,12 @@ def save() -> Response | tuple[str, int]:
             result = import_article(session, source, translations=translations,
                                     title=values["title"].strip() or None,
                                     url=values["url"].strip() or None,
-                                    published_on=published_on, progress=job.report)
+                                    published_on=published_on, author=author,
+                                    progress=job.report)
             document_id = result.document.id
+            record_event(session, AuditAction.IMPORT, user=author, object_type="document",
+                         object_id=document_id, address=address,
+                         detail={"title": result.document.title[:200]})
             session.commit()
         job.context.pop("values", None)  # kept only to show the form again after a failure
         return {"document_id": document_id}

@@ -14,21 +14,17 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tm.accounts import authenticate, record_event
-from tm.accounts.audit import ADDRESS_MAX
 from tm.accounts.tokens import redeem_login_link
 from tm.accounts.users import LOGIN_MAX, record_login
 from tm.models import AuditAction, Role, User
 from web.access import PUBLIC, SessionUser, current_actor, requires
+from web.audit import client_address
 from web.db import get_session
 from web.throttle import login_throttle
 from web.urls import safe_next
 
 bp = Blueprint("login", __name__)
 PASSWORD_FIELD_MAX = 1000
-
-
-def _address() -> str:
-    return (request.remote_addr or "unknown")[:ADDRESS_MAX]
 
 
 def start_session(user: User) -> None:
@@ -57,7 +53,7 @@ def submit() -> ResponseReturnValue:
     login = request.form.get("login", "").strip()[:LOGIN_MAX]
     password = request.form.get("password", "")[:PASSWORD_FIELD_MAX + 1]
     target = safe_next(request.form.get("next"))
-    address, throttle, db = _address(), login_throttle(), get_session()
+    address, throttle, db = client_address(), login_throttle(), get_session()
     key = login.casefold()
     wait = throttle.wait_seconds(key, address)
     if wait:
@@ -94,7 +90,7 @@ def link(secret: str) -> ResponseReturnValue:
         return render_template("login/form.html", next=url_for("index"), login="",
                                error=_("This login link has been used or has expired. "
                                        "Log in with your password, or ask for a new link.")), 401
-    record_event(db, AuditAction.LOGIN, user=user, address=_address(),
+    record_event(db, AuditAction.LOGIN, user=user, address=client_address(),
                  detail={"by": "login link"})
     record_login(user)
     db.commit()
@@ -109,7 +105,7 @@ def logout() -> Response:
     actor = current_actor()
     db = get_session()
     if actor is not None:
-        record_event(db, AuditAction.LOGOUT, user=actor.user, address=_address())
+        record_event(db, AuditAction.LOGOUT, user=actor.user, address=client_address())
         db.commit()
     locale = session.get("locale")
     logout_user()

@@ -15,8 +15,9 @@ from tm.errors import InputError
 from tm.memory import export_document, export_memory, import_tmx, list_memories
 from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.tmx_import import TmxImportReport
-from tm.models import Role, Status
+from tm.models import AuditAction, Role, Status
 from web.access import requires
+from web.audit import audit
 from web.db import get_session
 from web.downloads import attachment
 
@@ -80,6 +81,8 @@ def _import_upload() -> TmxImportReport:
                 tgt=request.form.get("tgt") or None,
                 on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST,
                 name=upload.filename)
+            audit(AuditAction.IMPORT, "memory", memory,
+                  {"file": upload.filename[:200], "imported": report.imported})
             session.commit()
         except BaseException:
             session.rollback()
@@ -117,12 +120,15 @@ def _stream_file(path: Path, folder: tempfile.TemporaryDirectory[str]) -> Iterat
         folder.cleanup()
 
 
-def _tmx_response(write: Callable[[Path], object], filename: str) -> Response:
+def _tmx_response(write: Callable[[Path], object], filename: str, object_type: str,
+                  object_id: object) -> Response:
     """Export into a temporary file, then stream it: memory stays flat."""
     folder = tempfile.TemporaryDirectory(prefix="sverka-export-")
     path = Path(folder.name) / "export.tmx"
     try:
         write(path)
+        audit(AuditAction.EXPORT, object_type, object_id, dict(request.args.items()) or None)
+        get_session().commit()
     except BaseException:
         folder.cleanup()
         raise
@@ -138,7 +144,7 @@ def _tmx_response(write: Callable[[Path], object], filename: str) -> Response:
 def download_memory(name: str) -> Response:
     """Download a memory as TMX 1.4."""
     return _tmx_response(lambda path: export_memory(get_session(), path, memory=name),
-                         f"{name}.tmx")
+                         f"{name}.tmx", "memory", name)
 
 
 @bp.get("/documents/<int:document_id>/export.tmx")
@@ -150,4 +156,11 @@ def download_document(document_id: int) -> Response:
         get_session(), path, document_id=document_id, track=request.args.get("track") or None,
         status=Status.parse(status) if status else None,
         include_boilerplate=request.args.get("boilerplate") == "1"),
-        f"document-{document_id}.tmx")
+        f"document-{document_id}.tmx", "document", document_id)
+
+
+# The same downloads for programs with an API token (Authorization: Bearer).
+bp.add_url_rule("/api/memories/<path:name>/export.tmx", "api_download_memory",
+                download_memory)
+bp.add_url_rule("/api/documents/<int:document_id>/export.tmx", "api_download_document",
+                download_document)
