@@ -111,6 +111,12 @@ def log_in(client: FlaskClient, engine: Engine, user_id: int) -> FlaskClient:
     return client
 
 
+def logged_in_client(app: Flask) -> FlaskClient:
+    """A test client of ``app`` logged in as a new admin of the app's own database."""
+    engine = app.extensions["sverka_engine"]
+    return log_in(app.test_client(), engine, add_user(engine))
+
+
 @pytest.fixture
 def client(app: Flask, clean_db: Engine) -> FlaskClient:
     """A test client logged in as Anna, an admin (so every route is open to it)."""

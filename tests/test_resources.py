@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import add_user, log_in, logged_in_client
 from tests.tmx_samples import tmx, tu
 from tm import db
 from tm.cli import cli
@@ -76,7 +77,7 @@ def _upload(client: FlaskClient, path: str, data: bytes, **headers: str) -> Any:
 
 def test_a_save_while_an_import_holds_the_database_is_a_quick_503_with_retry_after(
         sqlite_app: Flask) -> None:
-    client = sqlite_app.test_client()
+    client = logged_in_client(sqlite_app)
     holder = _hold_write_lock(sqlite_app.config["DATABASE_URL"])
     try:
         started = time.monotonic()
@@ -98,9 +99,12 @@ def test_a_full_disk_is_a_507_page_naming_the_database(
     from web import create_app
 
     url = _migrated(tmp_path)
+    engine = db.make_engine(url)
+    user_id = add_user(engine)  # before the disk fills
+    engine.dispose()
     _full_disk(monkeypatch, _page_count(url))
     app = create_app({"TESTING": True, "DATABASE_URL": url, "CSRF_ENABLED": False})
-    client = app.test_client()
+    client = log_in(app.test_client(), app.extensions["sverka_engine"], user_id)
     english = _upload(client, "/memories/import", LARGE)
     russian = _upload(client, "/memories/import", LARGE, **{"Accept-Language": "ru"})
     answer = _upload(client, "/api/memories/import", LARGE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import SEED
 from tm.errors import InputError
-from tm.models import Document, Segment, Translation
+from tm.models import Document, Role, Segment, Translation
 
 RU = (SEED / "ru.txt").read_bytes()
 EN = (SEED / "en.human.txt").read_bytes()
@@ -171,10 +172,11 @@ def test_an_unexpected_error_is_reported_without_details(client: FlaskClient, ap
     assert "secret" not in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_another_session_cannot_see_an_import(client: FlaskClient, app: Flask) -> None:
+def test_another_session_cannot_see_an_import(
+        client: FlaskClient, client_as: Callable[[Role], FlaskClient]) -> None:
     response = client.post("/import", data={"source_text": "Заголовок\nПервое. Второе."})
     job = response.headers["Location"].rsplit("/", 1)[-1]
-    stranger = app.test_client()
+    stranger = client_as(Role.MANAGER)
     assert stranger.get(f"/api/imports/{job}").status_code == 404
     assert stranger.get(f"/import/jobs/{job}").status_code == 404
     _finish(client, response)
