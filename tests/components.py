@@ -44,3 +44,21 @@ def require_path(path: Path, what: str) -> Path:
 def shared(*parts: str) -> Path:
     """Return a path under ../shared (evaluation data), required in CI."""
     return require_path(SHARED.joinpath(*parts), "the shared evaluation data")
+
+
+REDIS_URL_ENV = "SVERKA_TEST_REDIS_URL"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def require_redis() -> str:
+    """Return the URL of a Redis server that answers; fail in CI, skip elsewhere, if none."""
+    import os
+
+    import redis
+
+    url = os.environ.get(REDIS_URL_ENV, REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        _missing(f"a Redis server at {url}")
+    return url
