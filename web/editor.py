@@ -24,7 +24,7 @@ from flask_babel import format_datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tm.accounts.permissions import check_status_change
+from tm.accounts.permissions import STATUS_ROLE, check_status_change
 from tm.documents import document_tracks, get_document, get_segment
 from tm.errors import ConflictError, ValidationError
 from tm.models import Origin, Role, Status, Translation
@@ -109,12 +109,16 @@ def edit(document_id: int) -> str:
     page_url = url_template("editor.edit", "page", document_id=document_id,
                             **{k: v for k, v in filters.items() if v and k != "page"})
     labels = warning_names()
+    actor = require_actor()
+    settable = [s.value for s in Status if actor.may(STATUS_ROLE[s])]  # the rest: refused
     return render_template(
         "editor/edit.html", document=document, filters=filters, page=page,
+        settable_statuses=settable, can_translate=actor.may(Role.TRANSLATOR),
         units=[unit_json(u, labels) for u in page.units],
         tracks=document_tracks(session, document_id),
         statuses=STATUSES, untranslated=UNTRANSLATED, warning_codes=CODES,
-        warning_labels=labels, confirm_statuses=CONFIRM_STATUSES, page_url=page_url,
+        warning_labels=labels, page_url=page_url,
+        confirm_statuses=[s for s in CONFIRM_STATUSES if s.value in settable],
         status_choices=status_choices(), action_names=action_names())
 
 
