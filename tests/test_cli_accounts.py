@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
 
-from tm.cli.accounts import cli_actor
+from tm.cli.context import cli_actor
 
 Run = Callable[..., Result]
 PASSWORD = "a good long password"
@@ -190,3 +191,18 @@ def test_audit_filters(runner: Run, options: list[str], expected: list[str]) -> 
 
 def test_audit_says_when_there_are_no_events(runner: Run) -> None:
     assert runner("audit").output.strip() == "no events"
+
+
+def test_imports_and_exports_from_the_command_line_are_in_the_audit_log(
+        runner: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.tmx_samples import tmx, tu
+
+    source = tmp_path / "in.tmx"
+    source.write_text(tmx(tu("Один.", "One.")), encoding="utf-8")
+    assert runner("import-tmx", str(source), "--memory", "desk").exit_code == 0
+    assert runner("export", str(tmp_path / "out.tmx"), "--memory", "desk").exit_code == 0
+    events = json.loads(runner("audit", "--json").output)
+    assert [(e["action"], e["object_type"], e["object_id"]) for e in events] == [
+        ("export", "memory", "desk"), ("import", "memory", "desk")]
+    assert all(e["user"].startswith("cli") for e in events)
+    assert events[1]["detail"]["imported"] == 1

@@ -243,7 +243,8 @@ def test_the_main_pages_raise_no_content_security_policy_violation_in_chromium(
         page.on("console", lambda message: messages.append(message.text))
         page.on("pageerror", lambda error: messages.append(str(error)))
         log_in_page(page, clean_db)  # the login page itself is checked too
-        for url in ("/login", "/", "/?q=Казахстан", "/account", "/admin/users", "/admin/audit", f"/documents/{doc}", f"/documents/{doc}/edit",
+        for url in ("/login", "/", "/?q=Казахстан", "/account", "/admin/users", "/admin/audit",
+                    f"/documents/{doc}", f"/documents/{doc}/edit",
                     f"/documents/{doc}/align", "/memories", "/scores", "/import"):
             page.goto(url)
             page.wait_for_load_state("networkidle")

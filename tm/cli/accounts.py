@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.context import CliContext, cli_actor, emit_json, json_option
 from tm.errors import InputError, ValidationError
 from tm.models import AuditAction, Role
 
@@ -52,16 +52,6 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
     return {"id": event.id, "at": event.at.isoformat(), "user": event.actor,
             "action": event.action.value, "object_type": event.object_type,
             "object_id": event.object_id, "address": event.address, "detail": event.detail}
-
-
-def cli_actor() -> str:
-    """Who the audit log says did what a command did: the machine's user, as ``cli:NAME``."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no name for this uid (a container)
-        return "cli"
 
 
 def _read_password(password_stdin: bool, prompt: str) -> str:

@@ -103,3 +103,23 @@ def language_pair_options(function: Callable[..., Any]) -> Callable[..., Any]:
                             help="Target language (BCP 47).")(function)
     return click.option("--src-lang", default=SOURCE_LANG, show_default=True,
                         help="Source language (BCP 47).")(function)
+
+
+def cli_actor() -> str:
+    """Who the audit log says did what a command did: the machine's user, as ``cli:NAME``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "cli"
+
+
+def audit_command(session: Session, action: str, object_type: str, object_id: object,
+                  detail: dict[str, Any] | None = None) -> None:
+    """Record in the audit log what a command did, in its transaction."""
+    from tm.accounts import record_event
+    from tm.models import AuditAction
+
+    record_event(session, AuditAction(action), actor=cli_actor(), object_type=object_type,
+                 object_id=object_id, detail=detail)

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tm.cli.context import CliContext, emit_json, json_option, language_pair_options
+from tm.cli.context import (
+    CliContext,
+    audit_command,
+    emit_json,
+    json_option,
+    language_pair_options,
+)
 from tm.documents import document_rows, document_tracks, get_document, list_documents
 from tm.errors import InputError
 from tm.models import Origin, Translation
@@ -82,6 +88,8 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
                                 title=title, url=url, published_on=parse_date(date),
                                 src_lang=src_lang, tgt_lang=tgt_lang)
         document = result.document
+        audit_command(session, "import", "document", document.id,
+                      {"file": article[:200]})
         scores = [link.score for link in result.links if link.src and link.tgt]
         report = {"id": document.id, "title": document.title, "paragraphs": result.paragraphs,
                   "segments": result.segments, "kinds": result.kinds,
