@@ -1,6 +1,7 @@
 """``sverka demo`` starts a real server on an empty data directory with the corpus loaded."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -12,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -135,3 +137,25 @@ def test_a_too_large_upload_is_a_413_page_in_the_users_language(database_url: st
             as_text=True)
     finally:
         app.extensions["sverka_engine"].dispose()
+
+
+def test_serve_never_makes_a_user_and_says_how_to_make_the_first(
+        runner: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, clean_db: Engine) -> None:
+    import web.cli
+    from tests.conftest import add_user
+
+    def stop(_ctx: object, server: Any) -> None:  # instead of answering until Ctrl+C
+        server.close()
+        server.task_dispatcher.shutdown()  # no thread left for later tests' forks
+        for thread in threading.enumerate():
+            if thread.name == "sverka-search-index":
+                thread.join()
+
+    monkeypatch.setattr(web.cli, "_run", stop)
+    first = runner("serve", "--port", str(_free_port()))
+    assert first.exit_code == 0, first.output
+    assert "No users yet: add the first with `sverka user add LOGIN --role admin`." \
+        in first.output
+    assert json.loads(runner("user", "list", "--json").output) == []
+    add_user(clean_db)
+    assert "No users yet" not in runner("serve", "--port", str(_free_port())).output

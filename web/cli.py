@@ -118,7 +118,13 @@ def _with_serve_options(function: Callable[..., None]) -> Callable[..., None]:
 @click.pass_obj
 def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
-    _run(ctx, _listen(ctx, host, port, threads))
+    from tm.accounts.users import count_users
+
+    server = _listen(ctx, host, port, threads)
+    with ctx.transaction() as session:
+        if not count_users(session):  # serve never makes one: say how
+            click.echo("No users yet: add the first with `sverka user add LOGIN --role admin`.")
+    _run(ctx, server)
 
 
 @click.command("demo")
