@@ -7,7 +7,7 @@ here fails, and so does a route whose view declares a different role than the ta
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -167,7 +167,10 @@ def test_a_token_acts_for_its_user_on_the_api_without_csrf_and_never_beyond_thei
 
 
 @pytest.fixture
-def guarded_app(database_url: str, clean_db: Engine) -> Flask:
+def guarded_app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
+    """The app with CSRF on, as in production."""
     from web import create_app
 
-    return create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    yield app
+    app.extensions["sverka_engine"].dispose()
