@@ -27,7 +27,7 @@ from tmx_speed import generate  # noqa: E402 - after the path set-up above
 
 from tm.db import make_engine, upgrade  # noqa: E402
 
-BYTES_PER_UNIT = 420  # what generate() writes per unit, on average
+BYTES_PER_UNIT = 726  # what generate() writes per unit, on average
 
 
 def probe(database: Path, process: subprocess.Popen[bytes], every_s: float) -> list[float]:
