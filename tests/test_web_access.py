@@ -174,3 +174,12 @@ def guarded_app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": database_url})
     yield app
     app.extensions["sverka_engine"].dispose()
+
+
+def test_only_a_role_that_may_not_edit_is_told_so_in_the_editors(
+        seed_document: int, client_as: Callable[[Role], FlaskClient]) -> None:
+    notice = "Your role lets you read this, not change it."
+    viewer, translator = client_as(Role.VIEWER), client_as(Role.TRANSLATOR)
+    for path in (f"/documents/{seed_document}/edit", f"/documents/{seed_document}/align"):
+        assert notice in viewer.get(path).get_data(as_text=True)
+        assert notice not in translator.get(path).get_data(as_text=True)
