@@ -59,8 +59,10 @@ def test_a_translator_translates_a_reviewer_approves_and_each_is_the_author(
     assert options == ["translated"]  # a translator cannot approve, so is not offered it
     row = tanya.locator("tr.unit").nth(2)
     tid = int(row.get_attribute("data-translation") or 0)
+    version = int(row.get_attribute("data-version") or 0)
     row.locator("textarea").fill("Tanya's translation.")
     row.locator("textarea").press("Control+Enter")
+    expect(row).to_have_attribute("data-version", str(version + 1))  # saved
     expect(row.locator(".status")).to_have_text("translated")
     assert _translation(clean_db, tid).author == "Tanya"
 
@@ -70,6 +72,7 @@ def test_a_translator_translates_a_reviewer_approves_and_each_is_the_author(
     row = roman.locator(f'tr.unit[data-translation="{tid}"]')
     row.locator("textarea").click()
     row.locator("textarea").press("Control+Enter")
+    expect(row).to_have_attribute("data-version", str(version + 2))
     expect(row.locator(".status")).to_have_text("approved")
     approved = _translation(clean_db, tid)
     assert (approved.status.value, approved.author, approved.text) == (
