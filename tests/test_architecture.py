@@ -109,6 +109,7 @@ TABLE_WRITERS = {
     "User": {"tm/accounts/users.py"},
     "ApiToken": {"tm/accounts/tokens.py"},
     "AuditEvent": {"tm/accounts/audit.py"},
+    "Job": {"tm/jobs.py"},
 }
 
 

@@ -180,3 +180,29 @@ def test_another_session_cannot_see_an_import(
     assert stranger.get(f"/api/imports/{job}").status_code == 404
     assert stranger.get(f"/import/jobs/{job}").status_code == 404
     _finish(client, response)
+
+
+def test_an_import_whose_server_died_says_so_and_gives_the_text_back(
+        client: FlaskClient, client_as: Callable[[Role], FlaskClient], session: Session,
+        clean_db: Engine) -> None:
+    from tests.test_jobs import _dead_worker
+    from tm.jobs import claim_job, create_job
+    from tm.models import User
+
+    anna = session.scalar(select(User).where(User.login == "anna"))
+    values = {"source_text": "Заголовок\nПервое предложение. Второе предложение.",
+              "translation_text": "", "title": "Запомненная статья", "url": "", "date": "",
+              "track": "human", "origin": "human"}
+    job = create_job(session, "import-article", owner=anna, title="Запомненная статья",
+                     params={"values": values, "title": "Запомненная статья", "steps": 1,
+                             "track": None})
+    claim_job(session, job.id, worker=_dead_worker())  # the server that ran it was killed
+    session.commit()
+    page = client.get(f"/import/jobs/{job.id}", headers={"Accept-Language": "ru"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "импорт был прерван" in text
+    assert "Первое предложение. Второе предложение." in text  # back in the form
+    api = client.get(f"/api/imports/{job.id}").get_json()
+    assert (api["error"], api["state"]) == ("ImportInterrupted", "interrupted")
+    assert client_as(Role.MANAGER).get(f"/api/imports/{job.id}").status_code == 404
+    assert session.scalar(select(func.count()).select_from(Document)) == 0

@@ -63,7 +63,7 @@ def test_wrong_token_is_refused(guarded: Flask) -> None:
     assert response.status_code == 400
 
 
-def test_an_import_needs_the_token_and_its_progress_the_same_session(
+def test_an_import_needs_the_token_and_its_progress_the_same_user(
         guarded: Flask, clean_db: Engine) -> None:
     from tests.conftest import add_user, log_in
     from tests.test_web_import import _finish
@@ -76,8 +76,10 @@ def test_an_import_needs_the_token_and_its_progress_the_same_session(
     response = client.post("/import", data={**article, "csrf_token": token})
     state, _seen = _finish(client, response)
     assert state["state"] == "done"
-    elsewhere = log_in(guarded.test_client(), clean_db, anna)  # her other browser
-    assert elsewhere.get(f"/api/imports/{state['id']}").status_code == 404
+    elsewhere = log_in(guarded.test_client(), clean_db, anna)  # her other browser: hers too
+    assert elsewhere.get(f"/api/imports/{state['id']}").status_code == 200
+    boris = log_in(guarded.test_client(), clean_db, add_user(clean_db, "boris"))
+    assert boris.get(f"/api/imports/{state['id']}").status_code == 404
 
 
 def test_settings_never_redirect_to_another_site(client: FlaskClient) -> None:

@@ -175,6 +175,17 @@ class AuditAction(enum.StrEnum):
     TOKEN_REVOKE = "token-revoke"
 
 
+class JobState(enum.StrEnum):
+    """Where a background job is: waiting, working, or ended (how)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process died (a restart, a crash): nothing of it is kept
+    CANCELLED = "cancelled"
+
+
 # The width of the action columns, which every RevisionAction value must fit.
 ACTION_LENGTH = 20
 
@@ -252,6 +263,31 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class Job(Base):
+    """Long work (an import) and what became of it, kept where every process reads it.
+
+    ``params`` holds what the job needs to run again — the article a user pasted, say — until
+    it is done; ``worker`` names the process running it (``host:pid``), so another process
+    can tell that it died and the job was interrupted.
+    """
+
+    __tablename__ = "job"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "job_state"))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):

@@ -27,6 +27,7 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
     """Create the app and a WSGI server bound to ``host:port`` (not yet answering)."""
     from waitress import create_server
 
+    from tm.jobs import forget_params, interrupt_dead
     from web import create_app
     from web.memory import remove_stale_spools
 
@@ -44,6 +45,11 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
     _warm_search_index(app)
     if removed := remove_stale_spools():
         app.logger.warning("removed %d upload folders of server processes that died", removed)
+    with ctx.transaction() as session:  # what processes that died were doing
+        if interrupted := interrupt_dead(session):
+            app.logger.warning("%d jobs were interrupted when their process stopped",
+                               interrupted)
+        forget_params(session)
     return server
 
 

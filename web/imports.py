@@ -33,20 +33,22 @@ from tm.ingest import Article, TranslationInput, import_article, read_article_by
 from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse
+from tm.jobs import create_job, get_job
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import AuditAction, Origin, Role
+from tm.models import AuditAction, JobState, Origin, Role
 from tm.segment import split_units
 from web import jobs
 from web.access import require_actor, requires
 from web.api import json_error
 from web.audit import client_address
-from web.csrf import csrf_token
+from web.db import get_session
 
 bp = Blueprint("importing", __name__)
 ORIGINS = (Origin.HUMAN, Origin.SUPPLIED, Origin.MACHINE)
 FIELDS = ("title", "url", "date", "track", "origin", "source_text", "translation_text")
 # The title shown while importing: the start of the first line is enough to recognise it.
 TITLE_SHOWN = 120
+IMPORT_KIND = "import-article"
 
 
 def _read(kind: str) -> Article | None:
@@ -156,10 +158,13 @@ def save() -> Response | tuple[str, int]:
         return {"document_id": document_id}
 
     title = values["title"].strip() or source.title or source.paragraphs[0]
-    job = jobs.start(_app(), work, owner=csrf_token(),
-                     context={"values": values, "title": title[:TITLE_SHOWN],
-                              "steps": 1 + 2 * len(translations),
-                              "track": values["track"] if translations else None})
+    context = {"values": values, "title": title[:TITLE_SHOWN],
+               "steps": 1 + 2 * len(translations),
+               "track": values["track"] if translations else None}
+    db = get_session()
+    row = create_job(db, IMPORT_KIND, owner=author, title=title, params=context)
+    db.commit()  # what the user gave is kept, whatever happens to this process
+    job = jobs.start(_app(), work, job_id=row.id, owner=author.id, context=context)
     return redirect(url_for("importing.progress", job_id=job.id), code=303)
 
 
@@ -168,14 +173,29 @@ def _app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
-def _job(job_id: str) -> jobs.Job:
-    job = jobs.get(_app(), job_id, owner=csrf_token())
-    if job is None:
-        raise NotFoundError(f"no import {job_id!r} in this session: a finished import is "
-                            "forgotten after an hour, and one still running when the server "
-                            "restarted was interrupted and stored nothing. Look for the "
-                            "article in the documents, and import it again if it is not there")
-    return job
+def _job(job_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the state of import ``job_id`` of this user, and its context (form values...).
+
+    Live from this process while it runs here; else from its row, which tells how it ended
+    (an import whose process died is interrupted, and stored nothing).
+    """
+    user = require_actor().user
+    live = jobs.get(_app(), job_id, owner=user.id)
+    if live is not None:
+        return live.snapshot(), live.context
+    try:
+        row = get_job(get_session(), job_id, owner=user)
+    except NotFoundError:
+        raise NotFoundError(f"no import {job_id[:40]!r} of yours: look for the article in the "
+                            "documents, and import it again if it is not there") from None
+    get_session().commit()  # if it was just found interrupted, say so to every process
+    state = {"id": row.id, "state": row.state.value, "stage": jobs.QUEUED, "step": 0,
+             "done": 0, "total": 0, "error": row.error, "result": row.result or {}}
+    if row.state == JobState.INTERRUPTED:
+        state["error"] = _("This import was interrupted (the server stopped while it ran), "
+                           "so nothing of it was stored. Your text is below: check it and "
+                           "import it again.")
+    return state, dict(row.params or {"steps": 1, "title": row.title, "track": None})
 
 
 def _stage_labels() -> dict[str, str]:
@@ -186,10 +206,9 @@ def _stage_labels() -> dict[str, str]:
             STAGE_TRANSLATE: _("Storing the aligned translations")}
 
 
-def _status(job: jobs.Job) -> dict[str, Any]:
+def _status(state: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     """Return the job's progress as the page and the API show it."""
-    state = job.snapshot()
-    steps = job.context["steps"]
+    steps = context["steps"]
     stage = _stage_labels().get(state["stage"], state["stage"])
     if state["state"] == jobs.RUNNING and state["step"]:
         message = _("Step %(step)s of %(steps)s: %(stage)s — %(done)s of %(total)s",
@@ -201,8 +220,8 @@ def _status(job: jobs.Job) -> dict[str, Any]:
         message = stage
     status = {**state, "steps": steps, "stage_label": stage, "message": message}
     if state["state"] == jobs.DONE:
-        status["location"] = _location(job.context["track"], state["result"]["document_id"])
-    if state["state"] == jobs.FAILED:
+        status["location"] = _location(context["track"], state["result"]["document_id"])
+    if state["state"] in (jobs.FAILED, jobs.INTERRUPTED):
         status["error"] = state["error"] or _("Something went wrong on our side; nothing "
                                               "was saved.")
     return status
@@ -218,22 +237,23 @@ def _location(track: str | None, document_id: int) -> str:
 @requires(Role.MANAGER)
 def progress(job_id: str) -> Response | tuple[str, int]:
     """Show how far an import has come; open the document when done, the form if it failed."""
-    job = _job(job_id)
-    status = _status(job)
+    state, context = _job(job_id)
+    status = _status(state, context)
     if status["state"] == jobs.DONE:
         return redirect(status["location"], code=303)
-    if status["state"] == jobs.FAILED:
-        return _form(job.context["values"], status["error"], 400)
+    if status["state"] in (jobs.FAILED, jobs.INTERRUPTED):
+        return _form(context.get("values") or _values(), status["error"], 400)
     return render_template("importing/progress.html", job=status,
-                           title=job.context["title"]), 200
+                           title=context["title"]), 200
 
 
 @bp.get("/api/imports/<job_id>")
 @requires(Role.MANAGER)
 def api_job(job_id: str) -> ResponseReturnValue:
     """Return an import's progress; a failed import is a 400 with its message."""
-    status = _status(_job(job_id))
-    if status["state"] == jobs.FAILED:
-        return json_error(400, "ImportFailed", status["error"],
+    status = _status(*_job(job_id))
+    if status["state"] in (jobs.FAILED, jobs.INTERRUPTED):
+        return json_error(400, "ImportFailed" if status["state"] == jobs.FAILED
+                          else "ImportInterrupted", status["error"],
                           **{k: v for k, v in status.items() if k not in ("error", "message")})
     return jsonify(status)

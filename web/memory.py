@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from tm.errors import InputError
+from tm.jobs import process_alive
 from tm.memory import export_document, export_memory, import_tmx, list_memories
 from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.tmx_import import TmxImportReport
@@ -48,19 +49,11 @@ def remove_stale_spools(directory: Path | None = None) -> int:
     removed = 0
     for folder in Path(directory or tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
         pid = folder.name[len(SPOOL_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
 
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
     return True
 
 

@@ -1,0 +1,109 @@
+"""Jobs outlive their process: claimed once, ended once, interrupted when their process died."""
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tm.accounts import create_user
+from tm.errors import ConflictError, NotFoundError
+from tm.jobs import (
+    cancel_job,
+    claim_job,
+    create_job,
+    fail_job,
+    finish_job,
+    forget_params,
+    get_job,
+    interrupt_dead,
+    list_jobs,
+    this_worker,
+)
+from tm.models import JobState, Role
+
+TEXT = {"values": {"source_text": "Заголовок\nПервое. Второе."}}
+
+
+def _dead_worker() -> str:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # its pid names no process now
+    return f"{socket.gethostname()}:{child.pid}"
+
+
+def test_a_job_is_claimed_once_and_done_drops_what_it_was_given(session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    assert job.state == JobState.QUEUED
+    assert claim_job(session, job.id) and not claim_job(session, job.id)
+    session.refresh(job)
+    assert (job.state, job.worker) == (JobState.RUNNING, this_worker())
+    finish_job(session, job.id, {"document_id": 7})
+    assert (job.state, job.result, job.params) == (JobState.DONE, {"document_id": 7}, None)
+    assert job.finished_at is not None
+
+
+def test_a_failed_job_keeps_what_it_was_given_to_try_again(session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    claim_job(session, job.id)
+    fail_job(session, job.id, "not a TMX file")
+    session.flush()
+    session.refresh(job)
+    assert (job.state, job.error, job.params) == (JobState.FAILED, "not a TMX file", TEXT)
+
+
+def test_a_running_job_whose_process_died_is_interrupted(session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    claim_job(session, job.id, worker=_dead_worker())
+    session.flush()
+    assert get_job(session, job.id).state == JobState.INTERRUPTED
+    assert job.params == TEXT  # still there to run again
+
+
+def test_only_dead_processes_of_this_machine_count_as_dead(session: Session) -> None:
+    dead, alive, elsewhere = (create_job(session, "k", owner=None, title=str(n), params={})
+                              for n in range(3))
+    claim_job(session, dead.id, worker=_dead_worker())
+    claim_job(session, alive.id)  # this process
+    claim_job(session, elsewhere.id, worker="another-machine:1")
+    session.flush()
+    session.expire_all()
+    assert interrupt_dead(session) == 1
+    states = {job.title: job.state for job in list_jobs(session)}
+    assert states == {"0": JobState.INTERRUPTED, "1": JobState.RUNNING, "2": JobState.RUNNING}
+
+
+def test_a_job_is_its_owners_only(session: Session) -> None:
+    anna = create_user(session, "anna", role=Role.MANAGER, password=None)
+    boris = create_user(session, "boris", role=Role.MANAGER, password=None)
+    job = create_job(session, "k", owner=anna, title="t", params={})
+    assert get_job(session, job.id, owner=anna) is job
+    with pytest.raises(NotFoundError):
+        get_job(session, job.id, owner=boris)
+    assert list_jobs(session, owner=boris) == []
+
+
+def test_only_a_queued_job_can_be_cancelled(session: Session) -> None:
+    queued = create_job(session, "k", owner=None, title="a", params={})
+    cancel_job(session, queued)
+    assert queued.state == JobState.CANCELLED
+    running = create_job(session, "k", owner=None, title="b", params={})
+    claim_job(session, running.id)
+    session.refresh(running)
+    with pytest.raises(ConflictError):
+        cancel_job(session, running)
+
+
+def test_what_ended_jobs_were_given_is_dropped_after_a_week(session: Session) -> None:
+    job = create_job(session, "k", owner=None, title="t", params=TEXT)
+    claim_job(session, job.id)
+    fail_job(session, job.id, "x")
+    session.flush()
+    forget_params(session, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=6))
+    session.refresh(job)
+    assert job.params == TEXT
+    forget_params(session, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=8))
+    session.refresh(job)
+    assert job.params is None
