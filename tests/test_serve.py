@@ -159,3 +159,86 @@ def test_serve_never_makes_a_user_and_says_how_to_make_the_first(
     assert json.loads(runner("user", "list", "--json").output) == []
     add_user(clean_db)
     assert "No users yet" not in runner("serve", "--port", str(_free_port())).output
+
+
+def _http(opener: urllib.request.OpenerDirector, url: str,
+          form: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """GET (or POST ``form``) through ``opener``: the status, the final URL and the page."""
+    import urllib.parse
+
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    try:
+        with opener.open(url, data=data, timeout=30) as response:
+            return response.status, response.url, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.url, error.read().decode("utf-8")
+
+
+def _csrf(opener: urllib.request.OpenerDirector, url: str) -> str:
+    page = _http(opener, url)[2]
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    assert found, page[:300]
+    return found[1]
+
+
+def _serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-m", "tm.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the server did not start")
+
+
+@pytest.mark.slow
+def test_an_import_of_a_server_killed_mid_job_is_interrupted_and_its_text_kept(
+        tmp_path: Path) -> None:
+    import signal
+    import sqlite3
+
+    env = {**os.environ, "SVERKA_DATA_DIR": str(tmp_path)}
+    env.pop("SVERKA_DATABASE_URL", None)
+    password = "a long enough password"
+    subprocess.run([sys.executable, "-m", "tm.cli", "user", "add", "anna", "--role",
+                    "manager", "--password-stdin"], input=password + "\n", env=env,
+                   check=True, capture_output=True, text=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(env, port)
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    try:
+        _http(browser, f"{base}/login", {"login": "anna", "password": password, "next": "/",
+                                         "csrf_token": _csrf(browser, f"{base}/login")})
+        source = "\n".join(f"В {n}-м абзаце говорится о погоде. Завтра будет дождь."
+                           for n in range(6000))
+        english = "\n".join(f"Paragraph {n} is about the weather. It will rain tomorrow."
+                            for n in range(6000))
+        status, job_url, _page = _http(browser, f"{base}/import", {
+            "source_text": "Долгий импорт\n" + source, "translation_text": english,
+            "track": "human", "origin": "human", "title": "", "url": "", "date": "",
+            "csrf_token": _csrf(browser, f"{base}/import")})
+        assert "/import/jobs/" in job_url, (status, job_url)
+        api = job_url.replace("/import/jobs/", "/api/imports/")
+        while json.loads(_http(browser, api)[2])["step"] < 2:  # under way: aligning
+            time.sleep(0.05)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # no chance to clean up
+        server.wait(timeout=30)
+    server = _serve(env, port)
+    try:
+        status, _url, page = _http(browser, job_url)  # the same session: the key was kept
+        assert status == 400 and "This import was interrupted" in page
+        assert "В 5999-м абзаце говорится о погоде." in page  # the text, back in the form
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with sqlite3.connect(tmp_path / "sverka.sqlite3") as database:
+        assert database.execute("SELECT count(*) FROM document").fetchone() == (0,)
+        assert database.execute("SELECT state FROM job").fetchall() == [("interrupted",)]
