@@ -166,10 +166,42 @@ WORD_CACHE_SIZE = 1 << 16
 
 
 WordKeys = tuple[str | None, str | None, str | None, tuple[str, ...]]
-# One plain dict per language, looked up by the word alone: cheaper per word
-# than an lru_cache keyed by (word, lang). Emptied when full, which bounds its
-# size like an LRU would.
-_WORD_CACHE: dict[str, dict[str, WordKeys]] = {}
+# Number-word key, month key and name key of a word that has any of them.
+Special = tuple[str | None, str | None, str | None]
+
+
+class _Vocabulary:
+    """The words of one language seen so far: every word's stems, and the few words with keys.
+
+    Two plain dicts rather than one of :data:`WordKeys`: a sentence whose words are all
+    known takes its stems in one comprehension and finds its key words by one set
+    intersection, instead of a Python loop over its words (measured: ``features`` was a
+    third of the yardstick's alignment time). Emptied when full, which bounds its size
+    like an LRU would.
+    """
+
+    __slots__ = ("stems", "special")
+
+    def __init__(self) -> None:
+        self.stems: dict[str, tuple[str, ...]] = {}
+        self.special: dict[str, Special] = {}
+
+    def learn(self, words: list[str], lang: str) -> None:
+        """Remember every word of ``words`` not yet known (all of them after a clear)."""
+        stems = self.stems
+        missing = [w for w in words if w not in stems]
+        if len(stems) + len(missing) > WORD_CACHE_SIZE:
+            stems.clear()
+            self.special.clear()
+            missing = words
+        for word in missing:
+            number, month, name, word_stem = _word_keys(word, lang)
+            stems[word] = word_stem
+            if number is not None or month is not None or name is not None:
+                self.special[word] = (number, month, name)
+
+
+_VOCABULARY: dict[str, _Vocabulary] = {}
 
 
 def _word_keys(word: str, lang: str) -> WordKeys:
@@ -218,27 +250,32 @@ def _digits(text: str, lang: str) -> list[str]:
 
 
 def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
-    """Number keys, name keys and word stems of one sentence, from one pass over its words."""
+    """Number keys, name keys and word stems of one sentence (keys unordered, repeats dropped)."""
     nums = _digits(text, lang) if _DIGIT_RE.search(text) else []
-    names = []
-    stems: set[str] = set()
-    cache = _WORD_CACHE.get(lang)
-    if cache is None:
-        cache = _WORD_CACHE[lang] = {}
-    for n, word in enumerate(CUE_WORD.findall(text)):
-        got = cache.get(word)
-        if got is None:
-            if len(cache) >= WORD_CACHE_SIZE:
-                cache.clear()
-            got = cache[word] = _word_keys(word, lang)
-        number, month, name, word_stem = got
-        if number is not None:
-            nums.append(number)
-        if month is not None:
-            names.append(month)
-        elif name is not None and n:
-            names.append(name)
-        stems.update(word_stem)
+    names: list[str] = []
+    words = CUE_WORD.findall(text)
+    vocabulary = _VOCABULARY.get(lang)
+    if vocabulary is None:
+        vocabulary = _VOCABULARY[lang] = _Vocabulary()
+    known = vocabulary.stems
+    try:
+        stems: set[str] = set().union(*[known[w] for w in words])
+    except KeyError:
+        vocabulary.learn(words, lang)
+        stems = set().union(*[known[w] for w in words])
+    special = vocabulary.special
+    found = special.keys() & words
+    if found:
+        first = words[0]
+        for word in found:
+            number, month, name = special[word]
+            if number is not None:
+                nums.append(number)
+            if month is not None:
+                names.append(month)
+            # Not as the first word, unless it occurs again later (see _word_keys).
+            elif name is not None and (word != first or words.count(first) > 1):
+                names.append(name)
     return nums, names, stems
 
 

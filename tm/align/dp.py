@@ -17,10 +17,10 @@ model) searches only a narrow band around the previous path
 (:data:`GUIDED_HALF_WIDTH`), widened the same way where the path moves.
 
 Everything that does not depend on the length model — span lengths, their
-logs, anchor sets and the one-sided anchor penalties — is computed once per
-document (:class:`Side`) and shared by all passes; the length cost itself is
-read from tables indexed by the total span length, so the inner loop does no
-``log``.
+logs, anchor sets, the one-sided anchor penalties and the shapes entering each
+row — is computed once per document (:class:`Side`) and shared by all passes;
+the length cost itself is read from tables indexed by the total span length, so
+the inner loop does no ``log``.
 
 Besides each link's cost the DP keeps, for every cell, the margin between the
 best and the second-best way of entering it (a different last link). The
@@ -105,6 +105,14 @@ _INF = math.inf
 _EMPTY: frozenset[str] = frozenset()
 
 
+# A shape entering a source row, with what depends neither on the length model nor on the
+# rows above (Side.shapes): shape, source and target sentences, prior plus the source's
+# one-sided penalties, source log length, source length, numbers, names, lexical keys, and
+# the most shared keys could take off the link's cost.
+_Shape = tuple[int, int, int, float, float, int, frozenset[str], frozenset[str],
+               frozenset[str], float]
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One link of the best path: ``src[i0:i1]`` ↔ ``tgt[j0:j1]``."""
@@ -125,7 +133,8 @@ class Side:
     known; a known translation that is missing costs ``lex_miss`` nats.
     """
 
-    __slots__ = ("n", "length", "loglen", "nums", "names", "lex", "solo", "longest", "cols")
+    __slots__ = ("n", "length", "loglen", "nums", "names", "lex", "solo", "longest", "cols",
+                 "rows")
 
     def __init__(
         self,
@@ -180,6 +189,7 @@ class Side:
         self.longest = max(max(x) for x in self.length)
         self.cols: list[tuple[tuple[int, float, frozenset[str], frozenset[str],
                                     frozenset[str], float] | None, ...]] | None = None
+        self.rows: tuple[float, list[list[_Shape]]] | None = None
 
     def columns(self) -> list[tuple[tuple[int, float, frozenset[str], frozenset[str],
                                           frozenset[str], float] | None, ...]]:
@@ -192,6 +202,33 @@ class Side:
                 for j in range(self.n + 1)
             ]
         return self.cols
+
+    def shapes(self, lex_bonus: float) -> list[list[_Shape]]:
+        """This side as the source: ``shapes[i]`` = the shapes entering row ``i`` (but 0-1).
+
+        Cheapest first; what does not depend on the length model or the rows above, made
+        once per document instead of once per row and pass (see :data:`_Shape`).
+        """
+        if self.rows is not None and self.rows[0] == lex_bonus:
+            return self.rows[1]
+        nums, names, lex, solo = self.nums, self.names, self.lex, self.solo
+        out: list[list[_Shape]] = []
+        for i in range(self.n + 1):
+            row: list[_Shape] = []
+            for s, a, b, prior in _ORDER:
+                if a == 0 or a > i:
+                    continue
+                if b:
+                    snum, sname, slex = nums[a][i], names[a][i], lex[a][i]
+                    gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
+                            + lex_bonus * len(slex))
+                    row.append((s, a, b, prior + solo[a][i], self.loglen[a][i],
+                                self.length[a][i], snum, sname, slex, gain))
+                else:
+                    row.append((s, a, 0, prior, 0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
+            out.append(row)
+        self.rows = (lex_bonus, out)
+        return out
 
 
 # Length-cost tables by total span length L = ls + lt: with
@@ -257,44 +294,6 @@ def _band(
     return lo_i, hi_i
 
 
-# A shape entering a row, with what does not depend on the column (_candidates):
-# (shape, target sentences, prior plus the source's one-sided penalties, the previous
-# row's costs, its first column plus the target sentences, its last index, source log
-# length plus the model's mean, source length, numbers, names, lexical keys, and the
-# most shared keys could take off the link's cost).
-_Candidate = tuple[int, int, float, list[float], int, int, float, int,
-                   frozenset[str], frozenset[str], frozenset[str], float]
-
-
-def _candidates(
-    i: int,
-    src: Side,
-    costs: list[list[float]],
-    lo: list[int],
-    hi: list[int],
-    mean: float,
-    lex_bonus: float,
-) -> list[_Candidate]:
-    """Return the shapes entering row ``i`` (all but 0-1), cheapest first."""
-    cands: list[_Candidate] = []
-    nums, names, lex = src.nums, src.names, src.lex
-    for s, a, b, prior in _ORDER:
-        if a == 0 or a > i:
-            continue
-        pi = i - a
-        if b:
-            snum, sname, slex = nums[a][i], names[a][i], lex[a][i]
-            gain = (_NUMBER_BONUS * len(snum) + _NAME_BONUS * len(sname)
-                    + lex_bonus * len(slex))
-            cands.append((s, b, prior + src.solo[a][i], costs[pi], lo[pi] + b,
-                          hi[pi] - lo[pi], src.loglen[a][i] + mean, src.length[a][i],
-                          snum, sname, slex, gain))
-        else:
-            cands.append((s, 0, prior, costs[pi], lo[pi], hi[pi] - lo[pi],
-                          0.0, 0, _EMPTY, _EMPTY, _EMPTY, 0.0))
-    return cands
-
-
 def _fill(
     src: Side,
     tgt: Side,
@@ -315,6 +314,7 @@ def _fill(
     inv_floor = 1.0 / model.var_floor
     g_tab, h_tab = _tables(model, src.longest + tgt.longest + 1)
     t_cols = tgt.columns()
+    s_shapes = src.shapes(lex_bonus)
     # Module constants and builtins as locals: the inner loop below runs once
     # per cell and candidate shape.
     cap = MARGIN_CAP
@@ -329,7 +329,13 @@ def _fill(
     margins: list[list[float]] = []
     for i in range(n + 1):
         lo_i, hi_i = lo[i], hi[i] = _band(i, costs, guide, widths, lo, hi, n, m)
-        cands = _candidates(i, src, costs, lo, hi, mean, lex_bonus)
+        # The shapes entering this row (all but 0-1), each with the row it comes from:
+        # (shape, target sentences, prior plus the source's one-sided penalties, that
+        # row's costs, its first column plus the target sentences, its last index, source
+        # log length plus the model's mean, and the rest as in Side.shapes).
+        cands = [(s, b, base, costs[i - a], lo[i - a] + b, hi[i - a] - lo[i - a], ll + mean,
+                  ls, snum, sname, slex, gain)
+                 for s, a, b, base, ll, ls, snum, sname, slex, gain in s_shapes[i]]
         cells = hi_i - lo_i + 1
         row = [inf] * cells
         back = [-1] * cells
@@ -389,7 +395,8 @@ def _fill(
                     second = c
             row[col] = best
             back[col] = best_s
-            marg[col] = min(second - best, cap)
+            second -= best
+            marg[col] = cap if cap < second else second  # min(), without the call
         costs.append(row)
         backs.append(back)
         margins.append(marg)
