@@ -150,7 +150,13 @@ def test_serve_never_makes_a_user_and_says_how_to_make_the_first(
         for thread in threading.enumerate():
             if thread.name == "sverka-search-index":
                 thread.join()
+        apps.pop().extensions["sverka_engine"].dispose()  # nor a connection
 
+    import web
+
+    apps = []
+    create_app = web.create_app
+    monkeypatch.setattr(web, "create_app", lambda *a: apps.append(create_app(*a)) or apps[-1])
     monkeypatch.setattr(web.cli, "_run", stop)
     first = runner("serve", "--port", str(_free_port()))
     assert first.exit_code == 0, first.output
