@@ -183,3 +183,14 @@ def test_only_a_role_that_may_not_edit_is_told_so_in_the_editors(
     for path in (f"/documents/{seed_document}/edit", f"/documents/{seed_document}/align"):
         assert notice in viewer.get(path).get_data(as_text=True)
         assert notice not in translator.get(path).get_data(as_text=True)
+
+
+def test_the_alignment_editor_disables_what_the_role_may_not_save(
+        seed_document: int, client_as: Callable[[Role], FlaskClient]) -> None:
+    def disabled(role: Role) -> set[str]:
+        page = client_as(role).get(f"/documents/{seed_document}/align").get_data(as_text=True)
+        return set(re.findall(r'<button[^>]*(?:data-op|id)="([\w-]+)"[^>]* disabled>', page))
+
+    assert disabled(Role.VIEWER) == {"edit", "split", "save-alignment"}
+    assert disabled(Role.TRANSLATOR) == {"edit", "split"}  # sources are a reviewer's
+    assert disabled(Role.REVIEWER) == set()
