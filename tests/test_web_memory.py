@@ -120,7 +120,8 @@ def test_upload_folders_of_dead_servers_are_removed_and_live_ones_kept(tmp_path:
     assert not left.exists() and mine.exists() and other.exists()
 
 
-def test_an_unknown_import_says_it_may_have_been_interrupted(client: FlaskClient) -> None:
+def test_an_unknown_import_is_a_404_that_says_where_to_look(client: FlaskClient) -> None:
     response = client.get("/import/jobs/no-such-job")
     text = response.get_data(as_text=True)
-    assert response.status_code == 404 and "interrupted" in text and "forgotten" in text
+    assert response.status_code == 404 and "no import &#39;no-such-job&#39; of yours" in text
+    assert "look for the article in the documents" in text  # (interrupted ones: test_jobs.py)
