@@ -73,8 +73,7 @@ def get_job(session: Session, job_id: str, *, owner: User | None = None) -> Job:
     job = session.get(Job, job_id[:ID_MAX], populate_existing=True) if job_id else None
     if job is None or (owner is not None and job.owner_id != owner.id):
         raise NotFoundError(f"no job {job_id[:ID_MAX]!r}")
-    if job.state == JobState.RUNNING and not worker_alive(job.worker):
-        _end(job, JobState.INTERRUPTED, error="the process running it stopped")
+    _interrupt_if_dead(job)
     return job
 
 
@@ -113,10 +112,7 @@ def cancel_job(session: Session, job: Job) -> None:
 def interrupt_dead(session: Session) -> int:
     """Mark the jobs of this machine's dead processes interrupted; return how many."""
     running = session.scalars(select(Job).where(Job.state == JobState.RUNNING)).all()
-    dead = [job for job in running if not worker_alive(job.worker)]
-    for job in dead:
-        _end(job, JobState.INTERRUPTED, error="the process running it stopped")
-    return len(dead)
+    return sum(_interrupt_if_dead(job) for job in running)
 
 
 def forget_params(session: Session, *, now: dt.datetime | None = None) -> None:
@@ -134,9 +130,16 @@ def list_jobs(session: Session, *, owner: User | None = None,
         query = query.where(Job.owner_id == owner.id)
     jobs = session.scalars(query).all()
     for job in jobs:
-        if job.state == JobState.RUNNING and not worker_alive(job.worker):
-            _end(job, JobState.INTERRUPTED, error="the process running it stopped")
+        _interrupt_if_dead(job)
     return jobs
+
+
+def _interrupt_if_dead(job: Job) -> bool:
+    """End ``job`` interrupted if it is running in a dead process; whether it was."""
+    if job.state != JobState.RUNNING or worker_alive(job.worker):
+        return False
+    _end(job, JobState.INTERRUPTED, error="the process running it stopped")
+    return True
 
 
 def _end(job: Job, state: JobState, *, result: dict[str, Any] | None = None,

@@ -14,13 +14,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tm.accounts import record_event
 from tm.accounts.passwords import MIN_PASSWORD_LENGTH, verify_password
 from tm.accounts.tokens import create_token, get_token, list_tokens, revoke_token
 from tm.accounts.users import end_sessions, set_password, set_profile
 from tm.errors import ForbiddenError, ValidationError
 from tm.models import AuditAction, Role
 from web.access import require_actor, requires
+from web.audit import record_audit
 from web.db import get_session
 from web.login import start_session
 from web.urls import safe_next
@@ -68,9 +68,7 @@ def password() -> ResponseReturnValue:
     if new != request.form.get("new_password_again", ""):
         return _page(422, _("The two new passwords differ."))
     set_password(db, actor.user, new)
-    record_event(db, AuditAction.USER_CHANGE, user=actor.user, object_type="user",
-                 object_id=actor.user.login, address=request.remote_addr,
-                 detail={"change": "password"})
+    record_audit(AuditAction.USER_CHANGE, "user", actor.user.login, {"change": "password"})
     db.commit()
     start_session(actor.user)  # this session goes on; every other one has ended
     return redirect(url_for("account.page"), code=303)
@@ -88,8 +86,7 @@ def create() -> Response:
     token, secret = create_token(db, actor.user, request.form.get("name", ""),
                                  role=Role.parse(role) if role else None,
                                  expires_days=int(days[:5]) if days else None)
-    record_event(db, AuditAction.TOKEN_CREATE, user=actor.user, object_type="token",
-                 object_id=token.id, address=request.remote_addr)
+    record_audit(AuditAction.TOKEN_CREATE, "token", token.id)
     db.commit()
     flash(secret, NEW_TOKEN)
     return redirect(url_for("account.page"), code=303)
@@ -104,8 +101,7 @@ def revoke(token_id: int) -> Response:
     if token.user_id != actor.user.id and not actor.may(Role.ADMIN):
         raise ForbiddenError(_("This is not your token."))
     revoke_token(token)
-    record_event(db, AuditAction.TOKEN_REVOKE, user=actor.user, object_type="token",
-                 object_id=token.id, address=request.remote_addr)
+    record_audit(AuditAction.TOKEN_REVOKE, "token", token.id)
     db.commit()
     return redirect(safe_next(request.form.get("next") or url_for("account.page")), code=303)
 
@@ -116,7 +112,6 @@ def logout_everywhere() -> Response:
     """End every session of the user, this one too, and stop all their tokens."""
     actor, db = require_actor(), get_session()
     end_sessions(db, actor.user)
-    record_event(db, AuditAction.LOGOUT_EVERYWHERE, user=actor.user,
-                 address=request.remote_addr)
+    record_audit(AuditAction.LOGOUT_EVERYWHERE)
     db.commit()
     return redirect(url_for("login.form"), code=303)

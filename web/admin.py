@@ -7,13 +7,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from tm.accounts import create_user, record_event
+from tm.accounts import create_user
 from tm.accounts.audit import list_events
 from tm.accounts.tokens import list_tokens
-from tm.accounts.users import end_sessions, get_user, list_users, set_active, set_role
+from tm.accounts.users import LOGIN_MAX, end_sessions, get_user, list_users, set_active, set_role
 from tm.errors import ValidationError
 from tm.models import AuditAction, Role
-from web.access import require_actor, requires
+from web.access import requires
+from web.audit import record_audit
 from web.db import get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,15 +35,13 @@ def users() -> str:
 @requires(Role.ADMIN)
 def add() -> Response:
     """Add a user with a first password they are told by whoever adds them."""
-    actor, db = require_actor(), get_session()
+    db = get_session()
     user = create_user(db, request.form.get("login", ""),
                        role=Role.parse(request.form.get("role")),
                        password=request.form.get("password", ""),
                        display_name=request.form.get("display_name") or None,
                        email=request.form.get("email") or None)
-    record_event(db, AuditAction.USER_ADD, user=actor.user, object_type="user",
-                 object_id=user.login, address=request.remote_addr,
-                 detail={"role": user.role.value})
+    record_audit(AuditAction.USER_ADD, "user", user.login, {"role": user.role.value})
     db.commit()
     return redirect(url_for("admin.users"), code=303)
 
@@ -51,8 +50,8 @@ def add() -> Response:
 @requires(Role.ADMIN)
 def change(login: str) -> Response:
     """Change a user's role, disable or enable them, or log them out everywhere."""
-    actor, db = require_actor(), get_session()
-    user = get_user(db, login[:100])
+    db = get_session()
+    user = get_user(db, login[:LOGIN_MAX])
     what = request.form.get("change")
     if what == "role":
         role = Role.parse(request.form.get("role"))
@@ -67,8 +66,7 @@ def change(login: str) -> Response:
     else:
         raise ValidationError(f"unknown change {str(what)[:40]!r}: use role, disable, enable "
                               "or logout")
-    record_event(db, AuditAction.USER_CHANGE, user=actor.user, object_type="user",
-                 object_id=user.login, address=request.remote_addr, detail=detail)
+    record_audit(AuditAction.USER_CHANGE, "user", user.login, detail)
     db.commit()
     return redirect(url_for("admin.users"), code=303)
 
@@ -95,7 +93,7 @@ def audit() -> ResponseReturnValue:
     since, until = _day(request.args.get("since")), _day(request.args.get("until"))
     events = list_events(db, since=since, until=until + dt.timedelta(days=1) if until else None,
                          action=AuditAction(action) if action in set(AuditAction) else None,
-                         user=get_user(db, login[:100]) if login else None,
+                         user=get_user(db, login[:LOGIN_MAX]) if login else None,
                          limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE)
     filters = {key: request.args.get(key, "")[:100] for key in ("since", "until", "action",
                                                               "user")}

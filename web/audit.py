@@ -17,8 +17,8 @@ def client_address() -> str:
     return (request.remote_addr or "unknown")[:ADDRESS_MAX]
 
 
-def audit(action: AuditAction, object_type: str | None = None, object_id: object = None,
-          detail: dict[str, Any] | None = None) -> None:
+def record_audit(action: AuditAction, object_type: str | None = None,
+                 object_id: object = None, detail: dict[str, Any] | None = None) -> None:
     """Add an event for this request to its session; it is kept when the request commits."""
     actor = current_actor()
     record_event(get_session(), action, user=actor.user if actor else None,

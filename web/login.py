@@ -14,25 +14,30 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tm.accounts import authenticate, record_event
+from tm.accounts.passwords import MAX_PASSWORD_LENGTH
 from tm.accounts.tokens import redeem_login_link
 from tm.accounts.users import LOGIN_MAX, record_login
 from tm.models import AuditAction, Role, User
 from web.access import PUBLIC, SessionUser, current_actor, requires
-from web.audit import client_address
+from web.audit import client_address, record_audit
 from web.db import get_session
 from web.throttle import login_throttle
 from web.urls import safe_next
 
 bp = Blueprint("login", __name__)
-PASSWORD_FIELD_MAX = 1000
 
 
-def start_session(user: User) -> None:
-    """Log ``user`` in, in a new session that keeps only the UI language."""
+def _clear_session() -> None:
+    """Empty the session but for the UI language."""
     locale = session.get("locale")
     session.clear()
     if locale is not None:
         session["locale"] = locale
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in, in a new session that keeps only the UI language."""
+    _clear_session()
     login_user(SessionUser(user))
 
 
@@ -51,7 +56,7 @@ def form() -> ResponseReturnValue:
 def submit() -> ResponseReturnValue:
     """Check the login and password; start a session, or say why not."""
     login = request.form.get("login", "").strip()[:LOGIN_MAX]
-    password = request.form.get("password", "")[:PASSWORD_FIELD_MAX + 1]
+    password = request.form.get("password", "")[:MAX_PASSWORD_LENGTH + 1]
     target = safe_next(request.form.get("next"))
     address, throttle, db = client_address(), login_throttle(), get_session()
     key = login.casefold()
@@ -102,14 +107,8 @@ def link(secret: str) -> ResponseReturnValue:
 @requires(Role.VIEWER)
 def logout() -> Response:
     """End this session."""
-    actor = current_actor()
-    db = get_session()
-    if actor is not None:
-        record_event(db, AuditAction.LOGOUT, user=actor.user, address=client_address())
-        db.commit()
-    locale = session.get("locale")
+    record_audit(AuditAction.LOGOUT)
+    get_session().commit()
     logout_user()
-    session.clear()
-    if locale is not None:
-        session["locale"] = locale
+    _clear_session()
     return redirect(url_for("login.form"), code=303)

@@ -18,7 +18,7 @@ from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.tmx_import import TmxImportReport
 from tm.models import AuditAction, Role, Status
 from web.access import requires
-from web.audit import audit
+from web.audit import record_audit
 from web.db import get_session
 from web.downloads import attachment
 
@@ -74,7 +74,7 @@ def _import_upload() -> TmxImportReport:
                 tgt=request.form.get("tgt") or None,
                 on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST,
                 name=upload.filename)
-            audit(AuditAction.IMPORT, "memory", memory,
+            record_audit(AuditAction.IMPORT, "memory", memory,
                   {"file": upload.filename[:200], "imported": report.imported})
             session.commit()
         except BaseException:
@@ -120,7 +120,8 @@ def _tmx_response(write: Callable[[Path], object], filename: str, object_type: s
     path = Path(folder.name) / "export.tmx"
     try:
         write(path)
-        audit(AuditAction.EXPORT, object_type, object_id, dict(request.args.items()) or None)
+        record_audit(AuditAction.EXPORT, object_type, object_id,
+                     dict(request.args.items()) or None)
         get_session().commit()
     except BaseException:
         folder.cleanup()

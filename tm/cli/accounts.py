@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tm.cli.context import CliContext, cli_actor, emit_json, json_option
+from tm.cli.context import CliContext, emit_json, json_option, record_command_event
 from tm.errors import InputError, ValidationError
 from tm.models import AuditAction, Role
 
@@ -82,7 +82,7 @@ def user_group() -> None:
 def user_add(ctx: CliContext, login: str, role: str, display_name: str | None,
              email: str | None, password_stdin: bool, as_json: bool) -> None:
     """Add user LOGIN with --role, asking for the password."""
-    from tm.accounts import create_user, record_event
+    from tm.accounts import create_user
     from tm.accounts.passwords import check_password_rules
 
     chosen = Role.parse(role)
@@ -91,8 +91,8 @@ def user_add(ctx: CliContext, login: str, role: str, display_name: str | None,
     with ctx.transaction() as session:
         user = create_user(session, login, role=chosen, password=password,
                            display_name=display_name, email=email)
-        record_event(session, AuditAction.USER_ADD, actor=cli_actor(), object_type="user",
-                     object_id=user.login, detail={"role": chosen.value})
+        record_command_event(session, AuditAction.USER_ADD, "user", user.login,
+                             {"role": chosen.value})
         shown = user_json(user)
     if as_json:
         emit_json(shown)
@@ -121,15 +121,14 @@ def user_list(ctx: CliContext, as_json: bool) -> None:
 
 def _change(ctx: CliContext, login: str, change: str,
             apply: Callable[[Session, User], object], as_json: bool) -> None:
-    from tm.accounts import record_event
     from tm.accounts.users import get_user
 
     with ctx.transaction() as session:
         user = get_user(session, login)
         result = apply(session, user)
         detail = result if isinstance(result, dict) else {}
-        record_event(session, AuditAction.USER_CHANGE, actor=cli_actor(), object_type="user",
-                     object_id=user.login, detail={"change": change, **detail})
+        record_command_event(session, AuditAction.USER_CHANGE, "user", user.login,
+                             {"change": change, **detail})
         shown = user_json(user)
     if as_json:
         emit_json(shown)
@@ -225,7 +224,6 @@ def token_group() -> None:
 def token_create(ctx: CliContext, login: str, name: str, role: str | None, days: int | None,
                  as_json: bool) -> None:
     """Create an API token for --user; its secret is printed once, never again."""
-    from tm.accounts import record_event
     from tm.accounts.tokens import create_token
     from tm.accounts.users import get_user
 
@@ -233,8 +231,8 @@ def token_create(ctx: CliContext, login: str, name: str, role: str | None, days:
     with ctx.transaction() as session:
         user = get_user(session, login)
         token, secret = create_token(session, user, name, role=chosen, expires_days=days)
-        record_event(session, AuditAction.TOKEN_CREATE, actor=cli_actor(), object_type="token",
-                     object_id=token.id, detail={"user": user.login})
+        record_command_event(session, AuditAction.TOKEN_CREATE, "token", token.id,
+                             {"user": user.login})
         shown = {**token_json(token), "token": secret}
     if as_json:
         emit_json(shown)
@@ -273,14 +271,13 @@ def token_list(ctx: CliContext, login: str | None, as_json: bool) -> None:
 @click.pass_obj
 def token_revoke(ctx: CliContext, token_id: int, as_json: bool) -> None:
     """Revoke API token TOKEN_ID: it grants nothing from now on."""
-    from tm.accounts import record_event
     from tm.accounts.tokens import get_token, revoke_token
 
     with ctx.transaction() as session:
         token = get_token(session, token_id)
         revoke_token(token)
-        record_event(session, AuditAction.TOKEN_REVOKE, actor=cli_actor(), object_type="token",
-                     object_id=token.id, detail={"user": token.user.login})
+        record_command_event(session, AuditAction.TOKEN_REVOKE, "token", token.id,
+                             {"user": token.user.login})
         shown = token_json(token)
     if as_json:
         emit_json(shown)

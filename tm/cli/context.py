@@ -115,8 +115,8 @@ def cli_actor() -> str:
         return "cli"
 
 
-def audit_command(session: Session, action: str, object_type: str, object_id: object,
-                  detail: dict[str, Any] | None = None) -> None:
+def record_command_event(session: Session, action: str, object_type: str, object_id: object,
+                         detail: dict[str, Any] | None = None) -> None:
     """Record in the audit log what a command did, in its transaction."""
     from tm.accounts import record_event
     from tm.models import AuditAction

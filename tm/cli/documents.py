@@ -16,10 +16,10 @@ import click
 
 from tm.cli.context import (
     CliContext,
-    audit_command,
     emit_json,
     json_option,
     language_pair_options,
+    record_command_event,
 )
 from tm.documents import document_rows, document_tracks, get_document, list_documents
 from tm.errors import InputError
@@ -88,7 +88,7 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
                                 title=title, url=url, published_on=parse_date(date),
                                 src_lang=src_lang, tgt_lang=tgt_lang)
         document = result.document
-        audit_command(session, "import", "document", document.id,
+        record_command_event(session, "import", "document", document.id,
                       {"file": article[:200]})
         scores = [link.score for link in result.links if link.src and link.tgt]
         report = {"id": document.id, "title": document.title, "paragraphs": result.paragraphs,

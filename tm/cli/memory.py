@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from tm.cli.context import CliContext, audit_command, emit_json, json_option
+from tm.cli.context import CliContext, emit_json, json_option, record_command_event
 from tm.cli.documents import parse_date
 from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
@@ -47,7 +47,7 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
     with ctx.transaction() as session:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
                             on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects)
-        audit_command(session, "import", "memory", memory,
+        record_command_event(session, "import", "memory", memory,
                       {"file": file[:200], "imported": report.imported})
     if as_json:
         emit_json(report.as_dict())
@@ -100,7 +100,7 @@ def export_command(ctx: CliContext, out: str, memory: str | None, document_id: i
             report = export_document(session, target, document_id=document_id, track=track,
                                      status=Status(status) if status else None,
                                      include_boilerplate=include_boilerplate)
-        audit_command(session, "export", "memory" if memory is not None else "document",
+        record_command_event(session, "export", "memory" if memory is not None else "document",
                       memory if memory is not None else document_id, {"units": report.units})
     if out == "-":
         return
