@@ -58,7 +58,9 @@ SPEED: list[tuple[str, list[str], dict[str, tuple[float | None, float | None]]]]
     # against sacrebleu's own paired bootstrap (BLEU, chrF) on the same systems.
     ("scoring paired bootstrap ÷ sacrebleu's, 10 systems × 2,000 segments",
      ["scoring_speed.py", "--bootstrap-only", "--jobs", "2", "--json"],
-     {"bootstrap_cpu_to_sacrebleu_bootstrap_cpu": (None, 3.3)}),  # measured 2.56-2.77
+     # Unchanged code measured 2.70-3.38 on this kind of machine on 2026-12-03 (the anchor's
+     # 10 CPU seconds vary by a fifth with the load); SVERKA_BENCH_SLOWDOWN=1.3 gave 3.70.
+     {"bootstrap_cpu_to_sacrebleu_bootstrap_cpu": (None, 3.55)}),
 ]
 
 
