@@ -57,7 +57,10 @@ FORBIDDEN = {"help": (*HEAVY, "sqlalchemy"), "documents": HEAVY}
 # trials. Ratchets: what the code met on a shared two-core machine at load 2-4.5 (--help
 # 3.53-3.73, each trial 3.3-4.1; documents 19.4-20.0, each trial 18.1-22.0), plus about
 # 12 %; a slowdown of 1.3 (SVERKA_BENCH_SLOWDOWN, bench/anchors.py) fails both.
-GATES = {"help_cpu_to_python_cpu": 4.2, "documents_cpu_to_python_cpu": 23.0}
+# documents: 23.0 until 2026-12-03, when the accounts and jobs tables (four classes, seven
+# foreign keys to users) made mapping tm.models cost 145 ms of CPU instead of 79 and the
+# median ratio 22.9-24.3: to be won back (issue 16 section 4), not loosened further.
+GATES = {"help_cpu_to_python_cpu": 4.2, "documents_cpu_to_python_cpu": 26.5}
 TOP_PACKAGES = 8
 
 
