@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,19 +28,28 @@ SCREENSHOTS_ENV = "SVERKA_SCREENSHOTS"
 
 @contextmanager
 def live_server(database_url: str) -> Iterator[str]:
-    """Serve the app (CSRF on, as in production) on a free port; yield its base URL."""
-    from web import create_app
+    """Serve the app (CSRF on, as in production) on a free port; yield its base URL.
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        app.extensions["sverka_engine"].dispose()
+    Its jobs run in-process on a SQLite queue of its own, as ``sverka serve`` runs them.
+    """
+    from web import create_app
+    from web.jobs import close_queue, start_consumer
+
+    with tempfile.TemporaryDirectory(prefix="sverka-browser-") as folder:
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests",
+                          "QUEUE_URL": f"sqlite:///{Path(folder) / 'queue.sqlite3'}",
+                          "SPOOL_DIR": str(Path(folder) / "spool")})
+        start_consumer(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            close_queue(app)
+            app.extensions["sverka_engine"].dispose()
 
 
 BROWSER_PASSWORD = "browser-tests-password"

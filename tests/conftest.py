@@ -78,14 +78,23 @@ def session(clean_db: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(database_url: str, clean_db: Engine) -> Iterator[Flask]:
-    """The web app on the suite's database."""
+def app(database_url: str, clean_db: Engine, tmp_path: Path) -> Iterator[Flask]:
+    """The web app on the suite's database, running its jobs in-process as ``serve`` does.
+
+    Its job queue is a SQLite file of the test's own (the embedded default), consumed by a
+    real Huey consumer in this process.
+    """
     from web import create_app
+    from web.jobs import close_queue, start_consumer
 
     # The shared test client posts without a CSRF token; tests/test_web_safety.py and the
     # browser tests run with the check on.
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CSRF_ENABLED": False})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CSRF_ENABLED": False,
+                      "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+                      "SPOOL_DIR": str(tmp_path / "spool")})
+    start_consumer(app)
     yield app
+    close_queue(app)
     app.extensions["sverka_engine"].dispose()
 
 

@@ -383,18 +383,18 @@ def test_a_long_import_shows_its_progress_then_opens_the_alignment(
         context: Any, clean_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import expect
 
-    from web import jobs
+    from tm import queue
 
     # The job waits at its first stage until the page has shown it, so the check does not
     # depend on how fast this machine imports.
     shown = threading.Event()
-    report = jobs.Job.report
+    report = queue._Reporter.__call__
 
-    def report_then_wait(job: jobs.Job, stage: str, done: int, total: int) -> None:
-        report(job, stage, done, total)
+    def report_then_wait(reporter: queue._Reporter, stage: str, done: int, total: int) -> None:
+        report(reporter, stage, done, total)
         shown.wait(timeout=60)
 
-    monkeypatch.setattr(jobs.Job, "report", report_then_wait)
+    monkeypatch.setattr(queue._Reporter, "__call__", report_then_wait)
 
     ru = "\n".join(" ".join(f"Предложение {p * 5 + s + 1} о погоде." for s in range(5))
                    for p in range(300))
@@ -685,3 +685,26 @@ def test_upload_a_tmx_into_a_memory_and_see_the_report(context: Any, clean_db: E
     with page.expect_download() as info:
         page.get_by_role("link", name="Download TMX").click()
     assert "One." in Path(info.value.path()).read_text(encoding="utf-8")
+    page.get_by_role("link", name="Jobs").click()
+    expect(page.get_by_role("link", name="desk.tmx → desk")).to_be_visible()
+
+
+def test_a_failed_tmx_import_says_why_and_runs_again_with_one_click(
+        context: Any, clean_db: Engine, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from tests.tmx_samples import tmx, tu
+
+    path = tmp_path / "broken.tmx"
+    path.write_text(tmx(tu("Один.", "One.")).replace("</body>", ""), encoding="utf-8")
+    page = context.new_page()
+    page.goto("/memories")
+    page.get_by_label("TMX file").set_input_files(str(path))
+    page.get_by_label("Memory").fill("desk")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#job-status")).to_contain_text("not well-formed")
+    page.get_by_role("button", name="Run it again").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\w+$"))
+    expect(page.locator("#job-status")).to_contain_text("not well-formed")  # the same file
+    page.get_by_role("link", name="All my jobs").click()
+    expect(page.get_by_role("link", name="broken.tmx → desk")).to_be_visible()

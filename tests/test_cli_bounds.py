@@ -42,6 +42,7 @@ CASES = {
     ("serve", "threads"): ["serve", "--threads", "{n}"],
     ("demo", "port"): ["demo", "--port", "{n}"],
     ("demo", "threads"): ["demo", "--threads", "{n}"],
+    ("worker", "threads"): ["worker", "--threads", "{n}"],
 }
 # Values that are fine where they are: a seed of 0.
 ACCEPTED = {("score", "seed")}

@@ -12,15 +12,19 @@ from sqlalchemy.orm import Session
 from tm.accounts import create_user
 from tm.errors import ConflictError, NotFoundError
 from tm.jobs import (
+    JobLost,
+    JobProgress,
     cancel_job,
     claim_job,
     create_job,
+    end_cancelled,
     fail_job,
     finish_job,
     forget_params,
     get_job,
     interrupt_dead,
     list_jobs,
+    requeue_job,
     this_worker,
 )
 from tm.models import JobState, Role
@@ -40,16 +44,27 @@ def test_a_job_is_claimed_once_and_done_drops_what_it_was_given(session: Session
     assert claim_job(session, job.id) and not claim_job(session, job.id)
     session.refresh(job)
     assert (job.state, job.worker) == (JobState.RUNNING, this_worker())
-    finish_job(session, job.id, {"document_id": 7})
+    finish_job(session, job.id, {"document_id": 7}, progress=JobProgress("segment", 1, 5, 5))
+    session.refresh(job)
     assert (job.state, job.result, job.params) == (JobState.DONE, {"document_id": 7}, None)
+    assert (job.stage, job.done, job.total, job.attempts) == ("segment", 5, 5, 1)
     assert job.finished_at is not None
+
+
+def test_only_the_worker_running_a_job_can_end_it(session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    claim_job(session, job.id, worker="another-machine:1")
+    with pytest.raises(JobLost):
+        finish_job(session, job.id, {"document_id": 7})  # this process is not its worker
+    finish_job(session, job.id, {"document_id": 7}, worker="another-machine:1")
+    with pytest.raises(JobLost):  # nor twice
+        finish_job(session, job.id, {"document_id": 7}, worker="another-machine:1")
 
 
 def test_a_failed_job_keeps_what_it_was_given_to_try_again(session: Session) -> None:
     job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
     claim_job(session, job.id)
     fail_job(session, job.id, "not a TMX file")
-    session.flush()
     session.refresh(job)
     assert (job.state, job.error, job.params) == (JobState.FAILED, "not a TMX file", TEXT)
 
@@ -85,15 +100,37 @@ def test_a_job_is_its_owners_only(session: Session) -> None:
     assert list_jobs(session, owner=boris) == []
 
 
-def test_only_a_queued_job_can_be_cancelled(session: Session) -> None:
+def test_a_queued_job_is_cancelled_at_once_a_running_one_by_its_worker(
+        session: Session) -> None:
     queued = create_job(session, "k", owner=None, title="a", params={})
-    cancel_job(session, queued)
+    assert cancel_job(session, queued) is True
     assert queued.state == JobState.CANCELLED
     running = create_job(session, "k", owner=None, title="b", params={})
     claim_job(session, running.id)
     session.refresh(running)
-    with pytest.raises(ConflictError):
+    assert cancel_job(session, running) is False and running.state == JobState.RUNNING
+    end_cancelled(session, running.id)
+    session.refresh(running)
+    assert running.state == JobState.CANCELLED
+    with pytest.raises(ConflictError):  # it has ended: nothing to cancel
         cancel_job(session, running)
+
+
+def test_only_a_failed_or_interrupted_job_whose_input_is_kept_runs_again(
+        session: Session) -> None:
+    job = create_job(session, "k", owner=None, title="t", params=TEXT)
+    with pytest.raises(ConflictError):
+        requeue_job(session, job)  # queued already
+    claim_job(session, job.id, worker=_dead_worker())
+    session.flush()
+    assert get_job(session, job.id).state == JobState.INTERRUPTED
+    requeue_job(session, job)
+    assert (job.state, job.worker, job.error, job.params) == (JobState.QUEUED, None, None, TEXT)
+    claim_job(session, job.id)
+    finish_job(session, job.id, {})
+    session.refresh(job)
+    with pytest.raises(ConflictError):
+        requeue_job(session, job)  # done
 
 
 def test_what_ended_jobs_were_given_is_dropped_after_a_week(session: Session) -> None:

@@ -19,9 +19,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import add_user, log_in, logged_in_client
+from tests.test_web_memory import _job_ended
 from tests.tmx_samples import tmx, tu
 from tm import db
 from tm.cli import cli
+from web.jobs import close_queue, start_consumer
 
 ARTICLE = "Заголовок\n\nПервое предложение статьи. Второе предложение статьи.\n"
 SAMPLE = tmx(tu("Один.", "One.")).encode("utf-8")
@@ -91,10 +93,10 @@ def test_a_save_while_an_import_holds_the_database_is_a_quick_503_with_retry_aft
     assert "desk.sqlite3 is busy" in answer.get_json()["message"]
     assert page.status_code == 503 and "занята" in page.get_data(as_text=True)
     assert elapsed < 5  # half a second each, not the 15 s a command waits
-    assert _upload(client, "/api/memories/import", SAMPLE).status_code == 200  # lock gone
+    assert _upload(client, "/api/memories/import", SAMPLE).status_code == 202  # lock gone
 
 
-def test_a_full_disk_is_a_507_page_naming_the_database(
+def test_a_full_disk_fails_the_job_or_is_a_507_page_naming_the_database(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from web import create_app
 
@@ -103,16 +105,29 @@ def test_a_full_disk_is_a_507_page_naming_the_database(
     user_id = add_user(engine)  # before the disk fills
     engine.dispose()
     _full_disk(monkeypatch, _page_count(url))
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "CSRF_ENABLED": False})
-    client = log_in(app.test_client(), app.extensions["sverka_engine"], user_id)
-    english = _upload(client, "/memories/import", LARGE)
-    russian = _upload(client, "/memories/import", LARGE, **{"Accept-Language": "ru"})
-    answer = _upload(client, "/api/memories/import", LARGE)
-    assert english.status_code == 507
-    assert "disk holding the database desk.sqlite3 is full" in english.get_data(as_text=True)
-    assert russian.status_code == 507 and "Диск с базой данных" in russian.get_data(as_text=True)
-    assert answer.status_code == 507 and answer.get_json()["error"] == "StorageFullError"
-    app.extensions["sverka_engine"].dispose()
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "CSRF_ENABLED": False,
+                      "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}"})
+    start_consumer(app)
+    try:
+        client = log_in(app.test_client(), app.extensions["sverka_engine"], user_id)
+        queued = _upload(client, "/api/memories/import", LARGE)
+        assert queued.status_code == 202  # the job's row fits; its units do not
+        state = _job_ended(client, queued.get_json()["job"])
+        assert state["state"] == "failed" and state["retryable"]
+        assert "disk holding the database desk.sqlite3 is full" in state["error"]
+        # A request that cannot store even the job's row (a long pasted article) is
+        # answered at once.
+        article = {"source_text": "Заголовок\n" + "Первое предложение статьи. " * 20_000}
+        english = client.post("/import", data=article)
+        russian = client.post("/import", data=article, headers={"Accept-Language": "ru"})
+        assert english.status_code == 507
+        assert "disk holding the database desk.sqlite3 is full" in english.get_data(
+            as_text=True)
+        assert russian.status_code == 507 and "Диск с базой данных" in russian.get_data(
+            as_text=True)
+    finally:
+        close_queue(app)
+        app.extensions["sverka_engine"].dispose()
 
 
 def _sverka(url: str, *args: str) -> Result:

@@ -99,13 +99,14 @@ def test_one_upload_limit_the_server_and_the_app_share(
     import web
     from tm.cli.context import CliContext
     from web.cli import UPLOAD_OVERHEAD_BYTES, _listen
+    from web.jobs import close_queue
 
     monkeypatch.setenv("SVERKA_MAX_CONTENT_LENGTH", "12345")  # the one setting
     apps = []
     create_app = web.create_app
     monkeypatch.setattr(web, "create_app", lambda *a: apps.append(create_app(*a)) or apps[-1])
     context = CliContext(db=f"sqlite:///{tmp_path / 'x.sqlite3'}", data_dir=None)
-    server = _listen(context, "127.0.0.1", 0, 1)
+    server = _listen(context, "127.0.0.1", 0, 1, run_jobs=False)
     try:
         assert apps[0].config["MAX_CONTENT_LENGTH"] == 12345
         assert server.adj.max_request_body_size == 12345 + UPLOAD_OVERHEAD_BYTES
@@ -115,6 +116,7 @@ def test_one_upload_limit_the_server_and_the_app_share(
         for thread in threading.enumerate():
             if thread.name == "sverka-search-index":
                 thread.join()
+        close_queue(apps[0])
         apps[0].extensions["sverka_engine"].dispose()
         context.close()
 
@@ -143,6 +145,7 @@ def test_serve_never_makes_a_user_and_says_how_to_make_the_first(
         runner: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, clean_db: Engine) -> None:
     import web.cli
     from tests.conftest import add_user
+    from web.jobs import close_queue
 
     def stop(_ctx: object, server: Any) -> None:  # instead of answering until Ctrl+C
         server.close()
@@ -150,7 +153,9 @@ def test_serve_never_makes_a_user_and_says_how_to_make_the_first(
         for thread in threading.enumerate():
             if thread.name == "sverka-search-index":
                 thread.join()
-        apps.pop().extensions["sverka_engine"].dispose()  # nor a connection
+        app = apps.pop()
+        close_queue(app)  # its job consumer's threads
+        app.extensions["sverka_engine"].dispose()  # nor a connection
 
     import web
 

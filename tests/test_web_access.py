@@ -39,6 +39,9 @@ ACCESS = {
     "importing.form": M, "importing.preview": M, "importing.save": M,
     "importing.progress": M, "importing.api_job": M,
     "admin.users": A, "admin.add": A, "admin.change": A, "admin.audit": A,
+    "jobs.index": V, "jobs.api_index": V, "jobs.show": V, "jobs.api_show": V,
+    "jobs.retry_view": V, "jobs.api_retry": V, "jobs.cancel_view": V, "jobs.api_cancel": V,
+    "health.readyz": PUBLIC,
 }
 
 

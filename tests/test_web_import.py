@@ -48,7 +48,7 @@ def _finish(client: FlaskClient, response: TestResponse) -> tuple[dict[str, Any]
     while True:
         state = client.get(f"/api/imports/{job}").get_json()
         seen.append((state["stage"], state["done"], state["total"]))
-        if state["state"] != "running":
+        if state["state"] not in ("queued", "running"):
             return state, seen
         assert time.monotonic() < deadline, seen[-5:]
         time.sleep(0.02)

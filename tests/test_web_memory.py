@@ -4,17 +4,23 @@ from __future__ import annotations
 import html
 import io
 import re
+import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_options_header
+from werkzeug.test import TestResponse
 
 from tests.conftest import import_seed
 from tests.tmx_samples import tmx, tu
 from tm.formats.tmx import read_tmx
 
+# Long enough for the slowest CI machine to import a small file.
+JOB_TIMEOUT_S = 60.0
 SAMPLE = tmx(tu("Один.", "One.") + tu("Два.", "Two.") + tu("Три.", "")).encode("utf-8")
 
 
@@ -24,8 +30,34 @@ def _upload(client: FlaskClient, data: bytes, path: str = "/memories/import",
                        content_type="multipart/form-data")
 
 
-def test_upload_shows_the_import_report(client: FlaskClient) -> None:
-    response = _upload(client, SAMPLE)
+def _job_ended(client: FlaskClient, job: str) -> dict[str, Any]:
+    """Poll job ``job`` until it has ended; return its last state."""
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while (state := client.get(f"/api/jobs/{job}").get_json())["state"] in ("queued",
+                                                                              "running"):
+        assert time.monotonic() < deadline, state
+        time.sleep(0.02)
+    return state
+
+
+def _import(client: FlaskClient, data: bytes, memory: str = "desk") -> dict[str, Any]:
+    """Import ``data`` through the API and wait for its job: return the job's last state."""
+    response = _upload(client, data, "/api/memories/import", memory)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert response.headers["Location"] == response.get_json()["location"]
+    return _job_ended(client, response.get_json()["job"])
+
+
+def _import_page(client: FlaskClient, data: bytes, memory: str = "desk") -> TestResponse:
+    """Import ``data`` through the form; return the job's page once the job has ended."""
+    response = _upload(client, data, memory=memory)
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    _job_ended(client, response.headers["Location"].rsplit("/", 1)[-1])
+    return client.get(response.headers["Location"])
+
+
+def test_upload_shows_the_import_report_when_its_job_is_done(client: FlaskClient) -> None:
+    response = _import_page(client, SAMPLE)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "desk.tmx" in page and "Skipped: empty target" in page
@@ -33,28 +65,31 @@ def test_upload_shows_the_import_report(client: FlaskClient) -> None:
     assert "desk" in client.get("/memories").get_data(as_text=True)
 
 
-def test_api_upload_returns_the_report(client: FlaskClient) -> None:
-    report = _upload(client, SAMPLE, "/api/memories/import").get_json()
+def test_api_upload_queues_a_job_whose_result_is_the_report(client: FlaskClient) -> None:
+    state = _import(client, SAMPLE)
+    report = state["result"]
+    assert state["state"] == "done" and state["kind"] == "import-tmx"
     assert {k: report[k] for k in ("read", "imported", "duplicates", "skipped")} == {
         "read": 3, "imported": 2, "duplicates": 0, "skipped": {"empty target": 1}}
     assert [m["units"] for m in client.get("/api/memories").get_json()] == [2]
 
 
-def test_broken_upload_is_an_error_page_and_imports_nothing(client: FlaskClient) -> None:
-    response = _upload(client, SAMPLE.replace(b"</body>", b""))
-    assert response.status_code == 400 and "not well-formed" in response.get_data(as_text=True)
+def test_broken_upload_fails_its_job_says_why_and_imports_nothing(client: FlaskClient) -> None:
+    page = _import_page(client, SAMPLE.replace(b"</body>", b"")).get_data(as_text=True)
+    assert "not well-formed" in page and "Run it again" in page
     assert client.get("/api/memories").get_json() == []
 
 
-def test_api_upload_of_a_hostile_file_is_a_json_error(client: FlaskClient) -> None:
+def test_api_upload_of_a_hostile_file_fails_its_job(client: FlaskClient) -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaa">]><tmx version="1.4">'
             b"<header/><body/></tmx>")
-    response = _upload(client, bomb, "/api/memories/import")
-    assert response.status_code == 400 and "entities" in response.get_json()["message"]
+    state = _import(client, bomb)
+    assert state["state"] == "failed" and "entities" in state["error"]
+    assert state["retryable"] is True
 
 
 def test_download_memory_round_trips(client: FlaskClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    _upload(client, SAMPLE)
+    _import(client, SAMPLE)
     response = client.get("/memories/desk/export.tmx")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -80,7 +115,7 @@ def test_download_of_a_missing_memory_is_404(client: FlaskClient) -> None:
 def test_a_memory_named_with_a_slash_quotes_and_cyrillic_downloads_by_its_link(
         client: FlaskClient, tmp_path: Path) -> None:
     name = 'агентство/"ТАСС" 2022'
-    assert _upload(client, SAMPLE, memory=name).status_code == 200
+    assert _import(client, SAMPLE, memory=name)["state"] == "done"
     page = client.get("/memories").get_data(as_text=True)
     link = next(unquote(html.unescape(href)) for href in re.findall(r'href="([^"]+)"', page)
                 if "export.tmx" in href)
@@ -94,30 +129,21 @@ def test_a_memory_named_with_a_slash_quotes_and_cyrillic_downloads_by_its_link(
 
 
 def test_an_upload_error_names_the_uploaded_file_not_the_server_spool(
-        client: FlaskClient) -> None:
-    for path in ("/memories/import", "/api/memories/import"):
-        response = _upload(client, SAMPLE.replace(b"</body>", b""), path)
-        text = response.get_data(as_text=True)
-        assert response.status_code == 400 and "desk.tmx" in text
-        assert "sverka-upload" not in text and "/tmp" not in text
+        client: FlaskClient, app: Flask) -> None:
+    state = _import(client, SAMPLE.replace(b"</body>", b""))
+    page = client.get(f"/jobs/{state['id']}").get_data(as_text=True)
+    spool = app.config["SPOOL_DIR"]
+    for text in (state["error"], page):
+        assert "desk.tmx" in text and spool not in text and "upload.tmx" not in text
 
 
-def test_upload_folders_of_dead_servers_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from web.memory import SPOOL_PREFIX, remove_stale_spools, spool_prefix
-
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()  # reaped: its pid names no process now
-    left = tmp_path / f"{SPOOL_PREFIX}{dead.pid}-x1"
-    mine = tmp_path / f"{spool_prefix()}x2"
-    other = tmp_path / "sverka-export-x3"
-    for folder in (left, mine, other):
-        folder.mkdir()
-        (folder / "upload.tmx").write_bytes(b"<tmx/>")
-    assert remove_stale_spools(tmp_path) == 1
-    assert not left.exists() and mine.exists() and other.exists()
+def test_a_job_done_deletes_its_upload_and_a_failed_one_keeps_it_to_retry(
+        client: FlaskClient, app: Flask) -> None:
+    spool = Path(app.config["SPOOL_DIR"])
+    done = _import(client, SAMPLE)
+    failed = _import(client, SAMPLE.replace(b"</body>", b""))
+    assert not (spool / done["id"]).exists()
+    assert (spool / failed["id"] / "upload.tmx").exists()
 
 
 def test_an_unknown_import_is_a_404_that_says_where_to_look(client: FlaskClient) -> None:

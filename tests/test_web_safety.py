@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,12 +14,16 @@ from tm.ingest import Article, import_article
 
 
 @pytest.fixture
-def guarded(database_url: str, clean_db: Engine) -> Iterator[Flask]:
-    """The web app with CSRF protection on, as in production."""
+def guarded(database_url: str, clean_db: Engine, tmp_path: Path) -> Iterator[Flask]:
+    """The web app with CSRF protection on, as in production (running its jobs in-process)."""
     from web import create_app
+    from web.jobs import close_queue, start_consumer
 
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                      "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}"})
+    start_consumer(app)
     yield app
+    close_queue(app)
     app.extensions["sverka_engine"].dispose()
 
 

@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         health,
         i18n,
         imports,
+        jobs,
         login,
         memory,
         scores,
@@ -75,7 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     # One blueprint per area; every page can link to every other.
     for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, health.bp,
-                      imports.bp, login.bp, memory.bp, scores.bp, search.bp, settings.bp):
+                      imports.bp, jobs.bp, login.bp, memory.bp, scores.bp, search.bp, settings.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.

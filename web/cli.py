@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # Flask is imported when a server starts, not for `sverka --h
     from flask import Flask
     from sqlalchemy.orm import Session
 
+    from tm.queue import JobQueue
+
 # Worker threads of the WSGI server: at least one answers; past a few dozen, the database
 # (one SQLite writer, a PostgreSQL pool) is the limit, not the threads.
 MAX_THREADS = 64
@@ -23,13 +25,15 @@ MAX_THREADS = 64
 UPLOAD_OVERHEAD_BYTES = 1 << 20
 
 
-def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
-    """Create the app and a WSGI server bound to ``host:port`` (not yet answering)."""
+def _listen(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool) -> Any:
+    """Create the app and a WSGI server bound to ``host:port`` (not yet answering).
+
+    With ``run_jobs`` the app's job queue is consumed in this process (the embedded default).
+    """
     from waitress import create_server
 
-    from tm.jobs import forget_params, interrupt_dead
     from web import create_app
-    from web.memory import remove_stale_spools
+    from web.jobs import job_queue, start_consumer
 
     listening = _bind(host, port)
     try:
@@ -43,14 +47,24 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int) -> Any:
         listening.close()
         raise
     _warm_search_index(app)
-    if removed := remove_stale_spools():
-        app.logger.warning("removed %d upload folders of server processes that died", removed)
-    with ctx.transaction() as session:  # what processes that died were doing
-        if interrupted := interrupt_dead(session):
-            app.logger.warning("%d jobs were interrupted when their process stopped",
-                               interrupted)
-        forget_params(session)
+    tidy_jobs(ctx, job_queue(app), log=app.logger.warning)
+    if run_jobs:
+        start_consumer(app)
     return server
+
+
+def tidy_jobs(ctx: CliContext, queue: JobQueue, log: Callable[..., None]) -> None:
+    """At start: say which jobs died with their process, drop old inputs and orphan uploads."""
+    from tm.jobs import forget_params, interrupt_dead
+    from tm.queue import remove_input, remove_orphan_inputs
+
+    with ctx.transaction() as session:
+        if interrupted := interrupt_dead(session, alive=queue.alive):
+            log("%d jobs were interrupted when their process stopped", interrupted)
+        for job_id in forget_params(session):
+            remove_input(queue.spool_dir, job_id)
+        if removed := remove_orphan_inputs(session, queue.spool_dir):
+            log("removed %d uploads no job needs any more", removed)
 
 
 def _refuse_a_weak_key(app: Flask) -> None:
@@ -85,7 +99,12 @@ def _run(ctx: CliContext, server: Any) -> None:
     click.echo(f"Sverka is running at http://{server.effective_host}:{server.effective_port}/"
                f"  (database: {ctx.engine.url.render_as_string(hide_password=True)}; "
                "Ctrl+C stops)")
-    server.run()
+    try:
+        server.run()
+    finally:
+        from web.jobs import close_queue
+
+        close_queue(server.application)
 
 
 def _warm_search_index(app: Flask) -> None:
@@ -110,6 +129,10 @@ serve_options = [
                  envvar="SVERKA_PORT", help="Port to listen on. Env: SVERKA_PORT."),
     click.option("--threads", default=4, show_default=True,
                  type=click.IntRange(1, MAX_THREADS), help="Worker threads of the WSGI server."),
+    click.option("--jobs/--no-jobs", "run_jobs", default=True, show_default=True,
+                 envvar="SVERKA_SERVE_JOBS",
+                 help="Run queued jobs (imports) in this process; --no-jobs when `sverka "
+                      "worker` processes run them. Env: SVERKA_SERVE_JOBS."),
 ]
 
 
@@ -122,11 +145,11 @@ def _with_serve_options(function: Callable[..., None]) -> Callable[..., None]:
 @click.command("serve")
 @_with_serve_options
 @click.pass_obj
-def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
+def serve(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool) -> None:
     """Serve the web UI with waitress (a production WSGI server)."""
     from tm.accounts.users import count_users
 
-    server = _listen(ctx, host, port, threads)
+    server = _listen(ctx, host, port, threads, run_jobs)
     with ctx.transaction() as session:
         if not count_users(session):  # serve never makes one: say how
             click.echo("No users yet: add the first with `sverka user add LOGIN --role admin`.")
@@ -136,12 +159,13 @@ def serve(ctx: CliContext, host: str, port: int, threads: int) -> None:
 @click.command("demo")
 @_with_serve_options
 @click.pass_obj
-def demo(ctx: CliContext, host: str, port: int, threads: int) -> None:
+def demo(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool) -> None:
     """Load the sample corpus into the database (if not there yet) and serve the web UI."""
     from tm.accounts.tokens import LOGIN_LINK_MINUTES
     from tm.corpus import load_corpus
 
-    server = _listen(ctx, host, port, threads)  # a busy port fails before the corpus loads
+    # A busy port fails before the corpus loads.
+    server = _listen(ctx, host, port, threads, run_jobs)
     with ctx.transaction() as session:
         entries = load_corpus(session)
         secret = demo_login_link(session)

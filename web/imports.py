@@ -13,8 +13,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -27,28 +25,28 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from tm.accounts import record_event
 from tm.errors import InputError, NotFoundError, SverkaError, ValidationError
-from tm.ingest import Article, TranslationInput, import_article, read_article_bytes
-from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
+from tm.ingest import Article, read_article_bytes
 from tm.ingest.readers import MAX_ARTICLE_BYTES
 from tm.ingest.structure import analyse
-from tm.jobs import create_job, get_job
 from tm.lang import SOURCE_LANG, TARGET_LANG
-from tm.models import AuditAction, JobState, Origin, Role
+from tm.models import JobState, Origin, Role
 from tm.segment import split_units
+from tm.work import IMPORT_ARTICLE, import_article_params
 from web import jobs
 from web.access import require_actor, requires
 from web.api import json_error
 from web.audit import client_address
-from web.db import get_session
 
 bp = Blueprint("importing", __name__)
 ORIGINS = (Origin.HUMAN, Origin.SUPPLIED, Origin.MACHINE)
 FIELDS = ("title", "url", "date", "track", "origin", "source_text", "translation_text")
 # The title shown while importing: the start of the first line is enough to recognise it.
 TITLE_SHOWN = 120
-IMPORT_KIND = "import-article"
+# How an import that stored nothing ended, as the API names it.
+ENDED_BADLY = {JobState.FAILED.value: "ImportFailed",
+               JobState.INTERRUPTED.value: "ImportInterrupted",
+               JobState.CANCELLED.value: "ImportCancelled"}
 
 
 def _read(kind: str) -> Article | None:
@@ -136,92 +134,62 @@ def save() -> Response | tuple[str, int]:
     except SverkaError as error:
         return _form(_values(), str(error), 400)
     author = require_actor().user
-    translations = [TranslationInput(
-        article=translation, track=values["track"], origin=Origin(values["origin"]),
-        author=author)] if translation else []
-    address = client_address()
-    sessions = current_app.extensions["sverka_sessions"]
-
-    def work(job: jobs.Job) -> dict[str, Any]:
-        with sessions() as session:  # closing it rolls back whatever was not committed
-            result = import_article(session, source, translations=translations,
-                                    title=values["title"].strip() or None,
-                                    url=values["url"].strip() or None,
-                                    published_on=published_on, author=author,
-                                    progress=job.report)
-            document_id = result.document.id
-            record_event(session, AuditAction.IMPORT, user=author, object_type="document",
-                         object_id=document_id, address=address,
-                         detail={"title": result.document.title[:200]})
-            session.commit()
-        job.context.pop("values", None)  # kept only to show the form again after a failure
-        return {"document_id": document_id}
-
     title = values["title"].strip() or source.title or source.paragraphs[0]
-    context = {"values": values, "title": title[:TITLE_SHOWN],
-               "steps": 1 + 2 * len(translations),
-               "track": values["track"] if translations else None}
-    db = get_session()
-    row = create_job(db, IMPORT_KIND, owner=author, title=title, params=context)
-    db.commit()  # what the user gave is kept, whatever happens to this process
-    job = jobs.start(_app(), work, job_id=row.id, owner=author.id, context=context)
+    # What the progress page shows, and the form again (with the texts) if it fails.
+    shown = {"values": values, "shown_title": title[:TITLE_SHOWN],
+             "steps": 1 + 2 * bool(translation)}
+    params = import_article_params(
+        source, translation, track=values["track"], origin=Origin(values["origin"]),
+        title=values["title"].strip() or None, url=values["url"].strip() or None,
+        published_on=published_on, address=client_address(), shown=shown)
+    job = jobs.submit(IMPORT_ARTICLE, title=title, params=params, owner=author)
     return redirect(url_for("importing.progress", job_id=job.id), code=303)
 
 
-def _app() -> Flask:
-    """Return the app itself (a job's thread outlives the request's proxy)."""
-    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
-
-
 def _job(job_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the state of import ``job_id`` of this user, and its context (form values...).
+    """Return the state of import ``job_id`` of this user, and what it was given (form values).
 
-    Live from this process while it runs here; else from its row, which tells how it ended
-    (an import whose process died is interrupted, and stored nothing).
+    From its row and the queue's store, whichever process runs it (an import whose process
+    died is interrupted, and stored nothing).
     """
-    user = require_actor().user
-    live = jobs.get(_app(), job_id, owner=user.id)
-    if live is not None:
-        return live.snapshot(), live.context
     try:
-        row = get_job(get_session(), job_id, owner=user)
+        job = jobs.find(job_id)
     except NotFoundError:
         raise NotFoundError(f"no import {job_id[:40]!r} of yours: look for the article in the "
                             "documents, and import it again if it is not there") from None
-    get_session().commit()  # if it was just found interrupted, say so to every process
-    state = {"id": row.id, "state": row.state.value, "stage": jobs.QUEUED, "step": 0,
-             "done": 0, "total": 0, "error": row.error, "result": row.result or {}}
-    if row.state == JobState.INTERRUPTED:
+    if job.kind != IMPORT_ARTICLE:
+        raise NotFoundError(f"no import {job_id[:40]!r} of yours")
+    state = jobs.describe(job)
+    if job.state == JobState.INTERRUPTED:
         state["error"] = _("This import was interrupted (the server stopped while it ran), "
                            "so nothing of it was stored. Your text is below: check it and "
                            "import it again.")
-    return state, dict(row.params or {"steps": 1, "title": row.title, "track": None})
-
-
-def _stage_labels() -> dict[str, str]:
-    """Return the names of an import's stages in the UI language."""
-    return {jobs.QUEUED: _("Waiting to start"),
-            STAGE_SEGMENT: _("Splitting the paragraphs into segments"),
-            STAGE_ALIGN: _("Aligning the translation"),
-            STAGE_TRANSLATE: _("Storing the aligned translations")}
+    elif job.state == JobState.CANCELLED:
+        state["error"] = _("This import was cancelled, so nothing of it was stored. Your "
+                           "text is below.")
+    params = job.params or {}  # dropped once done: the result says where it went
+    track = (job.result or {}).get("track")
+    return state, {"values": params.get("values"),
+                   "steps": params.get("steps", 3 if track else 1),
+                   "title": params.get("shown_title", job.title), "track": track}
 
 
 def _status(state: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     """Return the job's progress as the page and the API show it."""
     steps = context["steps"]
-    stage = _stage_labels().get(state["stage"], state["stage"])
-    if state["state"] == jobs.RUNNING and state["step"]:
+    stage = state["stage_label"]
+    if state["state"] == JobState.RUNNING and state["step"]:
         message = _("Step %(step)s of %(steps)s: %(stage)s — %(done)s of %(total)s",
                     step=state["step"], steps=steps, stage=stage,
                     done=format_decimal(state["done"]), total=format_decimal(state["total"]))
-    elif state["state"] == jobs.DONE:
+    elif state["state"] == JobState.DONE:
         message = _("Imported; opening the document…")
     else:
         message = stage
-    status = {**state, "steps": steps, "stage_label": stage, "message": message}
-    if state["state"] == jobs.DONE:
+    status = {**state, "steps": steps, "message": message}
+    if state["state"] == JobState.DONE:
         status["location"] = _location(context["track"], state["result"]["document_id"])
-    if state["state"] in (jobs.FAILED, jobs.INTERRUPTED):
+    if state["state"] in ENDED_BADLY:
         status["error"] = state["error"] or _("Something went wrong on our side; nothing "
                                               "was saved.")
     return status
@@ -239,9 +207,9 @@ def progress(job_id: str) -> Response | tuple[str, int]:
     """Show how far an import has come; open the document when done, the form if it failed."""
     state, context = _job(job_id)
     status = _status(state, context)
-    if status["state"] == jobs.DONE:
+    if status["state"] == JobState.DONE:
         return redirect(status["location"], code=303)
-    if status["state"] in (jobs.FAILED, jobs.INTERRUPTED):
+    if status["state"] in ENDED_BADLY:
         return _form(context.get("values") or _values(), status["error"], 400)
     return render_template("importing/progress.html", job=status,
                            title=context["title"]), 200
@@ -252,8 +220,7 @@ def progress(job_id: str) -> Response | tuple[str, int]:
 def api_job(job_id: str) -> ResponseReturnValue:
     """Return an import's progress; a failed import is a 400 with its message."""
     status = _status(*_job(job_id))
-    if status["state"] in (jobs.FAILED, jobs.INTERRUPTED):
-        return json_error(400, "ImportFailed" if status["state"] == jobs.FAILED
-                          else "ImportInterrupted", status["error"],
+    if status["state"] in ENDED_BADLY:
+        return json_error(400, ENDED_BADLY[status["state"]], status["error"],
                           **{k: v for k, v in status.items() if k not in ("error", "message")})
     return jsonify(status)

@@ -1,135 +1,270 @@
-"""Background jobs: long work (an import) runs in a thread while the page polls its progress.
+"""Long work from the browser: put it on the task queue, show how far it has come, retry it.
 
-What a job is and what became of it is in the ``job`` table (:mod:`tm.jobs`), so a job
-outlives the process that ran it: after a restart or a crash, its page says it was
-interrupted, nothing of it was stored, and what the user gave is still there to try again.
-Its live progress (stage, done of total) is in the memory of the process running it. A job
-belongs to the user who started it. The work function owns its transaction: whatever it
-did not commit is rolled back when it fails; the job's own states are written in short
-transactions beside it.
+A job's row (:mod:`tm.jobs`) says what it is and how it ended, its live progress is in the
+queue's store (:mod:`tm.queue`), so any app process answers ``GET /api/jobs/<id>`` for a job
+that any worker runs. A job belongs to the user who started it: someone else's is a 404.
+A failed or interrupted job runs again from what it was given with one click (``retry``);
+a queued or running one can be cancelled.
 """
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from sqlalchemy.orm import Session, sessionmaker
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
-from tm.errors import SverkaError
-from tm.jobs import claim_job, fail_job, finish_job
-from tm.models import JobState
+from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
+from tm.jobs import (
+    RETRYABLE,
+    JobProgress,
+    create_job,
+    get_job,
+    list_jobs,
+    record_progress,
+)
+from tm.memory.tmx_import import STAGE_INDEX, STAGE_MERGE, STAGE_STORE
+from tm.models import Job, JobState, Role, User
+from tm.queue import JobQueue, open_job_queue, remove_input, spool_folder
+from tm.work import IMPORT_ARTICLE, IMPORT_TMX
+from web.access import require_actor, requires
+from web.db import get_session
 
-RUNNING, DONE, FAILED = JobState.RUNNING.value, JobState.DONE.value, JobState.FAILED.value
-INTERRUPTED = JobState.INTERRUPTED.value
+bp = Blueprint("jobs", __name__)
 QUEUED = "queued"  # the stage before the work reports its first one
-# A finished job's live progress is kept this long; its row, for good.
-KEEP_FINISHED_S = 3600.0
+# The least role that may start (and so retry) each kind of job.
+KIND_ROLE = {IMPORT_ARTICLE: Role.MANAGER, IMPORT_TMX: Role.MANAGER}
+LISTED = 50
+# Seconds a worker waits for SQLite's one writer before its job fails (another import may
+# hold it for minutes; a worker has no user waiting on the answer).
+WORKER_BUSY_TIMEOUT_S = 300.0
 
 
-@dataclass(slots=True)
-class Job:
-    """The live progress and outcome of one job of this process; read it by :meth:`snapshot`."""
+def job_queue(app: Flask | None = None) -> JobQueue:
+    """Return the app's job queue, opened on first use (settings: tm.queue.open_job_queue)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    queue: JobQueue | None = app.extensions.get("sverka_queue")
+    if queue is None:
+        from tm.db import make_engine, session_factory
 
-    id: str
-    owner: int
-    state: str = RUNNING
-    stage: str = QUEUED
-    step: int = 0  # the how-manieth stage this is (1-based, 0 while queued)
-    done: int = 0
-    total: int = 0
-    error: str | None = None
-    result: dict[str, Any] = field(default_factory=dict)
-    context: dict[str, Any] = field(default_factory=dict)  # what the page needs to show it
-    finished_at: float | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def report(self, stage: str, done: int, total: int) -> None:
-        """Record how far ``stage`` has come (called from the job's thread)."""
-        with self.lock:
-            if stage != self.stage:
-                self.step += 1
-            self.stage, self.done, self.total = stage, done, total
-
-    def snapshot(self) -> dict[str, Any]:
-        """Return the job's state as a consistent dict."""
-        with self.lock:
-            return {"id": self.id, "state": self.state, "stage": self.stage,
-                    "step": self.step, "done": self.done, "total": self.total,
-                    "error": self.error, "result": dict(self.result)}
-
-    def _finish(self, state: str, *, result: dict[str, Any] | None = None,
-                error: str | None = None) -> None:
-        with self.lock:
-            self.state, self.error = state, error
-            self.result = result or {}
-            self.finished_at = time.monotonic()
+        engine = make_engine(app.config["DATABASE_URL"], busy_timeout_s=WORKER_BUSY_TIMEOUT_S)
+        queue = open_job_queue(session_factory(engine), data_dir=Path(app.config["DATA_DIR"]),
+                               url=app.config.get("QUEUE_URL"),
+                               name=app.config.get("QUEUE_NAME"),
+                               spool_dir=app.config.get("SPOOL_DIR"))
+        app.extensions["sverka_queue"] = queue
+        app.extensions["sverka_queue_engine"] = engine
+    return queue
 
 
-def _registry(app: Flask) -> tuple[dict[str, Job], threading.Lock]:
-    jobs = app.extensions.setdefault("sverka_jobs", ({}, threading.Lock()))
-    return jobs  # type: ignore[no-any-return]
+def close_queue(app: Flask) -> None:
+    """Stop the app's in-process consumer (if any) and release the queue's connections."""
+    consumer = app.extensions.pop("sverka_consumer", None)
+    if consumer is not None:
+        consumer.stop(graceful=True)
+    queue = app.extensions.pop("sverka_queue", None)
+    if queue is not None:
+        queue.close()
+        app.extensions.pop("sverka_queue_engine").dispose()
 
 
-def _write(sessions: sessionmaker[Session], change: Callable[[Session], object]) -> None:
-    with sessions() as session, session.begin():
-        change(session)
+def start_consumer(app: Flask, workers: int = 1) -> None:
+    """Run the queue's consumer in this process (the embedded default: no worker to start)."""
+    consumer = job_queue(app).consumer(workers)
+    consumer.start()
+    app.extensions["sverka_consumer"] = consumer
 
 
-def start(app: Flask, work: Callable[[Job], dict[str, Any]], *, job_id: str, owner: int,
-          context: dict[str, Any] | None = None) -> Job:
-    """Run queued job ``job_id`` (its row made by the caller) as ``work(job)`` in a thread.
+def submit(kind: str, *, title: str, params: dict[str, Any], owner: User,
+           spool: Callable[[Path], None] | None = None) -> Job:
+    """Start a job of ``kind`` for ``owner``: its row committed, its input spooled, queued.
 
-    ``work`` reports progress with ``job.report`` and returns the result (e.g. the new
-    document's id). A SverkaError fails the job with its message; anything else fails it
-    with a generic message and is logged.
+    ``spool(folder)`` saves the job's uploads into its spool folder; if it fails, the job is
+    not kept.
     """
-    job = Job(id=job_id, owner=owner, context=context or {})
-    jobs, lock = _registry(app)
-    with lock:
-        _forget_old(jobs)
-        jobs[job.id] = job
-    sessions: sessionmaker[Session] = app.extensions["sverka_sessions"]
-
-    def run() -> None:
-        try:
-            _write(sessions, lambda session: claim_job(session, job.id))
-            result = work(job)
-            _write(sessions, lambda session: finish_job(session, job.id, result))
-            job._finish(DONE, result=result)
-        except SverkaError as error:
-            _record_failure(str(error))
-            job._finish(FAILED, error=str(error))
-        except Exception:  # a thread's exception would vanish: record and log it
-            app.logger.exception("background job %s failed", job.id)
-            _record_failure("")
-            job._finish(FAILED, error="")
-
-    def _record_failure(message: str) -> None:
-        try:
-            _write(sessions, lambda session: fail_job(session, job.id, message))
-        except Exception:  # the database itself is what failed: the process's copy says it
-            app.logger.exception("could not record that job %s failed", job.id)
-
-    threading.Thread(target=run, name=f"sverka-job-{job.id[:8]}", daemon=True).start()
+    queue, session = job_queue(), get_session()
+    try:
+        job = create_job(session, kind, owner=owner, title=title, params=params)
+        if spool is not None:
+            folder = spool_folder(queue.spool_dir, job.id)
+            folder.mkdir(parents=True, exist_ok=True)
+            spool(folder)
+        session.commit()  # what the user gave is kept, whatever happens to this process
+    except BaseException:
+        session.rollback()
+        if "job" in locals():
+            remove_input(queue.spool_dir, job.id)
+        raise
+    queue.submit(job.id)
     return job
 
 
-def get(app: Flask, job_id: str, *, owner: int) -> Job | None:
-    """Return this process's live job ``job_id`` if it belongs to ``owner``."""
-    jobs, lock = _registry(app)
-    with lock:
-        job = jobs.get(job_id)
-    if job is None or job.owner != owner:
-        return None
+def find(job_id: str) -> Job:
+    """Return the request's user's job ``job_id``, its state as of now; 404 if not theirs."""
+    session, queue = get_session(), job_queue()
+    job = get_job(session, job_id, owner=require_actor().user, alive=queue.alive)
+    if job.state == JobState.INTERRUPTED and job.stage is None:
+        record_progress(job, queue.progress(job.id))
+    session.commit()  # if it was just found interrupted, say so to every process
     return job
 
 
-def _forget_old(jobs: dict[str, Job]) -> None:
-    now = time.monotonic()
-    for job_id in [k for k, j in jobs.items()
-                   if j.finished_at is not None and now - j.finished_at > KEEP_FINISHED_S]:
-        del jobs[job_id]
+def progress_of(job: Job) -> JobProgress:
+    """How far ``job`` has come: live while it runs, else as its row kept it."""
+    if job.state in (JobState.RUNNING, JobState.INTERRUPTED):
+        live = job_queue().progress(job.id)
+        if live is not None:
+            return live
+    if job.stage:
+        return JobProgress(job.stage, 0, job.done or 0, job.total or 0)
+    return JobProgress(QUEUED)
+
+
+def stage_labels() -> dict[str, str]:
+    """Return the names of the jobs' stages in the UI language."""
+    return {QUEUED: _("Waiting to start"),
+            STAGE_SEGMENT: _("Splitting the paragraphs into segments"),
+            STAGE_ALIGN: _("Aligning the translation"),
+            STAGE_TRANSLATE: _("Storing the aligned translations"),
+            STAGE_STORE: _("Reading and storing the units"),
+            STAGE_MERGE: _("Merging duplicates"),
+            STAGE_INDEX: _("Indexing the new units for search")}
+
+
+def describe(job: Job) -> dict[str, Any]:
+    """Return ``job`` as the pages and the API show it (labels in the UI language)."""
+    progress = progress_of(job)
+    stage = stage_labels().get(progress.stage, progress.stage)
+    state = job.state.value
+    if job.state == JobState.RUNNING and progress.stage != QUEUED:
+        message = _("%(stage)s — %(done)s of %(total)s", stage=stage,
+                    done=format_decimal(progress.done), total=format_decimal(progress.total))
+    elif job.state == JobState.DONE:
+        message = _("Done.")
+    elif job.state == JobState.CANCELLED:
+        message = _("Cancelled; nothing of it was stored.")
+    elif job.state == JobState.INTERRUPTED:
+        message = _("Interrupted (the process running it stopped) while: %(stage)s. "
+                    "Nothing of it was stored; it can run again.", stage=stage)
+    elif job.state == JobState.FAILED:
+        message = job.error or _("Something went wrong on our side; nothing was saved.")
+    else:
+        message = stage
+    return {"id": job.id, "kind": job.kind, "title": job.title, "state": state,
+            **progress.as_dict(), "stage_label": stage, "message": message,
+            "error": job.error if job.state == JobState.FAILED else None,
+            "result": job.result if job.state == JobState.DONE else None,
+            "attempts": job.attempts, "retryable": _retryable(job),
+            "cancellable": job.state in (JobState.QUEUED, JobState.RUNNING),
+            "created_at": job.created_at.isoformat(),
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+            "url": url_for("jobs.show", job_id=job.id)}
+
+
+def _retryable(job: Job) -> bool:
+    return job.state in RETRYABLE and job.params is not None
+
+
+def retry(job: Job) -> None:
+    """Run failed or interrupted ``job`` again (its owner must still have the role for it)."""
+    from tm.errors import ForbiddenError
+
+    if not require_actor().may(KIND_ROLE.get(job.kind, Role.ADMIN)):
+        raise ForbiddenError(_("Your role may not run this job."))
+    job_queue().retry(get_session(), job)
+
+
+def cancel(job: Job) -> bool:
+    """Cancel ``job``: True if it ended at once, False if its worker stops it at its next step."""
+    return job_queue().cancel(get_session(), job)
+
+
+def list_mine(session: Session, user: User) -> list[dict[str, Any]]:
+    return [describe(job) for job in list_jobs(session, owner=user, limit=LISTED,
+                                               alive=job_queue().alive)]
+
+
+@bp.get("/jobs")
+@requires(Role.VIEWER)
+def index() -> str:
+    """List the user's jobs, newest first."""
+    session = get_session()
+    jobs = list_mine(session, require_actor().user)
+    session.commit()
+    return render_template("jobs/index.html", jobs=jobs)
+
+
+@bp.get("/api/jobs")
+@requires(Role.VIEWER)
+def api_index() -> ResponseReturnValue:
+    """List the user's jobs as JSON, newest first."""
+    session = get_session()
+    jobs = list_mine(session, require_actor().user)
+    session.commit()
+    return jsonify(jobs)
+
+
+@bp.get("/jobs/<job_id>")
+@requires(Role.VIEWER)
+def show(job_id: str) -> ResponseReturnValue:
+    """Show a job: its progress while it runs, its outcome when it ends."""
+    job = find(job_id)
+    if job.state == JobState.DONE and job.kind == IMPORT_ARTICLE and job.result:
+        return redirect(url_for("documents.show", document_id=job.result["document_id"]),
+                        code=303)
+    return render_template("jobs/show.html", job=describe(job)), 200
+
+
+@bp.get("/api/jobs/<job_id>")
+@requires(Role.VIEWER)
+def api_show(job_id: str) -> ResponseReturnValue:
+    """Return a job's state, stage, done of total, and its result or error."""
+    return jsonify(describe(find(job_id)))
+
+
+@bp.post("/jobs/<job_id>/retry")
+@requires(Role.VIEWER)
+def retry_view(job_id: str) -> Response:
+    """Run a failed or interrupted job again from what it was given; show its progress."""
+    job = find(job_id)
+    retry(job)
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.post("/api/jobs/<job_id>/retry")
+@requires(Role.VIEWER)
+def api_retry(job_id: str) -> ResponseReturnValue:
+    """Run a failed or interrupted job again; 202 with its state."""
+    job = find(job_id)
+    retry(job)
+    return jsonify(describe(job)), 202
+
+
+@bp.post("/jobs/<job_id>/cancel")
+@requires(Role.VIEWER)
+def cancel_view(job_id: str) -> Response:
+    """Cancel a queued or running job; show it."""
+    cancel(find(job_id))
+    return redirect(url_for("jobs.show", job_id=job_id), code=303)
+
+
+@bp.post("/api/jobs/<job_id>/cancel")
+@requires(Role.VIEWER)
+def api_cancel(job_id: str) -> ResponseReturnValue:
+    """Cancel a queued or running job: 200 if it ended, 202 if its worker is stopping it."""
+    job = find(job_id)
+    ended = cancel(job)
+    return jsonify(describe(job)), 200 if ended else 202

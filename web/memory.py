@@ -2,28 +2,31 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from tm.errors import InputError
-from tm.jobs import process_alive
-from tm.memory import export_document, export_memory, import_tmx, list_memories
-from tm.memory.duplicates import DuplicatePolicy
-from tm.memory.tmx_import import TmxImportReport
-from tm.models import AuditAction, Role, Status
-from web.access import requires
-from web.audit import record_audit
+from tm.memory import export_document, export_memory, list_memories
+from tm.memory.duplicates import DuplicatePolicy, duplicate_policy
+from tm.models import AuditAction, Job, Role, Status
+from tm.work import IMPORT_TMX, TMX_UPLOAD, import_tmx_params
+from web import jobs
+from web.access import require_actor, requires
+from web.audit import client_address, record_audit
 from web.db import get_session
 from web.downloads import attachment
 
 bp = Blueprint("memory", __name__)
 CHUNK_BYTES = 1 << 16
+MEMORY_NAME_MAX = 200
+FILE_NAME_MAX = 200
+LANGUAGE_MAX = 35
 
 
 @bp.get("/memories")
@@ -34,67 +37,53 @@ def index() -> str:
                            policies=list(DuplicatePolicy))
 
 
-# An upload is spooled to a folder named for the server process, so a server that starts
-# can tell the folders of servers that died (a crash leaves them; up to 200 MB each).
-SPOOL_PREFIX = "sverka-upload-"
-
-
-def spool_prefix() -> str:
-    """Return the name prefix of this process's upload folders."""
-    return f"{SPOOL_PREFIX}{os.getpid()}-"
-
-
-def remove_stale_spools(directory: Path | None = None) -> int:
-    """Delete the upload folders left by server processes that no longer run; return how many."""
-    removed = 0
-    for folder in Path(directory or tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
-        pid = folder.name[len(SPOOL_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not process_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed
-
-    return True
-
-
-def _import_upload() -> TmxImportReport:
+def _start_import() -> Job:
+    """Spool the uploaded TMX file and queue its import; return the job."""
     upload: FileStorage | None = request.files.get("file")
     memory = (request.form.get("memory") or "").strip()
     if upload is None or not upload.filename:
-        raise InputError("choose a TMX file to upload")
+        raise InputError(_("choose a TMX file to upload"))
     if not memory:
-        raise InputError("name the memory to import into")
-    session = get_session()
-    with tempfile.TemporaryDirectory(prefix=spool_prefix()) as folder:
-        path = Path(folder) / "upload.tmx"
-        upload.save(path)
-        try:
-            report = import_tmx(
-                session, path, memory=memory, src=request.form.get("src") or None,
-                tgt=request.form.get("tgt") or None,
-                on_duplicate=request.form.get("on_duplicate") or DuplicatePolicy.KEEP_NEWEST,
-                name=upload.filename)
-            record_audit(AuditAction.IMPORT, "memory", memory,
-                  {"file": upload.filename[:200], "imported": report.imported})
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return report
+        raise InputError(_("name the memory to import into"))
+    if len(memory) > MEMORY_NAME_MAX:
+        raise InputError(_("a memory's name has at most %(n)s characters", n=MEMORY_NAME_MAX))
+    on_duplicate = duplicate_policy(request.form.get("on_duplicate")
+                                    or DuplicatePolicy.KEEP_NEWEST).value
+    name = upload.filename[:FILE_NAME_MAX]
+    params = import_tmx_params(
+        memory=memory, name=name, src=_language("src"), tgt=_language("tgt"),
+        on_duplicate=on_duplicate, address=client_address())
+    return jobs.submit(IMPORT_TMX, title=f"{name} → {memory}", params=params,
+                       owner=require_actor().user,
+                       spool=lambda folder: upload.save(folder / TMX_UPLOAD))
+
+
+def _language(field: str) -> str | None:
+    value = (request.form.get(field) or "").strip()
+    if len(value) > LANGUAGE_MAX:
+        raise InputError(_("%(value)s is not a language code", value=value[:LANGUAGE_MAX]))
+    return value or None
 
 
 @bp.post("/memories/import")
 @requires(Role.MANAGER)
-def upload() -> str:
-    """Import an uploaded TMX file and show the report."""
-    return render_template("memory/report.html", report=_import_upload())
+def upload() -> ResponseReturnValue:
+    """Queue the import of an uploaded TMX file; show its progress, then its report."""
+    job = _start_import()
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 @bp.post("/api/memories/import")
 @requires(Role.MANAGER)
 def api_upload() -> ResponseReturnValue:
-    """Import an uploaded TMX file; return the report as JSON."""
-    return jsonify(_import_upload().as_dict())
+    """Queue the import of an uploaded TMX file: 202 with the job (``GET`` its ``location``).
+
+    When the job is done its ``result`` is the import's report.
+    """
+    job = _start_import()
+    return jsonify({"job": job.id, "state": job.state.value,
+                    "location": url_for("jobs.api_show", job_id=job.id)}), 202, \
+        {"Location": url_for("jobs.api_show", job_id=job.id)}
 
 
 @bp.get("/api/memories")

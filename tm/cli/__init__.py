@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-testset": ("tm.cli.scoring:import_testset_command", "Import test set NAME from "
                        "line-aligned files, keeping every line exactly as it is."),
     "import-tmx": ("tm.cli.memory:import_tmx_command", "Import the TMX FILE into a memory."),
+    "jobs": ("tm.cli.jobs:jobs_group", "List the jobs (imports run in the background), "
+             "newest first; cancel or retry one."),
     "load-corpora": ("tm.cli.corpus:load_corpora_command", "Import every article of "
                      "DIRECTORY (default: corpora/); already loaded ones are kept."),
     "memories": ("tm.cli.memory:memories_command", "List the memories with their sizes."),
@@ -63,6 +65,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "(Authorization: Bearer TOKEN)."),
     "user": ("tm.cli.accounts:user_group", "Add, list and change the users who log in to "
              "the web app."),
+    "worker": ("tm.cli.jobs:worker_command", "Run queued jobs until stopped (Ctrl+C or "
+               "SIGTERM: the running ones are interrupted)."),
     "show": ("tm.cli.documents:show_command", "Show document DOC: source and translations "
              "side by side."),
 }

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from tm.queue import JobQueue
+
 
 class CliContext:
     """The database settings of one ``sverka`` invocation."""
@@ -28,6 +30,7 @@ class CliContext:
         self._url: str | None = None
         self._engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
+        self._queue: JobQueue | None = None
 
     @property
     def url(self) -> str:
@@ -53,6 +56,16 @@ class CliContext:
 
             self._engine = make_engine(self.url)
         return self._engine
+
+    @property
+    def queue(self) -> JobQueue:
+        """The job queue (``$SVERKA_QUEUE_URL``, else a SQLite file in the data dir)."""
+        if self._queue is None:
+            from tm.db import session_factory
+            from tm.queue import open_job_queue
+
+            self._queue = open_job_queue(session_factory(self.engine), data_dir=self.data_dir)
+        return self._queue
 
     def ensure_schema(self) -> None:
         """Create the schema in a new database; refuse to work on an outdated one."""
@@ -82,6 +95,8 @@ class CliContext:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._queue is not None:
+            self._queue.close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -103,6 +118,46 @@ def language_pair_options(function: Callable[..., Any]) -> Callable[..., Any]:
                             help="Target language (BCP 47).")(function)
     return click.option("--src-lang", default=SOURCE_LANG, show_default=True,
                         help="Source language (BCP 47).")(function)
+
+
+@contextmanager
+def terminal_progress(quiet: bool = False) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Yield a ``progress(stage, done, total)`` that draws a bar on a terminal's stderr.
+
+    None when stderr is no terminal (a script, a pipe) or ``quiet``: nothing is drawn.
+    """
+    import sys
+    import time
+
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        yield None
+        return
+    drawn_at, width = [0.0], [0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - drawn_at[0] < PROGRESS_REDRAW_S and done < total:
+            return
+        drawn_at[0] = now
+        share = min(done / total, 1.0) if total else 0.0
+        filled = int(share * PROGRESS_BAR_WIDTH)
+        line = (f"\r{stage:<18} [{'#' * filled}{'.' * (PROGRESS_BAR_WIDTH - filled)}] "
+                f"{done:,}/{total:,}")
+        stream.write(line.ljust(width[0]))
+        width[0] = len(line)
+        stream.flush()
+
+    try:
+        yield progress
+    finally:
+        if width[0]:
+            stream.write("\r" + " " * width[0] + "\r")
+            stream.flush()
+
+
+PROGRESS_REDRAW_S = 0.1
+PROGRESS_BAR_WIDTH = 30
 
 
 def cli_actor() -> str:

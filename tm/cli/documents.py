@@ -21,6 +21,7 @@ from tm.cli.context import (
     language_pair_options,
     record_command_event,
 )
+from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.documents import document_rows, document_tracks, get_document, list_documents
 from tm.errors import InputError
 from tm.models import Origin, Translation
@@ -66,11 +67,13 @@ def _read(path: str) -> Article:
 @click.option("--url", help="Where the article was published.")
 @click.option("--date", "date", help="Publication date, YYYY-MM-DD.")
 @language_pair_options
+@background_option
 @json_option
 @click.pass_obj
 def import_command(ctx: CliContext, article: str, translation_file: str | None, track: str,
                    origin: str, author: str | None, title: str | None, url: str | None,
-                   date: str | None, src_lang: str, tgt_lang: str, as_json: bool) -> None:
+                   date: str | None, src_lang: str, tgt_lang: str, background: bool,
+                   as_json: bool) -> None:
     """Import a Russian ARTICLE (text or HTML file, - for standard input).
 
     With --translation, the English text is segmented and aligned to the Russian sentences.
@@ -79,6 +82,17 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
     from tm.ingest import TranslationInput, import_article
 
     source = _read(article)
+    if background:
+        from tm.cli.context import cli_actor
+        from tm.work import IMPORT_ARTICLE, import_article_params
+
+        params = import_article_params(
+            source, _read(translation_file) if translation_file else None, track=track,
+            origin=Origin(origin), title=title, url=url, published_on=parse_date(date),
+            actor=cli_actor(), author_name=author, languages=(src_lang, tgt_lang))
+        echo_queued(submit_job(ctx, IMPORT_ARTICLE, params=params,
+                               title=title or source.title or source.paragraphs[0]), as_json)
+        return
     translations = []
     if translation_file:
         translations.append(TranslationInput(article=_read(translation_file),

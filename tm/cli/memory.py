@@ -11,8 +11,15 @@ import sys
 
 import click
 
-from tm.cli.context import CliContext, emit_json, json_option, record_command_event
+from tm.cli.context import (
+    CliContext,
+    emit_json,
+    json_option,
+    record_command_event,
+    terminal_progress,
+)
 from tm.cli.documents import parse_date
+from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.memory.duplicates import DuplicatePolicy
@@ -33,20 +40,26 @@ from tm.models import Status
 @click.option("--rejects", type=click.Path(dir_okay=False),
               help="Write the skipped units to this TMX file, each with the reason.")
 @click.option("--force", is_flag=True, help="Overwrite an existing --rejects file.")
+@background_option
 @json_option
 @click.pass_obj
 def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
                        tgt: str | None, on_duplicate: str, rejects: str | None, force: bool,
-                       as_json: bool) -> None:
+                       background: bool, as_json: bool) -> None:
     """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
     from tm.memory import import_tmx
 
+    if background:
+        _queue_import(ctx, file, memory=memory, src=src, tgt=tgt, on_duplicate=on_duplicate,
+                      rejects=rejects, as_json=as_json)
+        return
     if rejects and os.path.lexists(rejects) and not force:
         raise InputError(f"{rejects} exists: choose another --rejects file, or add --force "
                          "to overwrite it")
-    with ctx.transaction() as session:
+    with ctx.transaction() as session, terminal_progress(as_json) as progress:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
-                            on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects)
+                            on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects,
+                            progress=progress)
         record_command_event(session, "import", "memory", memory,
                       {"file": file[:200], "imported": report.imported})
     if as_json:
@@ -67,6 +80,26 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
         click.echo(f"  warning: {warning}")
     if rejects:
         click.echo(f"  skipped units written to {rejects}")
+
+
+def _queue_import(ctx: CliContext, file: str, *, memory: str, src: str | None,
+                  tgt: str | None, on_duplicate: str, rejects: str | None,
+                  as_json: bool) -> None:
+    """Queue the import of ``file`` as a job (``--background``) and say its id."""
+    from tm.cli.context import cli_actor
+    from tm.work import IMPORT_TMX, TMX_UPLOAD, import_tmx_params
+
+    if rejects:
+        raise InputError("--rejects needs the import to run here: leave out --background")
+    if not os.path.isfile(file):
+        raise InputError(f"{file}: no such file")
+    name = os.path.basename(file)
+    job_id = submit_job(ctx, IMPORT_TMX, title=f"{name} → {memory}",
+                        params=import_tmx_params(memory=memory, name=file, src=src, tgt=tgt,
+                                                 on_duplicate=on_duplicate,
+                                                 actor=cli_actor()),
+                        upload=(file, TMX_UPLOAD))
+    echo_queued(job_id, as_json)
 
 
 @click.command("export")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,18 @@ from tm.search.index import PendingTerms, TermsWriter, index_units
 # Bytes of TMX per unit, to guess a file's units from its size before reading it: generous
 # (real units with short segments take 300–800), so large files are not overestimated.
 UNIT_BYTES_GUESS = 1000
+# The stages of an import, as progress reports name them: units read and stored (of the
+# number the file's size suggests, until the end), duplicates merged, new units indexed.
+STAGE_STORE = "store-units"
+STAGE_MERGE = "merge-duplicates"
+STAGE_INDEX = "index-units"
+TMX_STAGES = (STAGE_STORE, STAGE_MERGE, STAGE_INDEX)
+TmxProgress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while an import runs."""
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
 
 
 @dataclass
@@ -71,12 +83,14 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
                on_duplicate: DuplicatePolicy | str = DuplicatePolicy.KEEP_NEWEST,
                rejects: str | Path | None = None,
                max_bytes: int | None = None, parallel: bool | None = None,
-               name: str | None = None) -> TmxImportReport:
+               name: str | None = None, progress: TmxProgress | None = None
+               ) -> TmxImportReport:
     """Import the TMX file at ``path`` into ``memory`` in the caller's transaction.
 
     ``parallel`` parses the file in a second process (None: when it pays, see
     :mod:`tm.memory.tmx_parse`). ``name`` is what the report and errors call the file (an
     upload's own name rather than where the server spooled it; default: ``path``).
+    ``progress(stage, done, total)`` is told how far each of :data:`TMX_STAGES` has come.
     """
     started = time.perf_counter()
     on_duplicate = duplicate_policy(on_duplicate)
@@ -95,7 +109,7 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     try:
         outcome = _store_units(session, source, inserter, report, path=path,
                                memory_id=target_memory.id, last_id=last_id,
-                               on_duplicate=on_duplicate)
+                               on_duplicate=on_duplicate, progress=progress or _no_progress)
         ok = True
     finally:
         source.close(ok)
@@ -122,7 +136,8 @@ def _target_memory(session: Session, memory: str, *, src: str | None,
 
 def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
                  report: TmxImportReport, *, path: str | Path, memory_id: int,
-                 last_id: int, on_duplicate: DuplicatePolicy) -> ParseOutcome:
+                 last_id: int, on_duplicate: DuplicatePolicy,
+                 progress: TmxProgress) -> ParseOutcome:
     """Store the file's units, resolve duplicates and index what stays; return what was read."""
     # Each batch's search keys come with it from the parsing process, or are made here.
     # SQLite tells a batch's ids as soon as it is in: its keys are indexed at once. Other
@@ -131,9 +146,15 @@ def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
         if inserter.tells_batch_ids else None
     terms = PendingTerms()
     waiting: list[list[bytes]] = []
+    expected = _size(path) // UNIT_BYTES_GUESS
+    stored_rows = 0
 
     def batches() -> Iterator[list[tuple[Any, ...]]]:
+        nonlocal stored_rows
+        progress(STAGE_STORE, 0, expected)
         for batch in source.batches():
+            stored_rows += len(batch.rows)
+            progress(STAGE_STORE, stored_rows, max(expected, stored_rows + 1))
             keys = batch_keys(batch.rows) if batch.keys is None else batch.keys
             if direct is not None:
                 waiting.append(keys)
@@ -146,15 +167,20 @@ def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
         direct.write(ids, waiting.pop(0))
 
     try:
-        unit_ids = inserter.insert(batches(), expected_rows=_size(path) // UNIT_BYTES_GUESS,
+        unit_ids = inserter.insert(batches(), expected_rows=expected,
                                    stored=stored if direct is not None else None)
         outcome = source.outcome
+        progress(STAGE_STORE, outcome.rows, outcome.rows)
+        progress(STAGE_MERGE, 0, outcome.rows)
         report.duplicates, report.replaced = resolve_duplicates(
             session, memory_id, last_id, policy=on_duplicate)
         report.imported = outcome.rows - report.duplicates
+        progress(STAGE_MERGE, outcome.rows, outcome.rows)
         if direct is None:  # else indexed as stored; the duplicates' rows went with them
+            progress(STAGE_INDEX, 0, report.imported)
             _index_stored(session, terms, unit_ids, memory_id=memory_id, last_id=last_id,
                           dropped=report.duplicates > 0)
+            progress(STAGE_INDEX, report.imported, report.imported)
     finally:
         terms.close()
     return outcome

@@ -1,0 +1,114 @@
+"""What each kind of job does, from what its row was given (:class:`tm.queue.JobRun`).
+
+A job's params are plain JSON, made by the command or page that started it with the
+``*_params`` functions here, so any worker can run it, and run it again after a crash,
+from the row alone (and, for an upload, the file in the spool). Each work function works in
+the session it is given and never commits: the queue ends the job done in the same
+transaction, so the work and its being done are stored together or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tm.accounts import record_event
+from tm.ingest import Article, TranslationInput, import_article
+from tm.models import AuditAction, Origin, User
+from tm.queue import JobRun, Work
+
+IMPORT_ARTICLE = "import-article"
+IMPORT_TMX = "import-tmx"
+# The upload's name in the job's spool folder.
+TMX_UPLOAD = "upload.tmx"
+
+
+def article_params(article: Article) -> dict[str, Any]:
+    """Return ``article`` as job params (JSON), to be read back by :func:`article_from_params`."""
+    return {"paragraphs": list(article.paragraphs), "source_name": article.source_name,
+            "source_format": article.source_format, "title": article.title,
+            "url": article.url,
+            "published_on": article.published_on.isoformat() if article.published_on
+            else None}
+
+
+def article_from_params(params: dict[str, Any]) -> Article:
+    """Return the article that :func:`article_params` wrote."""
+    published = params.get("published_on")
+    return Article(paragraphs=tuple(params["paragraphs"]), source_name=params["source_name"],
+                   source_format=params["source_format"], title=params.get("title"),
+                   url=params.get("url"),
+                   published_on=dt.date.fromisoformat(published) if published else None)
+
+
+def import_article_params(source: Article, translation: Article | None, *, track: str,
+                          origin: Origin, title: str | None, url: str | None,
+                          published_on: dt.date | None, address: str | None = None,
+                          actor: str | None = None, author_name: str | None = None,
+                          languages: tuple[str, str] | None = None,
+                          shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The params of an article import; ``shown`` is what a page shows while it runs.
+
+    ``author_name`` is who made the translation when the job's owner did not (a command's
+    ``--author``); ``actor`` who started it when no user did (``cli:NAME``).
+    """
+    return {"source": article_params(source),
+            "translation": article_params(translation) if translation else None,
+            "track": track, "origin": origin.value, "title": title, "url": url,
+            "published_on": published_on.isoformat() if published_on else None,
+            "address": address, "actor": actor, "author_name": author_name,
+            "languages": list(languages) if languages else None, **(shown or {})}
+
+
+def run_import_article(session: Session, run: JobRun) -> dict[str, Any]:
+    """Import the article (and its translation) of ``run`` as one new document."""
+    params = run.params
+    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    translation = params.get("translation")
+    translations = [TranslationInput(
+        article=article_from_params(translation), track=params["track"],
+        origin=Origin(params["origin"]), author=user or params.get("author_name"))
+    ] if translation else []
+    published = params.get("published_on")
+    languages = dict(zip(("src_lang", "tgt_lang"), params["languages"], strict=True)) \
+        if params.get("languages") else {}
+    result = import_article(
+        session, article_from_params(params["source"]), translations=translations,
+        title=params.get("title"), url=params.get("url"),
+        published_on=dt.date.fromisoformat(published) if published else None,
+        author=user, progress=run.report, **languages)
+    document = result.document
+    record_event(session, AuditAction.IMPORT, user=user, actor=params.get("actor"),
+                 object_type="document",
+                 object_id=document.id, address=params.get("address"),
+                 detail={"title": document.title[:200]})
+    return {"document_id": document.id, "track": params["track"] if translation else None}
+
+
+def import_tmx_params(*, memory: str, name: str, src: str | None, tgt: str | None,
+                      on_duplicate: str, address: str | None = None,
+                      actor: str | None = None) -> dict[str, Any]:
+    """The params of a TMX import of the file spooled as :data:`TMX_UPLOAD`."""
+    return {"memory": memory, "name": name, "src": src, "tgt": tgt,
+            "on_duplicate": on_duplicate, "address": address, "actor": actor}
+
+
+def run_import_tmx(session: Session, run: JobRun) -> dict[str, Any]:
+    """Import the spooled TMX file of ``run`` into its memory; return the import's report."""
+    from tm.memory import import_tmx
+
+    params = run.params
+    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    report = import_tmx(session, run.input_path(TMX_UPLOAD), memory=params["memory"],
+                        src=params.get("src"), tgt=params.get("tgt"),
+                        on_duplicate=params["on_duplicate"], name=params["name"],
+                        progress=run.report)
+    record_event(session, AuditAction.IMPORT, user=user, actor=params.get("actor"),
+                 object_type="memory", object_id=params["memory"],
+                 address=params.get("address"),
+                 detail={"file": str(params["name"])[:200], "imported": report.imported})
+    return report.as_dict()
+
+
+WORK: dict[str, Work] = {IMPORT_ARTICLE: run_import_article, IMPORT_TMX: run_import_tmx}
