@@ -308,11 +308,16 @@ def log_in(client: Client, servers: Servers) -> None:
 
 
 def run_client(number: int, work: Work, servers: Servers, start: threading.Barrier,
-               stop_at: list[float], samples: list[Sample]) -> None:
+               stop_at: list[float], samples: list[Sample], failures: list[str]) -> None:
     """Log in, wait for the others, then open a page and save a unit until ``stop_at``."""
     client = Client()
     try:
-        log_in(client, servers)
+        try:
+            log_in(client, servers)
+        except (AssertionError, OSError, http.client.HTTPException) as error:
+            failures.append(f"client {number} could not log in: {error!r}")
+            start.abort()  # the bench stops with this, not a traceback per thread
+            return
         start.wait()
         for n in itertools.count():
             if time.monotonic() >= stop_at[0]:
@@ -362,15 +367,17 @@ def measure(processes: list[subprocess.Popen[bytes]], work: list[Work], seconds:
     start = threading.Barrier(len(work) + 1)
     stop_at = [float("inf")]
     samples: list[Sample] = []
+    failures: list[str] = []
     threads = [threading.Thread(target=run_client, args=(n, w, servers, start, stop_at,
-                                                          samples), daemon=True)
+                                                          samples, failures), daemon=True)
                for n, w in enumerate(work)]
     for thread in threads:
         thread.start()
     try:
         start.wait(timeout=START_TIMEOUT_S)  # every client has logged in
     except threading.BrokenBarrierError:
-        raise SystemExit("the clients could not log in") from None
+        raise SystemExit(failures[0] if failures else "the clients did not log in within "
+                         f"{START_TIMEOUT_S:.0f} s") from None
     began = time.monotonic()
     window = (began + WARMUP_S, began + WARMUP_S + seconds)
     stop_at[0] = window[1]
@@ -445,6 +452,10 @@ def main() -> None:
                              "drops a database of its own there")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    # Ctrl+C (even when started in the background, where SIGINT comes ignored) and a plain
+    # kill both unwind through the finally blocks: the servers stop, the database is dropped.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results = []
     if not args.json:
         print(f"{args.clients} clients, {args.seconds} s per process count, {args.threads} "
