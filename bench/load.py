@@ -6,7 +6,9 @@ every request goes to the next process in turn (round-robin over all clients' re
 The database is made for the run (``CREATE DATABASE`` on the ``--postgres`` server, which
 must be on this machine), given its schema (``sverka db upgrade``), the sample corpus
 (``sverka load-corpora``), a reviewer and an API token (``sverka user add``, ``sverka token
-create``), and dropped at the end.
+create``), and dropped at the end. ``--history N`` gives every translation N earlier
+revisions first, as on a desk whose segments were saved many times (the sample corpus's have
+one each).
 
 Each of ``--clients`` threads logs in with a password (a session cookie, as a browser does)
 and then loops for ``--seconds``: open the editor page of a document (``GET
@@ -21,7 +23,8 @@ of the servers (``/proc/<pid>/stat``), of PostgreSQL's backends serving the data
 the bench's own clients — all on the same cores, so the bench's share is said too.
 
     python bench/load.py [--clients 8] [--seconds 10] [--processes 1,2,4] [--threads 4]
-                         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--json]
+                         [--history 0] [--json]
+                         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 from __future__ import annotations
 
@@ -53,6 +56,7 @@ MAX_CLIENTS = 64  # past this, the bench's own threads (one interpreter) are wha
 MAX_SECONDS = 60  # per process count: the machine is shared, runs stay short
 MAX_PROCESSES = 8
 MAX_THREADS = 64  # as `sverka serve --threads`
+MAX_HISTORY = 1000  # earlier revisions per translation: 60,000 rows for the corpus, seconds
 # Requests in the first second after the logins are not counted: connections, the first
 # template renders and SQLAlchemy's compiled-statement caches are made then.
 WARMUP_S = 1.0
@@ -215,14 +219,31 @@ def backend_pids(admin_url: str, name: str) -> list[int]:
     return pids
 
 
-def prepare(env: dict[str, str]) -> str:
-    """Give the database its schema, the corpus and a reviewer; return an API token."""
+def prepare(env: dict[str, str], *, history: int) -> str:
+    """Give the database its schema, the corpus (each translation with ``history`` earlier
+    revisions) and a reviewer; return an API token."""
     sverka("db", "upgrade", env=env)
     sverka("load-corpora", "--json", env=env)
+    if history:
+        add_history(env["SVERKA_DATABASE_URL"], history)
     sverka("user", "add", LOGIN, "--role", "reviewer", "--password-stdin", env=env,
            stdin=PASSWORD + "\n")
     return str(json.loads(sverka("token", "create", "--user", LOGIN, "--name", "load bench",
                                  "--json", env=env))["token"])
+
+
+def add_history(url: str, count: int) -> None:
+    """Give every translation ``count`` more revisions, copies of its first (in one INSERT)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO translation_revision (translation_id, number, text, status, author, "
+            "author_id, action, changed_at) SELECT translation_id, number + n, text, status, "
+            "author, author_id, action, changed_at FROM translation_revision, "
+            "generate_series(1, :count) AS n WHERE number = 1"), {"count": count})
+    engine.dispose()
 
 
 @contextlib.contextmanager
@@ -447,6 +468,9 @@ def main() -> None:
     parser.add_argument("--processes", type=process_counts, default=[1, 2, 4])
     parser.add_argument("--threads", type=bounded(1, MAX_THREADS), default=4,
                         help="worker threads of each server (sverka serve --threads)")
+    parser.add_argument("--history", type=bounded(0, MAX_HISTORY), default=0,
+                        help="earlier revisions each translation has before the run (a desk "
+                             "whose segments were saved often)")
     parser.add_argument("--postgres", type=loopback, default=DEFAULT_POSTGRES,
                         help="a PostgreSQL server on this machine; the bench creates and "
                              "drops a database of its own there")
@@ -459,14 +483,15 @@ def main() -> None:
     results = []
     if not args.json:
         print(f"{args.clients} clients, {args.seconds} s per process count, {args.threads} "
-              f"threads per server, {os.cpu_count()} cores shared with the bench; the bench "
-              "is the load balancer (round-robin per request)")
+              f"threads per server, {args.history} earlier revisions per translation, "
+              f"{os.cpu_count()} cores shared with the bench; the bench is the load balancer "
+              "(round-robin per request)")
     with tempfile.TemporaryDirectory(prefix="sverka-load-") as folder, \
             database(args.postgres) as url:
         env = {**os.environ, "SVERKA_DATABASE_URL": url, "SVERKA_DATA_DIR": folder,
                # One key for every process: a session begun on one is valid on the others.
                "SVERKA_SECRET_KEY": secrets.token_urlsafe(48)}
-        token = prepare(env)
+        token = prepare(env, history=args.history)
         name = url.rsplit("/", 1)[1]
         for count in args.processes:
             with serving(count, args.threads, env, Path(folder)) as processes:
@@ -475,6 +500,7 @@ def main() -> None:
             if not args.json:
                 show(results[-1])
     report = {"clients": args.clients, "seconds": args.seconds, "threads": args.threads,
+              "history": args.history,
               "cores": os.cpu_count(), "balancer": "the bench, round-robin per request",
               "results": results}
     if args.json:
