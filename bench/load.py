@@ -148,7 +148,7 @@ def loopback(url: str) -> str:
     """Return ``url`` if its host is a loopback address; refuse any other."""
     host = urllib.parse.urlsplit(url).hostname
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)} if host else set()
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)} if host else set()
     except OSError:
         addresses = set()
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback
