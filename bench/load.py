@@ -413,8 +413,9 @@ def measure(processes: list[subprocess.Popen[bytes]], work: list[Work], seconds:
     bench_cpu = time.process_time() - bench_cpu
     for thread in threads:
         thread.join(REQUEST_TIMEOUT_S)
-    counted = [s for s in samples if window[0] <= s.started and s.started + s.ms / 1000
-               <= window[1]]
+    # Requests that ended in the window: as many as the servers answered in it, whenever
+    # they began (requests/s counted by starts would leave out those in flight at its end).
+    counted = [s for s in samples if window[0] <= s.started + s.ms / 1000 <= window[1]]
     return summary(len(processes), counted, seconds, server_cpu=sum(server_cpu),
                    backend_cpu=sum(backend_cpu), bench_cpu=bench_cpu)
 
