@@ -254,11 +254,11 @@ def serving(count: int, threads: int, env: dict[str, str],
     try:
         for n in range(count):
             port = free_port()
-            log = (folder / f"serve-{count}-{n}.log").open("wb")
-            process = subprocess.Popen(
-                [sys.executable, "-m", "tm.cli", "serve", "--port", str(port),
-                 "--threads", str(threads)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)  # Ctrl+C reaches the bench, which stops them in order
+            with (folder / f"serve-{count}-{n}.log").open("wb") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "tm.cli", "serve", "--port", str(port),
+                     "--threads", str(threads)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True)  # Ctrl+C reaches the bench, which stops them
             process.port = port  # type: ignore[attr-defined]
             processes.append(process)
         for process in processes:
@@ -409,7 +409,10 @@ def measure(processes: list[subprocess.Popen[bytes]], work: list[Work], seconds:
     bench_cpu = time.process_time()
     time.sleep(max(0.0, window[1] - time.monotonic()))
     server_cpu = [cpu_seconds(p) - c for p, c in zip(pids, server_cpu, strict=True)]
-    backend_cpu = [cpu_seconds(p) - c for p, c in zip(backends, backend_cpu, strict=True)]
+    # The backends connected when the window began (the pools are full by then); one that
+    # ended in it counts nothing rather than less than nothing.
+    backend_cpu = [max(0.0, cpu_seconds(p) - c)
+                   for p, c in zip(backends, backend_cpu, strict=True)]
     bench_cpu = time.process_time() - bench_cpu
     for thread in threads:
         thread.join(REQUEST_TIMEOUT_S)
