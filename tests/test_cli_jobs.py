@@ -182,3 +182,46 @@ def test_the_progress_bar_is_drawn_on_a_terminal(monkeypatch: pytest.MonkeyPatch
     assert "store-units" in drawn and "100/100" in drawn and "#" * 30 in drawn
     with terminal_progress(quiet=True) as progress:  # --json
         assert progress is None
+
+
+def test_a_memory_exported_in_the_background_appears_whole_when_done(
+        runner: Callable[..., Result], worker: Callable[[], Any], tmp_path: Path) -> None:
+    path = tmp_path / "desk.tmx"
+    path.write_text(SAMPLE, encoding="utf-8")
+    assert runner("import-tmx", str(path), "--memory", "desk").exit_code == 0
+    out = tmp_path / "out" / "desk-export.tmx"
+    out.parent.mkdir()
+    result = runner("export", str(out), "--memory", "desk", "--background", "--json")
+    assert result.exit_code == 0, result.output
+    job = json.loads(result.output)["job"]
+    assert not out.exists()
+    worker()
+    state = _ended(runner, job)
+    assert (state["state"], state["result"]["units"], state["stage"]) == (
+        "done", 3, "write-units")
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no partial file left
+    from tm.formats.tmx import read_tmx
+
+    assert [u.variants[1].text for u in read_tmx(out).units()] == ["One.", "Two.", "Three."]
+
+
+def test_an_export_of_an_unknown_memory_is_refused_before_it_is_queued(
+        runner: Callable[..., Result], tmp_path: Path, jobs_env: dict[str, str]) -> None:
+    unknown = runner("export", str(tmp_path / "x.tmx"), "--memory", "nope", "--background")
+    document = runner("export", str(tmp_path / "x.tmx"), "--document", "1", "--background")
+    for result in (unknown, document):
+        assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1
+    assert _jobs(runner) == []
+
+
+def test_a_document_pretranslated_in_the_background_reports_its_bands(
+        runner: Callable[..., Result], worker: Callable[[], Any], tmp_path: Path) -> None:
+    imported = runner("import", str(SEED / "ru.txt"), "--json")
+    document = json.loads(imported.output)["id"]
+    result = runner("pretranslate", str(document), "--background", "--json")
+    job = json.loads(result.output)["job"]
+    worker()
+    state = _ended(runner, job)
+    assert state["state"] == "done" and state["stage"] == "match-segments"
+    assert state["done"] == state["total"] > 0
+    assert sum(state["result"]["segments"].values()) > 0

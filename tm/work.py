@@ -20,6 +20,8 @@ from tm.queue import JobRun, Work
 
 IMPORT_ARTICLE = "import-article"
 IMPORT_TMX = "import-tmx"
+EXPORT_MEMORY = "export-memory"
+PRETRANSLATE = "pretranslate"
 # The upload's name in the job's spool folder.
 TMX_UPLOAD = "upload.tmx"
 
@@ -111,4 +113,59 @@ def run_import_tmx(session: Session, run: JobRun) -> dict[str, Any]:
     return report.as_dict()
 
 
-WORK: dict[str, Work] = {IMPORT_ARTICLE: run_import_article, IMPORT_TMX: run_import_tmx}
+def export_memory_params(*, memory: str, out: str, since: dt.datetime | None,
+                         actor: str | None = None) -> dict[str, Any]:
+    """The params of an export of ``memory`` to the file ``out`` (an absolute path)."""
+    return {"memory": memory, "out": out, "since": since.isoformat() if since else None,
+            "actor": actor}
+
+
+def run_export_memory(session: Session, run: JobRun) -> dict[str, Any]:
+    """Export the memory of ``run`` to its file: written aside, renamed when complete."""
+    import os
+    from pathlib import Path
+
+    from tm.memory import export_memory
+
+    params = run.params
+    out = Path(params["out"])
+    partial = out.with_name(f".{out.name}.{run.job_id}.part")
+    since = params.get("since")
+    try:
+        report = export_memory(session, partial, memory=params["memory"],
+                               since=dt.datetime.fromisoformat(since) if since else None,
+                               progress=run.report)
+        os.replace(partial, out)  # a reader never sees half a file
+    finally:
+        partial.unlink(missing_ok=True)
+    report.file = str(out)
+    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    record_event(session, AuditAction.EXPORT, user=user, actor=params.get("actor"),
+                 object_type="memory", object_id=params["memory"],
+                 detail={"units": report.units})
+    return report.as_dict()
+
+
+def pretranslate_params(*, document_id: int, track: str, min_score: int,
+                        memories: list[str] | None, author: str | None,
+                        overwrite: bool) -> dict[str, Any]:
+    """The params of a pre-translation of a document from the memories."""
+    return {"document_id": document_id, "track": track, "min_score": min_score,
+            "memories": memories, "author": author, "overwrite": overwrite}
+
+
+def run_pretranslate(session: Session, run: JobRun) -> dict[str, Any]:
+    """Fill the track of ``run``'s document from the memories; return the band analysis."""
+    from tm.search.pretranslate import pretranslate
+
+    params = run.params
+    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    report = pretranslate(session, params["document_id"], track=params["track"],
+                          min_score=params["min_score"], memories=params.get("memories"),
+                          author=user or params.get("author"), overwrite=params["overwrite"],
+                          progress=run.report)
+    return report.as_dict()
+
+
+WORK: dict[str, Work] = {IMPORT_ARTICLE: run_import_article, IMPORT_TMX: run_import_tmx,
+                         EXPORT_MEMORY: run_export_memory, PRETRANSLATE: run_pretranslate}

@@ -112,16 +112,20 @@ def _queue_import(ctx: CliContext, file: str, *, memory: str, src: str | None,
 @click.option("--since", help="Only units changed since this date, YYYY-MM-DD (memories).")
 @click.option("--include-boilerplate", is_flag=True,
               help="Also export boilerplate lines (documents).")
+@background_option
 @json_option
 @click.pass_obj
 def export_command(ctx: CliContext, out: str, memory: str | None, document_id: int | None,
                    status: str | None, track: str | None, since: str | None,
-                   include_boilerplate: bool, as_json: bool) -> None:
+                   include_boilerplate: bool, background: bool, as_json: bool) -> None:
     """Export a memory or a document as TMX 1.4 to OUT.tmx (- for standard output)."""
     from tm.memory import export_document, export_memory
 
     if (memory is None) == (document_id is None):
         raise InputError("give either --memory or --document")
+    if background:
+        _queue_export(ctx, out, memory=memory, since=since, as_json=as_json)
+        return
     target = sys.stdout.buffer if out == "-" else out
     with ctx.transaction() as session:
         if memory is not None:
@@ -142,6 +146,29 @@ def export_command(ctx: CliContext, out: str, memory: str | None, document_id: i
     else:
         click.echo(f"Wrote {report.units} units to {out}"
                    + (f" ({report.skipped_empty} empty left out)" if report.skipped_empty else ""))
+
+
+def _queue_export(ctx: CliContext, out: str, *, memory: str | None, since: str | None,
+                  as_json: bool) -> None:
+    """Queue the export of a memory to ``out`` as a job (``--background``) and say its id."""
+    from tm.cli.context import cli_actor
+    from tm.memory.memories import get_memory
+    from tm.work import EXPORT_MEMORY, export_memory_params
+
+    if memory is None or out == "-":
+        raise InputError("--background exports a --memory to a file (not a document, not "
+                         "standard output)")
+    target = os.path.abspath(out)  # the worker's directory is not this one
+    if not os.path.isdir(os.path.dirname(target)):
+        raise InputError(f"{out}: no such directory")
+    with ctx.transaction() as session:
+        get_memory(session, memory)  # an unknown memory is said now, not by the job
+    moment = parse_date(since)
+    params = export_memory_params(
+        memory=memory, out=target, actor=cli_actor(),
+        since=None if moment is None else dt.datetime.combine(moment, dt.time(), tzinfo=dt.UTC))
+    echo_queued(submit_job(ctx, EXPORT_MEMORY, title=f"{memory} → {os.path.basename(out)}",
+                           params=params), as_json)
 
 
 @click.command("memories")

@@ -7,6 +7,7 @@ import time
 import click
 
 from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.search import fuzzy, reindex
@@ -125,12 +126,24 @@ def concordance_command(ctx: CliContext, phrase: str, target: bool, memories: tu
 @click.option("--author", help="Recorded as the author of the filled translations.")
 @click.option("--overwrite", is_flag=True,
               help="Replace translations the track already has (kept in history).")
+@background_option
 @json_option
 @click.pass_obj
 def pretranslate_command(ctx: CliContext, document_id: int, min_score: int, track: str,
                          memories: tuple[str, ...], author: str | None, overwrite: bool,
-                         as_json: bool) -> None:
+                         background: bool, as_json: bool) -> None:
     """Fill a track of document DOC from the memories; count segments per match band."""
+    if background:
+        from tm.documents import get_document
+        from tm.work import PRETRANSLATE, pretranslate_params
+
+        with ctx.transaction() as session:
+            title = f"Pre-translate «{get_document(session, document_id).title}»"
+        params = pretranslate_params(document_id=document_id, track=track,
+                                     min_score=min_score, memories=list(memories) or None,
+                                     author=author, overwrite=overwrite)
+        echo_queued(submit_job(ctx, PRETRANSLATE, title=title, params=params), as_json)
+        return
     with ctx.transaction() as session:
         report = pretranslate(session, document_id, track=track, min_score=min_score,
                               memories=memories or None, author=author, overwrite=overwrite)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from tm.documents import get_document
@@ -20,6 +20,7 @@ from tm.memory.bulk import driver_kind, sqlite_datetime
 from tm.memory.memories import get_memory
 from tm.memory.tmx_rows import CONTEXT_POST, CONTEXT_PRE
 from tm.models import (
+    MemoryUnit,
     Segment,
     SegmentKind,
     Status,
@@ -154,19 +155,34 @@ def _usable(unit: TmxUnit) -> bool:
     return all(v.text.strip() for v in unit.variants[:2])
 
 
+# The stage an export's progress names, and how many units between two reports.
+STAGE_WRITE = "write-units"
+PROGRESS_EVERY_UNITS = 5000
+
+
 def export_memory(session: Session, out: str | Path | IO[bytes], *, memory: str,
-                  since: dt.datetime | None = None) -> TmxExportReport:
-    """Write every unit of ``memory`` (changed since ``since``) to ``out``."""
+                  since: dt.datetime | None = None,
+                  progress: Callable[[str, int, int], None] | None = None) -> TmxExportReport:
+    """Write every unit of ``memory`` (changed since ``since``) to ``out``.
+
+    ``progress(STAGE_WRITE, done, total)`` is told how many of the memory's units are out.
+    """
     target = get_memory(session, memory)
     report = TmxExportReport(file=str(out))
     header = TmxHeader.from_json(target.header)
+    total = (session.scalar(select(func.count()).select_from(MemoryUnit).where(
+        MemoryUnit.memory_id == target.id)) or 0) if progress is not None else 0
     with TmxWriter(out, srclang=target.src_lang, header=header) as writer:
-        for row in _stored_rows(session, target.id, since):
+        for seen, row in enumerate(_stored_rows(session, target.id, since)):
+            if progress is not None and seen % PROGRESS_EVERY_UNITS == 0:
+                progress(STAGE_WRITE, seen, total)
             if row[3].strip() and row[4].strip():  # source and target
                 _write_row(writer, row)
                 report.units += 1
             else:
                 report.skipped_empty += 1
+    if progress is not None:
+        progress(STAGE_WRITE, total, total)
     return report
 
 

@@ -9,7 +9,7 @@ translators are paid by — by segments and by words.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -26,6 +26,8 @@ from tm.translations import add_translation, edit_translation, get_or_create_tra
 
 DEFAULT_MIN_SCORE = 90
 DEFAULT_TRACK = "tm"
+# The stage a pre-translation's progress names: segments looked up in the memories.
+STAGE_MATCH = "match-segments"
 # The bands of a CAT analysis, best first: (name, lowest score, highest score).
 BANDS: tuple[tuple[str, int, int], ...] = (
     ("101%", CONTEXT_MATCH, CONTEXT_MATCH),
@@ -78,8 +80,13 @@ class PretranslateReport:
 
 def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRACK,
                  min_score: int = DEFAULT_MIN_SCORE, memories: Iterable[str] | None = None,
-                 author: Author = None, overwrite: bool = False) -> PretranslateReport:
-    """Fill ``track`` of a document from the memories; return the band analysis."""
+                 author: Author = None, overwrite: bool = False,
+                 progress: Callable[[str, int, int], None] | None = None
+                 ) -> PretranslateReport:
+    """Fill ``track`` of a document from the memories; return the band analysis.
+
+    ``progress(STAGE_MATCH, done, total)`` is told how many segments have been looked up.
+    """
     started = time.perf_counter()
     if not 1 <= min_score <= CONTEXT_MATCH:
         raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
@@ -93,6 +100,8 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
         Translation.segment_id.in_([s.id for s in segments])))}
     names = list(memories) if memories is not None else None
     for at, segment in enumerate(segments):
+        if progress is not None:
+            progress(STAGE_MATCH, at, len(segments))
         if segment.is_boilerplate:
             report.boilerplate += 1
             continue
@@ -123,5 +132,7 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
             translation.tm_score = best.score
         report.filled += 1
     session.flush()
+    if progress is not None:
+        progress(STAGE_MATCH, len(segments), len(segments))
     report.seconds = time.perf_counter() - started
     return report
