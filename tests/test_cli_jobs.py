@@ -225,3 +225,27 @@ def test_a_document_pretranslated_in_the_background_reports_its_bands(
     assert state["state"] == "done" and state["stage"] == "match-segments"
     assert state["done"] == state["total"] > 0
     assert sum(state["result"]["segments"].values()) > 0
+
+
+def test_scores_with_significance_in_the_background_equal_those_of_a_run_here(
+        runner: Callable[..., Result], worker: Callable[[], Any], tmp_path: Path) -> None:
+    lines = {"src": ["Один кот.", "Два пса.", "Три птицы.", "Четыре рыбы."],
+             "ref": ["One cat.", "Two dogs.", "Three birds.", "Four fish."],
+             "a": ["One cat.", "Two dog.", "Three bird.", "Four fishes."],
+             "b": ["A cat.", "Two dogs.", "Three birds.", "Fish four."]}
+    for name, text in lines.items():
+        (tmp_path / f"{name}.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+    imported = runner("import-testset", "toy", "--source", str(tmp_path / "src.txt"),
+                      "--ref", f"ref={tmp_path / 'ref.txt'}",
+                      "--system", f"a={tmp_path / 'a.txt'}", "--system", f"b={tmp_path / 'b.txt'}")
+    assert imported.exit_code == 0, imported.output
+    options = ["score", "--testset", "toy", "--ref", "ref", "--paired-bs", "--samples", "50"]
+    queued = runner(*options, "--background", "--json")
+    assert queued.exit_code == 0, queued.output
+    worker()
+    state = _ended(runner, json.loads(queued.output)["job"])
+    here = json.loads(runner(*options, "--json").output)
+    assert state["state"] == "done" and state["result"]["rows"] == here
+    refused = runner("score", "--hyp", str(tmp_path / "a.txt"), "--ref",
+                     str(tmp_path / "ref.txt"), "--background")
+    assert refused.exit_code != 0 and "--testset" in refused.output

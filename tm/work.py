@@ -22,6 +22,9 @@ IMPORT_ARTICLE = "import-article"
 IMPORT_TMX = "import-tmx"
 EXPORT_MEMORY = "export-memory"
 PRETRANSLATE = "pretranslate"
+SCORE_TESTSET = "score-testset"
+# The stage a scoring job names (sacrebleu tells no progress of its own).
+STAGE_SCORE = "score"
 # The upload's name in the job's spool folder.
 TMX_UPLOAD = "upload.tmx"
 
@@ -167,5 +170,36 @@ def run_pretranslate(session: Session, run: JobRun) -> dict[str, Any]:
     return report.as_dict()
 
 
+def score_params(*, testset: str, references: list[str], systems: list[str] | None,
+                 metrics: list[str], test: str | None, baseline: str | None, seed: int,
+                 samples: int | None, jobs: int, per_document: bool) -> dict[str, Any]:
+    """The params of scoring a test set's tracks (and their significance) and storing it."""
+    return {"testset": testset, "references": references, "systems": systems,
+            "metrics": metrics, "test": test, "baseline": baseline, "seed": seed,
+            "samples": samples, "jobs": jobs, "per_document": per_document}
+
+
+def run_score_testset(session: Session, run: JobRun) -> dict[str, Any]:
+    """Score and store the tracks of ``run``'s test set; return the rows `score --json` prints."""
+    import json
+
+    from tm.scoring.report import score_rows
+    from tm.scoring.store import score_testset
+    from tm.scoring.testsets import get_testset
+
+    params = run.params
+    run.report(STAGE_SCORE, 0, 1)
+    report = score_testset(session, get_testset(session, params["testset"]),
+                           references=params["references"], systems=params["systems"],
+                           metrics=params["metrics"], test=params["test"],
+                           baseline=params["baseline"], seed=params["seed"],
+                           samples=params["samples"], jobs=params["jobs"])
+    rows = score_rows(report.scores, report.paired,
+                      documents=report.document_keys if params["per_document"] else None)
+    run.report(STAGE_SCORE, 1, 1)
+    return {"rows": json.loads(json.dumps(rows, default=str))}
+
+
 WORK: dict[str, Work] = {IMPORT_ARTICLE: run_import_article, IMPORT_TMX: run_import_tmx,
-                         EXPORT_MEMORY: run_export_memory, PRETRANSLATE: run_pretranslate}
+                         EXPORT_MEMORY: run_export_memory, PRETRANSLATE: run_pretranslate,
+                         SCORE_TESTSET: run_score_testset}

@@ -7,6 +7,7 @@ import click
 from sqlalchemy.orm import Session
 
 from tm.cli.context import CliContext, emit_json, json_option, language_pair_options
+from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.documents import get_document
 from tm.errors import InputError, NotFoundError
 from tm.lang import TARGET_LANG
@@ -187,12 +188,14 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 @click.option("--documents", "per_document", is_flag=True,
               help="Also report each document's scores (test sets only).")
 @click.option("--tgt-lang", default=None, help="Target language of --hyp files (default: en).")
+@background_option
 @json_option
 @click.pass_obj
 def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ...],
                   systems: tuple[str, ...], hyps: tuple[str, ...], metrics_value: str,
                   test: str | None, baseline: str | None, seed: int, samples: int | None,
-                  jobs: int, per_document: bool, tgt_lang: str | None, as_json: bool) -> None:
+                  jobs: int, per_document: bool, tgt_lang: str | None, background: bool,
+                  as_json: bool) -> None:
     """Score translations with sacrebleu: tracks of a test set (stored), or plain files.
 
     With --testset the texts are read from the database and the scores (test set, each
@@ -202,6 +205,8 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
     metrics = parse_metrics(metrics_value)
     options = {"baseline": baseline, "seed": seed, "samples": samples, "jobs": jobs}
     if testset_name is None:
+        if background:
+            raise InputError("--background scores a --testset (plain files are scored here)")
         if not hyps:
             raise InputError("give --testset NAME, or --hyp FILE with --ref FILE")
         if systems or per_document:
@@ -210,6 +215,18 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
     else:
         if hyps:
             raise InputError("--hyp is for plain files; with --testset use --system TRACK")
+        if background:
+            from tm.work import SCORE_TESTSET, score_params
+
+            with ctx.transaction() as session:
+                get_testset(session, testset_name)  # an unknown test set is said now
+            params = score_params(testset=testset_name, references=list(refs),
+                                  systems=list(systems) or None, metrics=metrics, test=test,
+                                  baseline=baseline, seed=seed, samples=samples, jobs=jobs,
+                                  per_document=per_document)
+            echo_queued(submit_job(ctx, SCORE_TESTSET, title=f"Score {testset_name}",
+                                   params=params), as_json)
+            return
         with ctx.transaction() as session:
             report = score_testset(session, get_testset(session, testset_name),
                                    references=refs, systems=systems or None, metrics=metrics,
