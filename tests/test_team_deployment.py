@@ -181,6 +181,27 @@ def _units(database: str) -> tuple[int, int]:
         engine.dispose()
 
 
+def _session_on_the_other_process(first: str, second: str, login: str, password: str
+                                  ) -> str | None:
+    """Log in through ``first``; return who ``second`` says the same cookie belongs to."""
+    import html
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with browser.open(f"{first}/login", timeout=10) as response:
+        form = response.read().decode()
+    token = html.unescape(re.search(r'name="csrf_token" value="([^"]+)"', form)[1])  # type: ignore[index]
+    body = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": token})
+    with browser.open(f"{first}/login", data=body.encode(), timeout=10):
+        pass
+    with browser.open(f"{second}/api/settings", timeout=10) as response:  # no sticky session
+        user = json.loads(response.read())["user"]
+    return user["login"] if user else None
+
+
 def _until(base: str, token: str, job: str, states: set[str]) -> dict[str, Any]:
     deadline = time.monotonic() + JOB_TIMEOUT_S
     while True:
@@ -196,11 +217,13 @@ def test_a_job_started_on_one_app_process_is_followed_on_another_and_survives_a_
         team: Team, tmp_path: Path) -> None:
     database = team.env["SVERKA_DATABASE_URL"]
     team.sverka("db", "upgrade")
+    password = secrets.token_urlsafe(16)
     team.sverka("user", "add", "anna", "--role", "manager", "--password-stdin",
-                stdin=secrets.token_urlsafe(16) + "\n")
+                stdin=password + "\n")
     token = json.loads(team.sverka("token", "create", "--user", "anna", "--name", "t",
                                    "--json"))["token"]
     first, second = team.serve("app-a"), team.serve("app-b")
+    assert _session_on_the_other_process(first, second, "anna", password) == "anna"
     worker = team.start_as("worker-1", "worker")
     body = tmx("".join(tu(f"Предложение номер {i} о бюджете.", f"Sentence number {i}.")
                        for i in range(UNITS))).encode()

@@ -152,6 +152,20 @@ def remove_input(spool_dir: Path, job_id: str) -> None:
     shutil.rmtree(spool_folder(spool_dir, job_id), ignore_errors=True)
 
 
+def tidy(session: Session, queue: JobQueue) -> tuple[int, int]:
+    """At a start: end the jobs whose worker died, drop old and orphan inputs.
+
+    Returns how many jobs were found interrupted and how many uploads were removed.
+    """
+    from tm.jobs import forget_params, interrupt_dead
+
+    interrupted = interrupt_dead(session, alive=queue.alive)
+    forgotten = forget_params(session)
+    for job_id in forgotten:
+        remove_input(queue.spool_dir, job_id)
+    return interrupted, len(forgotten) + remove_orphan_inputs(session, queue.spool_dir)
+
+
 def remove_orphan_inputs(session: Session, spool_dir: Path, *,
                          older_than_s: float = ORPHAN_AGE_S) -> int:
     """Delete the spooled uploads of jobs that no longer need them; return how many.

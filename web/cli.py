@@ -55,16 +55,14 @@ def _listen(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool)
 
 def tidy_jobs(ctx: CliContext, queue: JobQueue, log: Callable[..., None]) -> None:
     """At start: say which jobs died with their process, drop old inputs and orphan uploads."""
-    from tm.jobs import forget_params, interrupt_dead
-    from tm.queue import remove_input, remove_orphan_inputs
+    from tm.queue import tidy
 
     with ctx.transaction() as session:
-        if interrupted := interrupt_dead(session, alive=queue.alive):
-            log("%d jobs were interrupted when their process stopped", interrupted)
-        for job_id in forget_params(session):
-            remove_input(queue.spool_dir, job_id)
-        if removed := remove_orphan_inputs(session, queue.spool_dir):
-            log("removed %d uploads no job needs any more", removed)
+        interrupted, removed = tidy(session, queue)
+    if interrupted:
+        log("%d jobs were interrupted when their process stopped", interrupted)
+    if removed:
+        log("removed %d uploads no job needs any more", removed)
 
 
 def _refuse_a_weak_key(app: Flask) -> None:

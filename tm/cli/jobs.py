@@ -159,12 +159,12 @@ def retry_command(ctx: CliContext, job_id: str, as_json: bool) -> None:
 @click.pass_obj
 def worker_command(ctx: CliContext, threads: int) -> None:
     """Run queued jobs until stopped (Ctrl+C or SIGTERM: the running ones are interrupted)."""
-    from tm.jobs import interrupt_dead
+    from tm.queue import tidy
 
     ctx.ensure_schema()
     queue = ctx.queue
     with ctx.transaction() as session:
-        interrupt_dead(session, alive=queue.alive)
+        tidy(session, queue)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     consumer = queue.consumer(threads)
     stop = threading.Event()
