@@ -41,7 +41,7 @@ ACCESS = {
     "admin.users": A, "admin.add": A, "admin.change": A, "admin.audit": A,
     "jobs.index": V, "jobs.api_index": V, "jobs.show": V, "jobs.api_show": V,
     "jobs.retry_view": V, "jobs.api_retry": V, "jobs.cancel_view": V, "jobs.api_cancel": V,
-    "health.readyz": PUBLIC,
+    "health.readyz": PUBLIC, "documents.pretranslate": T, "documents.api_pretranslate": T,
 }
 
 

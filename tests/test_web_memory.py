@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import import_seed
 from tests.tmx_samples import tmx, tu
 from tm.formats.tmx import read_tmx
+from tm.models import Role
 
 # Long enough for the slowest CI machine to import a small file.
 JOB_TIMEOUT_S = 60.0
@@ -151,3 +152,27 @@ def test_an_unknown_import_is_a_404_that_says_where_to_look(client: FlaskClient)
     text = response.get_data(as_text=True)
     assert response.status_code == 404 and "no import &#39;no-such-job&#39; of yours" in text
     assert "look for the article in the documents" in text  # (interrupted ones: test_jobs.py)
+
+
+def test_a_document_is_pretranslated_from_the_memories_as_a_job(
+        client: FlaskClient, client_as: Any, session: Session) -> None:
+    doc = import_seed(session).document.id
+    session.commit()
+    memory = tmx("".join(tu(s, f"EN {n}") for n, s in enumerate(_seed_sentences(client, doc))))
+    assert _import(client, memory.encode("utf-8"), memory="main")["state"] == "done"
+    translator = client_as(Role.TRANSLATOR)
+    assert "Pre-translate" in translator.get(f"/documents/{doc}").get_data(as_text=True)
+    response = translator.post(f"/documents/{doc}/pretranslate", data={"min_score": "95"})
+    assert response.status_code == 303
+    state = _job_ended(translator, response.headers["Location"].rsplit("/", 1)[-1])
+    assert state["state"] == "done" and state["result"]["filled"] > 0, state
+    page = translator.get(f"/jobs/{state['id']}").get_data(as_text=True)
+    assert "segments filled in track tm" in page and f"/documents/{doc}/edit" in page
+    assert client_as(Role.VIEWER).post(f"/documents/{doc}/pretranslate").status_code == 403
+    bad = translator.post(f"/api/documents/{doc}/pretranslate", data={"min_score": "500"})
+    assert bad.status_code == 422
+
+
+def _seed_sentences(client: FlaskClient, doc: int) -> list[str]:
+    segments = client.get(f"/api/documents/{doc}").get_json()["segments"]
+    return [segment["text"] for segment in segments if segment["kind"] == "body"][:5]

@@ -1,13 +1,17 @@
-"""Documents: the list, and one document's segments with their translations."""
+"""Documents: the list, one document's segments with their translations, pre-translation."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
-from tm.documents import document_tracks, document_view, list_documents
-from tm.models import Role, Status
+from tm.documents import document_tracks, document_view, get_document, list_documents
+from tm.errors import ValidationError
+from tm.models import Job, Role, Status
 from tm.scoring.results import scored_test_sets
-from web.access import requires
+from web import jobs
+from web.access import require_actor, requires
 from web.db import get_session
 
 bp = Blueprint("documents", __name__)
@@ -36,6 +40,42 @@ def show(document_id: int) -> str:
     return render_template("documents/show.html", document=view.document, tracks=view.tracks,
                            all_tracks=tracks, rows=view.rows,
                            scored_in=scored_test_sets(session, document_id))
+
+
+def _start_pretranslation(document_id: int) -> Job:
+    """Queue the pre-translation of a document from the memories (track ``tm``)."""
+    from tm.search.pretranslate import DEFAULT_MIN_SCORE, DEFAULT_TRACK
+    from tm.search.score import CONTEXT_MATCH
+    from tm.work import PRETRANSLATE, pretranslate_params
+
+    document = get_document(get_session(), document_id)
+    raw = request.values.get("min_score") or str(DEFAULT_MIN_SCORE)
+    if not raw.isdigit() or not 1 <= int(raw) <= CONTEXT_MATCH:
+        raise ValidationError(_("The lowest score is a whole number from 1 to %(max)s.",
+                                max=CONTEXT_MATCH))
+    params = pretranslate_params(document_id=document.id, track=DEFAULT_TRACK,
+                                 min_score=int(raw), memories=None, author=None,
+                                 overwrite=False)
+    return jobs.submit(PRETRANSLATE, title=_("Pre-translate “%(title)s”", title=document.title),
+                       params=params, owner=require_actor().user)
+
+
+@bp.post("/documents/<int:document_id>/pretranslate")
+@requires(Role.TRANSLATOR)
+def pretranslate(document_id: int) -> Response:
+    """Fill the document's track ``tm`` from the memories, as a job; show its progress."""
+    job = _start_pretranslation(document_id)
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.post("/api/documents/<int:document_id>/pretranslate")
+@requires(Role.TRANSLATOR)
+def api_pretranslate(document_id: int) -> ResponseReturnValue:
+    """Queue the pre-translation of a document (``min_score``): 202 with the job."""
+    job = _start_pretranslation(document_id)
+    location = url_for("jobs.api_show", job_id=job.id)
+    return jsonify({"job": job.id, "state": job.state.value, "location": location}), 202, \
+        {"Location": location}
 
 
 @bp.get("/api/documents")

@@ -39,14 +39,16 @@ from tm.jobs import (
 from tm.memory.tmx_import import STAGE_INDEX, STAGE_MERGE, STAGE_STORE
 from tm.models import Job, JobState, Role, User
 from tm.queue import JobQueue, open_job_queue, remove_input, spool_folder
-from tm.work import IMPORT_ARTICLE, IMPORT_TMX
+from tm.search.pretranslate import STAGE_MATCH
+from tm.work import IMPORT_ARTICLE, IMPORT_TMX, PRETRANSLATE
 from web.access import require_actor, requires
 from web.db import get_session
 
 bp = Blueprint("jobs", __name__)
 QUEUED = "queued"  # the stage before the work reports its first one
 # The least role that may start (and so retry) each kind of job.
-KIND_ROLE = {IMPORT_ARTICLE: Role.MANAGER, IMPORT_TMX: Role.MANAGER}
+KIND_ROLE = {IMPORT_ARTICLE: Role.MANAGER, IMPORT_TMX: Role.MANAGER,
+             PRETRANSLATE: Role.TRANSLATOR}
 LISTED = 50
 # Seconds a worker waits for SQLite's one writer before its job fails (another import may
 # hold it for minutes; a worker has no user waiting on the answer).
@@ -141,7 +143,8 @@ def stage_labels() -> dict[str, str]:
             STAGE_TRANSLATE: _("Storing the aligned translations"),
             STAGE_STORE: _("Reading and storing the units"),
             STAGE_MERGE: _("Merging duplicates"),
-            STAGE_INDEX: _("Indexing the new units for search")}
+            STAGE_INDEX: _("Indexing the new units for search"),
+            STAGE_MATCH: _("Looking up the segments in the memories")}
 
 
 def describe(job: Job) -> dict[str, Any]:
