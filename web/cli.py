@@ -102,7 +102,7 @@ def _run(ctx: CliContext, server: Any) -> None:
     finally:
         from web.jobs import close_queue
 
-        close_queue(server.application)
+        close_queue(server.application, wait=False)  # Ctrl+C stops now: its job, interrupted
 
 
 def _warm_search_index(app: Flask) -> None:

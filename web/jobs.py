@@ -72,11 +72,14 @@ def job_queue(app: Flask | None = None) -> JobQueue:
     return queue
 
 
-def close_queue(app: Flask) -> None:
-    """Stop the app's in-process consumer (if any) and release the queue's connections."""
+def close_queue(app: Flask, *, wait: bool = True) -> None:
+    """Stop the app's in-process consumer (if any) and release the queue's connections.
+
+    ``wait``: until the running jobs end; without, they die with the process (interrupted).
+    """
     consumer = app.extensions.pop("sverka_consumer", None)
     if consumer is not None:
-        consumer.stop(graceful=True)
+        consumer.stop(graceful=wait)
     queue = app.extensions.pop("sverka_queue", None)
     if queue is not None:
         queue.close()
