@@ -41,11 +41,15 @@ from tm.errors import InputError, SverkaError
 from tm.jobs import (
     JobLost,
     JobProgress,
+    cancel_job,
     claim_job,
     end_cancelled,
     fail_job,
     finish_job,
+    forget_params,
     get_job,
+    interrupt_dead,
+    kept_inputs,
     requeue_job,
     this_worker,
     worker_alive,
@@ -157,8 +161,6 @@ def tidy(session: Session, queue: JobQueue) -> tuple[int, int]:
 
     Returns how many jobs were found interrupted and how many uploads were removed.
     """
-    from tm.jobs import forget_params, interrupt_dead
-
     interrupted = interrupt_dead(session, alive=queue.alive)
     forgotten = forget_params(session)
     for job_id in forgotten:
@@ -174,8 +176,6 @@ def remove_orphan_inputs(session: Session, spool_dir: Path, *,
     a process that died while an upload came in). Only folders older than ``older_than_s``
     count, so an upload whose job is about to be committed is left alone.
     """
-    from tm.jobs import kept_inputs
-
     root = Path(spool_dir)
     if not root.is_dir():
         return 0
@@ -247,13 +247,12 @@ class JobQueue:
 
     def cancel(self, session: Session, job: Job) -> bool:
         """Cancel ``job`` (committing it): True if it ended now, False if its worker stops it."""
-        from tm.jobs import cancel_job
-
-        self._put(f"cancel:{job.id}", True)
         ended = cancel_job(session, job)
         session.commit()
         if ended:
             remove_input(self.spool_dir, job.id)
+        else:  # running: its worker looks for this at its next step
+            self._put(f"cancel:{job.id}", True)
         return ended
 
     def progress(self, job_id: str) -> JobProgress | None:
@@ -360,17 +359,15 @@ class JobQueue:
             message = str(error)
             self._end(lambda s: fail_job(s, run.job_id, message, worker=worker,
                                          progress=reporter.last))
-            return
         except Exception as error:  # a bug, or the database failing: log the details
             log.exception("job %s (%s) failed", run.job_id, run.kind)
             said = resource_error(error, database=self._database_name())  # a full disk...
             reason = str(said) if said is not None else ""
             self._end(lambda s: fail_job(s, run.job_id, reason, worker=worker,
                                          progress=reporter.last))
-            return
         else:
             remove_input(self.spool_dir, run.job_id)
-        self.delete_progress(run.job_id)
+        self.delete_progress(run.job_id)  # its row keeps the last progress
 
     def _database_name(self) -> str:
         from tm.db import database_name
