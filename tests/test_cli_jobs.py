@@ -249,3 +249,18 @@ def test_scores_with_significance_in_the_background_equal_those_of_a_run_here(
     refused = runner("score", "--hyp", str(tmp_path / "a.txt"), "--ref",
                      str(tmp_path / "ref.txt"), "--background")
     assert refused.exit_code != 0 and "--testset" in refused.output
+
+
+def test_the_search_index_is_rebuilt_in_the_background(
+        runner: Callable[..., Result], worker: Callable[[], Any], tmp_path: Path) -> None:
+    path = tmp_path / "desk.tmx"
+    path.write_text(SAMPLE, encoding="utf-8")
+    assert runner("import-tmx", str(path), "--memory", "desk").exit_code == 0
+    refused = runner("search", "Один.", "--reindex", "--background")
+    assert refused.exit_code != 0 and "--reindex alone" in refused.output
+    job = json.loads(runner("search", "--reindex", "--background", "--json").output)["job"]
+    worker()
+    state = _ended(runner, job)
+    assert (state["state"], state["result"]) == ("done", {"units": 3})
+    found = json.loads(runner("search", "Один.", "--json").output)
+    assert found["matches"][0]["target"] == "One."

@@ -23,8 +23,10 @@ IMPORT_TMX = "import-tmx"
 EXPORT_MEMORY = "export-memory"
 PRETRANSLATE = "pretranslate"
 SCORE_TESTSET = "score-testset"
-# The stage a scoring job names (sacrebleu tells no progress of its own).
+REINDEX = "reindex"
+# The stages a scoring job and a re-indexing name (neither tells how far it is inside).
 STAGE_SCORE = "score"
+STAGE_REINDEX = "reindex"
 # The upload's name in the job's spool folder.
 TMX_UPLOAD = "upload.tmx"
 
@@ -200,6 +202,16 @@ def run_score_testset(session: Session, run: JobRun) -> dict[str, Any]:
     return {"rows": json.loads(json.dumps(rows, default=str))}
 
 
+def run_reindex(session: Session, run: JobRun) -> dict[str, Any]:
+    """Rebuild the search index of every unit; every process reloads it once committed."""
+    from tm.search import reindex
+
+    run.report(STAGE_REINDEX, 0, 1)
+    units = reindex(session)
+    run.report(STAGE_REINDEX, 1, 1)
+    return {"units": units}
+
+
 WORK: dict[str, Work] = {IMPORT_ARTICLE: run_import_article, IMPORT_TMX: run_import_tmx,
                          EXPORT_MEMORY: run_export_memory, PRETRANSLATE: run_pretranslate,
-                         SCORE_TESTSET: run_score_testset}
+                         SCORE_TESTSET: run_score_testset, REINDEX: run_reindex}

@@ -56,12 +56,21 @@ def _print_matches(matches: list[Match]) -> None:
               help="Look up every line of this file (- for standard input).")
 @click.option("--reindex", "rebuild", is_flag=True,
               help="Rebuild the search index of every unit first.")
+@background_option
 @json_option
 @click.pass_obj
 def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int,
                    memories: tuple[str, ...], src: str, tgt: str, batch: str | None,
-                   rebuild: bool, as_json: bool) -> None:
+                   rebuild: bool, background: bool, as_json: bool) -> None:
     """Find the best translations of TEXT in the memories, with match scores."""
+    if background:
+        if not rebuild or text is not None or batch is not None:
+            raise InputError("--background runs --reindex alone (lookups are answered here)")
+        from tm.work import REINDEX
+
+        echo_queued(submit_job(ctx, REINDEX, title="Rebuild the search index", params={}),
+                    as_json)
+        return
     if (text is None) == (batch is None) and not rebuild:
         raise InputError("give a TEXT or --batch FILE")
     if rebuild:
