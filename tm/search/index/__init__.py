@@ -38,9 +38,9 @@ from __future__ import annotations
 from tm.search.index.arrays import Bounds
 from tm.search.index.keys import index_keys, key_blob
 from tm.search.index.lookup import candidates, units_with_words
-from tm.search.index.shared import SharedIndex, shared_index, warm_index
+from tm.search.index.shared import SharedIndex, configure_index_dir, shared_index, warm_index
 from tm.search.index.write import PendingTerms, TermsWriter, index_units, reindex
 
-__all__ = ["Bounds", "PendingTerms", "SharedIndex", "TermsWriter", "candidates", "index_keys",
-           "index_units", "key_blob", "reindex", "shared_index", "units_with_words",
-           "warm_index"]
+__all__ = ["Bounds", "PendingTerms", "SharedIndex", "TermsWriter", "candidates",
+           "configure_index_dir", "index_keys", "index_units", "key_blob", "reindex",
+           "shared_index", "units_with_words", "warm_index"]

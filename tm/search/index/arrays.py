@@ -80,55 +80,56 @@ def _sorted_unique(values: NDArray[Any]) -> NDArray[Any]:
     return values[keep]
 
 
-@dataclass
-class _Columns:
-    """Entries (one per index row) as flat arrays: the unit, its memory, its word keys."""
-
-    unit_ids: NDArray[np.int64]
-    memory_ids: NDArray[np.int64]
-    lengths: NDArray[np.int64]
-    keys: NDArray[np.uint32]
-
-    @classmethod
-    def from_rows(cls, rows: _Rows) -> _Columns:
-        keys = np.frombuffer(b"".join(rows.keys), dtype="<u4").astype(np.uint32, copy=False)
-        lengths = np.fromiter((len(k) // 4 for k in rows.keys), dtype=np.int64,
-                              count=len(rows))
-        return cls(np.asarray(rows.unit_ids, dtype=np.int64),
-                   np.asarray(rows.memory_ids, dtype=np.int64), lengths, keys)
-
-    def __add__(self, other: _Columns) -> _Columns:
-        return _Columns(np.concatenate((self.unit_ids, other.unit_ids)),
-                        np.concatenate((self.memory_ids, other.memory_ids)),
-                        np.concatenate((self.lengths, other.lengths)),
-                        np.concatenate((self.keys, other.keys)))
+# The arrays an index is made of, as stored in its file (tm.search.index.store).
+ARRAY_NAMES = ("unit_ids", "memory_ids", "offsets", "keys", "post_keys", "post_starts",
+               "post_entries", "empty")
 
 
 class _Arrays:
-    """Entries and their posting lists (entry numbers by key) as flat numpy arrays."""
+    """Entries and their posting lists (entry numbers by key) as flat numpy arrays.
 
-    def __init__(self, columns: _Columns) -> None:
-        self.columns = columns
-        self.unit_ids, self.memory_ids, self.lengths, self.keys = (
-            columns.unit_ids, columns.memory_ids, columns.lengths, columns.keys)
-        lengths = self.lengths
-        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.offsets[1:])
-        entry = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
-        # (key, entry) pairs in one integer: sorting groups by key, entries ascending.
-        pairs = _sorted_unique((self.keys.astype(np.uint64) << np.uint64(32)) | entry)
-        pair_keys = (pairs >> np.uint64(32)).astype(np.uint32)
-        self.post_entries = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
-        if len(pair_keys):
-            starts = np.flatnonzero(np.concatenate(([True], pair_keys[1:] != pair_keys[:-1])))
-        else:
-            starts = np.zeros(0, dtype=np.int64)
-        self.post_keys = pair_keys[starts]
-        self.post_starts = np.concatenate((starts, [len(pair_keys)])).astype(np.int64)
-        self.empty = np.flatnonzero(lengths == 0)
+    Per entry: its unit and memory (32 bits while ids fit) and where its keys start in
+    ``keys`` (``offsets``, one more; a length is the difference). Per distinct key: the key
+    (``post_keys``, sorted) and where its entries start in ``post_entries`` (ascending
+    entry numbers). ``empty``: the entries without a word. Built by
+    :class:`tm.search.index.build.Builder`, or mapped from a file read-only.
+    """
+
+    def __init__(self, **arrays: NDArray[Any]) -> None:
+        self.unit_ids = arrays["unit_ids"]
+        self.memory_ids = arrays["memory_ids"]
+        self.offsets = arrays["offsets"]
+        self.keys = arrays["keys"]
+        self.post_keys = arrays["post_keys"]
+        self.post_starts = arrays["post_starts"]
+        self.post_entries = arrays["post_entries"]
+        self.empty = arrays["empty"]
+
+    @classmethod
+    def nothing(cls) -> _Arrays:
+        """Return the arrays of no entry."""
+        return cls(unit_ids=np.zeros(0, np.int32), memory_ids=np.zeros(0, np.int32),
+                   offsets=np.zeros(1, np.uint32), keys=np.zeros(0, np.uint32),
+                   post_keys=np.zeros(0, np.uint32), post_starts=np.zeros(1, np.uint32),
+                   post_entries=np.zeros(0, np.int32), empty=np.zeros(0, np.int64))
+
+    def named(self) -> dict[str, NDArray[Any]]:
+        """Return the arrays by name (as stored)."""
+        return {name: getattr(self, name) for name in ARRAY_NAMES}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the arrays hold."""
+        return sum(a.nbytes for a in self.named().values())
+
+    def lengths(self, entries: NDArray[Any]) -> NDArray[np.int64]:
+        """Return the word counts of ``entries``."""
+        lengths: NDArray[np.int64] = (self.offsets[entries + 1]
+                                      - self.offsets[entries]).astype(np.int64)
+        return lengths
 
     def __len__(self) -> int:
-        return len(self.lengths)
+        return len(self.unit_ids)
 
     def postings(self, key: int) -> NDArray[np.int32]:
         at = int(np.searchsorted(self.post_keys, key))
@@ -148,7 +149,7 @@ class _Arrays:
             entries = self._probe(query, bounds)
         if not len(entries):
             return np.zeros(0, dtype=np.int64)
-        lengths = self.lengths[entries]
+        lengths = self.lengths(entries)
         keep = (lengths >= bounds.min_length) & (lengths <= bounds.max_length)
         if memory_ids is not None:
             keep &= np.isin(self.memory_ids[entries], memory_ids)
@@ -183,13 +184,13 @@ class _Arrays:
         extra = len(lists) - bounds.prefix
         # A unit of m words must share need(m) of the n; the lists not read hold at most
         # n − len(lists) of them.
-        need = bounds.min_shared(self.lengths[entries]) - (bounds.n - len(lists))
+        need = bounds.min_shared(self.lengths(entries)) - (bounds.n - len(lists))
         kept: NDArray[Any] = entries[counts >= np.maximum(need, extra + 1)]
         return kept.astype(np.int64)
 
     def _count_filter(self, entries: NDArray[Any], lengths: NDArray[Any],
                       query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
-        starts = self.offsets[entries]
+        starts = self.offsets[entries].astype(np.int64)
         total = int(lengths.sum())
         first = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - first, lengths) + np.arange(total)
@@ -204,8 +205,9 @@ class _Arrays:
     def _edit_filter(self, entries: NDArray[Any], query: Sequence[int],
                      bounds: Bounds) -> NDArray[np.int64]:
         keep = []
+        offsets = self.offsets
         for entry in entries.tolist():
-            keys = self.keys[self.offsets[entry]:self.offsets[entry + 1]].tolist()
+            keys = self.keys[int(offsets[entry]):int(offsets[entry + 1])].tolist()
             if _reaches(query, keys, bounds.threshold):
                 keep.append(entry)
         return self.unit_ids[np.asarray(keep, dtype=np.int64)]

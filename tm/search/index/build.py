@@ -1,0 +1,179 @@
+"""Building the posting lists in bounded memory: rows streamed in, one counting sort by key.
+
+The entries' columns grow as rows come (chunk by chunk from the cursor, never a million
+``bytes`` at once); the posting lists are then placed by a counting sort: the distinct keys
+and their counts first, then, a slice of entries at a time, each key's entries written at
+its list's cursor (entries ascend, so every list is sorted), and the repeats of a word
+within one unit squeezed out last. Only slice-sized temporaries sit beside the finished
+arrays, so the peak stays within ``1.5×`` of what the index keeps (``bench/search_speed.py``
+measures it).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from tm.search.index.arrays import _Arrays, _Rows
+
+# Keys a slice of the counting sort handles: its temporaries (about 50 bytes a key) stay a
+# small share of the arrays (4 + 4 bytes a key), and numpy's per-call cost stays negligible.
+SLICE_SHARE = 64
+SLICE_MIN = 1 << 16
+# Growth of a column while rows stream in: realloc grows large blocks in place (mremap),
+# and a capacity at most this much above the rows keeps the slack small.
+GROWTH = 1.5
+_INT32_MAX = np.iinfo(np.int32).max
+_UINT32_MAX = np.iinfo(np.uint32).max
+
+
+class _Column:
+    """A numpy array that grows in place as values are appended."""
+
+    def __init__(self, dtype: DTypeLike) -> None:
+        self.data: NDArray[Any] = np.empty(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: NDArray[Any]) -> None:
+        end = self.size + len(values)
+        if end > len(self.data):
+            self.data.resize(max(end, int(len(self.data) * GROWTH)), refcheck=False)
+        self.data[self.size:end] = values
+        self.size = end
+
+    def finish(self) -> NDArray[Any]:
+        """Return the values (the column gives its array up)."""
+        data, self.data = self.data, np.empty(0, dtype=self.data.dtype)
+        data.resize(self.size, refcheck=False)
+        return data
+
+
+class Builder:
+    """Entries added in id order, then their posting lists built at once (:meth:`finish`)."""
+
+    def __init__(self) -> None:
+        self.unit_ids = _Column(np.int64)
+        self.memory_ids = _Column(np.int64)
+        self.lengths = _Column(np.int64)
+        self.keys = _Column(np.uint32)
+
+    def __len__(self) -> int:
+        return self.unit_ids.size
+
+    def add_rows(self, rows: _Rows | Sequence[Sequence[Any]]) -> None:
+        """Add index rows: ``_Rows``, or ``(id, unit_id, memory_id, keys)`` tuples."""
+        unit_ids: Sequence[int]
+        memory_ids: Sequence[int]
+        blobs: Sequence[bytes]
+        if isinstance(rows, _Rows):
+            unit_ids, memory_ids, blobs = rows.unit_ids, rows.memory_ids, rows.keys
+        else:
+            if not rows:
+                return
+            _, unit_ids, memory_ids, blobs = zip(*rows, strict=True)
+        self.unit_ids.extend(np.asarray(unit_ids, dtype=np.int64))
+        self.memory_ids.extend(np.asarray(memory_ids, dtype=np.int64))
+        self.lengths.extend(np.fromiter((len(b) >> 2 for b in blobs), dtype=np.int64,
+                                        count=len(blobs)))
+        self.keys.extend(np.frombuffer(b"".join(blobs), dtype="<u4"))
+
+    def add_arrays(self, arrays: _Arrays) -> None:
+        """Add the entries of built arrays (a merge), a slice at a time."""
+        step = max(1, SLICE_MIN // 32)
+        for at in range(0, len(arrays), step):
+            end = min(at + step, len(arrays))
+            self.unit_ids.extend(arrays.unit_ids[at:end])
+            self.memory_ids.extend(arrays.memory_ids[at:end])
+            self.lengths.extend(np.diff(arrays.offsets[at:end + 1]).astype(np.int64))
+        for at in range(0, len(arrays.keys), SLICE_MIN * 16):
+            self.keys.extend(arrays.keys[at:at + SLICE_MIN * 16])
+
+    def finish(self) -> _Arrays:
+        """Return the arrays of every entry added (the builder is empty afterwards)."""
+        lengths = self.lengths.finish()
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        empty = np.flatnonzero(lengths == 0)
+        del lengths
+        unit_ids = _narrow(self.unit_ids.finish(), signed=True)
+        memory_ids = _narrow(self.memory_ids.finish(), signed=True)
+        keys = self.keys.finish()
+        post_keys, post_starts, post_entries = _postings(keys, offsets)
+        return _Arrays(unit_ids=unit_ids, memory_ids=memory_ids,
+                       offsets=_narrow(offsets, signed=False), keys=keys,
+                       post_keys=post_keys, post_starts=_narrow(post_starts, signed=False),
+                       post_entries=post_entries, empty=empty)
+
+
+def _narrow(values: NDArray[np.int64], *, signed: bool) -> NDArray[Any]:
+    """Return ``values`` in 32 bits when they fit (ids and offsets do, short of 2³¹ units)."""
+    limit = _INT32_MAX if signed else _UINT32_MAX
+    if len(values) and (int(values.max()) > limit or int(values.min()) < 0):
+        return values
+    return values.astype(np.int32 if signed else np.uint32)
+
+
+def _slices(offsets: NDArray[np.int64], size: int) -> list[tuple[int, int]]:
+    """Split the entries into runs of about ``size`` keys each: (first, end) entries."""
+    bounds = np.searchsorted(offsets, np.arange(0, int(offsets[-1]), size), side="right") - 1
+    cuts = sorted(set(bounds.tolist()) | {len(offsets) - 1})
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _postings(keys: NDArray[np.uint32], offsets: NDArray[np.int64]
+              ) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.int32]]:
+    """Return the posting lists of the entries: distinct keys, list starts, entry numbers."""
+    if not len(keys):
+        return (np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32))
+    ordered = np.sort(keys)
+    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    vocabulary = ordered[firsts]
+    del ordered
+    starts = np.append(firsts, len(keys)).astype(np.int64)
+    del firsts
+    entries = np.empty(len(keys), dtype=np.int32)
+    cursor = starts[:-1].copy()
+    size = max(SLICE_MIN, len(keys) // SLICE_SHARE)
+    for first, end in _slices(offsets, size):
+        lo, hi = int(offsets[first]), int(offsets[end])
+        if lo == hi:
+            continue
+        ranks = np.searchsorted(vocabulary, keys[lo:hi]).astype(np.int32)
+        order = np.argsort(ranks, kind="stable")
+        ranks = ranks[order]
+        owners = np.repeat(np.arange(first, end, dtype=np.int32), np.diff(offsets[first:end + 1]))
+        group = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1])))
+        sizes = np.diff(np.append(group, len(ranks)))
+        place = cursor[ranks] + (np.arange(len(ranks)) - np.repeat(group, sizes))
+        entries[place] = owners[order]
+        cursor[ranks[group]] += sizes
+    del cursor
+    entries, starts = _drop_repeats(entries, starts, size)
+    return vocabulary, starts, entries
+
+
+def _drop_repeats(entries: NDArray[np.int32], starts: NDArray[np.int64],
+                  size: int) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+    """Squeeze out, in place, an entry listed twice under one key (a word said twice)."""
+    kept_starts = np.empty_like(starts)
+    write, previous = 0, -1
+    for lo in range(0, len(entries), size):
+        hi = min(lo + size, len(entries))
+        part = entries[lo:hi].copy()
+        keep = np.empty(len(part), dtype=bool)
+        keep[0] = part[0] != previous
+        np.not_equal(part[1:], part[:-1], out=keep[1:])
+        first, last = np.searchsorted(starts, [lo, hi])
+        heads = starts[first:last] - lo
+        keep[heads] = True
+        before = np.cumsum(keep) - keep
+        kept_starts[first:last] = write + before[heads]
+        kept = part[keep]
+        entries[write:write + len(kept)] = kept
+        write += len(kept)
+        previous = int(part[-1])
+    kept_starts[-1] = write
+    entries.resize(write, refcheck=False)
+    return entries, kept_starts
