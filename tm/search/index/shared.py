@@ -2,7 +2,9 @@
 
 The shared index reads committed rows through its own connection (at most every
 ``REFRESH_S``); every lookup also reads, in the caller's transaction, the rows the shared index
-has not read yet (:func:`_lookup`), so a new unit is findable at once.
+has not read yet (:func:`_lookup`), so a new unit is findable at once. Given a directory
+(:func:`configure_index_dir`), its arrays are the newest file of the generation there, mapped,
+and a merge writes the next (:mod:`tm.search.index.store`).
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ LOCAL_MAX = 2000
 
 # Rows read per statement: a page's ``bytes`` objects stay a few megabytes, however many
 # rows there are, and a page costs one primary-key range scan.
-FETCH_ROWS = 10_000
+FETCH_ROWS = 2_000
 
 
 class SharedIndex:
@@ -81,12 +83,21 @@ class SharedIndex:
         self.__init__(self.store)  # type: ignore[misc]
         self.generation = generation
 
-    def _pending(self) -> Any:
-        """The condition selecting rows this index has not read yet."""
-        now = time.monotonic()
-        self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
-        parts = [SearchTerms.id > self.last_id]
-        parts += [SearchTerms.id.between(lo, hi) for lo, hi, _ in self.gaps]
+    def _pending(self, *, after: int = 0, last_id: int | None = None,
+                 gaps: Sequence[tuple[int, int, float]] | None = None) -> Any:
+        """The condition selecting rows this index has not read yet (of ids past ``after``).
+
+        Each range starts past ``after`` itself: given ``id > 0 AND id > 500000``, SQLite
+        seeks by the first bound and scans from there.
+        """
+        if gaps is None:
+            now = time.monotonic()
+            self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
+            gaps = self.gaps
+        last_id = self.last_id if last_id is None else last_id
+        parts = [SearchTerms.id > max(last_id, after)]
+        parts += [SearchTerms.id.between(max(lo, after + 1), hi) for lo, hi, _ in gaps
+                  if hi > after]
         return or_(*parts)
 
     def _unseen(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
@@ -119,13 +130,15 @@ class SharedIndex:
         """Read the pending rows, merging them into the arrays if many; ``False``: read again
         (another process stored a newer file, now mapped)."""
         columns = (SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
-        pending, after = self._pending(), 0
+        self._pending()  # drops the gaps given up on
+        last_id, gaps, after = self.last_id, list(self.gaps), 0
         builder: Builder | None = None
         with contextlib.ExitStack() as stack:
             # Page by page in id order (the primary key's index): a page's ``bytes`` stay a
             # few megabytes, and no driver holds the whole result.
             while True:
-                result = connection.execute(select(*columns).where(pending, SearchTerms.id > after)
+                pending = self._pending(after=after, last_id=last_id, gaps=gaps)
+                result = connection.execute(select(*columns).where(pending)
                                             .order_by(SearchTerms.id).limit(FETCH_ROWS))
                 # Straight from the driver's cursor: a million rows through Result cost seconds.
                 batch = result.cursor.fetchall()
@@ -193,6 +206,9 @@ class SharedIndex:
         return True
 
     def _note_gaps(self, ids: list[int]) -> None:
+        if ids[0] == self.last_id + 1 and ids[-1] == self.last_id + len(ids):
+            self.last_id = ids[-1]  # ascending and unique: no id skipped
+            return
         now = time.monotonic()
         expected = self.last_id + 1
         for rid in ids:
