@@ -236,6 +236,19 @@ def test_without_a_directory_the_index_stays_in_memory(clean_db: Engine) -> None
     assert shared_index(clean_db).loaded_from is None
 
 
+def test_an_unusable_directory_leaves_the_index_in_memory(
+        clean_db: Engine, database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the directory would be")
+    engine = make_engine(database_url)
+    try:
+        configure_index_dir(engine, tmp_path / "data")
+        add(engine, sentences(5))
+        assert lookup(engine, sentences(1, 2)[0]) == [f"t:{sentences(1, 2)[0]}"]
+        assert shared_index(engine).loaded_from is None
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("slice_keys", [1, 3, 50, 1 << 16])
 def test_the_counting_sort_lists_each_units_keys_once_in_order(
         slice_keys: int, monkeypatch: pytest.MonkeyPatch) -> None:

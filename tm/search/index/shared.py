@@ -148,8 +148,7 @@ class SharedIndex:
                 after = batch[-1][0]
                 rows = self._unseen(batch)
                 if builder is None and len(self.delta) + len(rows) > self._merge_at():
-                    if self.store is not None:
-                        stack.enter_context(self.store.lock())
+                    if self.store is not None and self._locked(stack):
                         newer = self.store.newest(self.generation or "")
                         if newer is not None and newer.last_id > self.file_last_id \
                                 and self._adopt(newer):
@@ -172,6 +171,15 @@ class SharedIndex:
                 self.arrays = builder.finish()
                 self.loaded_from, self.file_last_id = None, self.last_id
                 self._store()
+        return True
+
+    def _locked(self, stack: contextlib.ExitStack[Any]) -> bool:
+        """Take the store's build lock until ``stack`` ends; ``False`` if it cannot be had."""
+        assert self.store is not None
+        try:
+            stack.enter_context(self.store.lock())
+        except OSError:
+            return False  # an unwritable directory: this process builds in memory
         return True
 
     def _snapshot(self) -> Snapshot:
