@@ -119,9 +119,9 @@ class Builder:
         unit_ids = _narrow(self.unit_ids.finish(), signed=True)
         memory_ids = _narrow(self.memory_ids.finish(), signed=True)
         keys = self.keys.finish()
+        offsets = _narrow(offsets, signed=False)
         post_keys, post_starts, post_entries = _postings(keys, offsets)
-        return _Arrays(unit_ids=unit_ids, memory_ids=memory_ids,
-                       offsets=_narrow(offsets, signed=False), keys=keys,
+        return _Arrays(unit_ids=unit_ids, memory_ids=memory_ids, offsets=offsets, keys=keys,
                        post_keys=post_keys, post_starts=_narrow(post_starts, signed=False),
                        post_entries=post_entries, empty=empty)
 
@@ -134,30 +134,23 @@ def _narrow(values: NDArray[np.int64], *, signed: bool) -> NDArray[Any]:
     return values.astype(np.int32 if signed else np.uint32)
 
 
-def _slices(offsets: NDArray[np.int64], size: int) -> list[tuple[int, int]]:
+def _slices(offsets: NDArray[Any], size: int) -> list[tuple[int, int]]:
     """Split the entries into runs of about ``size`` keys each: (first, end) entries."""
     bounds = np.searchsorted(offsets, np.arange(0, int(offsets[-1]), size), side="right") - 1
     cuts = sorted(set(bounds.tolist()) | {len(offsets) - 1})
     return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
-def _postings(keys: NDArray[np.uint32], offsets: NDArray[np.int64]
+def _postings(keys: NDArray[np.uint32], offsets: NDArray[Any]
               ) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.int32]]:
     """Return the posting lists of the entries: distinct keys, list starts, entry numbers."""
     if not len(keys):
         return (np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32))
-    ordered = _anonymous(len(keys), np.uint32)
-    ordered[:] = keys
-    ordered.sort()
-    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    vocabulary = ordered[firsts]
-    del ordered
-    starts = np.append(firsts, len(keys)).astype(np.int64)
-    del firsts
+    size = max(SLICE_MIN, len(keys) // SLICE_SHARE)
+    vocabulary, starts = _distinct(keys, size)
     memory = _private(len(keys) * 4)
     entries = np.frombuffer(memory, dtype=np.int32)
     cursor = starts[:-1].copy()
-    size = max(SLICE_MIN, len(keys) // SLICE_SHARE)
     for first, end in _slices(offsets, size):
         lo, hi = int(offsets[first]), int(offsets[end])
         if lo == hi:
@@ -183,6 +176,21 @@ def _postings(keys: NDArray[np.uint32], offsets: NDArray[np.int64]
     del entries
     memory.resize(kept * 4)  # in place: the repeats' pages go back to the system
     return vocabulary, starts, np.frombuffer(memory, dtype=np.int32)
+
+
+def _distinct(keys: NDArray[np.uint32], size: int
+              ) -> tuple[NDArray[np.uint32], NDArray[np.int64]]:
+    """Return the distinct keys, sorted, and where each starts in the sorted keys."""
+    ordered = _anonymous(len(keys), np.uint32)
+    ordered[:] = keys
+    ordered.sort()
+    firsts = [np.zeros(1, np.int64)]
+    for lo in range(1, len(ordered), size):  # a slice at a time: no key-sized temporary
+        hi = min(lo + size, len(ordered))
+        firsts.append(np.flatnonzero(ordered[lo:hi] != ordered[lo - 1:hi - 1]) + lo)
+    starts = np.concatenate(firsts)
+    vocabulary = ordered[starts]
+    return vocabulary, np.append(starts, len(keys))
 
 
 def _drop_repeats(entries: NDArray[np.int32], starts: NDArray[np.int64],
