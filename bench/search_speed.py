@@ -58,10 +58,15 @@ from tm.search.score import text_score  # noqa: E402
 
 MIN_SCORE = 75
 # --check gates, on figures that do not depend on the machine's speed or load: the build's
-# peak memory over what the index keeps (the goal of issue 15), and the bytes a unit costs
-# (measured 12 a unit plus 8 a word, about 195 for these sentences of 24 words on average).
+# peak memory over what the index keeps (the goal of issue 15: 1.38 measured at 1M units),
+# and the bytes a unit costs (12 a unit plus 6 a word: 146 at 1M, 150 at 100k, for these
+# sentences of 24 words on average; the goal for 10M units is 150).
 PEAK_RATIO_MAX = 1.5
-BYTES_PER_UNIT_MAX = 210
+BYTES_PER_UNIT_MAX = 155
+# Units below which the peak ratio is not gated: a process's own costs of a build (the
+# allocator's arenas, the driver, a page of rows: 8-14 MB) are most of a small index's peak
+# (1.9x at 100k units, 15 MB of arrays), not a property of the method.
+PEAK_GATE_MIN_UNITS = 500_000
 FUNCTION_WORDS = ("в и на не что с по о к из за от для как это а но его до же у при так "
                   "также было был была были он она они мы уже после только более года "
                   "его ее их которые который которая может время при этом том").split()
@@ -275,6 +280,8 @@ def _status(field: str) -> int:
 
 def _resident(arrays: object) -> int:
     """Return the bytes of the numpy arrays an index keeps (each counted once)."""
+    if hasattr(arrays, "nbytes"):
+        return int(arrays.nbytes)
     found = {id(a): a for a in vars(arrays).values() if isinstance(a, np.ndarray)}
     return sum(a.nbytes for a in found.values())
 
@@ -314,7 +321,7 @@ def child(mode: str, url: str, directory: Path | None, query: str = "") -> dict[
 def failures(result: dict[str, Any]) -> list[str]:
     """Return what a result fails of the --check gates."""
     failed = []
-    if result["peak_ratio"] > PEAK_RATIO_MAX:
+    if result["units"] >= PEAK_GATE_MIN_UNITS and result["peak_ratio"] > PEAK_RATIO_MAX:
         failed.append(f"build peak {result['peak_ratio']}× the index's arrays "
                       f"(at most {PEAK_RATIO_MAX})")
     if result["bytes_per_unit"] > BYTES_PER_UNIT_MAX:
@@ -339,7 +346,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line per run")
     parser.add_argument("--check", action="store_true",
                         help=f"fail unless the build peaks within {PEAK_RATIO_MAX}× the "
-                             f"index and a unit costs at most {BYTES_PER_UNIT_MAX} bytes")
+                             f"index (from {PEAK_GATE_MIN_UNITS:,} units) and a unit costs at "
+                             f"most {BYTES_PER_UNIT_MAX} bytes")
     args = parser.parse_args()
     failed: list[str] = []
     engines = ([] if args.no_sqlite else ["sqlite"]) + (["postgresql"] if args.postgres else [])

@@ -3,6 +3,7 @@ merges; a unit committed through one process is found through another."""
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import textwrap
@@ -11,16 +12,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT
+from tests.test_search_fuzzy import _ranked, edited, sentence
 from tm.db import make_engine
 from tm.memory import get_or_create_memory
 from tm.memory.tmx_rows import source_key
 from tm.models import MemoryUnit
-from tm.search import fuzzy, index_units, reindex
-from tm.search.index import build, configure_index_dir, shared, shared_index
+from tm.search import brute_force, fuzzy, index_units, reindex
+from tm.search.index import (
+    build,
+    configure_index_dir,
+    index_keys,
+    shared,
+    shared_index,
+    units_with_words,
+    warm_index,
+)
 from tm.search.index.arrays import _Rows
 from tm.search.index.build import Builder
 
@@ -249,6 +259,42 @@ def test_an_unusable_directory_leaves_the_index_in_memory(
         engine.dispose()
 
 
+@pytest.mark.parametrize("packed_max", [build.PACKED_MAX, -1], ids=["3 bytes", "4 bytes"])
+@pytest.mark.parametrize("in_file", [True, False], ids=["file", "memory"])
+def test_lookups_on_the_arrays_equal_a_scan(
+        clean_db: Engine, database_url: str, tmp_path: Path, packed_max: int, in_file: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Committed units, read into the arrays (the caller's own rows are scanned instead)."""
+    monkeypatch.setattr(build, "PACKED_MAX", packed_max)
+    rng = random.Random(packed_max + in_file)
+    sources = [sentence(rng, rng.randrange(3, 16)) for _ in range(300)]
+    add(clean_db, sources)
+    engine = make_engine(database_url)
+    try:
+        if in_file:
+            configure_index_dir(engine, tmp_path)
+        warm_index(engine)
+        index = shared_index(engine)
+        assert len(index.arrays) == 300 and not len(index.delta)
+        assert index.arrays.keys.width == index.arrays.post_entries.width == (
+            3 if packed_max > 0 else 4)
+        assert (index.loaded_from is not None) == in_file
+        with Session(engine) as session:
+            for min_score in (50, 75, 95):
+                for _ in range(12):
+                    query = edited(rng, rng.choice(sources))
+                    assert _ranked(fuzzy(session, query, min_score=min_score, limit=30)) \
+                        == _ranked(brute_force(session, query, min_score=min_score,
+                                               limit=30)), query
+            for source in sources[:10]:
+                words = [list(index_keys(w)) for w in source.split()[:2]]
+                expected = sorted(u.id for u in session.scalars(select(MemoryUnit))
+                                  if all(set(w) & set(index_keys(u.source)) for w in words))
+                assert units_with_words(session, words) == expected
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("slice_keys", [1, 3, 50, 1 << 16])
 def test_the_counting_sort_lists_each_units_keys_once_in_order(
         slice_keys: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,7 +312,10 @@ def test_the_counting_sort_lists_each_units_keys_once_in_order(
     pairs = sorted({(int(k), n) for n, row in enumerate(rows)
                     for k in np.frombuffer(row[3], "<u4")})
     counts = np.diff(arrays.post_starts.astype(np.int64))
-    assert list(zip(np.repeat(arrays.post_keys, counts).tolist(),
-                    arrays.post_entries.tolist(), strict=True)) == pairs
+    entries = arrays.post_entries.run(0, len(arrays.post_entries))
+    assert list(zip(np.repeat(arrays.post_keys, counts).tolist(), entries.tolist(),
+                    strict=True)) == pairs
+    assert arrays.word_keys(0, len(arrays.keys)).tobytes() == b"".join(row[3] for row in rows)
+    assert arrays.keys.width == arrays.post_entries.width == 3  # the values fit 3 bytes
     assert arrays.unit_ids.tolist() == [row[1] for row in rows]
     assert arrays.empty.tolist() == [n for n, row in enumerate(rows) if not row[3]]

@@ -85,24 +85,61 @@ ARRAY_NAMES = ("unit_ids", "memory_ids", "offsets", "keys", "post_keys", "post_s
                "post_entries", "empty")
 
 
+class _Packed:
+    """Non-negative integers in 3 bytes each (below 2²⁴: a unit's entry number, a word's
+    ordinal), or 4 when ``raw`` is not bytes: read a run or at positions as ``int32``."""
+
+    def __init__(self, raw: NDArray[Any]) -> None:
+        self.raw = raw
+        self.width = 3 if raw.dtype == np.uint8 else 4
+
+    def __len__(self) -> int:
+        return len(self.raw) // self.width if self.width == 3 else len(self.raw)
+
+    def run(self, lo: int, hi: int) -> NDArray[np.int32]:
+        """Return the values from ``lo`` to ``hi``."""
+        if self.width == 4:
+            values: NDArray[np.int32] = self.raw[lo:hi]
+            return values
+        wide = np.zeros((hi - lo, 4), dtype=np.uint8)
+        wide[:, :3] = self.raw[3 * lo:3 * hi].reshape(-1, 3)
+        return wide.reshape(-1).view("<i4")
+
+    def take(self, positions: NDArray[np.int64]) -> NDArray[np.int32]:
+        """Return the values at ``positions``."""
+        if self.width == 4:
+            values: NDArray[np.int32] = self.raw[positions]
+            return values
+        at = positions * 3
+        raw = self.raw
+        values = raw[at + 2].astype(np.int32)
+        values <<= 8
+        values |= raw[at + 1]
+        values <<= 8
+        values |= raw[at]
+        return values
+
+
 class _Arrays:
     """Entries and their posting lists (entry numbers by key) as flat numpy arrays.
 
-    Per entry: its unit and memory (32 bits while ids fit) and where its keys start in
+    Per entry: its unit and memory (32 bits while ids fit) and where its words start in
     ``keys`` (``offsets``, one more; a length is the difference). Per distinct key: the key
     (``post_keys``, sorted) and where its entries start in ``post_entries`` (ascending
-    entry numbers). ``empty``: the entries without a word. Built by
-    :class:`tm.search.index.build.Builder`, or mapped from a file read-only.
+    entry numbers). ``keys`` holds each word as its key's ordinal in ``post_keys``; it and
+    ``post_entries`` take 3 bytes a value below 2²⁴ distinct keys, entries (:class:`_Packed`).
+    ``empty``: the entries without a word. Built by :class:`tm.search.index.build.Builder`,
+    or mapped from a file read-only.
     """
 
     def __init__(self, **arrays: NDArray[Any]) -> None:
         self.unit_ids = arrays["unit_ids"]
         self.memory_ids = arrays["memory_ids"]
         self.offsets = arrays["offsets"]
-        self.keys = arrays["keys"]
+        self.keys = _Packed(arrays["keys"])
         self.post_keys = arrays["post_keys"]
         self.post_starts = arrays["post_starts"]
-        self.post_entries = arrays["post_entries"]
+        self.post_entries = _Packed(arrays["post_entries"])
         self.empty = arrays["empty"]
 
     @classmethod
@@ -115,7 +152,8 @@ class _Arrays:
 
     def named(self) -> dict[str, NDArray[Any]]:
         """Return the arrays by name (as stored)."""
-        return {name: getattr(self, name) for name in ARRAY_NAMES}
+        named = {name: getattr(self, name) for name in ARRAY_NAMES}
+        return {name: a.raw if isinstance(a, _Packed) else a for name, a in named.items()}
 
     @property
     def nbytes(self) -> int:
@@ -131,14 +169,25 @@ class _Arrays:
     def __len__(self) -> int:
         return len(self.unit_ids)
 
-    def postings(self, key: int) -> NDArray[np.int32]:
+    def _ordinal(self, key: int) -> int:
+        """Return ``key``'s place in ``post_keys``, or -1 when no entry has it."""
         at = int(np.searchsorted(self.post_keys, key))
-        if at < len(self.post_keys) and self.post_keys[at] == key:
-            return self.post_entries[self.post_starts[at]:self.post_starts[at + 1]]
-        return self.post_entries[:0]
+        return at if at < len(self.post_keys) and self.post_keys[at] == key else -1
+
+    def postings(self, key: int) -> NDArray[np.int32]:
+        at = self._ordinal(key)
+        if at < 0:
+            return np.zeros(0, dtype=np.int32)
+        return self.post_entries.run(int(self.post_starts[at]), int(self.post_starts[at + 1]))
 
     def frequency(self, key: int) -> int:
-        return len(self.postings(key))
+        at = self._ordinal(key)
+        return 0 if at < 0 else int(self.post_starts[at + 1]) - int(self.post_starts[at])
+
+    def word_keys(self, lo: int, hi: int) -> NDArray[np.uint32]:
+        """Return the keys (hashes) of the words from ``lo`` to ``hi`` in ``keys``."""
+        keys: NDArray[np.uint32] = self.post_keys[self.keys.run(lo, hi)]
+        return keys
 
     def candidates(self, query: Sequence[int], bounds: Bounds,
                    memory_ids: NDArray[np.int64] | None) -> NDArray[np.int64]:
@@ -154,9 +203,11 @@ class _Arrays:
         if memory_ids is not None:
             keep &= np.isin(self.memory_ids[entries], memory_ids)
         entries, lengths = entries[keep], lengths[keep]
+        # The query's words as the arrays hold them: ordinals, -1 for a key no entry has.
+        ordinals = [self._ordinal(k) for k in query]
         if bounds.n and len(entries):
-            entries = self._count_filter(entries, lengths, query, bounds)
-        return self._edit_filter(entries, query, bounds)
+            entries = self._count_filter(entries, lengths, ordinals, bounds)
+        return self._edit_filter(entries, ordinals, bounds)
 
     def _probe(self, query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
         """Return the entries in enough of the rarest query words' posting lists.
@@ -196,8 +247,8 @@ class _Arrays:
         positions = np.repeat(starts - first, lengths) + np.arange(total)
         # isin compares against each of the few query keys in turn: far faster here than
         # a binary search per key of the candidates.
-        wanted = _sorted_unique(np.asarray(query, dtype=np.uint32))
-        hits = np.isin(self.keys[positions], wanted).astype(np.int32)
+        wanted = _sorted_unique(np.asarray([k for k in query if k >= 0], dtype=np.int32))
+        hits = np.isin(self.keys.take(positions), wanted).astype(np.int32)
         shared = np.add.reduceat(hits, first) if total else np.zeros(len(entries), np.int32)
         kept: NDArray[Any] = entries[shared >= bounds.min_shared(lengths)]
         return kept
@@ -207,7 +258,7 @@ class _Arrays:
         keep = []
         offsets = self.offsets
         for entry in entries.tolist():
-            keys = self.keys[int(offsets[entry]):int(offsets[entry + 1])].tolist()
+            keys = self.keys.run(int(offsets[entry]), int(offsets[entry + 1])).tolist()
             if _reaches(query, keys, bounds.threshold):
                 keep.append(entry)
         return self.unit_ids[np.asarray(keep, dtype=np.int64)]
