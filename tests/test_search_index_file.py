@@ -240,6 +240,24 @@ def test_a_process_that_merges_after_another_maps_its_file(
         second.dispose()
 
 
+@pytest.mark.parametrize("content", [b"", b"SVERKA-INDEX-1\n", b"SVERKA-INDEX-1\n" + bytes(64),
+                                     b"not an index at all"])
+def test_a_broken_file_is_built_again(engine_with_file: Engine, tmp_path: Path,
+                                      content: bytes) -> None:
+    add(engine_with_file, sentences(12))
+    lookup(engine_with_file, sentences(1)[0])
+    (good,) = index_files(tmp_path)
+    good.write_bytes(content)  # as a crash might leave it
+    other = make_engine(str(engine_with_file.url))
+    try:
+        configure_index_dir(other, tmp_path)
+        assert lookup(other, sentences(1, 4)[0]) == [f"t:{sentences(1, 4)[0]}"]
+        (rebuilt,) = index_files(tmp_path)
+        assert shared_index(other).loaded_from == rebuilt and rebuilt.stat().st_size > 4096
+    finally:
+        other.dispose()
+
+
 def test_without_a_directory_the_index_stays_in_memory(clean_db: Engine) -> None:
     add(clean_db, sentences(5))
     assert lookup(clean_db, sentences(1, 2)[0]) == [f"t:{sentences(1, 2)[0]}"]

@@ -141,6 +141,13 @@ class IndexStore:
                 mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
+        try:
+            return self._parse(mapped, size, file)
+        except (ValueError, KeyError, TypeError):
+            return None  # not a whole index file (a crash while the disk wrote it back)
+
+    @staticmethod
+    def _parse(mapped: mmap.mmap, size: int, file: IndexFile) -> Snapshot | None:
         if mapped[:len(MAGIC)] != MAGIC:
             return None
         length = int.from_bytes(mapped[len(MAGIC):len(MAGIC) + 8], "little")
