@@ -87,37 +87,39 @@ ARRAY_NAMES = ("unit_ids", "memory_ids", "offsets", "keys", "post_keys", "post_s
 
 class _Packed:
     """Non-negative integers in 3 bytes each (below 2²⁴: a unit's entry number, a word's
-    ordinal), or 4 when ``raw`` is not bytes: read a run or at positions as ``int32``."""
+    ordinal), or 4 when ``raw`` is not bytes: read a run or at positions as ``int32``.
+
+    3-byte values are read as little-endian 4-byte words 3 bytes apart, masked: one gather
+    per value (x86 reads unaligned words at full speed); ``raw`` ends with one byte more,
+    so the last value's word lies within it.
+    """
 
     def __init__(self, raw: NDArray[Any]) -> None:
         self.raw = raw
         self.width = 3 if raw.dtype == np.uint8 else 4
+        if self.width == 4:
+            self.words = raw
+        else:
+            count = max(0, (len(raw) - 1) // 3)
+            self.words = np.ndarray((count,), dtype="<u4", buffer=raw.data if count else
+                                    np.zeros(4, np.uint8).data, strides=(3,))
 
     def __len__(self) -> int:
-        return len(self.raw) // self.width if self.width == 3 else len(self.raw)
+        return len(self.words)
 
     def run(self, lo: int, hi: int) -> NDArray[np.int32]:
         """Return the values from ``lo`` to ``hi``."""
         if self.width == 4:
             values: NDArray[np.int32] = self.raw[lo:hi]
             return values
-        wide = np.zeros((hi - lo, 4), dtype=np.uint8)
-        wide[:, :3] = self.raw[3 * lo:3 * hi].reshape(-1, 3)
-        return wide.reshape(-1).view("<i4")
+        return (self.words[lo:hi] & 0xFFFFFF).astype(np.int32)
 
     def take(self, positions: NDArray[np.int64]) -> NDArray[np.int32]:
         """Return the values at ``positions``."""
         if self.width == 4:
             values: NDArray[np.int32] = self.raw[positions]
             return values
-        at = positions * 3
-        raw = self.raw
-        values = raw[at + 2].astype(np.int32)
-        values <<= 8
-        values |= raw[at + 1]
-        values <<= 8
-        values |= raw[at]
-        return values
+        return (self.words[positions] & 0xFFFFFF).astype(np.int32)
 
 
 class _Arrays:
@@ -169,20 +171,32 @@ class _Arrays:
     def __len__(self) -> int:
         return len(self.unit_ids)
 
-    def _ordinal(self, key: int) -> int:
-        """Return ``key``'s place in ``post_keys``, or -1 when no entry has it."""
-        at = int(np.searchsorted(self.post_keys, key))
-        return at if at < len(self.post_keys) and self.post_keys[at] == key else -1
+    def ordinals(self, keys: Sequence[int]) -> list[int]:
+        """Return each key's place in ``post_keys``, or -1 when no entry has it."""
+        wanted = np.asarray(keys, dtype=np.uint32)  # one search, in the arrays' own type
+        at = np.searchsorted(self.post_keys, wanted)
+        if not len(self.post_keys):
+            return [-1] * len(wanted)
+        found = self.post_keys[np.minimum(at, len(self.post_keys) - 1)] == wanted
+        ordinals: list[int] = np.where(found, at, -1).tolist()
+        return ordinals
+
+    def count_at(self, ordinal: int) -> int:
+        if ordinal < 0:
+            return 0
+        return int(self.post_starts[ordinal + 1]) - int(self.post_starts[ordinal])
+
+    def postings_at(self, ordinal: int) -> NDArray[np.int32]:
+        if ordinal < 0:
+            return np.zeros(0, dtype=np.int32)
+        return self.post_entries.run(int(self.post_starts[ordinal]),
+                                     int(self.post_starts[ordinal + 1]))
 
     def postings(self, key: int) -> NDArray[np.int32]:
-        at = self._ordinal(key)
-        if at < 0:
-            return np.zeros(0, dtype=np.int32)
-        return self.post_entries.run(int(self.post_starts[at]), int(self.post_starts[at + 1]))
+        return self.postings_at(self.ordinals([key])[0])
 
     def frequency(self, key: int) -> int:
-        at = self._ordinal(key)
-        return 0 if at < 0 else int(self.post_starts[at + 1]) - int(self.post_starts[at])
+        return self.count_at(self.ordinals([key])[0])
 
     def word_keys(self, lo: int, hi: int) -> NDArray[np.uint32]:
         """Return the keys (hashes) of the words from ``lo`` to ``hi`` in ``keys``."""
@@ -192,10 +206,12 @@ class _Arrays:
     def candidates(self, query: Sequence[int], bounds: Bounds,
                    memory_ids: NDArray[np.int64] | None) -> NDArray[np.int64]:
         """Return the unit ids of entries that pass every filter for ``query``."""
+        # The query's words as the arrays hold them: ordinals, -1 for a key no entry has.
+        ordinals = self.ordinals(query)
         if bounds.n == 0:
             entries = self.empty.astype(np.int64)
         else:
-            entries = self._probe(query, bounds)
+            entries = self._probe(ordinals, bounds)
         if not len(entries):
             return np.zeros(0, dtype=np.int64)
         lengths = self.lengths(entries)
@@ -203,13 +219,11 @@ class _Arrays:
         if memory_ids is not None:
             keep &= np.isin(self.memory_ids[entries], memory_ids)
         entries, lengths = entries[keep], lengths[keep]
-        # The query's words as the arrays hold them: ordinals, -1 for a key no entry has.
-        ordinals = [self._ordinal(k) for k in query]
         if bounds.n and len(entries):
             entries = self._count_filter(entries, lengths, ordinals, bounds)
         return self._edit_filter(entries, ordinals, bounds)
 
-    def _probe(self, query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
+    def _probe(self, ordinals: Sequence[int], bounds: Bounds) -> NDArray[Any]:
         """Return the entries in enough of the rarest query words' posting lists.
 
         A unit sharing ``k`` words must be in one of the ``n − k + 1`` rarest words' lists
@@ -217,11 +231,11 @@ class _Arrays:
         rarest lists are read while they are cheap (``PROBE_BUDGET`` postings in all), which
         often cuts the candidates tenfold before any unit's words are looked at.
         """
-        ranked = sorted(query, key=self.frequency)
-        lists = [self.postings(k) for k in ranked[:bounds.prefix]]
+        ranked = sorted(ordinals, key=self.count_at)
+        lists = [self.postings_at(k) for k in ranked[:bounds.prefix]]
         total = sum(len(p) for p in lists)
         for key in ranked[bounds.prefix:]:
-            more = self.postings(key)
+            more = self.postings_at(key)
             if total + len(more) > PROBE_BUDGET:
                 break
             lists.append(more)

@@ -174,8 +174,10 @@ def _pack(memory: mmap.mmap | None, count: int, *, narrow: bool,
         raw[3 * lo:3 * hi] = low.reshape(-1)
         del low
     del raw
-    memory.resize(count * 3)
-    return np.frombuffer(memory, dtype=np.uint8)
+    memory.resize(count * 3 + 1)  # the one byte more _Packed reads the last value with
+    raw = np.frombuffer(memory, dtype=np.uint8)
+    raw[-1] = 0
+    return raw
 
 
 def _put(entries: NDArray[Any], at: NDArray[np.int64], values: NDArray[np.int32]) -> None:
@@ -209,7 +211,7 @@ def _postings(keys: NDArray[np.uint32], offsets: NDArray[Any]
     # Entry numbers written straight in 3 bytes when they fit: the key-sized array beside
     # the keys is the build's peak.
     width = 3 if sys.byteorder == "little" and len(offsets) - 1 <= PACKED_MAX + 1 else 4
-    memory = _private(len(keys) * width)
+    memory = _private(len(keys) * width + (width == 3))
     entries = np.frombuffer(memory, dtype=np.uint8 if width == 3 else np.int32)
     cursor = starts[:-1].copy()
     for first, end in _slices(offsets, size):
@@ -238,8 +240,12 @@ def _postings(keys: NDArray[np.uint32], offsets: NDArray[Any]
     del cursor
     kept, starts = _drop_repeats(entries, starts, size)
     del entries
-    memory.resize(kept * width)  # in place: the repeats' pages go back to the system
-    return vocabulary, starts, np.frombuffer(memory, dtype=np.uint8 if width == 3 else np.int32)
+    # In place: the repeats' pages go back to the system (3 bytes: and the byte more).
+    memory.resize(kept * width + (width == 3))
+    entries = np.frombuffer(memory, dtype=np.uint8 if width == 3 else np.int32)
+    if width == 3:
+        entries[-1] = 0
+    return vocabulary, starts, entries
 
 
 def _distinct(keys: NDArray[np.uint32], size: int
