@@ -7,8 +7,12 @@ numbers and commas here and there) and queries made by editing memory sentences 
 replaced, inserted, deleted, numbers changed) so a best match of at least 75% exists.
 Measures, on a fresh database per size and engine:
 
-- index build: writing every unit's keys (``tm.search.reindex``) and loading the in-process
-  index from them (what the first lookup after a restart pays);
+- index build: writing every unit's keys (``tm.search.reindex``), then, in a fresh process,
+  building the arrays from them and writing the index file (``configure_index_dir``): its
+  peak memory (the process's peak RSS over its RSS before, so numpy, the driver and the
+  rows read all count) against the arrays it keeps (``resident``, bytes and bytes a unit);
+- first lookup of a fresh process, with the index file present (it maps the file) and
+  without a directory (it builds in memory), from its engine to its first result;
 - lookup latency, warm: ``tm.search.fuzzy(min_score=75, limit=5)`` p50/p95/max;
 - recall: share of queries whose best match is as good as the brute-force best (rapidfuzz
   word-level Levenshtein over all units, the same ``base`` the score starts from);
@@ -18,6 +22,7 @@ Measures, on a fresh database per size and engine:
     python bench/search_speed.py --sizes 100000 --queries 300
     python bench/search_speed.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/search_speed.py --json
+    python bench/search_speed.py --sizes 100000 --check   # machine-independent gates
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import argparse
 import datetime as dt
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,10 +53,20 @@ from tm.memory import get_or_create_memory  # noqa: E402
 from tm.memory.tmx_rows import source_key  # noqa: E402
 from tm.models import MemoryUnit  # noqa: E402
 from tm.search import fuzzy, index_units, reindex  # noqa: E402
-from tm.search.index import index_keys  # noqa: E402
+from tm.search.index import configure_index_dir, index_keys, shared_index  # noqa: E402
 from tm.search.score import text_score  # noqa: E402
 
 MIN_SCORE = 75
+# --check gates, on figures that do not depend on the machine's speed or load: the build's
+# peak memory over what the index keeps (the goal of issue 15: 1.38 measured at 1M units),
+# and the bytes a unit costs (12 a unit plus 6 a word: 146 at 1M, 150 at 100k, for these
+# sentences of 24 words on average; the goal for 10M units is 150).
+PEAK_RATIO_MAX = 1.5
+BYTES_PER_UNIT_MAX = 155
+# Units below which the peak ratio is not gated: a process's own costs of a build (the
+# allocator's arenas, the driver, a page of rows: 8-14 MB) are most of a small index's peak
+# (1.9x at 100k units, 15 MB of arrays), not a property of the method.
+PEAK_GATE_MIN_UNITS = 500_000
 FUNCTION_WORDS = ("в и на не что с по о к из за от для как это а но его до же у при так "
                   "также было был была были он она они мы уже после только более года "
                   "его ее их которые который которая может время при этом том").split()
@@ -166,10 +182,12 @@ def run(engine_name: str, url: str, size: int, queries: int, brute: int,
     with Session(engine) as session, session.begin():
         reindex(session)
     build_keys = time.perf_counter() - started
-    started = time.perf_counter()
-    with Session(engine) as session:
-        fuzzy(session, units[0], min_score=MIN_SCORE)  # loads the in-process index
-    build_load = time.perf_counter() - started
+    directory = Path(tempfile.mkdtemp(prefix="sverka-index-"))
+    built = child("build", url, directory)  # builds the arrays, writes the index file
+    mapped = child("first", url, directory, units[0])
+    in_memory = child("first", url, None, units[0])
+    build_load = built["seconds"]
+    configure_index_dir(engine, directory)  # the timed lookups run on the mapped file
 
     rng = np.random.default_rng(seed + 1)
     vocab_sample = list(dict.fromkeys(w.strip(",.").lower() for w in units[:2000]
@@ -216,12 +234,22 @@ def run(engine_name: str, url: str, size: int, queries: int, brute: int,
     with Session(engine) as session:
         incremental = [m.target for m in fuzzy(session, fresh)] == ["new"]
     engine.dispose()
+    for path in sorted(directory.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    directory.rmdir()
     latencies.sort()
     return {
         "engine": engine_name, "units": size, "queries": queries,
         "generate_s": round(generated, 1), "store_s": round(stored, 1),
         "build_keys_s": round(build_keys, 1), "build_load_s": round(build_load, 1),
         "build_s": round(build_keys + build_load, 1),
+        "build_peak_mb": round(built["peak"] / 1e6, 1),
+        "resident_mb": round(built["resident"] / 1e6, 1),
+        "bytes_per_unit": round(built["resident"] / size, 1),
+        "peak_ratio": round(built["peak"] / built["resident"], 3),
+        "first_lookup_mapped_s": round(mapped["seconds"], 3),
+        "first_lookup_mapped_from_file": mapped["from_file"],
+        "first_lookup_built_s": round(in_memory["seconds"], 3),
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
         "max_ms": round(latencies[-1], 2),
@@ -233,7 +261,78 @@ def run(engine_name: str, url: str, size: int, queries: int, brute: int,
     }
 
 
+def _rss() -> int:
+    """Return this process's resident bytes now, and start its peak over from there."""
+    # Linux: "5" resets VmHWM, the peak resident size, to the current one.
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    return _status("VmRSS")
+
+
+def _status(field: str) -> int:
+    """Return a size (bytes) from /proc/self/status."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise LookupError(field)
+
+
+def _resident(arrays: object) -> int:
+    """Return the bytes of the numpy arrays an index keeps (each counted once)."""
+    if hasattr(arrays, "nbytes"):
+        return int(arrays.nbytes)
+    found = {id(a): a for a in vars(arrays).values() if isinstance(a, np.ndarray)}
+    return sum(a.nbytes for a in found.values())
+
+
+def child_main(mode: str, url: str, directory: str, query: str) -> None:
+    """In a fresh process: build the index (``build``) or time the first lookup (``first``)."""
+    from tm.search import warm_index
+
+    engine = make_engine(url)
+    with engine.connect() as connection:  # the driver and its caches count as before
+        connection.exec_driver_sql("SELECT 1")
+    started, before = time.perf_counter(), _rss()
+    if directory != "-":
+        configure_index_dir(engine, directory)
+    if mode == "build":
+        warm_index(engine)
+    else:
+        with Session(engine) as session:
+            fuzzy(session, query, min_score=MIN_SCORE)
+    seconds = time.perf_counter() - started
+    index = shared_index(engine)
+    peak = _status("VmHWM") - before
+    print(json.dumps({"seconds": seconds, "peak": peak, "resident": _resident(index.arrays),
+                      "from_file": getattr(index, "loaded_from", None) is not None}))
+    engine.dispose()
+
+
+def child(mode: str, url: str, directory: Path | None, query: str = "") -> dict[str, Any]:
+    """Run :func:`child_main` in a new Python process and return what it measured."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, url, str(directory or "-"), query],
+        check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(out.splitlines()[-1])
+    return result
+
+
+def failures(result: dict[str, Any]) -> list[str]:
+    """Return what a result fails of the --check gates."""
+    failed = []
+    if result["units"] >= PEAK_GATE_MIN_UNITS and result["peak_ratio"] > PEAK_RATIO_MAX:
+        failed.append(f"build peak {result['peak_ratio']}× the index's arrays "
+                      f"(at most {PEAK_RATIO_MAX})")
+    if result["bytes_per_unit"] > BYTES_PER_UNIT_MAX:
+        failed.append(f"{result['bytes_per_unit']} bytes a unit (at most {BYTES_PER_UNIT_MAX})")
+    return failed
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(*sys.argv[2:6])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000",
                         help="comma-separated memory sizes (default: 100000,1000000)")
@@ -245,7 +344,12 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print one JSON line per run")
+    parser.add_argument("--check", action="store_true",
+                        help=f"fail unless the build peaks within {PEAK_RATIO_MAX}× the "
+                             f"index (from {PEAK_GATE_MIN_UNITS:,} units) and a unit costs at "
+                             f"most {BYTES_PER_UNIT_MAX} bytes")
     args = parser.parse_args()
+    failed: list[str] = []
     engines = ([] if args.no_sqlite else ["sqlite"]) + (["postgresql"] if args.postgres else [])
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -253,6 +357,7 @@ def main() -> None:
                 with database(name, args.postgres, Path(tmp)) as url:
                     result = run(name, url, size, args.queries, min(args.brute, args.queries),
                                  args.seed)
+                failed += [f"{name} {size:,}: {f}" for f in failures(result)]
                 if args.json:
                     print(json.dumps(result), flush=True)
                 else:
@@ -263,6 +368,13 @@ def main() -> None:
                           f"({result['recall_queries']} queries; brute force p50 "
                           f"{result['brute_force_p50_ms']} ms); new unit findable: "
                           f"{result['incremental_ok']}", flush=True)
+                    print(f"{'':10} build peak {result['build_peak_mb']} MB for "
+                          f"{result['resident_mb']} MB of arrays ({result['peak_ratio']}×; "
+                          f"{result['bytes_per_unit']} bytes a unit); first lookup of a new "
+                          f"process {result['first_lookup_mapped_s']} s with the file, "
+                          f"{result['first_lookup_built_s']} s building", flush=True)
+    if args.check and failed:
+        sys.exit("search_speed --check failed: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

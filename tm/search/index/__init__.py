@@ -27,20 +27,32 @@ rolled-back unit is never shared. A deleted unit drops out when its row is fetch
 go with it, ``ON DELETE CASCADE``); ``reindex`` renews the generation and every process
 reloads.
 
+Sharing: given a directory (:func:`configure_index_dir`, an app's data dir), the arrays are a
+file named by the generation and the last row id it holds, which every process of the
+machine maps read-only (:mod:`~tm.search.index.store`): a new process serves lookups at
+once, reading only the rows added since the file, and the page cache holds one copy. A
+merge writes a new file (or maps the newer one another process wrote) and removes the old;
+a new generation has a new file; ``flock`` keeps two processes from building at once. The
+file holds which rows it read (last id, ids skipped), so a process mapping it reads the
+same rows since as the process that wrote it would. Without a directory the arrays live in
+the process. Either way they are built in bounded memory (:mod:`~tm.search.index.build`:
+rows a page at a time, a counting sort by key): the peak stays within 1.5× the arrays.
+
 The package, by concern: :mod:`~tm.search.index.keys` (a text's hashed word keys),
 :mod:`~tm.search.index.write` (the rows of ``search_terms``, written in the caller's
 transaction), :mod:`~tm.search.index.arrays` (the posting lists as flat arrays, and the
-filters), :mod:`~tm.search.index.shared` (a process's index and the rows it has not read
-yet) and :mod:`~tm.search.index.lookup` (the lookups callers make).
+filters), :mod:`~tm.search.index.build` (building them), :mod:`~tm.search.index.store`
+(their file), :mod:`~tm.search.index.shared` (a process's index and the rows it has not
+read yet) and :mod:`~tm.search.index.lookup` (the lookups callers make).
 """
 from __future__ import annotations
 
 from tm.search.index.arrays import Bounds
 from tm.search.index.keys import index_keys, key_blob
 from tm.search.index.lookup import candidates, units_with_words
-from tm.search.index.shared import SharedIndex, shared_index, warm_index
+from tm.search.index.shared import SharedIndex, configure_index_dir, shared_index, warm_index
 from tm.search.index.write import PendingTerms, TermsWriter, index_units, reindex
 
-__all__ = ["Bounds", "PendingTerms", "SharedIndex", "TermsWriter", "candidates", "index_keys",
-           "index_units", "key_blob", "reindex", "shared_index", "units_with_words",
-           "warm_index"]
+__all__ = ["Bounds", "PendingTerms", "SharedIndex", "TermsWriter", "candidates",
+           "configure_index_dir", "index_keys", "index_units", "key_blob", "reindex",
+           "shared_index", "units_with_words", "warm_index"]

@@ -80,84 +80,150 @@ def _sorted_unique(values: NDArray[Any]) -> NDArray[Any]:
     return values[keep]
 
 
-@dataclass
-class _Columns:
-    """Entries (one per index row) as flat arrays: the unit, its memory, its word keys."""
+# The arrays an index is made of, as stored in its file (tm.search.index.store).
+ARRAY_NAMES = ("unit_ids", "memory_ids", "offsets", "keys", "post_keys", "post_starts",
+               "post_entries", "empty")
 
-    unit_ids: NDArray[np.int64]
-    memory_ids: NDArray[np.int64]
-    lengths: NDArray[np.int64]
-    keys: NDArray[np.uint32]
 
-    @classmethod
-    def from_rows(cls, rows: _Rows) -> _Columns:
-        keys = np.frombuffer(b"".join(rows.keys), dtype="<u4").astype(np.uint32, copy=False)
-        lengths = np.fromiter((len(k) // 4 for k in rows.keys), dtype=np.int64,
-                              count=len(rows))
-        return cls(np.asarray(rows.unit_ids, dtype=np.int64),
-                   np.asarray(rows.memory_ids, dtype=np.int64), lengths, keys)
+class _Packed:
+    """Non-negative integers in 3 bytes each (below 2²⁴: a unit's entry number, a word's
+    ordinal), or 4 when ``raw`` is not bytes: read a run or at positions as ``int32``.
 
-    def __add__(self, other: _Columns) -> _Columns:
-        return _Columns(np.concatenate((self.unit_ids, other.unit_ids)),
-                        np.concatenate((self.memory_ids, other.memory_ids)),
-                        np.concatenate((self.lengths, other.lengths)),
-                        np.concatenate((self.keys, other.keys)))
+    3-byte values are read as little-endian 4-byte words 3 bytes apart, masked: one gather
+    per value (x86 reads unaligned words at full speed); ``raw`` ends with one byte more,
+    so the last value's word lies within it.
+    """
+
+    def __init__(self, raw: NDArray[Any]) -> None:
+        self.raw = raw
+        self.width = 3 if raw.dtype == np.uint8 else 4
+        if self.width == 4:
+            self.words = raw
+        else:
+            count = max(0, (len(raw) - 1) // 3)
+            self.words = np.ndarray((count,), dtype="<u4", buffer=raw.data if count else
+                                    np.zeros(4, np.uint8).data, strides=(3,))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def run(self, lo: int, hi: int) -> NDArray[np.int32]:
+        """Return the values from ``lo`` to ``hi``."""
+        if self.width == 4:
+            values: NDArray[np.int32] = self.raw[lo:hi]
+            return values
+        return (self.words[lo:hi] & 0xFFFFFF).astype(np.int32)
+
+    def take(self, positions: NDArray[np.int64]) -> NDArray[np.int32]:
+        """Return the values at ``positions``."""
+        if self.width == 4:
+            values: NDArray[np.int32] = self.raw[positions]
+            return values
+        return (self.words[positions] & 0xFFFFFF).astype(np.int32)
 
 
 class _Arrays:
-    """Entries and their posting lists (entry numbers by key) as flat numpy arrays."""
+    """Entries and their posting lists (entry numbers by key) as flat numpy arrays.
 
-    def __init__(self, columns: _Columns) -> None:
-        self.columns = columns
-        self.unit_ids, self.memory_ids, self.lengths, self.keys = (
-            columns.unit_ids, columns.memory_ids, columns.lengths, columns.keys)
-        lengths = self.lengths
-        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.offsets[1:])
-        entry = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
-        # (key, entry) pairs in one integer: sorting groups by key, entries ascending.
-        pairs = _sorted_unique((self.keys.astype(np.uint64) << np.uint64(32)) | entry)
-        pair_keys = (pairs >> np.uint64(32)).astype(np.uint32)
-        self.post_entries = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32)
-        if len(pair_keys):
-            starts = np.flatnonzero(np.concatenate(([True], pair_keys[1:] != pair_keys[:-1])))
-        else:
-            starts = np.zeros(0, dtype=np.int64)
-        self.post_keys = pair_keys[starts]
-        self.post_starts = np.concatenate((starts, [len(pair_keys)])).astype(np.int64)
-        self.empty = np.flatnonzero(lengths == 0)
+    Per entry: its unit and memory (32 bits while ids fit) and where its words start in
+    ``keys`` (``offsets``, one more; a length is the difference). Per distinct key: the key
+    (``post_keys``, sorted) and where its entries start in ``post_entries`` (ascending
+    entry numbers). ``keys`` holds each word as its key's ordinal in ``post_keys``; it and
+    ``post_entries`` take 3 bytes a value below 2²⁴ distinct keys, entries (:class:`_Packed`).
+    ``empty``: the entries without a word. Built by :class:`tm.search.index.build.Builder`,
+    or mapped from a file read-only.
+    """
+
+    def __init__(self, **arrays: NDArray[Any]) -> None:
+        self.unit_ids = arrays["unit_ids"]
+        self.memory_ids = arrays["memory_ids"]
+        self.offsets = arrays["offsets"]
+        self.keys = _Packed(arrays["keys"])
+        self.post_keys = arrays["post_keys"]
+        self.post_starts = arrays["post_starts"]
+        self.post_entries = _Packed(arrays["post_entries"])
+        self.empty = arrays["empty"]
+
+    @classmethod
+    def nothing(cls) -> _Arrays:
+        """Return the arrays of no entry."""
+        return cls(unit_ids=np.zeros(0, np.int32), memory_ids=np.zeros(0, np.int32),
+                   offsets=np.zeros(1, np.uint32), keys=np.zeros(0, np.uint32),
+                   post_keys=np.zeros(0, np.uint32), post_starts=np.zeros(1, np.uint32),
+                   post_entries=np.zeros(0, np.int32), empty=np.zeros(0, np.int64))
+
+    def named(self) -> dict[str, NDArray[Any]]:
+        """Return the arrays by name (as stored)."""
+        named = {name: getattr(self, name) for name in ARRAY_NAMES}
+        return {name: a.raw if isinstance(a, _Packed) else a for name, a in named.items()}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the arrays hold."""
+        return sum(a.nbytes for a in self.named().values())
+
+    def lengths(self, entries: NDArray[Any]) -> NDArray[np.int64]:
+        """Return the word counts of ``entries``."""
+        lengths: NDArray[np.int64] = (self.offsets[entries + 1]
+                                      - self.offsets[entries]).astype(np.int64)
+        return lengths
 
     def __len__(self) -> int:
-        return len(self.lengths)
+        return len(self.unit_ids)
+
+    def ordinals(self, keys: Sequence[int]) -> list[int]:
+        """Return each key's place in ``post_keys``, or -1 when no entry has it."""
+        wanted = np.asarray(keys, dtype=np.uint32)  # one search, in the arrays' own type
+        at = np.searchsorted(self.post_keys, wanted)
+        if not len(self.post_keys):
+            return [-1] * len(wanted)
+        found = self.post_keys[np.minimum(at, len(self.post_keys) - 1)] == wanted
+        ordinals: list[int] = np.where(found, at, -1).tolist()
+        return ordinals
+
+    def count_at(self, ordinal: int) -> int:
+        if ordinal < 0:
+            return 0
+        return int(self.post_starts[ordinal + 1]) - int(self.post_starts[ordinal])
+
+    def postings_at(self, ordinal: int) -> NDArray[np.int32]:
+        if ordinal < 0:
+            return np.zeros(0, dtype=np.int32)
+        return self.post_entries.run(int(self.post_starts[ordinal]),
+                                     int(self.post_starts[ordinal + 1]))
 
     def postings(self, key: int) -> NDArray[np.int32]:
-        at = int(np.searchsorted(self.post_keys, key))
-        if at < len(self.post_keys) and self.post_keys[at] == key:
-            return self.post_entries[self.post_starts[at]:self.post_starts[at + 1]]
-        return self.post_entries[:0]
+        return self.postings_at(self.ordinals([key])[0])
 
     def frequency(self, key: int) -> int:
-        return len(self.postings(key))
+        return self.count_at(self.ordinals([key])[0])
+
+    def word_keys(self, lo: int, hi: int) -> NDArray[np.uint32]:
+        """Return the keys (hashes) of the words from ``lo`` to ``hi`` in ``keys``."""
+        keys: NDArray[np.uint32] = self.post_keys[self.keys.run(lo, hi)]
+        return keys
 
     def candidates(self, query: Sequence[int], bounds: Bounds,
                    memory_ids: NDArray[np.int64] | None) -> NDArray[np.int64]:
         """Return the unit ids of entries that pass every filter for ``query``."""
+        # The query's words as the arrays hold them: ordinals, -1 for a key no entry has.
+        ordinals = self.ordinals(query)
         if bounds.n == 0:
             entries = self.empty.astype(np.int64)
         else:
-            entries = self._probe(query, bounds)
+            entries = self._probe(ordinals, bounds)
         if not len(entries):
             return np.zeros(0, dtype=np.int64)
-        lengths = self.lengths[entries]
+        lengths = self.lengths(entries)
         keep = (lengths >= bounds.min_length) & (lengths <= bounds.max_length)
         if memory_ids is not None:
             keep &= np.isin(self.memory_ids[entries], memory_ids)
         entries, lengths = entries[keep], lengths[keep]
         if bounds.n and len(entries):
-            entries = self._count_filter(entries, lengths, query, bounds)
-        return self._edit_filter(entries, query, bounds)
+            entries = self._count_filter(entries, lengths, ordinals, bounds)
+        return self._edit_filter(entries, ordinals, bounds)
 
-    def _probe(self, query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
+    def _probe(self, ordinals: Sequence[int], bounds: Bounds) -> NDArray[Any]:
         """Return the entries in enough of the rarest query words' posting lists.
 
         A unit sharing ``k`` words must be in one of the ``n − k + 1`` rarest words' lists
@@ -165,11 +231,11 @@ class _Arrays:
         rarest lists are read while they are cheap (``PROBE_BUDGET`` postings in all), which
         often cuts the candidates tenfold before any unit's words are looked at.
         """
-        ranked = sorted(query, key=self.frequency)
-        lists = [self.postings(k) for k in ranked[:bounds.prefix]]
+        ranked = sorted(ordinals, key=self.count_at)
+        lists = [self.postings_at(k) for k in ranked[:bounds.prefix]]
         total = sum(len(p) for p in lists)
         for key in ranked[bounds.prefix:]:
-            more = self.postings(key)
+            more = self.postings_at(key)
             if total + len(more) > PROBE_BUDGET:
                 break
             lists.append(more)
@@ -183,20 +249,20 @@ class _Arrays:
         extra = len(lists) - bounds.prefix
         # A unit of m words must share need(m) of the n; the lists not read hold at most
         # n − len(lists) of them.
-        need = bounds.min_shared(self.lengths[entries]) - (bounds.n - len(lists))
+        need = bounds.min_shared(self.lengths(entries)) - (bounds.n - len(lists))
         kept: NDArray[Any] = entries[counts >= np.maximum(need, extra + 1)]
         return kept.astype(np.int64)
 
     def _count_filter(self, entries: NDArray[Any], lengths: NDArray[Any],
                       query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
-        starts = self.offsets[entries]
+        starts = self.offsets[entries].astype(np.int64)
         total = int(lengths.sum())
         first = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - first, lengths) + np.arange(total)
         # isin compares against each of the few query keys in turn: far faster here than
         # a binary search per key of the candidates.
-        wanted = _sorted_unique(np.asarray(query, dtype=np.uint32))
-        hits = np.isin(self.keys[positions], wanted).astype(np.int32)
+        wanted = _sorted_unique(np.asarray([k for k in query if k >= 0], dtype=np.int32))
+        hits = np.isin(self.keys.take(positions), wanted).astype(np.int32)
         shared = np.add.reduceat(hits, first) if total else np.zeros(len(entries), np.int32)
         kept: NDArray[Any] = entries[shared >= bounds.min_shared(lengths)]
         return kept
@@ -204,8 +270,9 @@ class _Arrays:
     def _edit_filter(self, entries: NDArray[Any], query: Sequence[int],
                      bounds: Bounds) -> NDArray[np.int64]:
         keep = []
+        offsets = self.offsets
         for entry in entries.tolist():
-            keys = self.keys[self.offsets[entry]:self.offsets[entry + 1]].tolist()
+            keys = self.keys.run(int(offsets[entry]), int(offsets[entry + 1])).tolist()
             if _reaches(query, keys, bounds.threshold):
                 keep.append(entry)
         return self.unit_ids[np.asarray(keep, dtype=np.int64)]

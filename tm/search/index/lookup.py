@@ -47,7 +47,8 @@ def units_with_words(session: Session, words: Sequence[Iterable[int]], *,
 
     def on_arrays(index: SharedIndex) -> list[int]:
         arrays = index.arrays
-        sets = sorted((_sorted_unique(np.concatenate([arrays.postings(k) for k in keys]))
+        sets = sorted((_sorted_unique(np.concatenate([arrays.postings_at(o)
+                                                      for o in arrays.ordinals(keys)]))
                        for keys in alternatives), key=len)
         entries = sets[0]
         for other in sets[1:]:

@@ -2,22 +2,29 @@
 
 The shared index reads committed rows through its own connection (at most every
 ``REFRESH_S``); every lookup also reads, in the caller's transaction, the rows the shared index
-has not read yet (:func:`_lookup`), so a new unit is findable at once.
+has not read yet (:func:`_lookup`), so a new unit is findable at once. Given a directory
+(:func:`configure_index_dir`), its arrays are the newest file of the generation there, mapped,
+and a merge writes the next (:mod:`tm.search.index.store`).
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tm.models import SearchIndexState, SearchTerms
-from tm.search.index.arrays import _Arrays, _Columns, _Rows
+from tm.search.index.arrays import _Arrays, _Rows
+from tm.search.index.build import Builder
+from tm.search.index.store import IndexFile, IndexStore, Snapshot
 from tm.search.index.write import _STATE_ID
 
 # New rows kept in the small Python side index before the arrays are rebuilt with them:
@@ -37,13 +44,24 @@ REFRESH_S = 1.0
 LOCAL_MAX = 2000
 
 
-class SharedIndex:
-    """One process's index of one database: committed rows, arrays plus a small delta."""
+# Rows read per statement: a page's ``bytes`` objects stay a few megabytes, however many
+# rows there are, and a page costs one primary-key range scan.
+FETCH_ROWS = 2_000
 
-    def __init__(self) -> None:
+
+class SharedIndex:
+    """One process's index of one database: committed rows, arrays plus a small delta.
+
+    With a store (:func:`configure_index_dir`), the arrays are a file other processes of the
+    machine map too: a process maps the newest file of the generation instead of building,
+    and a merge writes a new one.
+    """
+
+    def __init__(self, store: IndexStore | None = None) -> None:
         self.lock = threading.RLock()
+        self.store = store
         self.generation: str | None = None
-        self.arrays = _Arrays(_Columns.from_rows(_Rows()))
+        self.arrays = _Arrays.nothing()
         self.delta = _Rows()
         self.last_id = 0
         # Ranges of ids skipped over (lo, hi, first seen), and ids read from them since.
@@ -51,6 +69,9 @@ class SharedIndex:
         self.gap_seen: set[int] = set()
         self.loaded_rows = 0
         self.refreshed_at = -math.inf
+        # The file the arrays are mapped from, and the last id it holds.
+        self.loaded_from: Path | None = None
+        self.file_last_id = -1
 
     def refresh_from(self, engine: Engine) -> None:
         """Read the committed rows not read yet through a connection of its own."""
@@ -59,15 +80,24 @@ class SharedIndex:
         self.refreshed_at = time.monotonic()
 
     def _reset(self, generation: str | None) -> None:
-        self.__init__()  # type: ignore[misc]
+        self.__init__(self.store)  # type: ignore[misc]
         self.generation = generation
 
-    def _pending(self) -> Any:
-        """The condition selecting rows this index has not read yet."""
-        now = time.monotonic()
-        self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
-        parts = [SearchTerms.id > self.last_id]
-        parts += [SearchTerms.id.between(lo, hi) for lo, hi, _ in self.gaps]
+    def _pending(self, *, after: int = 0, last_id: int | None = None,
+                 gaps: Sequence[tuple[int, int, float]] | None = None) -> Any:
+        """The condition selecting rows this index has not read yet (of ids past ``after``).
+
+        Each range starts past ``after`` itself: given ``id > 0 AND id > 500000``, SQLite
+        seeks by the first bound and scans from there.
+        """
+        if gaps is None:
+            now = time.monotonic()
+            self.gaps = [g for g in self.gaps if now - g[2] < GAP_WAIT_S][-MAX_GAP_RANGES:]
+            gaps = self.gaps
+        last_id = self.last_id if last_id is None else last_id
+        parts = [SearchTerms.id > max(last_id, after)]
+        parts += [SearchTerms.id.between(max(lo, after + 1), hi) for lo, hi, _ in gaps
+                  if hi > after]
         return or_(*parts)
 
     def _unseen(self, rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
@@ -81,28 +111,112 @@ class SharedIndex:
                                        .where(SearchIndexState.id == _STATE_ID))
         if generation != self.generation:
             self._reset(generation)
+            if self.store is not None and generation is not None:
+                self._adopt(self.store.newest(generation))
+        try:
+            while not self._read(connection):
+                pass
+        except BaseException:
+            self._reset(None)  # half read: the next lookup reads everything again
+            raise
+
+    def _merge_at(self) -> float:
+        """Rows past which the delta is merged into the arrays."""
+        if not len(self.arrays):
+            return 0
+        return max(DELTA_MERGE_MIN, DELTA_MERGE_SHARE * len(self.arrays))
+
+    def _read(self, connection: Connection) -> bool:
+        """Read the pending rows, merging them into the arrays if many; ``False``: read again
+        (another process stored a newer file, now mapped)."""
         columns = (SearchTerms.id, SearchTerms.unit_id, SearchTerms.memory_id, SearchTerms.keys)
-        result = connection.execute(select(*columns).where(self._pending())
-                                    .order_by(SearchTerms.id))
-        new = _Rows()
-        # Straight from the driver's cursor: a million rows through Result cost seconds.
-        cursor = result.cursor
-        while batch := cursor.fetchmany(50_000):
-            new.extend(self._unseen(batch))
-        result.close()
-        if not len(new):
+        self._pending()  # drops the gaps given up on
+        last_id, gaps, after = self.last_id, list(self.gaps), 0
+        builder: Builder | None = None
+        with contextlib.ExitStack() as stack:
+            # Page by page in id order (the primary key's index): a page's ``bytes`` stay a
+            # few megabytes, and no driver holds the whole result.
+            while True:
+                pending = self._pending(after=after, last_id=last_id, gaps=gaps)
+                result = connection.execute(select(*columns).where(pending)
+                                            .order_by(SearchTerms.id).limit(FETCH_ROWS))
+                # Straight from the driver's cursor: a million rows through Result cost seconds.
+                batch = result.cursor.fetchall()
+                result.close()
+                if not batch:
+                    break
+                after = batch[-1][0]
+                rows = self._unseen(batch)
+                if builder is None and len(self.delta) + len(rows) > self._merge_at():
+                    if self.store is not None and self._locked(stack):
+                        newer = self.store.newest(self.generation or "")
+                        if newer is not None and newer.last_id > self.file_last_id \
+                                and self._adopt(newer):
+                            return False
+                    builder = Builder()
+                    builder.add_arrays(self.arrays)
+                    builder.add_rows(self.delta)
+                    # Under the lock, no lookup of this process sees the arrays meanwhile.
+                    self.arrays, self.delta = _Arrays.nothing(), _Rows()
+                if rows:
+                    self._note_gaps([r[0] for r in rows])
+                    self.loaded_rows += len(rows)
+                    if builder is not None:
+                        builder.add_rows(rows)
+                    else:
+                        self.delta.extend(rows)
+                if len(batch) < FETCH_ROWS:
+                    break
+            if builder is not None:
+                self.arrays = builder.finish()
+                self.loaded_from, self.file_last_id = None, self.last_id
+                self._store()
+        return True
+
+    def _locked(self, stack: contextlib.ExitStack[Any]) -> bool:
+        """Take the store's build lock until ``stack`` ends; ``False`` if it cannot be had."""
+        assert self.store is not None
+        try:
+            stack.enter_context(self.store.lock())
+        except OSError:
+            return False  # an unwritable directory: this process builds in memory
+        return True
+
+    def _snapshot(self) -> Snapshot:
+        now = time.monotonic()
+        return Snapshot(self.arrays, self.last_id,
+                        [(lo, hi, now - seen) for lo, hi, seen in self.gaps],
+                        sorted(self.gap_seen), self.loaded_rows)
+
+    def _store(self) -> None:
+        """Write the arrays (just built, no delta) to the store, and map them from there."""
+        if self.store is None or self.generation is None:
             return
-        self._note_gaps(new.ids)
-        self.delta.ids += new.ids
-        self.delta.unit_ids += new.unit_ids
-        self.delta.memory_ids += new.memory_ids
-        self.delta.keys += new.keys
-        self.loaded_rows += len(new)
-        if len(self.delta) > max(DELTA_MERGE_MIN, DELTA_MERGE_SHARE * len(self.arrays)) \
-                or not len(self.arrays):
-            self._merge()
+        try:
+            written = self.store.write(self.generation, self._snapshot())
+        except OSError:
+            return  # a full or read-only disk: this process keeps its arrays in memory
+        self._adopt(written)
+
+    def _adopt(self, file: IndexFile | None) -> bool:
+        """Take the arrays and the read rows' state from ``file``; whether it could be read."""
+        if file is None or self.store is None:
+            return False
+        snapshot = self.store.read(file)
+        if snapshot is None:
+            return False
+        now = time.monotonic()
+        self.arrays, self.delta = snapshot.arrays, _Rows()
+        self.last_id, self.loaded_rows = snapshot.last_id, snapshot.rows
+        self.gaps = [(lo, hi, now - age) for lo, hi, age in snapshot.gaps]
+        self.gap_seen = set(snapshot.gap_seen)
+        self.loaded_from, self.file_last_id = file.path, file.last_id
+        return True
 
     def _note_gaps(self, ids: list[int]) -> None:
+        if ids[0] == self.last_id + 1 and ids[-1] == self.last_id + len(ids):
+            self.last_id = ids[-1]  # ascending and unique: no id skipped
+            return
         now = time.monotonic()
         expected = self.last_id + 1
         for rid in ids:
@@ -113,10 +227,6 @@ class SharedIndex:
                 self.gaps.append((expected, rid - 1, now))
             expected = rid + 1
         self.last_id = max(self.last_id, ids[-1])
-
-    def _merge(self) -> None:
-        self.arrays = _Arrays(self.arrays.columns + _Columns.from_rows(self.delta))
-        self.delta = _Rows()
 
     def frequency(self, key: int) -> int:
         return self.arrays.frequency(key)
@@ -133,6 +243,22 @@ def shared_index(engine: Engine) -> SharedIndex:
         if index is None:
             index = _INDEXES[engine] = SharedIndex()
         return index
+
+
+def configure_index_dir(engine: Engine, path: str | os.PathLike[str]) -> None:
+    """Keep the index of ``engine``'s database in a file under ``path`` (an app's data dir).
+
+    Every process given the same directory maps one file instead of building its own
+    arrays: a new process serves lookups at once, and the machine holds one copy. Call it
+    before the first lookup; without it, the index lives in the process's memory.
+    """
+    if not _separate_reads(engine):
+        return  # in-memory SQLite: nothing another process could share
+    index = shared_index(engine)
+    with index.lock:
+        url = engine.url.render_as_string(hide_password=True)
+        index.store = IndexStore.for_database(path, url)
+        index._reset(None)
 
 
 def warm_index(engine: Engine) -> int:
