@@ -14,8 +14,12 @@ BUSY_TIMEOUT_S = 3.0
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and close each request's session when it ends."""
+    from tm.search.index import configure_index_dir
+
     engine = make_engine(app.config["DATABASE_URL"],
                          busy_timeout_s=float(app.config.get("BUSY_TIMEOUT_S", BUSY_TIMEOUT_S)))
+    # The search index is a file of the data dir that every process of this machine maps.
+    configure_index_dir(engine, app.config["DATA_DIR"])
     app.extensions["sverka_engine"] = engine
     app.extensions["sverka_sessions"] = session_factory(engine)
     app.teardown_appcontext(close_session)

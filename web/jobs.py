@@ -61,8 +61,10 @@ def job_queue(app: Flask | None = None) -> JobQueue:
     queue: JobQueue | None = app.extensions.get("sverka_queue")
     if queue is None:
         from tm.db import make_engine, session_factory
+        from tm.search.index import configure_index_dir
 
         engine = make_engine(app.config["DATABASE_URL"], busy_timeout_s=WORKER_BUSY_TIMEOUT_S)
+        configure_index_dir(engine, app.config["DATA_DIR"])  # pre-translations look up
         queue = open_job_queue(session_factory(engine), data_dir=Path(app.config["DATA_DIR"]),
                                url=app.config.get("QUEUE_URL"),
                                name=app.config.get("QUEUE_NAME"),

@@ -57,6 +57,12 @@ class CliContext:
             self._engine = make_engine(self.url)
         return self._engine
 
+    def share_search_index(self) -> None:
+        """Map the search index file of the data dir, as the server does (commands that look up)."""
+        from tm.search.index import configure_index_dir
+
+        configure_index_dir(self.engine, self.data_dir)
+
     @property
     def queue(self) -> JobQueue:
         """The job queue (``$SVERKA_QUEUE_URL``, else a SQLite file in the data dir)."""

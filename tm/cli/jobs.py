@@ -162,6 +162,7 @@ def worker_command(ctx: CliContext, threads: int) -> None:
     from tm.queue import tidy
 
     ctx.ensure_schema()
+    ctx.share_search_index()  # pre-translations look up
     queue = ctx.queue
     with ctx.transaction() as session:
         tidy(session, queue)

@@ -73,6 +73,7 @@ def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int
         return
     if (text is None) == (batch is None) and not rebuild:
         raise InputError("give a TEXT or --batch FILE")
+    ctx.share_search_index()
     if rebuild:
         with ctx.transaction() as session:
             count = reindex(session)
@@ -153,6 +154,7 @@ def pretranslate_command(ctx: CliContext, document_id: int, min_score: int, trac
                                      author=author, overwrite=overwrite)
         echo_queued(submit_job(ctx, PRETRANSLATE, title=title, params=params), as_json)
         return
+    ctx.share_search_index()
     with ctx.transaction() as session:
         report = pretranslate(session, document_id, track=track, min_score=min_score,
                               memories=memories or None, author=author, overwrite=overwrite)
