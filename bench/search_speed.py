@@ -326,6 +326,10 @@ def failures(result: dict[str, Any]) -> list[str]:
                       f"(at most {PEAK_RATIO_MAX})")
     if result["bytes_per_unit"] > BYTES_PER_UNIT_MAX:
         failed.append(f"{result['bytes_per_unit']} bytes a unit (at most {BYTES_PER_UNIT_MAX})")
+    if result["recall"] != 1.0:  # every filter only keeps too much: the result is a scan's
+        failed.append(f"recall {result['recall']} (the index must find what a scan finds)")
+    if not result["incremental_ok"]:
+        failed.append("a unit added after the index was loaded was not found")
     return failed
 
 
