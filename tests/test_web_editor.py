@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,28 @@ def test_save_edits_text_and_status_and_bumps_the_version(
     assert response.status_code == 200
     assert (saved["text"], saved["status"], saved["author"]) == ("Edited text.", "reviewed", "Anna")
     assert saved["version"] > t["version"]
+
+
+def test_a_save_takes_one_connection_and_answers_what_it_committed(
+        seed_document: int, client: FlaskClient, app: Flask) -> None:
+    from sqlalchemy import event
+
+    t = _units(client, seed_document)["units"][2]["translation"]
+    pool = app.extensions["sverka_engine"].pool
+    checkouts: list[object] = []
+
+    def count(*_args: object) -> None:
+        checkouts.append(1)
+
+    event.listen(pool, "checkout", count)
+    try:
+        saved = client.put(f"/api/translations/{t['id']}", json={
+            "text": "Edited again.", "expected_version": t["version"]}).get_json()["translation"]
+    finally:
+        event.remove(pool, "checkout", count)
+    assert len(checkouts) == 1  # the answer is read before the commit, not on a second one
+    stored = _units(client, seed_document)["units"][2]["translation"]
+    assert (saved["text"], saved["version"]) == (stored["text"], stored["version"])
 
 
 def test_saving_needs_a_login_and_records_the_user_not_a_typed_name(

@@ -199,13 +199,16 @@ def api_update(translation_id: int) -> ResponseReturnValue:
             expected = translation.version
         if "note" in body:
             set_note(session, translation, str(body["note"] or ""), expected_version=expected)
+        # The answer is read in the save's own transaction, as it will be committed: after
+        # the commit it would take a connection and a transaction more to read it again.
+        answer = unit_json(covered_unit(session, translation))
         session.commit()
     except ConflictError as error:
         return _conflict(session, translation_id, str(error), body)
     except StaleDataError:  # a concurrent save won the race between our check and our write
         return _conflict(session, translation_id, f"translation {translation_id} was changed "
                          "by someone else while saving", body)
-    return jsonify(unit_json(covered_unit(session, translation)))
+    return jsonify(answer)
 
 
 def history_json(entry: HistoryEntry) -> dict[str, Any]:
