@@ -172,10 +172,11 @@ def export_memory(session: Session, out: str | Path | IO[bytes], *, memory: str,
     header = TmxHeader.from_json(target.header)
     total = (session.scalar(select(func.count()).select_from(MemoryUnit).where(
         MemoryUnit.memory_id == target.id)) or 0) if progress is not None else 0
+    rows = _stored_rows(session, target.id, since)
+    if progress is not None:
+        rows = _reporting(rows, progress, total)
     with TmxWriter(out, srclang=target.src_lang, header=header) as writer:
-        for seen, row in enumerate(_stored_rows(session, target.id, since)):
-            if progress is not None and seen % PROGRESS_EVERY_UNITS == 0:
-                progress(STAGE_WRITE, seen, total)
+        for row in rows:
             if row[3].strip() and row[4].strip():  # source and target
                 _write_row(writer, row)
                 report.units += 1
@@ -184,6 +185,15 @@ def export_memory(session: Session, out: str | Path | IO[bytes], *, memory: str,
     if progress is not None:
         progress(STAGE_WRITE, total, total)
     return report
+
+
+def _reporting(rows: Iterator[tuple[Any, ...]], progress: Callable[[str, int, int], None],
+               total: int) -> Iterator[tuple[Any, ...]]:
+    """Yield ``rows``, telling ``progress`` every :data:`PROGRESS_EVERY_UNITS` of them."""
+    for seen, row in enumerate(rows):
+        if seen % PROGRESS_EVERY_UNITS == 0:
+            progress(STAGE_WRITE, seen, total)
+        yield row
 
 
 class _Row(NamedTuple):
