@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -173,15 +173,16 @@ def export_memory(session: Session, out: str | Path | IO[bytes], *, memory: str,
     total = (session.scalar(select(func.count()).select_from(MemoryUnit).where(
         MemoryUnit.memory_id == target.id)) or 0) if progress is not None else 0
     rows = _stored_rows(session, target.id, since)
-    if progress is not None:
-        rows = _reporting(rows, progress, total)
-    with TmxWriter(out, srclang=target.src_lang, header=header) as writer:
-        for row in rows:
-            if row[3].strip() and row[4].strip():  # source and target
-                _write_row(writer, row)
-                report.units += 1
-            else:
-                report.skipped_empty += 1
+    try:  # a failed write closes the driver's cursor now, not when the rows are collected
+        with TmxWriter(out, srclang=target.src_lang, header=header) as writer:
+            for row in rows if progress is None else _reporting(rows, progress, total):
+                if row[3].strip() and row[4].strip():  # source and target
+                    _write_row(writer, row)
+                    report.units += 1
+                else:
+                    report.skipped_empty += 1
+    finally:
+        rows.close()
     if progress is not None:
         progress(STAGE_WRITE, total, total)
     return report
@@ -218,7 +219,7 @@ class _Row(NamedTuple):
 
 
 def _stored_rows(session: Session, memory_id: int,
-                 since: dt.datetime | None) -> Iterator[tuple[Any, ...]]:
+                 since: dt.datetime | None) -> Generator[tuple[Any, ...], None, None]:
     """Yield the memory's rows in id order as the driver returns them, streaming.
 
     A plain driver cursor (a server-side one on PostgreSQL): SQLAlchemy's rows and result
