@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 
+from web.catalogue import catalogue, translate
 from web.labels import audit_label, kind_label, origin_label, role_label, status_label
 
 CATALOGUES = Path(__file__).resolve().parent / "translations"
@@ -68,6 +69,15 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel with compiled catalogues and the locale selector."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
     Babel(app, locale_selector=select_locale)
+    # Templates translate through the request's catalogue, as Flask-Babel's own callables
+    # do, without looking it up again for each string.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translate,
+        ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),
+        pgettext=lambda context, message: catalogue().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: catalogue().unpgettext(
+            context, singular, plural, n),
+        newstyle=True)
     app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label,
                                  role_label=role_label, audit_label=audit_label,
                                  origin_label=origin_label,

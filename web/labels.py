@@ -1,22 +1,26 @@
 """The UI's names for the values Sverka stores: one table per vocabulary of :mod:`tm.models`
 and one for the codes of the QA checks (:data:`tm.qa.CODES`).
 
-Each table is keyed by an enum's members and holds lazy strings, translated into the UI
-language when they are shown, so the tables are built once and every page, JSON answer and
-script reads the same names. ``lazy_gettext`` is imported as ``_`` so that pybabel (and the
-catalogue test) find these strings with their default keywords.
+Each table is keyed by an enum's members and holds the English names, translated into the
+UI language when they are shown (:func:`web.catalogue.translate`), so the tables are built
+once and every page, JSON answer and script reads the same names. The marker ``_`` keeps
+pybabel (and the catalogue test) finding these strings with their default keywords.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _
-from flask_babel.speaklater import LazyString
-
 from tm.models import AuditAction, Origin, RevisionAction, Role, SegmentKind, Status
 from tm.qa import CODES
+from web.catalogue import translate
 
-STATUS_LABELS: dict[Status, LazyString] = {
+
+def _(message: str) -> str:
+    """Mark ``message`` for the catalogue; it is translated when shown."""
+    return message
+
+
+STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: _("draft"),
     Status.TRANSLATED: _("translated"),
     Status.REVIEWED: _("reviewed"),
@@ -24,7 +28,7 @@ STATUS_LABELS: dict[Status, LazyString] = {
     Status.REJECTED: _("rejected"),
 }
 
-ACTION_LABELS: dict[RevisionAction, LazyString] = {
+ACTION_LABELS: dict[RevisionAction, str] = {
     RevisionAction.CREATE: _("created"),
     RevisionAction.EDIT: _("edited"),
     RevisionAction.STATUS: _("status changed"),
@@ -35,14 +39,14 @@ ACTION_LABELS: dict[RevisionAction, LazyString] = {
     RevisionAction.SOURCE_EDIT: _("source edited"),
 }
 
-KIND_LABELS: dict[SegmentKind, LazyString] = {
+KIND_LABELS: dict[SegmentKind, str] = {
     SegmentKind.HEADLINE: _("headline"),
     SegmentKind.DATELINE: _("dateline"),
     SegmentKind.BODY: _("body"),
     SegmentKind.BOILERPLATE: _("boilerplate"),
 }
 
-ORIGIN_LABELS: dict[Origin, LazyString] = {
+ORIGIN_LABELS: dict[Origin, str] = {
     Origin.HUMAN: _("human (our editors)"),
     Origin.SUPPLIED: _("supplied (agency, client)"),
     Origin.MACHINE: _("machine translation"),
@@ -51,7 +55,7 @@ ORIGIN_LABELS: dict[Origin, LazyString] = {
 
 # Keyed by the codes in tm.qa.CODES' order (a test checks both list the same codes), the
 # order the editor's warning filter offers them in.
-WARNING_LABELS: dict[str, LazyString] = {
+WARNING_LABELS: dict[str, str] = {
     "empty": _("empty target"),
     "identical": _("same as source"),
     "numbers": _("numbers differ"),
@@ -63,7 +67,7 @@ WARNING_LABELS: dict[str, LazyString] = {
 }
 
 
-ROLE_LABELS: dict[Role, LazyString] = {
+ROLE_LABELS: dict[Role, str] = {
     Role.VIEWER: _("viewer"),
     Role.TRANSLATOR: _("translator"),
     Role.REVIEWER: _("reviewer"),
@@ -71,7 +75,7 @@ ROLE_LABELS: dict[Role, LazyString] = {
     Role.ADMIN: _("admin"),
 }
 
-AUDIT_LABELS: dict[AuditAction, LazyString] = {
+AUDIT_LABELS: dict[AuditAction, str] = {
     AuditAction.LOGIN: _("logged in"),
     AuditAction.LOGIN_FAILED: _("failed login"),
     AuditAction.LOGOUT: _("logged out"),
@@ -86,11 +90,11 @@ AUDIT_LABELS: dict[AuditAction, LazyString] = {
 }
 
 
-def _label(table: dict[Any, LazyString], value: str) -> str:
+def _label(table: dict[Any, str], value: str) -> str:
     # Keyed by StrEnum members, so a stored string finds its member's label; anything
     # else is shown as it is.
     label = table.get(value)
-    return value if label is None else str(label)
+    return value if label is None else translate(label)
 
 
 def status_label(status: str) -> str:
