@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -110,18 +111,19 @@ def _record(translation: Translation, action: RevisionAction) -> TranslationRevi
     return revision
 
 
-def _next_number(session: Session | None, translation: Translation) -> int:
-    """Return the number of the translation's next revision, asked of the database.
+def _next_number(session: Session | None, translation: Translation) -> Any:
+    """Return the number of the translation's next revision: one more than the last stored.
 
-    Not from ``translation.revisions``: loading it for the last number made every save read
-    the whole history (on PostgreSQL a save took 6 ms of CPU at a few revisions, 18 at 190,
-    24 at 520 — an editor that saves as one types gets there).
+    For a stored translation this is a subquery that the revision's INSERT carries, so the
+    database finds the last number in the same statement (a save's round trip fewer), not
+    from ``translation.revisions``: loading that made every save read the whole history (on
+    PostgreSQL a save took 6 ms of CPU at a few revisions, 18 at 190, 24 at 520 — an editor
+    that saves as one types gets there). Every caller flushes its revision before the next.
     """
     if session is None or translation.id is None:  # not stored yet: no history but in hand
         return (translation.revisions[-1].number + 1) if translation.revisions else 1
-    last = session.scalar(select(func.max(TranslationRevision.number))
-                          .where(TranslationRevision.translation_id == translation.id))
-    return (last or 0) + 1
+    return (select(func.coalesce(func.max(TranslationRevision.number), 0) + 1)
+            .where(TranslationRevision.translation_id == translation.id).scalar_subquery())
 
 
 def _sync_memory(session: Session, translation: Translation, *, was_approved: bool) -> None:

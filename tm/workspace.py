@@ -178,7 +178,7 @@ def covered_unit(session: Session, translation: Translation) -> Unit:
     Its ``index`` is -1: the unit stands alone, not at a place in a list of the document's.
     """
     first = translation.segment
-    segments = session.scalars(
+    segments = [first] if translation.segment_count == 1 else session.scalars(
         select(Segment).where(Segment.document_id == first.document_id,
                               Segment.position >= first.position,
                               Segment.position < first.position + translation.segment_count)
