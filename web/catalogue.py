@@ -14,9 +14,10 @@ def catalogue() -> NullTranslations:
     app never forces another), so the first answer holds for the rest of it.
     """
     try:
-        found = g.get("catalogue")
+        found: NullTranslations | None = g.get("catalogue")
     except RuntimeError:  # no app context (a label read at import time, a script)
-        return get_translations()
+        found = get_translations()
+        return found
     if found is None:
         found = g.catalogue = get_translations()
     return found
