@@ -20,10 +20,18 @@ from sqlalchemy.orm import Session
 from tests.components import _missing, require_redis
 from tests.dbutil import server_url
 from tm.db import session_factory
-from tm.jobs import JobLost, claim_job, create_job, finish_job, get_job
+from tm.jobs import KEEP_PARAMS, JobLost, claim_job, create_job, finish_job, get_job
 from tm.memory.memories import get_or_create_memory
-from tm.models import Job, JobState, Memory
-from tm.queue import JobQueue, JobRun, remove_orphan_inputs, spool_folder
+from tm.models import Job, JobState, Memory, utcnow
+from tm.queue import (
+    RESULTS,
+    JobQueue,
+    JobRun,
+    remove_old_results,
+    remove_orphan_inputs,
+    result_folder,
+    spool_folder,
+)
 
 WAIT_S = 30.0
 POSTGRES_QUEUE = "postgresql://postgres@127.0.0.1:5432/test"
@@ -233,3 +241,23 @@ def test_uploads_no_job_needs_are_removed_and_the_others_kept(
     assert remove_orphan_inputs(session, spool, older_than_s=3600) == 0  # all new
     assert remove_orphan_inputs(session, spool, older_than_s=-1) == 2
     assert [p.name for p in spool.iterdir()] == [kept.id]
+
+
+def test_results_are_kept_while_their_job_may_be_downloaded_and_no_longer(
+        session: Session, tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    running = create_job(session, "k", owner=None, title="running", params={"x": 1})
+    fresh = create_job(session, "k", owner=None, title="fresh", params=None)
+    stale = create_job(session, "k", owner=None, title="stale", params=None)
+    session.flush()
+    now = utcnow()
+    session.execute(update(Job).where(Job.id == fresh.id).values(
+        state=JobState.DONE, finished_at=now))
+    session.execute(update(Job).where(Job.id == stale.id).values(
+        state=JobState.DONE, finished_at=now - KEEP_PARAMS - dt.timedelta(minutes=1)))
+    for job_id in (running.id, fresh.id, stale.id, "never-saved"):
+        result_folder(spool, job_id).mkdir(parents=True)
+    assert remove_orphan_inputs(session, spool, older_than_s=-1) == 0  # results are not inputs
+    assert remove_old_results(session, spool, older_than_s=3600) == 0  # all new
+    assert remove_old_results(session, spool, older_than_s=-1) == 2
+    assert sorted(p.name for p in (spool / RESULTS).iterdir()) == sorted([running.id, fresh.id])

@@ -35,12 +35,14 @@ ACCESS = {
     "memory.index": V, "memory.api_list": V, "memory.download_memory": V,
     "memory.download_document": V, "memory.api_download_memory": V,
     "memory.api_download_document": V, "memory.upload": M, "memory.api_upload": M,
+    "memory.export_job": V, "memory.api_export_job": V,
     "scores.index": V, "scores.report": V, "scores.document": V,
     "importing.form": M, "importing.preview": M, "importing.save": M,
     "importing.progress": M, "importing.api_job": M,
     "admin.users": A, "admin.add": A, "admin.change": A, "admin.audit": A,
     "jobs.index": V, "jobs.api_index": V, "jobs.show": V, "jobs.api_show": V,
     "jobs.retry_view": V, "jobs.api_retry": V, "jobs.cancel_view": V, "jobs.api_cancel": V,
+    "jobs.download": V, "jobs.api_download": V,
     "health.readyz": PUBLIC, "documents.pretranslate": T, "documents.api_pretranslate": T,
 }
 

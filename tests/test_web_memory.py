@@ -1,16 +1,19 @@
 """Memories in the browser: upload a TMX with its report, download memories and documents."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_options_header
 from werkzeug.test import TestResponse
@@ -18,7 +21,9 @@ from werkzeug.test import TestResponse
 from tests.conftest import import_seed
 from tests.tmx_samples import tmx, tu
 from tm.formats.tmx import read_tmx
-from tm.models import Role
+from tm.jobs import KEEP_PARAMS
+from tm.models import Job, Role, utcnow
+from tm.queue import remove_old_results, result_folder
 
 # Long enough for the slowest CI machine to import a small file.
 JOB_TIMEOUT_S = 60.0
@@ -176,3 +181,76 @@ def test_a_document_is_pretranslated_from_the_memories_as_a_job(
 def _seed_sentences(client: FlaskClient, doc: int) -> list[str]:
     segments = client.get(f"/api/documents/{doc}").get_json()["segments"]
     return [segment["text"] for segment in segments if segment["kind"] == "body"][:5]
+
+
+def _export_job(client: FlaskClient, memory: str = "desk") -> dict[str, Any]:
+    """Export ``memory`` as a job through the API; return the job's last state."""
+    response = client.post(f"/api/memories/{memory}/export")
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert response.headers["Location"] == response.get_json()["location"]
+    return _job_ended(client, response.get_json()["job"])
+
+
+def test_a_large_memory_is_exported_as_a_job_whose_page_offers_the_file(
+        client: FlaskClient, app: Flask, tmp_path: Path) -> None:
+    _import(client, SAMPLE)
+    app.config["EXPORT_JOB_UNITS"] = 2  # "large" from two units on
+    page = client.get("/memories").get_data(as_text=True)
+    assert "/memories/desk/export\"" in page and "export.tmx" not in page
+    response = client.post("/memories/desk/export")
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    job = response.headers["Location"].rsplit("/", 1)[-1]
+    state = _job_ended(client, job)
+    assert state["state"] == "done" and state["download"] == f"/jobs/{job}/download"
+    assert state["result"]["units"] == 2 and app.config["SPOOL_DIR"] not in str(state)
+    page = client.get(f"/jobs/{job}").get_data(as_text=True)
+    assert "2 units written." in page and state["download"] in page
+    download = client.get(state["download"])
+    assert download.status_code == 200
+    assert parse_options_header(download.headers["Content-Disposition"])[1]["filename"] == \
+        "desk.tmx"
+    path = tmp_path / "d.tmx"
+    path.write_bytes(download.get_data())
+    download.close()
+    assert [(u.variants[0].text, u.variants[1].text) for u in read_tmx(path).units()] == [
+        ("Один.", "One."), ("Два.", "Two.")]
+
+
+def test_a_small_memory_downloads_at_once(client: FlaskClient) -> None:
+    _import(client, SAMPLE)
+    page = client.get("/memories").get_data(as_text=True)
+    assert "/memories/desk/export.tmx" in page and "/memories/desk/export\"" not in page
+
+
+def test_an_export_job_is_its_owners_alone_and_its_file_is_deleted_in_time(
+        client: FlaskClient, client_as: Callable[[Role], FlaskClient], app: Flask,
+        session: Session) -> None:
+    _import(client, SAMPLE)
+    viewer = client_as(Role.VIEWER)
+    state = _export_job(viewer)
+    download = viewer.get(state["download"])
+    assert download.status_code == 200
+    download.close()  # the file it streams
+    assert client.get(state["download"]).status_code == 404  # an admin's, not theirs
+    assert client.get(f"/api/jobs/{state['id']}/download").status_code == 404
+    # Kept for KEEP_PARAMS after the job: then the start's tidy removes it, and the page
+    # says so instead of serving a file.
+    session.execute(update(Job).where(Job.id == state["id"]).values(
+        finished_at=utcnow() - KEEP_PARAMS - dt.timedelta(hours=1)))
+    session.commit()
+    folder = result_folder(Path(app.config["SPOOL_DIR"]), state["id"])
+    assert remove_old_results(session, Path(app.config["SPOOL_DIR"]), older_than_s=0) == 1
+    assert not folder.exists()
+    gone = viewer.get(state["download"])
+    assert gone.status_code == 404 and "run the export again" in gone.get_data(as_text=True)
+
+
+def test_exporting_a_missing_memory_is_404_and_starts_no_job(client: FlaskClient) -> None:
+    assert client.post("/api/memories/nope/export").status_code == 404
+    assert client.get("/api/jobs").get_json() == []
+
+
+def test_a_job_without_a_file_has_no_download(client: FlaskClient) -> None:
+    state = _import(client, SAMPLE)
+    assert state["download"] is None
+    assert client.get(f"/jobs/{state['id']}/download").status_code == 404

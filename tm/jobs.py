@@ -204,6 +204,14 @@ def forget_params(session: Session, *, now: dt.datetime | None = None) -> list[s
     return ids
 
 
+def kept_results(session: Session, *, now: dt.datetime | None = None) -> set[str]:
+    """Return the ids of the jobs whose result file is kept: not ended yet, or done within
+    :data:`KEEP_PARAMS` (an export waits that long to be downloaded)."""
+    since = (now or utcnow()) - KEEP_PARAMS
+    return set(session.scalars(select(Job.id).where(
+        Job.state.not_in(ENDED) | ((Job.state == JobState.DONE) & (Job.finished_at >= since)))))
+
+
 def kept_inputs(session: Session) -> set[str]:
     """Return the ids of the jobs whose input is kept (queued, running, or to run again)."""
     return set(session.scalars(select(Job.id).where(Job.params.is_not(None))))

@@ -50,6 +50,7 @@ from tm.jobs import (
     get_job,
     interrupt_dead,
     kept_inputs,
+    kept_results,
     requeue_job,
     this_worker,
     worker_alive,
@@ -77,6 +78,7 @@ CANCEL_CHECK_S = 0.5
 POLL_MAX_S = 0.5
 # A spool folder without a job is left this long (its job may be about to be committed).
 ORPHAN_AGE_S = 3600.0
+RESULTS = "results"  # the spool's folder of the files jobs leave (result_folder)
 
 
 class JobCancelled(SverkaError):
@@ -151,6 +153,15 @@ def spool_folder(spool_dir: Path, job_id: str) -> Path:
     return Path(spool_dir) / job_id
 
 
+def result_folder(spool_dir: Path, job_id: str) -> Path:
+    """The folder where job ``job_id`` leaves a file for its owner (an export to download).
+
+    In the spool, so every worker writes it and every app process serves it; kept for
+    :data:`tm.jobs.KEEP_PARAMS` after the job is done (:func:`remove_old_results`).
+    """
+    return Path(spool_dir) / RESULTS / job_id
+
+
 def remove_input(spool_dir: Path, job_id: str) -> None:
     """Delete job ``job_id``'s uploads."""
     shutil.rmtree(spool_folder(spool_dir, job_id), ignore_errors=True)
@@ -165,7 +176,30 @@ def tidy(session: Session, queue: JobQueue) -> tuple[int, int]:
     forgotten = forget_params(session)
     for job_id in forgotten:
         remove_input(queue.spool_dir, job_id)
-    return interrupted, len(forgotten) + remove_orphan_inputs(session, queue.spool_dir)
+    return interrupted, (len(forgotten) + remove_orphan_inputs(session, queue.spool_dir)
+                         + remove_old_results(session, queue.spool_dir))
+
+
+def remove_old_results(session: Session, spool_dir: Path, *,
+                       older_than_s: float = ORPHAN_AGE_S) -> int:
+    """Delete the result files of jobs done too long ago (or gone, failed, cancelled).
+
+    As for inputs, only folders older than ``older_than_s`` count: a job's folder may be
+    made a moment before its row is committed.
+    """
+    root = Path(spool_dir) / RESULTS
+    if not root.is_dir():
+        return 0
+    kept, now, removed = kept_results(session), time.time(), 0
+    for folder in root.iterdir():
+        try:
+            old = now - folder.stat().st_mtime > older_than_s
+        except OSError:
+            continue
+        if folder.is_dir() and folder.name not in kept and old:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def remove_orphan_inputs(session: Session, spool_dir: Path, *,
@@ -181,6 +215,8 @@ def remove_orphan_inputs(session: Session, spool_dir: Path, *,
         return 0
     kept, now, removed = kept_inputs(session), time.time(), 0
     for folder in root.iterdir():
+        if folder.name == RESULTS:  # the results' own folder (remove_old_results)
+            continue
         try:
             old = now - folder.stat().st_mtime > older_than_s
         except OSError:

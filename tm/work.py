@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tm.accounts import record_event
 from tm.ingest import Article, TranslationInput, import_article
 from tm.models import AuditAction, Origin, User
-from tm.queue import JobRun, Work
+from tm.queue import JobRun, Work, result_folder
 
 IMPORT_ARTICLE = "import-article"
 IMPORT_TMX = "import-tmx"
@@ -29,6 +29,8 @@ STAGE_SCORE = "score"
 STAGE_REINDEX = "reindex"
 # The upload's name in the job's spool folder.
 TMX_UPLOAD = "upload.tmx"
+# The name of an export's file in its job's result folder.
+EXPORT_FILE = "export.tmx"
 
 
 def article_params(article: Article) -> dict[str, Any]:
@@ -118,9 +120,11 @@ def run_import_tmx(session: Session, run: JobRun) -> dict[str, Any]:
     return report.as_dict()
 
 
-def export_memory_params(*, memory: str, out: str, since: dt.datetime | None,
+def export_memory_params(*, memory: str, out: str | None, since: dt.datetime | None,
                          actor: str | None = None) -> dict[str, Any]:
-    """The params of an export of ``memory`` to the file ``out`` (an absolute path)."""
+    """The params of an export of ``memory`` to the file ``out`` (an absolute path); with
+    ``out`` None, to the job's result folder, for its owner to download (:data:`EXPORT_FILE`).
+    """
     return {"memory": memory, "out": out, "since": since.isoformat() if since else None,
             "actor": actor}
 
@@ -133,7 +137,11 @@ def run_export_memory(session: Session, run: JobRun) -> dict[str, Any]:
     from tm.memory import export_memory
 
     params = run.params
-    out = Path(params["out"])
+    if params.get("out"):
+        out = Path(params["out"])
+    else:  # a download: the worker's own path to the shared spool
+        out = result_folder(run.spool_dir, run.job_id) / EXPORT_FILE
+        out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{run.job_id}.part")
     since = params.get("since")
     try:
@@ -143,12 +151,12 @@ def run_export_memory(session: Session, run: JobRun) -> dict[str, Any]:
         os.replace(partial, out)  # a reader never sees half a file
     finally:
         partial.unlink(missing_ok=True)
-    report.file = str(out)
+    report.file = str(out) if params.get("out") else EXPORT_FILE  # no server path shown
     user = session.get(User, run.owner_id) if run.owner_id is not None else None
     record_event(session, AuditAction.EXPORT, user=user, actor=params.get("actor"),
                  object_type="memory", object_id=params["memory"],
                  detail={"units": report.units})
-    return report.as_dict()
+    return {**report.as_dict(), "memory": params["memory"]}
 
 
 def pretranslate_params(*, document_id: int, track: str, min_score: int,

@@ -19,6 +19,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -27,8 +28,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from tm.errors import NotFoundError
 from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.jobs import (
+    KEEP_PARAMS,
     RETRYABLE,
     JobProgress,
     create_job,
@@ -36,19 +39,21 @@ from tm.jobs import (
     list_jobs,
     record_progress,
 )
+from tm.memory.tmx_export import STAGE_WRITE
 from tm.memory.tmx_import import STAGE_INDEX, STAGE_MERGE, STAGE_STORE
 from tm.models import Job, JobState, Role, User
-from tm.queue import JobQueue, open_job_queue, remove_input, spool_folder
+from tm.queue import JobQueue, open_job_queue, remove_input, result_folder, spool_folder
 from tm.search.pretranslate import STAGE_MATCH
-from tm.work import IMPORT_ARTICLE, IMPORT_TMX, PRETRANSLATE
+from tm.work import EXPORT_FILE, EXPORT_MEMORY, IMPORT_ARTICLE, IMPORT_TMX, PRETRANSLATE
 from web.access import require_actor, requires
 from web.db import get_session
+from web.downloads import attachment
 
 bp = Blueprint("jobs", __name__)
 QUEUED = "queued"  # the stage before the work reports its first one
 # The least role that may start (and so retry) each kind of job.
 KIND_ROLE = {IMPORT_ARTICLE: Role.MANAGER, IMPORT_TMX: Role.MANAGER,
-             PRETRANSLATE: Role.TRANSLATOR}
+             PRETRANSLATE: Role.TRANSLATOR, EXPORT_MEMORY: Role.VIEWER}
 LISTED = 50
 # Seconds a worker waits for SQLite's one writer before its job fails (another import may
 # hold it for minutes; a worker has no user waiting on the answer).
@@ -149,7 +154,8 @@ def stage_labels() -> dict[str, str]:
             STAGE_STORE: _("Reading and storing the units"),
             STAGE_MERGE: _("Merging duplicates"),
             STAGE_INDEX: _("Indexing the new units for search"),
-            STAGE_MATCH: _("Looking up the segments in the memories")}
+            STAGE_MATCH: _("Looking up the segments in the memories"),
+            STAGE_WRITE: _("Writing the units to the file")}
 
 
 def describe(job: Job) -> dict[str, Any]:
@@ -179,7 +185,14 @@ def describe(job: Job) -> dict[str, Any]:
             "cancellable": job.state in (JobState.QUEUED, JobState.RUNNING),
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-            "url": url_for("jobs.show", job_id=job.id)}
+            "url": url_for("jobs.show", job_id=job.id),
+            "download": url_for("jobs.download", job_id=job.id) if _has_file(job) else None}
+
+
+def _has_file(job: Job) -> bool:
+    """Whether ``job`` left a file for its owner (an export from the browser, done)."""
+    return (job.kind == EXPORT_MEMORY and job.state == JobState.DONE
+            and job.result is not None and job.result.get("file") == EXPORT_FILE)
 
 
 def _retryable(job: Job) -> bool:
@@ -276,3 +289,25 @@ def api_cancel(job_id: str) -> ResponseReturnValue:
     job = find(job_id)
     ended = cancel(job)
     return jsonify(describe(job)), 200 if ended else 202
+
+
+@bp.get("/jobs/<job_id>/download")
+@requires(Role.VIEWER)
+def download(job_id: str) -> Response:
+    """Download the file a job left (an export), streamed from the shared spool."""
+    job = find(job_id)
+    if not _has_file(job):
+        raise NotFoundError(_("This job has no file to download."))
+    path = result_folder(job_queue().spool_dir, job.id) / EXPORT_FILE
+    if not path.is_file():
+        raise NotFoundError(_("The file was removed (files are kept %(days)s days after their "
+                              "job); run the export again.", days=KEEP_PARAMS.days))
+    memory = str(job.result.get("memory") or "export")  # type: ignore[union-attr]
+    response = send_file(path, mimetype="application/x-tmx+xml", conditional=True,
+                         max_age=0)
+    response.headers["Content-Disposition"] = attachment(f"{memory}.tmx", default=EXPORT_FILE)
+    return response
+
+
+# The same for programs with an API token (Authorization: Bearer).
+bp.add_url_rule("/api/jobs/<job_id>/download", "api_download", download)

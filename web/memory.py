@@ -6,16 +6,25 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from tm.errors import InputError
-from tm.memory import export_document, export_memory, list_memories
+from tm.memory import export_document, export_memory, get_memory, list_memories
 from tm.memory.duplicates import DuplicatePolicy, duplicate_policy
 from tm.models import AuditAction, Job, Role, Status
-from tm.work import IMPORT_TMX, TMX_UPLOAD, import_tmx_params
+from tm.work import EXPORT_MEMORY, IMPORT_TMX, TMX_UPLOAD, export_memory_params, import_tmx_params
 from web import jobs
 from web.access import require_actor, requires
 from web.audit import client_address, record_audit
@@ -27,6 +36,10 @@ CHUNK_BYTES = 1 << 16
 MEMORY_NAME_MAX = 200
 FILE_NAME_MAX = 200
 LANGUAGE_MAX = 35
+# Units from which the memories page exports as a job (a file to download when it is done)
+# rather than in the request: ~80,000 units a second, so a request stays under a second and
+# no proxy times out on a larger one. SVERKA_EXPORT_JOB_UNITS changes it.
+EXPORT_JOB_UNITS = 50_000
 
 
 @bp.get("/memories")
@@ -34,7 +47,9 @@ LANGUAGE_MAX = 35
 def index() -> str:
     """List memories, with an upload form."""
     return render_template("memory/index.html", memories=list_memories(get_session()),
-                           policies=list(DuplicatePolicy))
+                           policies=list(DuplicatePolicy),
+                           export_job_units=current_app.config.get("EXPORT_JOB_UNITS",
+                                                                   EXPORT_JOB_UNITS))
 
 
 def _start_import() -> Job:
@@ -140,6 +155,32 @@ def download_document(document_id: int) -> Response:
         status=Status.parse(status) if status else None,
         include_boilerplate=request.args.get("boilerplate") == "1"),
         f"document-{document_id}.tmx", "document", document_id)
+
+
+def _start_export(name: str) -> Job:
+    """Queue the export of memory ``name`` into a file for the user to download."""
+    get_memory(get_session(), name)  # 404 now, not a failed job later
+    params = export_memory_params(memory=name, out=None, since=None)
+    return jobs.submit(EXPORT_MEMORY, title=_("%(memory)s as TMX", memory=name),
+                       params=params, owner=require_actor().user)
+
+
+@bp.post("/memories/<path:name>/export")
+@requires(Role.VIEWER)
+def export_job(name: str) -> ResponseReturnValue:
+    """Export a memory as a job; its page offers the file when it is done."""
+    job = _start_export(name)
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.post("/api/memories/<path:name>/export")
+@requires(Role.VIEWER)
+def api_export_job(name: str) -> ResponseReturnValue:
+    """Export a memory as a job: 202 with the job; when it is done, ``GET`` its ``download``."""
+    job = _start_export(name)
+    location = url_for("jobs.api_show", job_id=job.id)
+    return jsonify({"job": job.id, "state": job.state.value, "location": location}), 202, \
+        {"Location": location}
 
 
 # The same downloads for programs with an API token (Authorization: Bearer).
