@@ -55,7 +55,7 @@ from tm.jobs import (
     this_worker,
     worker_alive,
 )
-from tm.models import Job
+from tm.models import Job, JobState
 
 if TYPE_CHECKING:
     from huey import Huey
@@ -78,6 +78,7 @@ CANCEL_CHECK_S = 0.5
 POLL_MAX_S = 0.5
 # A spool folder without a job is left this long (its job may be about to be committed).
 ORPHAN_AGE_S = 3600.0
+QUEUED_STAGE = "queued"  # the stage of a job before its work reports its first
 RESULTS = "results"  # the spool's folder of the files jobs leave (result_folder)
 
 
@@ -302,6 +303,16 @@ class JobQueue:
         except (KeyError, TypeError, ValueError):
             return None
 
+    def progress_of(self, job: Job) -> JobProgress:
+        """How far ``job`` has come: live while it runs, else as its row kept it."""
+        if job.state in (JobState.RUNNING, JobState.INTERRUPTED):
+            live = self.progress(job.id)
+            if live is not None:
+                return live
+        if job.stage:
+            return JobProgress(job.stage, 0, job.done or 0, job.total or 0)
+        return JobProgress(QUEUED_STAGE)
+
     def alive(self, job: Job) -> bool:
         """Whether the worker of running ``job`` may still run it.
 
@@ -363,18 +374,17 @@ class JobQueue:
                 log.info("job %s is not queued: not run again", job_id)
                 return
             job = get_job(session, job_id)
+            reporter = _Reporter(self, job_id)
             run = JobRun(job_id=job.id, kind=job.kind, owner_id=job.owner_id,
                          params=dict(job.params or {}), spool_dir=self.spool_dir,
-                         report=_Reporter(self, job_id))
+                         report=reporter)
         beating = self._heartbeat(job_id)
         try:
-            self._run(run, worker)
+            self._run(run, reporter, worker)
         finally:
             beating.set()
 
-    def _run(self, run: JobRun, worker: str) -> None:
-        reporter = run.report
-        assert isinstance(reporter, _Reporter)
+    def _run(self, run: JobRun, reporter: _Reporter, worker: str) -> None:
         work = self.work.get(run.kind)
         try:
             if work is None:

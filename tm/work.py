@@ -33,6 +33,11 @@ TMX_UPLOAD = "upload.tmx"
 EXPORT_FILE = "export.tmx"
 
 
+def _owner(session: Session, run: JobRun) -> User | None:
+    """Return the user who started ``run``'s job (None: a command without a login)."""
+    return session.get(User, run.owner_id) if run.owner_id is not None else None
+
+
 def article_params(article: Article) -> dict[str, Any]:
     """Return ``article`` as job params (JSON), to be read back by :func:`article_from_params`."""
     return {"paragraphs": list(article.paragraphs), "source_name": article.source_name,
@@ -73,7 +78,7 @@ def import_article_params(source: Article, translation: Article | None, *, track
 def run_import_article(session: Session, run: JobRun) -> dict[str, Any]:
     """Import the article (and its translation) of ``run`` as one new document."""
     params = run.params
-    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    user = _owner(session, run)
     translation = params.get("translation")
     translations = [TranslationInput(
         article=article_from_params(translation), track=params["track"],
@@ -108,7 +113,7 @@ def run_import_tmx(session: Session, run: JobRun) -> dict[str, Any]:
     from tm.memory import import_tmx
 
     params = run.params
-    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    user = _owner(session, run)
     report = import_tmx(session, run.input_path(TMX_UPLOAD), memory=params["memory"],
                         src=params.get("src"), tgt=params.get("tgt"),
                         on_duplicate=params["on_duplicate"], name=params["name"],
@@ -152,7 +157,7 @@ def run_export_memory(session: Session, run: JobRun) -> dict[str, Any]:
     finally:
         partial.unlink(missing_ok=True)
     report.file = str(out) if params.get("out") else EXPORT_FILE  # no server path shown
-    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    user = _owner(session, run)
     record_event(session, AuditAction.EXPORT, user=user, actor=params.get("actor"),
                  object_type="memory", object_id=params["memory"],
                  detail={"units": report.units})
@@ -172,7 +177,7 @@ def run_pretranslate(session: Session, run: JobRun) -> dict[str, Any]:
     from tm.search.pretranslate import pretranslate
 
     params = run.params
-    user = session.get(User, run.owner_id) if run.owner_id is not None else None
+    user = _owner(session, run)
     report = pretranslate(session, params["document_id"], track=params["track"],
                           min_score=params["min_score"], memories=params.get("memories"),
                           author=user or params.get("author"), overwrite=params["overwrite"],

@@ -33,7 +33,6 @@ from tm.ingest.importer import STAGE_ALIGN, STAGE_SEGMENT, STAGE_TRANSLATE
 from tm.jobs import (
     KEEP_PARAMS,
     RETRYABLE,
-    JobProgress,
     create_job,
     get_job,
     list_jobs,
@@ -42,7 +41,14 @@ from tm.jobs import (
 from tm.memory.tmx_export import STAGE_WRITE
 from tm.memory.tmx_import import STAGE_INDEX, STAGE_MERGE, STAGE_STORE
 from tm.models import Job, JobState, Role, User
-from tm.queue import JobQueue, open_job_queue, remove_input, result_folder, spool_folder
+from tm.queue import (
+    QUEUED_STAGE,
+    JobQueue,
+    open_job_queue,
+    remove_input,
+    result_folder,
+    spool_folder,
+)
 from tm.search.pretranslate import STAGE_MATCH
 from tm.work import EXPORT_FILE, EXPORT_MEMORY, IMPORT_ARTICLE, IMPORT_TMX, PRETRANSLATE
 from web.access import require_actor, requires
@@ -50,7 +56,6 @@ from web.db import get_session
 from web.downloads import attachment
 
 bp = Blueprint("jobs", __name__)
-QUEUED = "queued"  # the stage before the work reports its first one
 # The least role that may start (and so retry) each kind of job.
 KIND_ROLE = {IMPORT_ARTICLE: Role.MANAGER, IMPORT_TMX: Role.MANAGER,
              PRETRANSLATE: Role.TRANSLATOR, EXPORT_MEMORY: Role.VIEWER}
@@ -134,20 +139,9 @@ def find(job_id: str) -> Job:
     return job
 
 
-def progress_of(job: Job) -> JobProgress:
-    """How far ``job`` has come: live while it runs, else as its row kept it."""
-    if job.state in (JobState.RUNNING, JobState.INTERRUPTED):
-        live = job_queue().progress(job.id)
-        if live is not None:
-            return live
-    if job.stage:
-        return JobProgress(job.stage, 0, job.done or 0, job.total or 0)
-    return JobProgress(QUEUED)
-
-
 def stage_labels() -> dict[str, str]:
     """Return the names of the jobs' stages in the UI language."""
-    return {QUEUED: _("Waiting to start"),
+    return {QUEUED_STAGE: _("Waiting to start"),
             STAGE_SEGMENT: _("Splitting the paragraphs into segments"),
             STAGE_ALIGN: _("Aligning the translation"),
             STAGE_TRANSLATE: _("Storing the aligned translations"),
@@ -160,10 +154,10 @@ def stage_labels() -> dict[str, str]:
 
 def describe(job: Job) -> dict[str, Any]:
     """Return ``job`` as the pages and the API show it (labels in the UI language)."""
-    progress = progress_of(job)
+    progress = job_queue().progress_of(job)
     stage = stage_labels().get(progress.stage, progress.stage)
     state = job.state.value
-    if job.state == JobState.RUNNING and progress.stage != QUEUED:
+    if job.state == JobState.RUNNING and progress.stage != QUEUED_STAGE:
         message = _("%(stage)s — %(done)s of %(total)s", stage=stage,
                     done=format_decimal(progress.done), total=format_decimal(progress.total))
     elif job.state == JobState.DONE:

@@ -74,10 +74,7 @@ def echo_queued(job_id: str, as_json: bool) -> None:
 
 def describe(queue: JobQueue, job: Job) -> dict[str, Any]:
     """Return ``job`` as ``sverka jobs --json`` prints it."""
-    from tm.jobs import JobProgress
-
-    live = queue.progress(job.id) if job.state.value in ("running", "interrupted") else None
-    progress = live or JobProgress(job.stage or "queued", 0, job.done or 0, job.total or 0)
+    progress = queue.progress_of(job)
     return {"id": job.id, "kind": job.kind, "title": job.title, "state": job.state.value,
             "stage": progress.stage, "done": progress.done, "total": progress.total,
             "error": job.error, "result": job.result, "attempts": job.attempts,
