@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.components import require_program, shared
@@ -305,3 +306,27 @@ def test_document_export_filters_by_status(session: Session, tmp_path: Path) -> 
 def test_export_command_needs_a_memory_or_a_document(runner: Run, tmp_path: Path) -> None:
     result = runner("export", str(tmp_path / "x.tmx"))
     assert result.exit_code == 2 and "either --memory or --document" in result.output
+
+
+class _FailingOutput(io.BytesIO):
+    """An output that fails after its first few writes, as a full disk does."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() > 200_000:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+def test_an_export_that_fails_midway_leaves_the_transaction_usable(
+        session: Session, tmp_path: Path) -> None:
+    units = 10_000
+    path = tmp_path / "m.tmx"
+    path.write_text(tmx("".join(tu(f"Фраза номер {n}.", f"Sentence number {n}.")
+                                for n in range(units))), encoding="utf-8")
+    import_tmx(session, path, memory="desk")
+    # 25 MB of rows: more than the connection holds in flight, so the read is still going on
+    # when the write fails (on PostgreSQL the stream then cancels its query).
+    session.execute(update(MemoryUnit).values(source=MemoryUnit.source + " " + "ф" * 2500))
+    with pytest.raises(OSError):
+        export_memory(session, _FailingOutput(), memory="desk")
+    assert session.scalar(select(func.count()).select_from(MemoryUnit)) == units

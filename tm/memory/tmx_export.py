@@ -55,6 +55,12 @@ EXTRA_CACHE_SIZE = 1 << 10
 SCAN_SHARE = 4
 # A stored extra longer than this is parsed every time, not remembered.
 EXTRA_CACHE_MAX_CHARS = 200
+_TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+# What PostgreSQL selects for the columns it formats: TMX dates, extra as text.
+_TMX_DATE_SQL = "to_char({0} AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')"
+_POSTGRES_SELECT = {**{c: _TMX_DATE_SQL.format(c) for c in ("created_at", "changed_at",
+                                                            "last_used_at")},
+                    "extra": "extra::text"}
 _SQLITE_STORED = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$")
 
 
@@ -64,8 +70,11 @@ def _meta_list(data: list[dict[str, Any]] | None) -> tuple[Meta, ...]:
 
 @lru_cache(maxsize=DATE_CACHE_SIZE)
 def _tmx_date(value: dt.datetime | str) -> str:
-    """Return a stored date (a datetime, or SQLite's text in UTC) as a TMX date."""
+    """Return a stored date (a datetime, SQLite's text in UTC, or a TMX date that
+    PostgreSQL formatted) as a TMX date."""
     if isinstance(value, str):
+        if _TMX_DATE.match(value):
+            return value
         match = _SQLITE_STORED.match(value)
         if match:
             return "{}{}{}T{}{}{}Z".format(*match.groups())
@@ -209,7 +218,7 @@ class _Row(NamedTuple):
     target_markup: str | None
     context_before: str | None
     context_after: str | None
-    created_at: Any  # a datetime, or SQLite's text of one in UTC
+    created_at: Any  # a datetime, SQLite's text of one in UTC, or a TMX date (PostgreSQL)
     created_by: str | None
     changed_at: Any
     changed_by: str | None
@@ -243,18 +252,27 @@ def _stored_rows(session: Session, memory_id: int,
         finally:
             cursor.close()
     elif kind == "psycopg" and driver is not None:
-        # extra as text: most units share a few short extras, which _extra() remembers
-        # parsed; as json, psycopg would parse every row's.
-        sql = (f"SELECT {columns.replace('extra', 'extra::text AS extra')} "
-               "FROM memory_unit WHERE memory_id = %s")
+        # Streamed in chunks (libpq's chunked rows): the server goes on sending rows while
+        # this process writes them, where a server-side cursor would wait for each FETCH.
+        # Dates come as TMX text, made by the server; extra as text: most units share a
+        # few short extras, which _extra() remembers parsed, where psycopg would parse
+        # every row's JSON.
+        selected = ", ".join(_POSTGRES_SELECT.get(c, c) for c in _Row._fields)
+        sql = f"SELECT {selected} FROM memory_unit WHERE memory_id = %s"
         params = (memory_id,)
         if since is not None:
             sql += " AND (changed_at >= %s OR imported_at >= %s)"
             params += (since, since)
-        with driver.cursor(name="sverka_tmx_export") as cursor:
-            cursor.itersize = FETCH_ROWS
-            cursor.execute(sql + " ORDER BY id", params)
-            yield from cursor
+        with driver.cursor() as cursor:
+            # Left early (a write failed), the stream cancels its query, which would abort
+            # the caller's transaction: the savepoint keeps it usable.
+            cursor.execute("SAVEPOINT sverka_export")
+            try:
+                yield from cursor.stream(sql + " ORDER BY id", params, size=FETCH_ROWS)
+            except BaseException:
+                cursor.execute("ROLLBACK TO SAVEPOINT sverka_export")
+                raise
+            cursor.execute("RELEASE SAVEPOINT sverka_export")
     else:
         sql = f"SELECT {columns} FROM memory_unit WHERE memory_id = :memory"
         values: dict[str, Any] = {"memory": memory_id}
