@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,12 +16,17 @@ from sqlalchemy.orm import Session
 
 from tests.components import require_program, shared
 from tests.conftest import SHARED, import_seed
+from tests.dbutil import server_url
 from tests.tmx_samples import tmx, tu
+from tm.db import make_engine, scratch_database, upgrade
 from tm.errors import FormatError, ValidationError
 from tm.formats.tmx import read_tmx
 from tm.memory import export_document, export_memory, import_tmx
-from tm.models import Memory, MemoryUnit, Status
+from tm.models import Memory, MemoryUnit, SearchTerms, Status
+from tm.search import fuzzy
 
+# The PostgreSQL server of this kind of machine, for tests that need two writers at once.
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 Run = Callable[..., Result]
 
 
@@ -330,3 +336,44 @@ def test_an_export_that_fails_midway_leaves_the_transaction_usable(
     with pytest.raises(OSError):
         export_memory(session, _FailingOutput(), memory="desk")
     assert session.scalar(select(func.count()).select_from(MemoryUnit)) == units
+
+
+def test_two_imports_at_once_on_postgresql_keep_each_others_index(tmp_path: Path) -> None:
+    # Ids are taken from the sequence batch by batch, and another import takes some between
+    # them: each batch's keys go with the ids it was given, and nobody's keys are cleared.
+    with scratch_database(tmp_path, server_url() or POSTGRES) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        files = {}
+        for name in ("first", "second"):
+            files[name] = tmp_path / f"{name}.tmx"
+            files[name].write_text(tmx("".join(
+                tu(f"{name} фраза {n}.", f"{name} sentence {n}.") for n in range(3000))),
+                encoding="utf-8")
+        with Session(engine) as session:  # the index's first writer: its generation is made
+            path = tmp_path / "one.tmx"
+            path.write_text(tmx(tu("Одна.", "One.")), encoding="utf-8")
+            import_tmx(session, path, memory="one")
+            session.commit()
+        def run(name: str) -> None:
+            with Session(engine) as session:
+                import_tmx(session, files[name], memory=name, parallel=False)
+                session.commit()
+
+        threads = [threading.Thread(target=run, args=(name,)) for name in files]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with Session(engine) as session:
+            counts = dict(session.execute(
+                select(Memory.name, func.count(SearchTerms.unit_id))
+                .join(MemoryUnit, MemoryUnit.memory_id == Memory.id)
+                .join(SearchTerms, SearchTerms.unit_id == MemoryUnit.id)
+                .group_by(Memory.name)).all())
+            assert counts == {"one": 1, "first": 3000, "second": 3000}
+            for name in files:
+                for n in (0, 1717, 2999):
+                    hit = fuzzy(session, f"{name} фраза {n}.", min_score=100, limit=1)
+                    assert [h.target for h in hit] == [f"{name} sentence {n}."]
+        engine.dispose()

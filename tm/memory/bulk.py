@@ -144,24 +144,25 @@ class UnitInserter:
 
     @property
     def tells_batch_ids(self) -> bool:
-        """Whether :meth:`insert` tells each batch's ids as soon as it is stored (SQLite)."""
-        return self._mode == "sqlite"
+        """Whether :meth:`insert` tells each batch's ids as soon as it is stored (SQLite,
+        PostgreSQL): the caller can index a batch while the next one is read."""
+        return self._mode in ("sqlite", "copy")
 
     def insert(self, batches: Iterable[Sequence[tuple[Any, ...]]], *, expected_rows: int = 0,
-               stored: Callable[[range], None] | None = None) -> Sequence[int] | None:
+               stored: Callable[[Sequence[int]], None] | None = None) -> Sequence[int] | None:
         """Insert the rows of ``batches`` in order, streaming; return their ids in row order.
 
         ``expected_rows`` is a guess of how many rows will come, for choosing how to load.
         Where the engine tells a batch's ids at once (:attr:`tells_batch_ids`), ``stored``
-        is called with them after each batch. The ids ascend; they are None when not known
-        (Core, or on PostgreSQL when another transaction took ids from the sequence during
-        the load).
+        is called with them after each batch. The ids ascend; None when they are not known
+        (Core) or only told batch by batch (PostgreSQL: a million of them would be a list).
         """
         if self._mode == "sqlite":
             return self._sqlite_insert(batches, expected_rows, stored)
-        rows = (row for batch in batches for row in batch)
         if self._mode == "copy":
-            return self._copy(rows)
+            self._copy(batches, stored)
+            return None
+        rows = (row for batch in batches for row in batch)
         table = MemoryUnit.__table__
         batch: list[dict[str, Any]] = []
         for row in rows:
@@ -173,25 +174,30 @@ class UnitInserter:
             self._session.execute(insert(table), batch)  # type: ignore[arg-type]
         return None
 
-    def _copy(self, rows: Iterable[tuple[Any, ...]]) -> Sequence[int] | None:
-        """COPY the rows; return their ids when the sequence gave them one after another."""
+    def _copy(self, batches: Iterable[Sequence[tuple[Any, ...]]],
+              stored: Callable[[Sequence[int]], None] | None) -> None:
+        """COPY each batch with ids taken from the sequence first, and tell them (``stored``).
+
+        Ids taken before the rows go in are the batch's to say at once, whoever else takes
+        ids meanwhile: the caller indexes a batch while the next is being read, not all of
+        them in a tail after the last.
+        """
+        sql = f"COPY memory_unit (id, {', '.join(COLUMNS)}) FROM STDIN"
         with self._driver.cursor() as cursor:
-            # One id taken before and the last one after: if they are ``count`` apart, the
-            # ``count`` ids between went to the rows, in order (COPY takes them row by row).
-            first = cursor.execute(f"SELECT nextval({_ID_SEQUENCE})").fetchone()
-            count = 0
-            with cursor.copy(f"COPY memory_unit ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            if not count:
-                return range(0)
-            last = cursor.execute(f"SELECT currval({_ID_SEQUENCE})").fetchone()
-        assert first is not None and last is not None
-        return range(first[0] + 1, last[0] + 1) if last[0] - first[0] == count else None
+            for batch in batches:
+                if not batch:
+                    continue
+                ids = [row[0] for row in cursor.execute(
+                    f"SELECT nextval({_ID_SEQUENCE}) FROM generate_series(1, %s)",
+                    (len(batch),))]
+                with cursor.copy(sql) as copy:
+                    for unit_id, row in zip(ids, batch, strict=True):
+                        copy.write_row((unit_id, *row))
+                if stored is not None:
+                    stored(ids)
 
     def _sqlite_insert(self, batches: Iterable[Sequence[tuple[Any, ...]]], expected_rows: int,
-                       stored: Callable[[range], None] | None) -> Sequence[int]:
+                       stored: Callable[[Sequence[int]], None] | None) -> Sequence[int]:
         values = ", ".join("NULLIF(?, char(0))" if c in NULLABLE else "?" for c in COLUMNS)
         sql = f"INSERT INTO memory_unit ({', '.join(COLUMNS)}) VALUES ({values})"
         driver = self._driver

@@ -140,8 +140,9 @@ def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
                  progress: TmxProgress) -> ParseOutcome:
     """Store the file's units, resolve duplicates and index what stays; return what was read."""
     # Each batch's search keys come with it from the parsing process, or are made here.
-    # SQLite tells a batch's ids as soon as it is in: its keys are indexed at once. Other
-    # engines tell them at the end (or not): the keys wait in a temporary file.
+    # SQLite and PostgreSQL tell a batch's ids as soon as it is in: its keys are indexed at
+    # once, while the next batch is parsed. Other engines tell them at the end (or not): the
+    # keys wait in a temporary file.
     direct = TermsWriter(session, memory_id=memory_id, after_id=last_id) \
         if inserter.tells_batch_ids else None
     terms = PendingTerms()
@@ -162,7 +163,7 @@ def _store_units(session: Session, source: RowSource, inserter: UnitInserter,
                 terms.add_blobs(keys)
             yield batch.rows
 
-    def stored(ids: range) -> None:
+    def stored(ids: Sequence[int]) -> None:
         assert direct is not None
         direct.write(ids, waiting.pop(0))
 

@@ -105,17 +105,20 @@ def index_units(session: Session, *, unit_ids: Iterable[int] | None = None,
 
 class TermsWriter:
     """Index rows written batch by batch as units are stored, where the engine tells a
-    batch's ids at once (SQLite): nothing is kept aside, and the rows go in while the
-    import is still reading. Units deleted afterwards (duplicates) take their rows with them
-    (``ON DELETE CASCADE``).
+    batch's ids at once (SQLite, PostgreSQL): nothing is kept aside, and the rows go in
+    while the import is still reading. Units deleted afterwards (duplicates) take their
+    rows with them (``ON DELETE CASCADE``).
     """
 
     def __init__(self, session: Session, *, memory_id: int, after_id: int) -> None:
         self._session, self._memory_id = session, memory_id
         _touch_generation(session)
-        # Rows left by units of the coming ids deleted without their cascade (none in a
-        # database that enforces foreign keys): as index_units renews them.
-        session.execute(delete(SearchTerms).where(SearchTerms.unit_id > after_id))
+        if session.get_bind().dialect.name == "sqlite":
+            # Rows left by units of the coming ids deleted without their cascade (a file
+            # once written with foreign keys off): as index_units renews them. SQLite has
+            # one writer, so every unit after ``after_id`` is this import's; on PostgreSQL
+            # they may be another import's, committed meanwhile, and its keys stay.
+            session.execute(delete(SearchTerms).where(SearchTerms.unit_id > after_id))
         self.count = 0
 
     def write(self, unit_ids: Sequence[int], blobs: Sequence[bytes]) -> None:
