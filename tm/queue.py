@@ -188,19 +188,8 @@ def remove_old_results(session: Session, spool_dir: Path, *,
     As for inputs, only folders older than ``older_than_s`` count: a job's folder may be
     made a moment before its row is committed.
     """
-    root = Path(spool_dir) / RESULTS
-    if not root.is_dir():
-        return 0
-    kept, now, removed = kept_results(session), time.time(), 0
-    for folder in root.iterdir():
-        try:
-            old = now - folder.stat().st_mtime > older_than_s
-        except OSError:
-            continue
-        if folder.is_dir() and folder.name not in kept and old:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed
+    return _remove_folders(Path(spool_dir) / RESULTS, lambda: kept_results(session),
+                           older_than_s=older_than_s)
 
 
 def remove_orphan_inputs(session: Session, spool_dir: Path, *,
@@ -211,18 +200,24 @@ def remove_orphan_inputs(session: Session, spool_dir: Path, *,
     a process that died while an upload came in). Only folders older than ``older_than_s``
     count, so an upload whose job is about to be committed is left alone.
     """
-    root = Path(spool_dir)
+    # The results' own folder is not a job's (remove_old_results).
+    return _remove_folders(Path(spool_dir), lambda: kept_inputs(session) | {RESULTS},
+                           older_than_s=older_than_s)
+
+
+def _remove_folders(root: Path, kept: Callable[[], set[str]], *,
+                    older_than_s: float) -> int:
+    """Delete the folders of ``root`` older than ``older_than_s`` whose name ``kept()`` does
+    not hold (asked only when ``root`` exists); return how many."""
     if not root.is_dir():
         return 0
-    kept, now, removed = kept_inputs(session), time.time(), 0
+    keep, now, removed = kept(), time.time(), 0
     for folder in root.iterdir():
-        if folder.name == RESULTS:  # the results' own folder (remove_old_results)
-            continue
         try:
             old = now - folder.stat().st_mtime > older_than_s
         except OSError:
             continue
-        if folder.is_dir() and folder.name not in kept and old:
+        if folder.is_dir() and folder.name not in keep and old:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed

@@ -72,10 +72,7 @@ def pretranslate(document_id: int) -> Response:
 @requires(Role.TRANSLATOR)
 def api_pretranslate(document_id: int) -> ResponseReturnValue:
     """Queue the pre-translation of a document (``min_score``): 202 with the job."""
-    job = _start_pretranslation(document_id)
-    location = url_for("jobs.api_show", job_id=job.id)
-    return jsonify({"job": job.id, "state": job.state.value, "location": location}), 202, \
-        {"Location": location}
+    return jobs.accepted(_start_pretranslation(document_id))
 
 
 @bp.get("/api/documents")

@@ -129,6 +129,13 @@ def submit(kind: str, *, title: str, params: dict[str, Any], owner: User,
     return job
 
 
+def accepted(job: Job) -> ResponseReturnValue:
+    """The API's answer to a request that queued ``job``: 202 with where to follow it."""
+    location = url_for("jobs.api_show", job_id=job.id)
+    return jsonify({"job": job.id, "state": job.state.value, "location": location}), 202, \
+        {"Location": location}
+
+
 def find(job_id: str) -> Job:
     """Return the request's user's job ``job_id``, its state as of now; 404 if not theirs."""
     session, queue = get_session(), job_queue()

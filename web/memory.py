@@ -95,10 +95,7 @@ def api_upload() -> ResponseReturnValue:
 
     When the job is done its ``result`` is the import's report.
     """
-    job = _start_import()
-    return jsonify({"job": job.id, "state": job.state.value,
-                    "location": url_for("jobs.api_show", job_id=job.id)}), 202, \
-        {"Location": url_for("jobs.api_show", job_id=job.id)}
+    return jobs.accepted(_start_import())
 
 
 @bp.get("/api/memories")
@@ -177,10 +174,7 @@ def export_job(name: str) -> ResponseReturnValue:
 @requires(Role.VIEWER)
 def api_export_job(name: str) -> ResponseReturnValue:
     """Export a memory as a job: 202 with the job; when it is done, ``GET`` its ``download``."""
-    job = _start_export(name)
-    location = url_for("jobs.api_show", job_id=job.id)
-    return jsonify({"job": job.id, "state": job.state.value, "location": location}), 202, \
-        {"Location": location}
+    return jobs.accepted(_start_export(name))
 
 
 # The same downloads for programs with an API token (Authorization: Bearer).
