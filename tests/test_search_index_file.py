@@ -7,7 +7,7 @@ import random
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ from tm.search.index import (
 )
 from tm.search.index.arrays import _Rows
 from tm.search.index.build import Builder
+from tm.search.index.store import MAGIC
 
 # A second process of the same machine: it configures the same directory, warms its index,
 # then answers one JSON line per query line (what it found, and where its arrays are from).
@@ -240,14 +241,17 @@ def test_a_process_that_merges_after_another_maps_its_file(
         second.dispose()
 
 
-@pytest.mark.parametrize("content", [b"", b"SVERKA-INDEX-1\n", b"SVERKA-INDEX-1\n" + bytes(64),
-                                     b"not an index at all"])
-def test_a_broken_file_is_built_again(engine_with_file: Engine, tmp_path: Path,
-                                      content: bytes) -> None:
+@pytest.mark.parametrize("broken", [
+    lambda whole: b"", lambda whole: MAGIC, lambda whole: MAGIC + bytes(64),
+    lambda whole: b"not an index at all",
+    # a whole file of the first format, whose posting lists were in entry order
+    lambda whole: whole.replace(MAGIC, b"SVERKA-INDEX-1\n", 1)])
+def test_a_broken_or_earlier_file_is_built_again(
+        engine_with_file: Engine, tmp_path: Path, broken: Callable[[bytes], bytes]) -> None:
     add(engine_with_file, sentences(12))
     lookup(engine_with_file, sentences(1)[0])
     (good,) = index_files(tmp_path)
-    good.write_bytes(content)  # as a crash might leave it
+    good.write_bytes(broken(good.read_bytes()))  # as a crash or an older Sverka left it
     other = make_engine(str(engine_with_file.url))
     try:
         configure_index_dir(other, tmp_path)
@@ -314,7 +318,7 @@ def test_lookups_on_the_arrays_equal_a_scan(
 
 
 @pytest.mark.parametrize("slice_keys", [1, 3, 50, 1 << 16])
-def test_the_counting_sort_lists_each_units_keys_once_in_order(
+def test_the_counting_sort_lists_each_units_keys_once_shortest_units_first(
         slice_keys: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "SLICE_MIN", slice_keys)
     rng = np.random.default_rng(slice_keys)
@@ -327,12 +331,13 @@ def test_the_counting_sort_lists_each_units_keys_once_in_order(
     merged.add_arrays(first.finish())
     merged.add_rows(_Rows(*map(list, zip(*rows[150:], strict=True))))
     arrays = merged.finish()
-    pairs = sorted({(int(k), n) for n, row in enumerate(rows)
-                    for k in np.frombuffer(row[3], "<u4")})
+    # Each key's list: its units by word count (repeats included), then by number.
+    listed = sorted({(int(k), len(row[3]) // 4, n) for n, row in enumerate(rows)
+                     for k in np.frombuffer(row[3], "<u4")})
     counts = np.diff(arrays.post_starts.astype(np.int64))
     entries = arrays.post_entries.run(0, len(arrays.post_entries))
     assert list(zip(np.repeat(arrays.post_keys, counts).tolist(), entries.tolist(),
-                    strict=True)) == pairs
+                    strict=True)) == [(key, n) for key, _, n in listed]
     assert arrays.word_keys(0, len(arrays.keys)).tobytes() == b"".join(row[3] for row in rows)
     assert arrays.keys.width == arrays.post_entries.width == 3  # the values fit 3 bytes
     assert arrays.unit_ids.tolist() == [row[1] for row in rows]

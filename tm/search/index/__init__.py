@@ -10,7 +10,8 @@ threshold ``t`` (percent), ``base ≥ t`` implies, for a unit of ``m`` words:
 - **prefix filter**: so a unit must contain one of the ``n − ceil(n·t/100) + 1`` *rarest*
   words of the query; only their posting lists are read, the frequent words' never.
 
-A lookup reads the rarest words' posting lists, and the next rarest while cheap (each list
+A lookup reads the rarest words' posting lists, each only where it holds units of the
+admitted lengths (a list is ordered by length), and the next rarest while cheap (each list
 more raises the number a candidate must be in), then filters by length, memory and shared
 words with numpy, then by the edit distance over the key hashes (rapidfuzz); the few units
 left are re-scored exactly on their text by the caller. Every filter only ever keeps too

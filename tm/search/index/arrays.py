@@ -19,6 +19,10 @@ from rapidfuzz.distance import Levenshtein
 # words: sorting this many integers costs well under a millisecond; more costs more than
 # it saves (measured at 1M units: p95 of this stage 6.7 ms at 50k, 10.5 ms at 200k).
 PROBE_BUDGET = 50_000
+# Postings in a list from which a lookup bisects it for its lengths' part (lists are
+# ordered by length) rather than read it whole: a bisection step costs about as much as
+# reading a few hundred postings.
+WINDOW_MIN = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +131,10 @@ class _Arrays:
 
     Per entry: its unit and memory (32 bits while ids fit) and where its words start in
     ``keys`` (``offsets``, one more; a length is the difference). Per distinct key: the key
-    (``post_keys``, sorted) and where its entries start in ``post_entries`` (ascending
-    entry numbers). ``keys`` holds each word as its key's ordinal in ``post_keys``; it and
-    ``post_entries`` take 3 bytes a value below 2²⁴ distinct keys, entries (:class:`_Packed`).
+    (``post_keys``, sorted) and where its entries start in ``post_entries`` (entry numbers,
+    by word count, then number: :meth:`windows` bisects a list for a range of lengths).
+    ``keys`` holds each word as its key's ordinal in ``post_keys``; it and ``post_entries``
+    take 3 bytes a value below 2²⁴ distinct keys, entries (:class:`_Packed`).
     ``empty``: the entries without a word. Built by :class:`tm.search.index.build.Builder`,
     or mapped from a file read-only.
     """
@@ -223,23 +228,52 @@ class _Arrays:
             entries = self._count_filter(entries, lengths, ordinals, bounds)
         return self._edit_filter(entries, ordinals, bounds)
 
+    def windows(self, ordinals: Sequence[int], bounds: Bounds
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Return where each word's posting list holds the entries of ``bounds``' lengths:
+        starts and ends in ``post_entries``, empty for -1. Lists shorter than
+        ``WINDOW_MIN`` are given whole (reading them costs less than bisecting them); the
+        others are bisected all at once."""
+        wanted = np.asarray(ordinals, dtype=np.int64)
+        known = wanted >= 0
+        at = np.where(known, wanted, 0)
+        starts = np.where(known, self.post_starts[at], 0).astype(np.int64)
+        ends = np.where(known, self.post_starts[np.minimum(at + 1, len(self.post_starts) - 1)],
+                        0).astype(np.int64)
+        long = np.flatnonzero(ends - starts >= WINDOW_MIN)
+        if len(long):
+            # The first place of a length ≥ min_length, and the first of one > max_length.
+            lo = np.concatenate((starts[long], starts[long]))
+            hi = np.concatenate((ends[long], ends[long]))
+            limit = np.repeat(np.asarray([bounds.min_length, bounds.max_length + 1]),
+                              len(long))
+            while (open_ := lo < hi).any():
+                mid = (lo + hi) // 2
+                shorter = self.lengths(self.post_entries.take(np.where(open_, mid, 0))) < limit
+                lo = np.where(open_ & shorter, mid + 1, lo)
+                hi = np.where(open_ & ~shorter, mid, hi)
+            starts[long], ends[long] = lo[:len(long)], lo[len(long):]
+        return starts, ends
+
     def _probe(self, ordinals: Sequence[int], bounds: Bounds) -> NDArray[Any]:
         """Return the entries in enough of the rarest query words' posting lists.
 
         A unit sharing ``k`` words must be in one of the ``n − k + 1`` rarest words' lists
-        (the prefix); reading ``j`` lists more, it must be in ``j + 1`` of them. The next
-        rarest lists are read while they are cheap (``PROBE_BUDGET`` postings in all), which
+        (the prefix); reading ``j`` lists more, it must be in ``j + 1`` of them. Only each
+        list's part of the lengths admitted is read (:meth:`windows`), rarest first; the
+        next rarest are read while they are cheap (``PROBE_BUDGET`` postings in all), which
         often cuts the candidates tenfold before any unit's words are looked at.
         """
-        ranked = sorted(ordinals, key=self.count_at)
-        lists = [self.postings_at(k) for k in ranked[:bounds.prefix]]
+        firsts, ends = self.windows(ordinals, bounds)
+        ranked = np.argsort(ends - firsts, kind="stable").tolist()
+        lists = [self.post_entries.run(int(firsts[i]), int(ends[i]))
+                 for i in ranked[:bounds.prefix]]
         total = sum(len(p) for p in lists)
-        for key in ranked[bounds.prefix:]:
-            more = self.postings_at(key)
-            if total + len(more) > PROBE_BUDGET:
+        for i in ranked[bounds.prefix:]:
+            if total + int(ends[i] - firsts[i]) > PROBE_BUDGET:
                 break
-            lists.append(more)
-            total += len(more)
+            lists.append(self.post_entries.run(int(firsts[i]), int(ends[i])))
+            total += len(lists[-1])
         if not total:
             return np.zeros(0, dtype=np.int64)
         merged = np.sort(np.concatenate(lists))

@@ -27,7 +27,8 @@ from numpy.typing import NDArray
 
 from tm.search.index.arrays import ARRAY_NAMES, _Arrays
 
-MAGIC = b"SVERKA-INDEX-1\n"
+# 2: posting lists ordered by length, then entry (1: by entry; read as not an index).
+MAGIC = b"SVERKA-INDEX-2\n"
 SUFFIX = ".sidx"
 # Arrays start on page boundaries: each maps onto whole pages.
 ALIGN = 4096
