@@ -73,6 +73,29 @@ def test_show_prints_source_and_translation_side_by_side(runner: Run) -> None:
     assert "BISHKEK" in line
 
 
+def test_show_numbers_segments_from_one_as_the_web_does(runner: Run) -> None:
+    doc = json.loads(runner("import", str(SEED / "ru.txt"), "--json").output)["id"]
+    rows = runner("show", str(doc), "--width", "140").output.splitlines()[1:]
+    assert rows[0].split()[0] == "1"
+    segments = json.loads(runner("show", str(doc), "--json").output)["segments"]
+    assert [s["number"] for s in segments] == [s["position"] + 1 for s in segments] \
+        == list(range(1, len(segments) + 1))
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(tmp_path: Path) -> None:
+    """`sverka segment big.txt | head -1`: the pipe closes early; no error, exit 0."""
+    big = tmp_path / "big.txt"
+    big.write_text("Он ушёл. Дверь закрылась.\n" * 20_000, encoding="utf-8")  # > a pipe's buffer
+    process = subprocess.Popen([sys.executable, "-m", "tm.cli", "segment", "--lang", "ru",
+                                str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    with process.stdout, process.stderr:
+        assert process.stdout.readline() == "Он ушёл.\n".encode()
+        process.stdout.close()
+        assert process.wait(timeout=60) == 0
+        assert process.stderr.read() == b""
+
+
 def test_show_unknown_document_is_one_line(runner: Run) -> None:
     result = runner("show", "999")
     assert result.exit_code == 2 and result.output.strip() == "Error: no document with id 999"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import select
 import sys
 from collections.abc import Mapping
 from functools import cache
@@ -138,6 +139,13 @@ class SverkaGroup(click.Group):
             return super().invoke(ctx)
         except SverkaError as error:
             raise UserError(str(error)) from error
+        except BrokenPipeError as error:
+            if not _stdout_closed():
+                raise UserError(_explain(ctx, error)) from error
+            # The reader went away (`sverka show 1 | head`): what it wanted, it has. Nothing
+            # more is written (the exit's flush would fail again), and it is not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from error
         except OSError as error:
             raise UserError(_explain(ctx, error)) from error
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -150,6 +158,16 @@ class SverkaGroup(click.Group):
             raise InternalError(f"internal error ({type(error).__name__}: {error}); nothing "
                                 f"was saved. Set {DEBUG_ENV}=1 for the traceback and please "
                                 "report it.") from error
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reader has closed it."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real file, or no poll here
+        return False
 
 
 def _explain(ctx: click.Context, error: Exception) -> str:

@@ -158,7 +158,8 @@ def show_command(ctx: CliContext, document_id: int, tracks: tuple[str, ...],
         if as_json:
             emit_json({"id": document.id, "title": document.title,
                        "src_lang": document.src_lang, "tgt_lang": document.tgt_lang,
-                       "segments": [{"position": r.segment.position,
+                       "segments": [{"number": r.segment.position + 1,
+                                     "position": r.segment.position,
                                      "paragraph": r.segment.paragraph.position,
                                      "kind": r.segment.kind.value, "text": r.segment.text,
                                      "translations": {n: _translation_json(t)
@@ -175,7 +176,8 @@ def show_command(ctx: CliContext, document_id: int, tracks: tuple[str, ...],
             wrapped = [textwrap.wrap(c, col) or [""] for c in cells]
             kind = row.segment.kind.value[:4]
             for i in range(max(map(len, wrapped))):
-                label = f"{row.segment.position:>4} {kind:<4}" if i == 0 else " " * 9
+                # Numbered from 1, as the web shows them (position is the offset from 0).
+                label = f"{row.segment.position + 1:>4} {kind:<4}" if i == 0 else " " * 9
                 click.echo(label + " | " + " | ".join(
                     (w[i] if i < len(w) else "").ljust(col) for w in wrapped).rstrip())
 
