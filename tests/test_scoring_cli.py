@@ -128,14 +128,74 @@ def _sacrebleu_api(files: dict[str, str], test: str) -> dict[str, list]:
     return table
 
 
+def test_a_second_reference_is_not_scored_as_a_system(runner: Run, files: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    second = tmp_path / "ref2.txt"
+    second.write_text(Path(files["ref"]).read_text().replace("the", "a"))
+    assert runner("import-testset", "t", "--source", files["src"], "--ref", f"A={files['ref']}",
+                  "--ref", f"B={second}", "--system", f"mt={files['sys1']}",
+                  "--json").exit_code == 0
+    rows = json.loads(runner("score", "--testset", "t", "--ref", "A", "--json").output)
+    assert {r["system"] for r in rows} == {"mt"}
+    asked = json.loads(runner("score", "--testset", "t", "--ref", "A", "--system", "B",
+                              "--json").output)
+    assert {r["system"] for r in asked} == {"B"}
+
+
+def test_with_only_references_the_error_names_the_tracks_to_choose(
+        runner: Run, files: dict[str, str]) -> None:
+    assert runner("import-testset", "t", "--source", files["src"], "--ref", f"A={files['ref']}",
+                  "--ref", f"B={files['sys1']}").exit_code == 0
+    result = runner("score", "--testset", "t", "--ref", "A")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: test set 't' has no machine or supplied track to "
+                                     "score; name one of B with --system")
+
+
+@pytest.mark.parametrize("metrics", ["bleu,chrf", "ter,bleu"])
+def test_the_paired_tests_baseline_is_the_best_system_and_is_named(
+        runner: Run, files: dict[str, str], metrics: str) -> None:
+    _import(runner, files)
+    rows = json.loads(runner("score", "--testset", "t", "--ref", "ref", "--metrics", metrics,
+                             "--paired-bs", "--samples", "100", "--json").output)
+    first = [r for r in rows if r["metric"] == metrics.split(",")[0]]
+    best = (min if metrics.startswith("ter") else max)(first, key=lambda r: r["score"])
+    assert [r["system"] for r in rows if r["baseline"]] == [best["system"]] * 2
+    assert best["system"] != "sys1"  # not the first alphabetically: the best
+    table = runner("score", "--testset", "t", "--ref", "ref", "--metrics", metrics,
+                   "--paired-bs", "--samples", "100").output.splitlines()
+    assert table[0] == f"baseline of the paired test: {best['system']}"
+    assert table[-1] == f"* p < 0.05 against the baseline, {best['system']}"
+
+
+def test_the_paired_table_keeps_its_columns_aligned(runner: Run, files: dict[str, str],
+                                                     tmp_path: Path) -> None:
+    """A significant row (p=…*) and one that is not line up, part by part."""
+    close = Path(files["sys2"]).read_text().splitlines()
+    close[0] = close[0].rsplit(" ", 1)[0]  # one word fewer: worse, not significantly
+    (tmp_path / "close.txt").write_text("\n".join(close) + "\n")
+    assert runner("import-testset", "t", "--source", files["src"], "--ref", f"ref={files['ref']}",
+                  "--system", f"worse={files['sys3']}", "--system", f"best={files['sys2']}",
+                  "--system", f"close={tmp_path / 'close.txt'}").exit_code == 0
+    table = runner("score", "--testset", "t", "--ref", "ref", "--metrics", "bleu,chrf",
+                   "--paired-bs", "--samples", "100").output.splitlines()
+    worse, close_row = (next(line for line in table if line.startswith(name))
+                        for name in ("worse ", "close "))
+    assert "*" in worse.split("p=")[1] and "*" not in close_row.split("p=")[1]
+    for pattern in (r"\d+\.\d\d \(", r"± ", r"p=", r"\) "):  # every part of every cell
+        assert [m.start() for m in re.finditer(pattern, worse)] \
+            == [m.start() for m in re.finditer(pattern, close_row)], (pattern, table)
+
+
 @pytest.mark.parametrize("flag, test", [("--paired-bs", "bs"), ("--paired-ar", "ar")])
 def test_paired_tests_equal_sacrebleu(runner: Run, files: dict[str, str], flag: str,
                                       test: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _import(runner, files)
     samples = ["--samples", "200"] if test == "ar" else []
+    # sacrebleu's baseline is the first system it is given
     rows = json.loads(runner("score", "--testset", "t", "--ref", "ref", "--system", "sys1",
                              "--system", "sys2", "--system", "sys3", "--metrics", "bleu,chrf",
-                             flag, *samples, "--json").output)
+                             flag, *samples, "--baseline", "sys1", "--json").output)
     monkeypatch.setenv("SACREBLEU_SEED", str(SEED))
     table = _sacrebleu_api(files, test)
     for name, metric in (("BLEU", "bleu"), ("chrF2", "chrf")):
@@ -154,8 +214,9 @@ def test_paired_bootstrap_equals_the_sacrebleu_command(runner: Run,
                                                        files: dict[str, str]) -> None:
     rows = json.loads(runner("score", "--hyp", files["sys1"], "--hyp", files["sys2"],
                              "--hyp", files["sys3"], "--ref", files["ref"], "--metrics",
-                             "bleu,chrf", "--paired-bs", "--json").output)
-    done = subprocess.run(
+                             "bleu,chrf", "--paired-bs", "--baseline", files["sys1"],
+                             "--json").output)
+    done = subprocess.run(  # sacrebleu's baseline: the first system
         [sys.executable, "-m", "sacrebleu", files["ref"], "-i", files["sys1"], files["sys2"],
          files["sys3"], "-m", "bleu", "chrf", "--paired-bs", "-w", "4", "--format", "text"],
         capture_output=True, text=True, check=True, env={"SACREBLEU_SEED": str(SEED)})

@@ -168,7 +168,8 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 @click.option("--ref", "refs", multiple=True, required=True, metavar="TRACK|FILE",
               help="Reference: a track of the test set, or a file with --hyp (repeatable).")
 @click.option("--system", "systems", multiple=True, metavar="TRACK",
-              help="Track to score (repeatable; default: every track but the references).")
+              help="Track to score (repeatable; default: every machine or supplied track "
+              "that is not a reference).")
 @click.option("--hyp", "hyps", multiple=True, metavar="FILE",
               help="Without --testset: a file of one hypothesis a line (repeatable).")
 @click.option("--metrics", "metrics_value", default=",".join(DEFAULT_METRICS),
@@ -178,7 +179,7 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 @click.option("--paired-ar", "test", flag_value=RANDOMIZATION,
               help="Paired approximate randomization against the baseline.")
 @click.option("--baseline", metavar="TRACK|FILE", help="Baseline of the paired test "
-              "(default: the first system).")
+              "(default: the system best in the first metric).")
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), default=DEFAULT_SEED, show_default=True,
               help="Random seed of the paired test (sacrebleu's default).")
 @click.option("--samples", type=click.IntRange(1, MAX_SAMPLES), default=None,

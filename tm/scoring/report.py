@@ -38,34 +38,56 @@ def score_rows(scores: Sequence[MetricScores],
     return rows
 
 
-def _cell(row: Mapping[str, Any]) -> str:
-    text = f"{row['score']:.{SCORE_DECIMALS}f}"
+def _parts(row: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Return a cell's score, ``(mean ± ci)`` and ``p=…`` (``*`` when significant)."""
+    spread = p = ""
     if row.get("mean") is not None:
-        text += f" ({row['mean']:.{SCORE_DECIMALS}f} ± {row['ci']:.{SCORE_DECIMALS}f})"
+        spread = f"({row['mean']:.{SCORE_DECIMALS}f} ± {row['ci']:.{SCORE_DECIMALS}f})"
     if row.get("p_value") is not None:
-        text += f" p={row['p_value']:.{P_DECIMALS}f}" + ("*" if row["significant"] else "")
-    return text
+        p = f"p={row['p_value']:.{P_DECIMALS}f}" + ("*" if row["significant"] else " ")
+    return f"{row['score']:.{SCORE_DECIMALS}f}", spread, p
 
 
 def format_rows(rows: ScoreRows) -> list[str]:
-    """Return a table of systems × metrics, document rows indented, then the signatures."""
+    """Return a table of systems × metrics, document rows indented, then the signatures.
+
+    A cell's parts (score, mean ± CI, p-value) are each aligned down its column, so a
+    significance mark never shifts a row; a paired test's baseline is named above.
+    """
     names = list(dict.fromkeys(r["name"] for r in rows))
-    table: dict[tuple[str, str | None], dict[str, str]] = {}
+    table: dict[tuple[str, str | None], dict[str, tuple[str, str, str]]] = {}
     for row in rows:
-        table.setdefault((row["system"], row.get("document")), {})[row["name"]] = _cell(row)
+        table.setdefault((row["system"], row.get("document")), {})[row["name"]] = _parts(row)
     labels = {key: key[0] if key[1] is None else f"  {key[1]}" for key in table}
     width = max(len("system"), *map(len, labels.values()))
-    widths = {n: max(len(n), *(len(cells.get(n, "")) for cells in table.values()))
-              for n in names}
-    lines = ["  ".join(["system".ljust(width)] + [n.rjust(widths[n]) for n in names])]
-    order = sorted(table, key=lambda k: (list(dict.fromkeys(r["system"] for r in rows))
-                                         .index(k[0]), k[1] is not None))
+    part_widths = {n: [max(len(cells[n][i]) for cells in table.values() if n in cells)
+                       for i in range(3)] for n in names}
+
+    def cell(name: str, parts: tuple[str, str, str] | None) -> str:
+        score_w, spread_w, p_w = part_widths[name]
+        score, spread, p = parts or ("", "", "")
+        text = score.rjust(score_w)
+        if spread_w:
+            text += " " + spread.rjust(spread_w)
+        if p_w:
+            text += " " + p.ljust(p_w)
+        return text
+
+    widths = {n: max(len(n), len(cell(n, None))) for n in names}
+    lines = []
+    baseline = next((r["system"] for r in rows if r.get("baseline")), None)
+    if baseline is not None:
+        lines.append(f"baseline of the paired test: {baseline}")
+    lines.append("  ".join(["system".ljust(width)] + [n.rjust(widths[n]) for n in names]))
+    systems = list(dict.fromkeys(r["system"] for r in rows))
+    order = sorted(table, key=lambda k: (systems.index(k[0]), k[1] is not None))
     for key in order:
         lines.append("  ".join([labels[key].ljust(width)]
-                               + [table[key].get(n, "").rjust(widths[n]) for n in names]))
+                               + [cell(n, table[key].get(n)).rjust(widths[n]) for n in names])
+                     .rstrip())
     signatures = {r["name"]: r["signature"] for r in rows if r.get("document") is None}
     lines.append("")
     lines.extend(f"{name}: {signature}" for name, signature in signatures.items())
-    if any(r.get("p_value") is not None for r in rows):
-        lines.append("* p < 0.05 against the baseline (the row without a p-value)")
+    if baseline is not None:
+        lines.append(f"* p < 0.05 against the baseline, {baseline}")
     return lines

@@ -21,7 +21,7 @@ from sacrebleu.significance import PairedTest
 
 from tm.errors import ScoringError
 from tm.scoring.evaluation import Evaluation
-from tm.scoring.metrics import Scorer, Stats
+from tm.scoring.metrics import METRICS, Scorer, Stats
 
 BOOTSTRAP = "bs"
 RANDOMIZATION = "ar"
@@ -180,20 +180,31 @@ def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[
     return results
 
 
+def best_system(evaluation: Evaluation) -> str:
+    """Return the system that scores best in the first metric (lowest TER, highest BLEU…):
+    the baseline of a paired test when none is named, so every other system is asked
+    whether it is worse than the best, not better than whichever sorts first."""
+    first = evaluation.scores[0].metric
+    better = METRICS[first].higher_is_better
+    scores = [s for s in evaluation.scores if s.metric == first]
+    return max(scores, key=lambda s: s.score if better else -s.score).system
+
+
 def compare_to_baseline(systems: Mapping[str, Sequence[str]], evaluation: Evaluation, *,
                         test: str, baseline: str | None = None, seed: int = DEFAULT_SEED,
                         samples: int | None = None,
                         jobs: int = 1) -> dict[tuple[str, str], PairedResult]:
-    """Run ``test`` on ``systems`` against ``baseline`` (default: the first) in each metric.
+    """Run ``test`` on ``systems`` against ``baseline`` in each metric (default: the best
+    system, :func:`best_system`).
 
     ``evaluation`` is their scores (:func:`tm.scoring.evaluation.evaluate`): its scorers and
     statistics are reused, not computed again. The results are keyed by (system, metric key).
     """
-    order = list(systems)
-    if baseline is not None:
-        if baseline not in systems:
-            raise ScoringError(f"the baseline {baseline!r} is not one of the systems scored")
-        order = [baseline] + [s for s in order if s != baseline]
+    if baseline is None:
+        baseline = best_system(evaluation)
+    if baseline not in systems:
+        raise ScoringError(f"the baseline {baseline!r} is not one of the systems scored")
+    order = [baseline] + [s for s in systems if s != baseline]
     results = paired_test([(s, systems[s]) for s in order], list(evaluation.scorers.values()),
                           test=test, seed=seed, samples=samples, jobs=jobs,
                           statistics=evaluation.statistics)

@@ -18,6 +18,7 @@ from tm.accounts.authorship import Author, author_user_id
 from tm.db import INSERT_BATCH_ROWS
 from tm.errors import ScoringError
 from tm.models import (
+    Origin,
     Score,
     ScoredRevision,
     ScoreReference,
@@ -34,7 +35,7 @@ from tm.scoring.significance import (
     PairedResult,
     compare_to_baseline,
 )
-from tm.scoring.testsets import ordered_segments, track_texts, tracks_in
+from tm.scoring.testsets import ordered_segments, track_origins, track_texts
 from tm.translations import get_track
 
 
@@ -50,15 +51,23 @@ class ScoreReport:
 
 def _choose_systems(session: Session, test_set: TestSet, references: Sequence[str],
                     systems: Sequence[str] | None, baseline: str | None) -> list[str]:
+    """Return the systems named, or else every track that is not a reference: not a human
+    translation nor one of the references' origin (a second reference is not a system)."""
     if systems:
         chosen = list(dict.fromkeys(systems))
     else:
-        chosen = [t.name for t in tracks_in(session, test_set) if t.name not in references]
-    if baseline is not None:
-        chosen = [baseline] + [s for s in chosen if s != baseline]
-    if not chosen:
-        raise ScoringError(f"test set {test_set.name!r} has no track to score besides the "
-                           "references")
+        origins = track_origins(session, test_set)
+        excluded = {Origin.HUMAN} | {origins[r] for r in references if r in origins}
+        chosen = [name for name, origin in origins.items()
+                  if name not in references and origin not in excluded]
+        if not chosen:
+            others = [name for name in origins if name not in references]
+            raise ScoringError(
+                f"test set {test_set.name!r} has no machine or supplied track to score"
+                + (f"; name one of {', '.join(others)} with --system" if others
+                   else " besides the references"))
+    if baseline is not None and baseline not in chosen:
+        chosen.append(baseline)
     return chosen
 
 
@@ -70,8 +79,9 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
                   author: Author = None) -> ScoreReport:
     """Score tracks of ``test_set`` against reference tracks and store the run.
 
-    ``systems`` defaults to every other track of the test set; with ``test`` ("bs" or "ar")
-    each is compared with ``baseline`` (default: the first system). ``jobs`` > 1 computes
+    ``systems`` defaults to the machine and supplied tracks that are not references (not
+    of a reference's origin); with ``test`` ("bs" or "ar") each is compared with
+    ``baseline`` (default: the best-scoring system). ``jobs`` > 1 computes
     in that many worker processes. ``author`` is who ran it: a user is kept as the run's
     ``author_id`` (a run has no author text, so a plain name is not kept).
     """
@@ -98,11 +108,12 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
                          document_keys={m.document_id: m.doc_key or str(m.document_id)
                                         for m in test_set.members})
     if test:
-        report.paired = compare_to_baseline(hyps, evaluation, test=test, baseline=chosen[0],
+        report.paired = compare_to_baseline(hyps, evaluation, test=test, baseline=baseline,
                                             seed=seed, samples=samples, jobs=jobs)
         report.run.significance, report.run.seed = test, seed
         report.run.samples = samples or DEFAULT_SAMPLES[test]
-        report.run.baseline = tracks[chosen[0]]
+        report.run.baseline = tracks[next(r.system for r in report.paired.values()
+                                          if r.p_value is None)]
     _store(session, report, tracks_by_name=tracks, ref_tracks=ref_tracks,
            segment_ids=[s.id for s in segments], revision_ids=sorted(revisions))
     return report

@@ -152,14 +152,21 @@ def ordered_segments(session: Session, test_set: TestSet) -> list[SegmentRow]:
     return [SegmentRow(id=i, document_id=d, text=t) for i, d, t in rows]
 
 
-def tracks_in(session: Session, test_set: TestSet) -> list[Track]:
-    """Return the tracks with translations in the test set, by name."""
-    return list(session.scalars(
-        select(Track).where(Track.id.in_(
-            select(Translation.track_id)
-            .join(Segment, Segment.id == Translation.segment_id)
-            .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
-            .where(TestSetDocument.test_set_id == test_set.id))).order_by(Track.name)))
+def track_origins(session: Session, test_set: TestSet) -> dict[str, Origin]:
+    """Return the tracks with translations in the test set, by name, each with the origin
+    most of its translations there have (human, supplied, machine, tm)."""
+    counts = session.execute(
+        select(Track.name, Translation.origin, func.count())
+        .join(Translation, Translation.track_id == Track.id)
+        .join(Segment, Segment.id == Translation.segment_id)
+        .join(TestSetDocument, TestSetDocument.document_id == Segment.document_id)
+        .where(TestSetDocument.test_set_id == test_set.id)
+        .group_by(Track.name, Translation.origin)).all()
+    origins: dict[str, tuple[int, Origin]] = {}
+    for name, origin, count in counts:
+        if name not in origins or count > origins[name][0]:
+            origins[name] = (count, origin)
+    return {name: origins[name][1] for name in sorted(origins)}
 
 
 def track_lines(session: Session, test_set: TestSet, track: Track,
