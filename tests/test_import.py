@@ -14,6 +14,7 @@ from tests.conftest import SEED, import_seed
 from tm.documents import document_rows
 from tm.errors import InputError
 from tm.ingest import import_article, read_article, read_article_bytes
+from tm.ingest.readers import is_html
 from tm.models import Document, SegmentKind, Status, Translation, TranslationRevision
 
 Run = Callable[..., Result]
@@ -70,6 +71,25 @@ def test_html_import_drops_navigation_and_scripts(session: Session) -> None:
     assert "МОСКВА, 3 фев — РИА Новости." in texts
     assert not any("tracking" in t or "Главная" in t for t in texts)
     assert result.document.segments[0].kind is SegmentKind.HEADLINE
+
+
+@pytest.mark.parametrize("data, name, html", [
+    ("Горсовет утвердил бюджет.\nРасходы вырастут.", "article.html", False),  # text, misnamed
+    ("<p>Горсовет утвердил бюджет.</p>", "article.html", True),  # a fragment, named so
+    ("<!DOCTYPE html><html><body><p>Горсовет.</p></body></html>", "article.txt", True),
+    ("Цена < 5 рублей, а x<y.", "article.htm", False),  # a "<" that opens no tag
+    ("Текст <!-- заметка --> дальше", "a.html", True),
+])
+def test_the_content_tells_html_from_text_before_the_name(data: str, name: str,
+                                                          html: bool) -> None:
+    assert is_html(data.encode(), name) is html
+
+
+def test_plain_text_named_html_is_imported_as_text() -> None:
+    article = read_article_bytes("Горсовет утвердил бюджет.\nРасходы вырастут.".encode(),
+                                 "misnamed.html")
+    assert article.source_format == "text"
+    assert article.paragraphs == ("Горсовет утвердил бюджет.", "Расходы вырастут.")
 
 
 def test_import_command_reports_json(runner: Run) -> None:

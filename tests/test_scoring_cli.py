@@ -115,6 +115,26 @@ def test_score_errors_are_one_line(runner: Run, files: dict[str, str], args: lis
     assert message in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args, message", [
+    # where the track goes is checked before the file, which may be empty or missing
+    (["add-track", "--document", "9999", "{empty}", "--track", "x"],
+     "no document with id 9999"),
+    (["add-track", "9999", "{empty}", "--track", "x"], "no document with id 9999"),
+    # a missing file is said as every other command says it
+    (["add-track", "--testset", "t", "{missing}", "--track", "x"], "{missing}: no such file"),
+    (["score", "--hyp", "{missing}", "--ref", "{missing}"], "{missing}: no such file"),
+])
+def test_add_track_and_score_errors_say_one_thing_one_way(
+        runner: Run, files: dict[str, str], tmp_path: Path, args: list[str],
+        message: str) -> None:
+    _import(runner, files)
+    names = {"empty": str(tmp_path / "empty.txt"), "missing": str(tmp_path / "missing.txt")}
+    (tmp_path / "empty.txt").write_text("")
+    result = runner(*(a.format(**names) for a in args))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {message.format(**names)}"
+
+
 def _sacrebleu_api(files: dict[str, str], test: str) -> dict[str, list]:
     """What sacrebleu's CLI computes: its PairedTest on the same files and seed."""
     def read(name: str) -> list[str]:

@@ -115,15 +115,16 @@ def add_track_command(ctx: CliContext, file: str, older_file: str | None,
         target, file = file, older_file
     if [document_id, testset_name, target].count(None) != 2:
         raise InputError("say where the track goes: --document ID or --testset NAME")
-    lines = TrackLines(name=track_name, lines=read_lines(file), origin=Origin(origin),
-                       source_name=file)
     with ctx.transaction() as session:
+        # Where it goes first: a missing document is the error, whatever the file holds.
         if target is not None:
             destination = _older_target(session, target)
         elif document_id is not None:
             destination = get_document(session, document_id)
         else:
             destination = get_testset(session, str(testset_name))
+        lines = TrackLines(name=track_name, lines=read_lines(file), origin=Origin(origin),
+                           source_name=file)
         if isinstance(destination, Document):
             count = add_lines_to_document(session, destination, lines)
             name = f"document {destination.id}"

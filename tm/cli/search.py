@@ -9,6 +9,7 @@ import click
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.errors import InputError
+from tm.files import open_input
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.search import fuzzy, reindex
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
@@ -25,8 +26,8 @@ def _read_lines(path: str) -> list[str]:
     try:
         if path == "-":
             return sys.stdin.buffer.read().decode("utf-8").splitlines()
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().splitlines()
+        with open_input(path) as handle:
+            return handle.read().decode("utf-8").splitlines()
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 text ({error.reason})") from error
 

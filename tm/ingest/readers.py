@@ -23,6 +23,9 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # Elements of trafilatura's XML output that hold one paragraph each.
 _BLOCK_TAGS = ("head", "p", "item", "quote")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.I)
+# A tag or a comment: what markup has and plain text does not, looked for in a page's start.
+_TAG = re.compile(rb"<(?:[a-z][a-z0-9]*[\s/>]|/[a-z][a-z0-9]*\s*>|!--)", re.I)
+_TAG_SNIFF = 64 * 1024
 # A DOCTYPE with an internal subset, or an entity declaration, anywhere in the page.
 _ENTITY_DECLARATIONS = re.compile(r"<!(?:DOCTYPE[^>\[]*\[|ENTITY\s)", re.I)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -52,9 +55,16 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def is_html(data: bytes, name: str) -> bool:
-    """Tell an HTML page from plain text by its file name or its first bytes."""
-    return Path(name).suffix.lower() in HTML_SUFFIXES or bool(
-        _HTML_SNIFF.match(data.lstrip(b"\xef\xbb\xbf")[:1024]))
+    """Tell an HTML page from plain text by its first bytes, then its file name.
+
+    A page that starts as one (``<!DOCTYPE html``, ``<html``) is HTML whatever its name; a
+    file named ``.html`` is HTML only if it holds a tag at all, so plain text saved under
+    that name is read as the text it is.
+    """
+    head = data.lstrip(b"\xef\xbb\xbf")
+    if _HTML_SNIFF.match(head[:1024]):
+        return True
+    return Path(name).suffix.lower() in HTML_SUFFIXES and bool(_TAG.search(head[:_TAG_SNIFF]))
 
 
 def read_text(data: bytes, name: str) -> Article:

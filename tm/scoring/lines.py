@@ -7,10 +7,12 @@ U+2028 or U+0085 stays inside its line, and the final newline ends the last line
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from tm.errors import EncodingError, FormatError, InputError
+from tm.files import open_input
 
 NEWLINE = "\n"
 # Larger files are not test sets (WMT's largest are a few MB); refusing them keeps a
@@ -53,11 +55,11 @@ def decode_lines(data: bytes, name: str) -> list[str]:
 
 def read_lines(path: str | Path) -> list[str]:
     """Read a UTF-8 file of one segment a line, exactly as it is."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_TESTSET_BYTES:
-        raise InputError(f"{path}: {size} bytes is too large for a test-set file")
-    return decode_lines(path.read_bytes(), str(path))
+    with open_input(path) as handle:  # a missing file is said as every import says it
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_TESTSET_BYTES:
+            raise InputError(f"{path}: {size} bytes is too large for a test-set file")
+        return decode_lines(handle.read(), str(path))
 
 
 def parse_docids(lines: Sequence[str], name: str) -> list[str]:
