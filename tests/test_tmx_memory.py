@@ -19,7 +19,7 @@ from tests.conftest import SHARED, import_seed
 from tests.dbutil import server_url
 from tests.tmx_samples import tmx, tu
 from tm.db import make_engine, scratch_database, upgrade
-from tm.errors import FormatError, ValidationError
+from tm.errors import FormatError, InputError, ValidationError
 from tm.formats.tmx import read_tmx
 from tm.memory import export_document, export_memory, import_tmx
 from tm.models import Memory, MemoryUnit, SearchTerms, Status
@@ -58,6 +58,34 @@ def test_import_json_report_on_the_command_line(runner: Run, tmp_path: Path) -> 
     assert result.exit_code == 0
     assert {k: report[k] for k in ("read", "imported", "duplicates", "skipped")} == {
         "read": 2, "imported": 1, "duplicates": 0, "skipped": {"empty source": 1}}
+
+
+def test_a_file_of_another_pair_is_refused_naming_its_own_pair(runner: Run,
+                                                                tmp_path: Path) -> None:
+    path = _file(tmp_path, tmx(tu("Hello.", "Bonjour.", ru_lang="en-US", en_lang="fr-FR")
+                               + tu("World.", "Monde.", ru_lang="en-US", en_lang="fr-FR"),
+                               srclang="en-US"))
+    refused = runner("import-tmx", str(path), "--memory", "okapi")
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (f"Error: {path}: no unit has a ru→en pair; this file is "
+                                      "en-US→fr-FR: use --src en --tgt fr")
+    assert json.loads(runner("memories", "--json").output) == []  # no memory left locked
+    done = runner("import-tmx", str(path), "--memory", "okapi", "--src", "en", "--tgt", "fr",
+                  "--json")
+    assert done.exit_code == 0 and json.loads(done.output)["imported"] == 2
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "no translation units in the file; nothing imported"),
+    (tu(" ", "One.") + tu("Два.", ""), "none of its 2 units could be imported into ru→en "
+                                      "(1 empty source; 1 empty target)"),
+])
+def test_an_import_that_would_store_nothing_is_refused(runner: Run, tmp_path: Path, body: str,
+                                                       message: str) -> None:
+    path = _file(tmp_path, tmx(body))
+    result = runner("import-tmx", str(path), "--memory", "news")
+    assert result.exit_code == 2 and result.output.strip() == f"Error: {path}: {message}"
+    assert json.loads(runner("memories", "--json").output) == []
 
 
 def test_tuv_order_and_extra_variants(session: Session, tmp_path: Path) -> None:
@@ -253,6 +281,13 @@ def test_real_tools_files_import_and_round_trip(session: Session, tmp_path: Path
                                                 entry: dict[str, str]) -> None:
     path = shared("eval", "tmx", entry["file"])
     src, tgt = _pair(entry["languages"]) if entry["languages"] else ("en", "fr")
+    original = {(r[0], r[1], r[2], r[3]) for r in _snapshot(path, src, tgt)}
+    if not original:  # no unit with both texts: refused, and no empty memory is left
+        with pytest.raises(InputError, match="nothing imported|none of its"), \
+                session.begin_nested():
+            import_tmx(session, path, memory="m", src=src, tgt=tgt, on_duplicate="keep-all")
+        assert session.scalar(select(Memory).where(Memory.name == "m")) is None
+        return
     try:
         report = import_tmx(session, path, memory="m", src=src, tgt=tgt, on_duplicate="keep-all")
     except FormatError as error:  # only the deliberately broken files may fail, clearly
@@ -265,7 +300,6 @@ def test_real_tools_files_import_and_round_trip(session: Session, tmp_path: Path
     out2 = tmp_path / "out2.tmx"
     export_memory(session, out2, memory="again")
     assert _snapshot(out2, src, tgt) == _snapshot(out, src, tgt)
-    original = {(r[0], r[1], r[2], r[3]) for r in _snapshot(path, src, tgt)}
     assert {(r[0], r[1], r[2], r[3]) for r in _snapshot(out, src, tgt)} == original
     xmllint = require_program("xmllint")
     dtd = shared("tmx", "tmx14.dtd")

@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from tests.components import shared
 from tests.test_tmx_memory import _inventory, _pair
 from tests.test_tmx_reader import HOSTILE
 from tests.tmx_samples import tmx, tu
-from tm.errors import FormatError
+from tm.errors import FormatError, InputError
 from tm.formats.tmx import read_tmx
 from tm.memory import import_tmx, tmx_parse
 from tm.memory.tmx_parse import PARSE_PROCESS_ENV, ParseProcessError, use_parse_process
@@ -45,12 +46,20 @@ def test_every_real_tools_file_imports_alike_in_a_parsing_process(session: Sessi
     for n, entry in enumerate(_inventory()):
         path = shared("eval", "tmx", entry["file"])
         src, tgt = _pair(entry["languages"]) if entry["languages"] else ("en", "fr")
-        here = import_tmx(session, path, memory=f"here{n}", src=src, tgt=tgt,
-                          on_duplicate="keep-all", parallel=False)
-        there = import_tmx(session, path, memory=f"there{n}", src=src, tgt=tgt,
-                           on_duplicate="keep-all", parallel=True)
-        assert _report(there) == _report(here), entry["file"]
+        here, there = (_imported(session, path, memory=f"{name}{n}", src=src, tgt=tgt,
+                                 parallel=parallel)
+                       for name, parallel in (("here", False), ("there", True)))
+        assert there == here, entry["file"]
         assert _stored(session, f"there{n}") == _stored(session, f"here{n}"), entry["file"]
+
+
+def _imported(session: Session, path: Path, **options: Any) -> object:
+    """The report of an import in a savepoint, or the error refusing it (and rolling back)."""
+    try:
+        with session.begin_nested():
+            return _report(import_tmx(session, path, on_duplicate="keep-all", **options))
+    except InputError as error:
+        return str(error)
 
 
 def test_duplicates_skips_and_rejects_from_a_parsing_process(session: Session,

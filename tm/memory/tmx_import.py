@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tm.errors import ValidationError
+from tm.errors import InputError, ValidationError
 from tm.lang import SOURCE_LANG, TARGET_LANG, primary_language
 from tm.memory.bulk import UnitInserter
 from tm.memory.duplicates import DuplicatePolicy, duplicate_policy, resolve_duplicates
@@ -114,6 +114,7 @@ def import_tmx(session: Session, path: str | Path, *, memory: str, src: str | No
     finally:
         source.close(ok)
     _describe(outcome, report, src_lang)
+    _refuse_nothing(report, outcome)
     if target_memory.header is None and outcome.header is not None:
         target_memory.header = outcome.header
     session.flush()
@@ -211,6 +212,39 @@ def _index_scope(session: Session, memory_id: int) -> int | None:
     would be indexed twice, so the memory is named.
     """
     return None if session.get_bind().dialect.name == "sqlite" else memory_id
+
+
+def _refuse_nothing(report: TmxImportReport, outcome: ParseOutcome) -> None:
+    """Refuse an import that stored nothing (so it rolls back, and a memory it made goes
+    with it rather than keep a language pair no unit has), saying which pair the file has."""
+    if report.imported or report.duplicates or report.replaced:
+        return
+    if not report.read:
+        raise InputError(f"{report.file}: no translation units in the file; nothing imported")
+    pair = _file_pair(outcome)
+    if pair is None or {primary_language(t) for t in pair} == {
+            primary_language(report.src_lang), primary_language(report.tgt_lang)}:
+        reasons = "; ".join(f"{n} {why}" for why, n in report.skipped.most_common(3))
+        raise InputError(f"{report.file}: none of its {report.read} units could be imported "
+                         f"into {report.src_lang}→{report.tgt_lang} ({reasons})")
+    src, tgt = pair
+    raise InputError(f"{report.file}: no unit has a {report.src_lang}→{report.tgt_lang} pair; "
+                     f"this file is {src}→{tgt}: use --src {primary_language(src)} "
+                     f"--tgt {primary_language(tgt)}")
+
+
+def _file_pair(outcome: ParseOutcome) -> tuple[str, str] | None:
+    """Return the file's own language pair: its header's srclang first, then the other
+    language its units have; None when it has not two."""
+    languages = list(dict.fromkeys(outcome.languages.values()))
+    header_src = ((outcome.header or {}).get("attrs") or {}).get("srclang") or ""
+    by_primary = {primary_language(t): t for t in languages}
+    source = by_primary.get(primary_language(header_src)) if header_src.strip() else None
+    source = source or (languages[0] if languages else None)
+    others = [t for t in languages if primary_language(t) != primary_language(source or "")]
+    if source is None or not others:
+        return None
+    return source, others[0]
 
 
 def _size(path: str | Path) -> int:
