@@ -73,6 +73,32 @@ def test_html_import_drops_navigation_and_scripts(session: Session) -> None:
     assert result.document.segments[0].kind is SegmentKind.HEADLINE
 
 
+LONG = ("Глава Центробанка заявила на пресс-конференции в Москве, что регулятор готов и дальше "
+        "повышать ключевую ставку, если инфляция не замедлится к концу года")
+
+
+@pytest.mark.parametrize("text, title", [
+    # a headline run into the body on one line, as in WMT's files: its first sentence
+    ("Путин провел совещание с правительством. Обсуждались меры поддержки экономики, "
+     "бюджет и планы на следующий год." * 3, "Путин провел совещание с правительством."),
+    # a first sentence too long for a title: cut at a word, marked
+    (LONG + ". Второе предложение.", LONG[:LONG.rfind(" ", 0, 120)] + "…"),
+])
+def test_the_default_title_is_a_sentence_not_a_paragraph(session: Session, text: str,
+                                                         title: str) -> None:
+    document = import_article(session, read_article_bytes(text.encode(), "wmt.txt")).document
+    assert document.title == title and len(document.title) <= 120
+
+
+@pytest.mark.parametrize("name, title", [("rubric-page.txt", "rubric-page"),
+                                         ("-", "Подписывайтесь на Sputnik в Дзен")])
+def test_without_a_sentence_the_title_is_the_file_name(session: Session, name: str,
+                                                       title: str) -> None:
+    """Only boilerplate: the file's name, or for a paste the text itself."""
+    article = read_article_bytes("Подписывайтесь на Sputnik в Дзен".encode(), name)
+    assert import_article(session, article).document.title == title
+
+
 @pytest.mark.parametrize("data, name, html", [
     ("Горсовет утвердил бюджет.\nРасходы вырастут.", "article.html", False),  # text, misnamed
     ("<p>Горсовет утвердил бюджет.</p>", "article.html", True),  # a fragment, named so

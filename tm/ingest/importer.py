@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -30,6 +31,9 @@ from tm.translations import add_translation, get_or_create_track
 MIN_LENGTH_RATIO = 0.5
 MAX_LENGTH_RATIO = 2.5
 TITLE_MAX = 500
+# A title made from the text is its headline or first sentence, cut at a word near this many
+# characters (what a list of documents shows on one line).
+TITLE_CHARS = 120
 
 # The stages of an import, in order, as progress reports name them: paragraphs split into
 # segments, a translation's sentences aligned, its aligned translations stored (the long
@@ -96,7 +100,7 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
         pieces.append(paragraph_pieces)
         report(STAGE_SEGMENT, done, len(paragraphs))
     document = Document(
-        title=(title or article.title or _first_headline(pieces, article))[:TITLE_MAX],
+        title=(title or article.title or _default_title(pieces, article))[:TITLE_MAX],
         src_lang=src_lang, tgt_lang=tgt_lang, url=url or article.url,
         published_on=published_on or article.published_on,
         source_format=article.source_format, source_name=article.source_name,
@@ -120,12 +124,28 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
     return result
 
 
-def _first_headline(pieces: list[list[Piece]], article: Article) -> str:
-    for par in pieces:
-        for piece in par:
-            if piece.kind.value == "headline":
-                return str(piece.span.text)
-    return article.paragraphs[0]
+def _default_title(pieces: list[list[Piece]], article: Article) -> str:
+    """Return the headline, else the first sentence of the text, shortened to about
+    ``TITLE_CHARS`` at a word; else the file's name (a headline run into the body, as in
+    WMT's files, gives a sentence, not the first paragraph)."""
+    sentences = [str(piece.span.text) for par in pieces for piece in par
+                 if piece.kind.value in ("headline", "body")]
+    headline = next((str(piece.span.text) for par in pieces for piece in par
+                     if piece.kind.value == "headline"), None)
+    title = shorten(headline or (sentences[0] if sentences else ""), TITLE_CHARS)
+    name = Path(article.source_name).stem if article.source_name not in ("", "-") else ""
+    return title or name or shorten(article.paragraphs[0], TITLE_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to at most ``limit`` characters at a word, with "…" if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    if cut < limit // 2:  # one long word: cut inside it
+        cut = limit - 1
+    return text[:cut].rstrip(" ,;:—–-") + "…"
 
 
 def _check_lengths(source: Sequence[str], target: Sequence[str], name: str) -> None:
