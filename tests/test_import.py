@@ -15,6 +15,7 @@ from tm.documents import document_rows
 from tm.errors import InputError
 from tm.ingest import import_article, read_article, read_article_bytes
 from tm.ingest.readers import is_html
+from tm.ingest.script import script_mismatch
 from tm.models import Document, SegmentKind, Status, Translation, TranslationRevision
 
 Run = Callable[..., Result]
@@ -71,6 +72,40 @@ def test_html_import_drops_navigation_and_scripts(session: Session) -> None:
     assert "МОСКВА, 3 фев — РИА Новости." in texts
     assert not any("tracking" in t or "Главная" in t for t in texts)
     assert result.document.segments[0].kind is SegmentKind.HEADLINE
+
+
+@pytest.mark.parametrize("text, lang, mismatch", [
+    ("Компания Apple и Microsoft представили в Москве новые версии iOS и Windows.", "ru", None),
+    ("The council approved the budget for 2022 on Thursday.", "ru", ("Latin", 0.0)),
+    ("Горсовет утвердил бюджет на 2022 год в четверг вечером.", "en", ("Cyrillic", 0.0)),
+    ("OK, 2022.", "ru", None),  # too few letters to tell
+    ("Der Stadtrat hat den Haushalt für 2022 am Donnerstag beschlossen.", "de", None),
+    ("Горсовет утвердил бюджет на 2022 год в четверг вечером.", "zh", None),  # not checked
+])
+def test_a_text_in_another_script_than_its_languages_is_noticed(
+        text: str, lang: str, mismatch: tuple[str, float] | None) -> None:
+    found = script_mismatch([text], lang)
+    assert (None if found is None else (found.found, found.share)) == mismatch
+
+
+def test_swapped_files_are_imported_with_a_warning_or_refused_with_strict(
+        runner: Run, session: Session) -> None:
+    swapped = ["import", str(SEED / "en.human.txt"), "--translation", str(SEED / "ru.txt")]
+    refused = runner(*swapped, "--strict")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("Error: refused: the article (") \
+        and "look swapped: the article is written in Latin, the translation in Cyrillic" \
+        in refused.output
+    assert session.scalar(select(func.count(Document.id))) == 0
+    report = json.loads(runner(*swapped, "--json").output)
+    assert len(report["warnings"]) == 1 and "look swapped" in report["warnings"][0]
+    alone = json.loads(runner("import", str(SEED / "en.human.txt"), "--json").output)
+    assert alone["warnings"] == [f"the article ({SEED / 'en.human.txt'}) does not look like "
+                                 "ru: 0% of its letters are Cyrillic, most are Latin; is it "
+                                 "the right file?"]
+    right = json.loads(runner("import", str(SEED / "ru.txt"), "--translation",
+                              str(SEED / "en.human.txt"), "--strict", "--json").output)
+    assert right["warnings"] == []
 
 
 LONG = ("Глава Центробанка заявила на пресс-конференции в Москве, что регулятор готов и дальше "

@@ -72,6 +72,23 @@ def test_preview_shows_segments_and_keeps_the_texts(client: FlaskClient) -> None
     assert client.get("/api/documents").get_json() == []  # nothing saved yet
 
 
+def test_the_preview_warns_of_texts_swapped_in_the_users_language(client: FlaskClient) -> None:
+    def preview(source: bytes, translation: bytes, language: str) -> str:
+        client.post("/settings", data={"locale": language})
+        return client.post("/import/preview", data={
+            "source_file": (io.BytesIO(source), "ru.txt"),
+            "translation_file": (io.BytesIO(translation), "en.txt")},
+            content_type="multipart/form-data").get_data(as_text=True)
+
+    assert 'role="alert"' not in preview(RU, EN, "en")
+    swapped = preview(EN, RU, "en")
+    assert "The Russian article: only 0% of its letters are Cyrillic, most are Latin." in swapped
+    assert re.search(r"The English translation: only \d% of its letters are Latin, most are "
+                     r"Cyrillic\. Is it the right text\?", swapped)
+    russian = preview(EN, RU, "ru")
+    assert "Русская статья: лишь 0\xa0% букв — кириллица, большинство — латиница." in russian
+
+
 def test_save_imports_the_previewed_texts_with_the_translation(client: FlaskClient) -> None:
     response = client.post("/import", data={
         "source_text": RU.decode("utf-8"), "translation_text": EN.decode("utf-8"),

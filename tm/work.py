@@ -60,7 +60,7 @@ def import_article_params(source: Article, translation: Article | None, *, track
                           origin: Origin, title: str | None, url: str | None,
                           published_on: dt.date | None, address: str | None = None,
                           actor: str | None = None, author_name: str | None = None,
-                          languages: tuple[str, str] | None = None,
+                          languages: tuple[str, str] | None = None, strict: bool = False,
                           shown: dict[str, Any] | None = None) -> dict[str, Any]:
     """The params of an article import; ``shown`` is what a page shows while it runs.
 
@@ -72,7 +72,8 @@ def import_article_params(source: Article, translation: Article | None, *, track
             "track": track, "origin": origin.value, "title": title, "url": url,
             "published_on": published_on.isoformat() if published_on else None,
             "address": address, "actor": actor, "author_name": author_name,
-            "languages": list(languages) if languages else None, **(shown or {})}
+            "languages": list(languages) if languages else None, "strict": strict,
+            **(shown or {})}
 
 
 def run_import_article(session: Session, run: JobRun) -> dict[str, Any]:
@@ -91,13 +92,14 @@ def run_import_article(session: Session, run: JobRun) -> dict[str, Any]:
         session, article_from_params(params["source"]), translations=translations,
         title=params.get("title"), url=params.get("url"),
         published_on=dt.date.fromisoformat(published) if published else None,
-        author=user, progress=run.report, **languages)
+        author=user, progress=run.report, strict=bool(params.get("strict")), **languages)
     document = result.document
     record_event(session, AuditAction.IMPORT, user=user, actor=params.get("actor"),
                  object_type="document",
                  object_id=document.id, address=params.get("address"),
                  detail={"title": document.title[:200]})
-    return {"document_id": document.id, "track": params["track"] if translation else None}
+    return {"document_id": document.id, "track": params["track"] if translation else None,
+            "warnings": result.warnings}
 
 
 def import_tmx_params(*, memory: str, name: str, src: str | None, tgt: str | None,

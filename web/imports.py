@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from tm.errors import InputError, NotFoundError, SverkaError, ValidationError
 from tm.ingest import Article, read_article_bytes
 from tm.ingest.readers import MAX_ARTICLE_BYTES
+from tm.ingest.script import CYRILLIC, LATIN, script_mismatch
 from tm.ingest.structure import analyse
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import JobState, Origin, Role
@@ -115,8 +116,22 @@ def preview() -> tuple[str, int]:
                if translation else [])
     return render_template(
         "importing/preview.html", values=values, paragraphs=pieces,
+        mismatches=_mismatches(source, translation),
         segments=sum(len(p) for p in pieces), english=english,
         sentences=sum(len(p) for p in english), origins=[o.value for o in ORIGINS]), 200
+
+
+def _mismatches(source: Article, translation: Article | None) -> list[str]:
+    """Say, in the user's language, which text is not in its language's script."""
+    scripts = {CYRILLIC: _("Cyrillic"), LATIN: _("Latin")}
+    found = [(_("The Russian article"), script_mismatch(source.paragraphs, SOURCE_LANG))]
+    if translation is not None:
+        found.append((_("The English translation"),
+                      script_mismatch(translation.paragraphs, TARGET_LANG)))
+    return [_("%(text)s: only %(share)s of its letters are %(expected)s, most are %(found)s. "
+              "Is it the right text?", text=text,
+              expected=scripts[m.expected], found=scripts[m.found],
+              share=format_percent(m.share)) for text, m in found if m is not None]
 
 
 @bp.post("/import")

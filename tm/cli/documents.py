@@ -66,14 +66,17 @@ def _read(path: str) -> Article:
 @click.option("--title", help="Title (default: the article's headline).")
 @click.option("--url", help="Where the article was published.")
 @click.option("--date", "date", help="Publication date, YYYY-MM-DD.")
+@click.option("--strict", is_flag=True,
+              help="Refuse an article or translation that is not in its language's script "
+                   "(default: import it with a warning).")
 @language_pair_options
 @background_option
 @json_option
 @click.pass_obj
 def import_command(ctx: CliContext, article: str, translation_file: str | None, track: str,
                    origin: str, author: str | None, title: str | None, url: str | None,
-                   date: str | None, src_lang: str, tgt_lang: str, background: bool,
-                   as_json: bool) -> None:
+                   date: str | None, strict: bool, src_lang: str, tgt_lang: str,
+                   background: bool, as_json: bool) -> None:
     """Import a Russian ARTICLE (text or HTML file, - for standard input).
 
     With --translation, the English text is segmented and aligned to the Russian sentences.
@@ -89,7 +92,8 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
         params = import_article_params(
             source, _read(translation_file) if translation_file else None, track=track,
             origin=Origin(origin), title=title, url=url, published_on=parse_date(date),
-            actor=cli_actor(), author_name=author, languages=(src_lang, tgt_lang))
+            actor=cli_actor(), author_name=author, languages=(src_lang, tgt_lang),
+            strict=strict)
         echo_queued(submit_job(ctx, IMPORT_ARTICLE, params=params,
                                title=title or source.title or source.paragraphs[0]), as_json)
         return
@@ -100,7 +104,7 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
     with ctx.transaction() as session:
         result = import_article(session, source, translations=translations,
                                 title=title, url=url, published_on=parse_date(date),
-                                src_lang=src_lang, tgt_lang=tgt_lang)
+                                src_lang=src_lang, tgt_lang=tgt_lang, strict=strict)
         document = result.document
         record_command_event(session, "import", "document", document.id,
                       {"file": article[:200]})
@@ -109,7 +113,8 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
                   "segments": result.segments, "kinds": result.kinds,
                   "translations": result.translations,
                   "track": track if translation_file else None,
-                  "mean_confidence": round(sum(scores) / len(scores), 3) if scores else None}
+                  "mean_confidence": round(sum(scores) / len(scores), 3) if scores else None,
+                  "warnings": result.warnings}
     if as_json:
         emit_json(report)
         return
@@ -119,6 +124,8 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
     if translation_file:
         click.echo(f"Aligned {report['translations']} translations into track {track!r} "
                    f"(mean confidence {report['mean_confidence']}).")
+    for warning in result.warnings:
+        click.echo(f"  warning: {warning}")
 
 
 @click.command("documents")

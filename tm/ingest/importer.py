@@ -19,6 +19,7 @@ from tm.align import Lexicon, Link, align_paragraphs
 from tm.db import INSERT_BATCH_ROWS
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
+from tm.ingest.script import script_mismatch
 from tm.ingest.structure import Piece, iter_analysed
 from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
 from tm.models import Document, Origin, Paragraph, Segment, SegmentKind, Status
@@ -79,6 +80,7 @@ class ImportResult:
     kinds: dict[str, int] = field(default_factory=dict)
     translations: int = 0
     links: list[Link] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # texts not in their language's script
 
 
 def create_document(session: Session, article: Article, *, src_lang: str = SOURCE_LANG,
@@ -226,20 +228,44 @@ def import_article(session: Session, article: Article, *,
                    tgt_lang: str = TARGET_LANG, title: str | None = None, url: str | None = None,
                    published_on: dt.date | None = None, corpus_key: str | None = None,
                    author: Author = None, progress: ImportProgress | None = None,
-                   lexicon: Lexicon | None = None) -> ImportResult:
+                   lexicon: Lexicon | None = None, strict: bool = False) -> ImportResult:
     """Store ``article`` and align and store each of its ``translations``.
 
     ``author`` is the user who imports it (:func:`create_document`); each translation
     keeps its own author. ``progress(stage, done, total)`` is told how far each stage
     (``STAGE_*``) has come; ``lexicon`` goes to the aligner (:func:`add_aligned_translation`).
+    A text that does not look like its language (:func:`language_warnings`) is a warning
+    of the result, or with ``strict`` an InputError before anything is stored.
     """
+    warnings = language_warnings(article, [t.article for t in translations],
+                                 src_lang=src_lang, tgt_lang=tgt_lang)
+    if strict and warnings:
+        raise InputError(f"refused: {warnings[0]}")
     result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
                              title=title, url=url, published_on=published_on,
                              corpus_key=corpus_key, author=author, progress=progress)
     for translation in translations:
         add_aligned_translation(session, result, translation, progress=progress,
                                 lexicon=lexicon)
+    result.warnings = warnings
     return result
+
+
+def language_warnings(article: Article, translations: Sequence[Article], *,
+                      src_lang: str = SOURCE_LANG, tgt_lang: str = TARGET_LANG) -> list[str]:
+    """Say which of the article (in ``src_lang``) and its translations (in ``tgt_lang``) are
+    written in another script than their language's: English given as the Russian article,
+    or the two files swapped."""
+    source = script_mismatch(article.paragraphs, src_lang)
+    targets = [(t, script_mismatch(t.paragraphs, tgt_lang)) for t in translations]
+    if source is not None and any(m is not None and m.found == source.expected
+                                  and source.found == m.expected for _, m in targets):
+        return [f"the article ({article.source_name}) and its translation look swapped: "
+                f"the article is written in {source.found}, the translation in "
+                f"{source.expected}"]
+    warnings = [source.message(f"the article ({article.source_name})")] if source else []
+    warnings += [m.message(f"the translation ({t.source_name})") for t, m in targets if m]
+    return warnings
 
 
 def create_line_documents(session: Session, documents: Sequence[tuple[str, int]],
