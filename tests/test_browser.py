@@ -95,6 +95,21 @@ def test_edit_and_confirm_three_segments_with_ctrl_enter(context: Any, clean_db:
     assert {f"Edited sentence number {i}." for i in (1, 2, 3)} <= texts
 
 
+def test_confirm_as_is_remembered_across_pages(context: Any, clean_db: Engine) -> None:
+    doc = _seed(clean_db)
+    page = _editor(context, doc)
+    assert page.locator("#confirm-as").input_value() == "translated"  # the first visit's
+    page.select_option("#confirm-as", "reviewed")
+    page.reload()
+    assert page.locator("#confirm-as").input_value() == "reviewed"
+    row = page.locator("tr.unit").nth(2)
+    row.locator("textarea").click()
+    row.locator("textarea").press("Control+Enter")
+    expect_status(row, "reviewed")
+    page.goto(f"/documents/{doc}/edit?track=human&page=1")
+    assert page.locator("#confirm-as").input_value() == "reviewed"
+
+
 def test_saving_faster_than_the_server_answers_is_never_a_conflict_with_yourself(
         context: Any, clean_db: Engine) -> None:
     from playwright.sync_api import expect

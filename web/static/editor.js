@@ -275,6 +275,16 @@
     else if (event.code === "KeyK") { event.preventDefault(); $("concordance-q").focus(); }
   });
 
+  /* "Confirm as" is a translator's standing choice (a reviewer confirms as reviewed): it is
+     kept in this browser and chosen again on every page, when their role still offers it. */
+  const CONFIRM_KEY = "sverka.confirm-as";
+  const confirmAs = $("confirm-as");
+  try {
+    const kept = window.localStorage.getItem(CONFIRM_KEY);
+    if (kept && Array.from(confirmAs.options).some((o) => o.value === kept)) confirmAs.value = kept;
+    confirmAs.addEventListener("change", () => window.localStorage.setItem(CONFIRM_KEY, confirmAs.value));
+  } catch (error) { /* storage off (private mode): the page's default stays */ }
+
   $("btn-save").addEventListener("click", () => active && save(active));
   $("btn-confirm").addEventListener("click", async () => {
     if (active && await save(active, { status: $("confirm-as").value })) go(active, 1);
