@@ -95,6 +95,28 @@ def test_edit_and_confirm_three_segments_with_ctrl_enter(context: Any, clean_db:
     assert {f"Edited sentence number {i}." for i in (1, 2, 3)} <= texts
 
 
+def _line_height(locator: Any) -> float:
+    """The height of one line of text in ``locator``'s font, in pixels."""
+    return float(locator.evaluate(
+        "e => { const s = getComputedStyle(e); return parseFloat(s.lineHeight) "
+        "|| 1.2 * parseFloat(s.fontSize); }"))
+
+
+def test_the_documents_search_form_sits_on_one_line(context: Any, clean_db: Engine) -> None:
+    _seed(clean_db)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/")
+    box = page.locator("#doc-search").bounding_box()
+    label = page.locator("form.search label.inline")
+    checkbox_label = label.bounding_box()
+    button = page.locator("form.search button").bounding_box()
+    assert box and checkbox_label and button
+    assert box["height"] < 3 * _line_height(page.locator("#doc-search"))  # not stretched
+    assert checkbox_label["height"] < 1.8 * _line_height(label)  # "also in the text": 1 line
+    assert abs((box["y"] + box["height"] / 2) - (button["y"] + button["height"] / 2)) < 4
+
+
 def test_confirm_as_is_remembered_across_pages(context: Any, clean_db: Engine) -> None:
     doc = _seed(clean_db)
     page = _editor(context, doc)
@@ -696,6 +718,11 @@ def test_upload_a_tmx_into_a_memory_and_see_the_report(context: Any, clean_db: E
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("heading", name="Imported desk.tmx into desk")).to_be_visible()
     expect(page.locator("table.report tr", has_text="Imported")).to_contain_text("2")
+    pairs = page.locator("td.languages .nowrap")
+    assert pairs.count() == 2
+    for n in range(2):  # each "raw → tag" on one line, however narrow the cell
+        line = pairs.nth(n).bounding_box()
+        assert line is not None and line["height"] < 1.8 * _line_height(pairs.nth(n))
     page.goto("/memories")
     with page.expect_download() as info:
         page.get_by_role("link", name="Download TMX").click()
