@@ -153,6 +153,14 @@ def test_plain_text_named_html_is_imported_as_text() -> None:
     assert article.paragraphs == ("Горсовет утвердил бюджет.", "Расходы вырастут.")
 
 
+def test_the_import_report_says_counts_in_their_number(runner: Run, tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text("Горсовет утвердил бюджет на 2022 год.\n", encoding="utf-8")
+    assert "1 paragraph, 1 segment (1 body)." in runner("import", str(path)).output
+    path.write_text("Горсовет утвердил бюджет. Он вырос на 5%.\n", encoding="utf-8")
+    assert "1 paragraph, 2 segments (2 body)." in runner("import", str(path)).output
+
+
 def test_import_command_reports_json(runner: Run) -> None:
     result = runner("import", str(SEED / "ru.txt"), "--translation", str(SEED / "en.human.txt"),
                     "--track", "agency", "--origin", "supplied", "--date", "2022-01-21", "--json")

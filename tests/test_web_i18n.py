@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -48,12 +50,41 @@ def _ui_strings() -> set[str]:
     return found
 
 
+def _translated(message: Any) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(message.id) and all(strings) and not message.fuzzy
+
+
 def test_every_ui_string_has_a_russian_translation() -> None:
+    """Every form of a plural too (Russian has three: 1 сегмент, 2 сегмента, 5 сегментов)."""
     with open(RU_PO, "rb") as handle:
         catalog = read_po(handle, locale="ru")
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    assert catalog.num_plurals == 3
+    translated = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
+                  if _translated(m) and (not isinstance(m.id, tuple) or len(m.string) == 3)}
     missing = sorted(_ui_strings() - translated)
     assert not missing, f"add these to {RU_PO.relative_to(ROOT)}: {missing}"
+
+
+@pytest.mark.parametrize("language, counts, expected", [
+    ("en", (1, 1), "Preview: 1 segment in 1 paragraph"),
+    ("en", (11, 1), "Preview: 11 segments in 1 paragraph"),
+    ("ru", (1, 1), "Предпросмотр: 1 сегмент в 1 абзаце"),
+    ("ru", (3, 2), "Предпросмотр: 3 сегмента в 2 абзацах"),
+    ("ru", (11, 5), "Предпросмотр: 11 сегментов в 5 абзацах"),
+    ("ru", (21, 1), "Предпросмотр: 21 сегмент в 1 абзаце"),
+])
+def test_counts_take_the_plural_form_of_their_number(client: FlaskClient, language: str,
+                                                     counts: tuple[int, int],
+                                                     expected: str) -> None:
+    segments, paragraphs = counts
+    sentences = iter(f"Горсовет утвердил {n}-й пункт бюджета." for n in range(segments))
+    text = "\n".join(" ".join(next(sentences) for _ in range(segments // paragraphs
+                                                           + (n < segments % paragraphs)))
+                     for n in range(paragraphs))
+    client.post("/settings", data={"locale": language})
+    page = client.post("/import/preview", data={"source_text": text}).get_data(as_text=True)
+    assert f"<h1>{expected}</h1>" in page, re.findall(r"<h1>.*?</h1>", page)
 
 
 @pytest.mark.parametrize("labels, label, vocabulary", [

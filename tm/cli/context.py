@@ -107,6 +107,12 @@ class CliContext:
             self._engine.dispose()
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """Return ``n`` and the noun in its number, as the command line's English reports say
+    them: ``1 unit``, ``2 units``, ``1,204 units``."""
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
 def emit_json(data: Any) -> None:
     """Print ``data`` as one line of JSON."""
     click.echo(json.dumps(data, ensure_ascii=False, default=str))

@@ -16,6 +16,7 @@ import click
 
 from tm.cli.context import (
     CliContext,
+    counted,
     emit_json,
     json_option,
     language_pair_options,
@@ -120,9 +121,11 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
         return
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
     click.echo(f"Imported document {report['id']} «{report['title']}»: "
-               f"{report['paragraphs']} paragraphs, {report['segments']} segments ({kinds}).")
+               f"{counted(result.paragraphs, 'paragraph', 'paragraphs')}, "
+               f"{counted(result.segments, 'segment', 'segments')} ({kinds}).")
     if translation_file:
-        click.echo(f"Aligned {report['translations']} translations into track {track!r} "
+        click.echo(f"Aligned {counted(result.translations, 'translation', 'translations')} "
+                   f"into track {track!r} "
                    f"(mean confidence {report['mean_confidence']}).")
     for warning in result.warnings:
         click.echo(f"  warning: {warning}")

@@ -13,6 +13,7 @@ import click
 
 from tm.cli.context import (
     CliContext,
+    counted,
     emit_json,
     json_option,
     record_command_event,
@@ -66,10 +67,11 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
         emit_json(report.as_dict())
         return
     click.echo(f"{file} → memory {memory!r} ({report.src_lang}→{report.tgt_lang}): "
-               f"{report.read} units read, {report.imported} imported, "
-               f"{report.duplicates} merged as duplicates ({on_duplicate}), "
-               f"{sum(report.skipped.values())} skipped"
-               + (f"; {report.replaced} older units replaced." if report.replaced else "."))
+               f"{counted(report.read, 'unit', 'units')} read, {report.imported:,} imported, "
+               f"{report.duplicates:,} merged as duplicates ({on_duplicate}), "
+               f"{sum(report.skipped.values()):,} skipped"
+               + (f"; {counted(report.replaced, 'older unit', 'older units')} replaced."
+                  if report.replaced else "."))
     for reason, count in sorted(report.skipped.items()):
         click.echo(f"  skipped {count}: {reason}")
     mapped = ", ".join(f"{raw} → {tag}" for raw, tag in sorted(report.languages.items()))
@@ -144,7 +146,7 @@ def export_command(ctx: CliContext, out: str, memory: str | None, document_id: i
     if as_json:
         emit_json(report.as_dict())
     else:
-        click.echo(f"Wrote {report.units} units to {out}"
+        click.echo(f"Wrote {counted(report.units, 'unit', 'units')} to {out}"
                    + (f" ({report.skipped_empty} empty left out)" if report.skipped_empty else ""))
 
 
@@ -184,7 +186,8 @@ def memories_command(ctx: CliContext, as_json: bool) -> None:
     if not summaries:
         click.echo("No memories yet: `sverka import-tmx FILE --memory NAME`.")
     for s in summaries:
-        click.echo(f"{s.id:>4}  {s.name}  {s.src_lang}→{s.tgt_lang}  {s.units:,} units")
+        click.echo(f"{s.id:>4}  {s.name}  {s.src_lang}→{s.tgt_lang}  "
+                   f"{counted(s.units, 'unit', 'units')}")
 
 
 COMMANDS = [import_tmx_command, export_command, memories_command]

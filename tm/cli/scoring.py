@@ -6,7 +6,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from tm.cli.context import CliContext, emit_json, json_option, language_pair_options
+from tm.cli.context import CliContext, counted, emit_json, json_option, language_pair_options
 from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.documents import get_document
 from tm.errors import InputError, NotFoundError
@@ -88,8 +88,9 @@ def import_testset_command(ctx: CliContext, name: str, source_file: str, refs: t
     if as_json:
         emit_json(report)
         return
-    click.echo(f"Imported test set {name!r}: {report['documents']} documents, "
-               f"{report['segments']} segments, tracks "
+    click.echo(f"Imported test set {name!r}: "
+               f"{counted(result.documents, 'document', 'documents')}, "
+               f"{counted(result.segments, 'segment', 'segments')}, tracks "
                + ", ".join(f"{t} ({n})" for t, n in result.tracks.items()) + ".")
 
 
@@ -135,7 +136,8 @@ def add_track_command(ctx: CliContext, file: str, older_file: str | None,
         emit_json({"target": target or testset_name or str(document_id), "track": track_name,
                    "translations": count})
         return
-    click.echo(f"Added {count} translations to {name} as track {track_name!r}.")
+    click.echo(f"Added {counted(count, 'translation', 'translations')} to {name} as track "
+               f"{track_name!r}.")
 
 
 def _older_target(session: Session, target: str) -> Document | TestSet:

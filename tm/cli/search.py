@@ -6,7 +6,7 @@ import time
 
 import click
 
-from tm.cli.context import CliContext, emit_json, json_option
+from tm.cli.context import CliContext, counted, emit_json, json_option
 from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.errors import InputError
 from tm.files import open_input
@@ -79,7 +79,7 @@ def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int
         with ctx.transaction() as session:
             count = reindex(session)
         if not as_json:
-            click.echo(f"Indexed {count:,} units.")
+            click.echo(f"Indexed {counted(count, 'unit', 'units')}.")
     queries = [text] if text is not None else []
     if batch is not None:
         queries = [line.strip() for line in _read_lines(batch) if line.strip()]
@@ -162,7 +162,8 @@ def pretranslate_command(ctx: CliContext, document_id: int, min_score: int, trac
     if as_json:
         emit_json(report.as_dict())
         return
-    click.echo(f"Document {document_id}: {report.filled} segments filled in track "
+    click.echo(f"Document {document_id}: {counted(report.filled, 'segment', 'segments')} "
+               f"filled in track "
                f"{report.track!r} (≥ {min_score}%)"
                + (f", {report.kept} kept as they were" if report.kept else "") + ".")
     for name in [*(b[0] for b in BANDS), NO_MATCH]:
