@@ -118,6 +118,13 @@ class _Packed:
             return values
         return (self.words[lo:hi] & 0xFFFFFF).astype(np.int32)
 
+    def take_raw(self, positions: NDArray[np.int64]) -> NDArray[Any]:
+        """Return the values at ``positions``, unsigned, without a copy into ``int32``."""
+        if self.width == 4:
+            values: NDArray[Any] = self.raw[positions]
+            return values
+        return self.words[positions] & np.uint32(0xFFFFFF)
+
     def take(self, positions: NDArray[np.int64]) -> NDArray[np.int32]:
         """Return the values at ``positions``."""
         if self.width == 4:
@@ -291,13 +298,17 @@ class _Arrays:
                       query: Sequence[int], bounds: Bounds) -> NDArray[Any]:
         starts = self.offsets[entries].astype(np.int64)
         total = int(lengths.sum())
+        if not total:
+            none: NDArray[Any] = entries[bounds.min_shared(lengths) <= 0]
+            return none
         first = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - first, lengths) + np.arange(total)
-        # isin compares against each of the few query keys in turn: far faster here than
-        # a binary search per key of the candidates.
-        wanted = _sorted_unique(np.asarray([k for k in query if k >= 0], dtype=np.int32))
-        hits = np.isin(self.keys.take(positions), wanted).astype(np.int32)
-        shared = np.add.reduceat(hits, first) if total else np.zeros(len(entries), np.int32)
+        # Whether each word is one of the query's: one look-up in a table by ordinal (the
+        # vocabulary's size in bytes), where isin would pass over the words once a key.
+        wanted = np.zeros(len(self.post_keys), dtype=bool)
+        wanted[[k for k in query if k >= 0]] = True
+        hits = wanted[self.keys.take_raw(positions)]
+        shared = np.add.reduceat(hits, first, dtype=np.int32)
         kept: NDArray[Any] = entries[shared >= bounds.min_shared(lengths)]
         return kept
 
