@@ -20,6 +20,7 @@ from tests.browser import CHROMIUM_ARGS
 from tests.components import require_module, require_program
 from tests.dbutil import empty_all_tables, temporary_database
 from tm.accounts import create_user
+from tm.align import align_sentences
 from tm.db import make_engine, upgrade
 from tm.ingest import ImportResult, TranslationInput, import_article, read_article
 from tm.models import Role, User
@@ -28,6 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 SEED = CORPORA / "sputnik-2022-01-21-kz-mfa-europarl"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the aligner's DP (numba, cached on disk) before any test, so that on a fresh
+    clone no server a test starts spends its first import's seconds compiling it."""
+    align_sentences(["Первое предложение."], ["The first sentence."])
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
