@@ -1,6 +1,7 @@
 """The Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -10,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
-from sqlalchemy import Column, inspect
+from sqlalchemy import Column, func, inspect, select
 
 from tests.dbutil import temporary_database
 from tm.cli import cli
@@ -105,5 +106,48 @@ def test_a_new_sqlite_database_has_large_pages_and_an_old_one_keeps_its_own(
             with engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA page_size").scalar() == expected
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        finally:
+            engine.dispose()
+
+
+def test_upgrade_dates_each_documents_activity_by_its_last_translation_change(
+        tmp_path: Path) -> None:
+    """0010 gives stored documents the time their translations last changed, else their
+    import's (made by going down to 0009 and up again over a seeded database), and loses
+    no row on the way."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from tests.conftest import import_seed
+    from tm.ingest.importer import create_line_documents
+    from tm.models import Document, Segment, Translation
+
+    imported = dt.datetime(2021, 5, 1, tzinfo=dt.UTC)
+    edited = dt.datetime(2022, 2, 3, 4, 5, tzinfo=dt.UTC)
+    with temporary_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            with Session(engine) as session:
+                seed = import_seed(session).document.id
+                (bare,), _ = create_line_documents(
+                    session, [("Без перевода", 1)], ["Строка."], src_lang="ru",
+                    tgt_lang="en", source_format="text", source_name="-")
+                session.execute(update(Document).values(imported_at=imported))
+                one = session.scalars(select(Translation.id).join(Segment).where(
+                    Segment.document_id == seed)).first()
+                session.execute(update(Translation).values(updated_at=imported))
+                session.execute(update(Translation).where(Translation.id == one)
+                                .values(updated_at=edited))
+                session.commit()
+                bare_id = bare.id
+                rows = session.scalar(select(func.count()).select_from(Translation))
+            downgrade(engine, "0009")
+            upgrade(engine)
+            with Session(engine) as session:
+                # SQLite copies the altered table: its referrers are all still there.
+                assert session.scalar(select(func.count()).select_from(Translation)) == rows
+                assert session.get_one(Document, seed).active_at == edited
+                assert session.get_one(Document, bare_id).active_at == imported
         finally:
             engine.dispose()

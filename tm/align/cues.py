@@ -249,7 +249,7 @@ def _digits(text: str, lang: str) -> list[str]:
     return out
 
 
-def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
+def _keys(text: str, lang: str) -> tuple[list[str], list[str], frozenset[str]]:
     """Number keys, name keys and word stems of one sentence (keys unordered, repeats dropped)."""
     nums = _digits(text, lang) if _DIGIT_RE.search(text) else []
     names: list[str] = []
@@ -259,10 +259,10 @@ def _keys(text: str, lang: str) -> tuple[list[str], list[str], set[str]]:
         vocabulary = _VOCABULARY[lang] = _Vocabulary()
     known = vocabulary.stems
     try:
-        stems: set[str] = set().union(*[known[w] for w in words])
+        stems = frozenset([s for w in words for s in known[w]])
     except KeyError:
         vocabulary.learn(words, lang)
-        stems = set().union(*[known[w] for w in words])
+        stems = frozenset([s for w in words for s in known[w]])
     special = vocabulary.special
     found = special.keys() & words
     if found:
@@ -297,7 +297,7 @@ def features(sentences: Sequence[str], lang: str) -> tuple[Keys, Keys, Keys]:
         a, b, c = _keys(sentence, lang)
         nums.append(frozenset(a))
         names.append(frozenset(b))
-        stems.append(frozenset(c))
+        stems.append(c)
     return nums, names, stems
 
 
