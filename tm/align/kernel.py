@@ -1,9 +1,10 @@
 """The aligner's dynamic program, compiled: the loops of ``dp.py`` over cells and shapes.
 
-Compiled by numba on first use (and cached on disk), because the DP is one loop per cell
-and candidate shape over floats and small key sets, which Python runs a hundred times
-slower than machine code and numpy cannot vectorise (each cell depends on its left
-neighbour). The arithmetic is the same as ``dp.py`` describes, in the same order, so
+Compiled by numba for the types the DP passes when this module is first imported on a
+machine (about 9 s), and loaded from numba's cache on disk after that, because the DP is
+one loop per cell and candidate shape over floats and small key sets, which Python runs
+a hundred times slower than machine code and numpy cannot vectorise (each cell depends
+on its left neighbour). The arithmetic is the same as ``dp.py`` describes, in the same order, so
 the paths and margins are the same as a pure-Python DP's (tested against one).
 
 A side's key sets (numbers, names, lexical keys) arrive as integer ids, sorted, one
@@ -19,6 +20,15 @@ import numpy as np
 # Compiled once a machine (the cache beside this file, or numba's user cache) and
 # without the interpreter's lock, so threads of one process align at once.
 _compiled = numba.njit(cache=True, nogil=True)
+# The entry points are compiled for these types when the module loads (from the cache:
+# milliseconds), not at a process's first alignment (a quarter second of type inference).
+_I = numba.int64
+_F = numba.float64
+_INTS = numba.int64[::1]
+_FLOATS = numba.float64[::1]
+_INT_TABLE = numba.int64[:, ::1]
+_FLOAT_TABLE = numba.float64[:, ::1]
+_SIDE = (_INT_TABLE, _FLOAT_TABLE, _FLOAT_TABLE, _INTS, _INTS, _INTS, _INTS, _INTS, _INTS)
 
 
 @_compiled
@@ -73,7 +83,8 @@ def _span_sets(ptr, ids, n, max_span):  # type: ignore[no-untyped-def]
     return out_ptr, out[:at].copy()
 
 
-@_compiled
+@numba.njit([(_INTS, _INTS, _INTS, _INTS, _INTS, _INTS, _INTS, _INTS, _I, _F, _F, _F, _F)],
+            cache=True, nogil=True)
 def span_features(lengths, known, nu_ptr, nu_ids, na_ptr, na_ids, lx_ptr, lx_ids,  # type: ignore[no-untyped-def]
                   max_span, smooth, w_number, w_name, lex_miss):
     """Per span ``[k, i]``: length, its log, one-sided penalties and the three key sets."""
@@ -99,7 +110,9 @@ def span_features(lengths, known, nu_ptr, nu_ids, na_ptr, na_ids, lx_ptr, lx_ids
     return length, loglen, solo, nu[0], nu[1], na[0], na[1], lx[0], lx[1]
 
 
-@_compiled
+@numba.njit([(*_SIDE, *_SIDE, _INTS, _INTS, _INTS, _FLOATS, _I, _F,
+              _F, _F, _FLOATS, _FLOATS, _F, _F, _F,
+              numba.boolean, _INTS, _INTS, _INTS, _F, _F)], cache=True, nogil=True)
 def fill(  # type: ignore[no-untyped-def]
     # the source side (dp.Side's arrays) and the target side
     s_length, s_loglen, s_solo, s_nu_ptr, s_nu, s_na_ptr, s_na, s_lx_ptr, s_lx,
@@ -261,7 +274,8 @@ def fill(  # type: ignore[no-untyped-def]
     return costs, backs, margins, start, lo, hi
 
 
-@_compiled
+@numba.njit([(_FLOATS, _INTS, _FLOATS, _INTS, _INTS, _I, _I, _INTS, _INTS)],
+            cache=True, nogil=True)
 def trace(costs, backs, margins, start, lo, n, m, shape_a, shape_b):  # type: ignore[no-untyped-def]
     """The best path from ``(n, m)`` back to the origin, as rows ``i0 i1 j0 j1``, cost, margin."""
     cells = np.empty((n + m, 4), dtype=np.int64)
