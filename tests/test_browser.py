@@ -108,13 +108,51 @@ def test_the_documents_search_form_sits_on_one_line(context: Any, clean_db: Engi
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     box = page.locator("#doc-search").bounding_box()
-    label = page.locator("form.search label.inline")
+    label = page.locator("form.search label.inline", has=page.locator("input[type=checkbox]"))
     checkbox_label = label.bounding_box()
     button = page.locator("form.search button").bounding_box()
     assert box and checkbox_label and button
     assert box["height"] < 3 * _line_height(page.locator("#doc-search"))  # not stretched
     assert checkbox_label["height"] < 1.8 * _line_height(label)  # "also in the text": 1 line
     assert abs((box["y"] + box["height"] / 2) - (button["y"] + button["height"] / 2)) < 4
+
+
+def test_the_documents_list_pages_and_keeps_test_sets_apart(context: Any,
+                                                           clean_db: Engine) -> None:
+    from playwright.sync_api import expect
+
+    from tm.ingest.importer import create_line_documents
+    from tm.models import Origin
+    from tm.scoring.testsets import TrackLines, import_testset
+
+    with Session(clean_db) as session:
+        create_line_documents(session, [(f"Статья {n:03}", 1) for n in range(60)],
+                              [f"Строка {n}." for n in range(60)], src_lang="ru",
+                              tgt_lang="en", source_format="text", source_name="-")
+        import_testset(session, "wmt-mini", source=["Один.", "Два."], doc_ids=["a", "b"],
+                       tracks=[TrackLines("ref", ["One.", "Two."], Origin.SUPPLIED)])
+        session.commit()
+    page = context.new_page()
+    page.goto("/")
+    rows = page.locator("table.documents tbody tr")
+    expect(rows).to_have_count(50)
+    expect(page.locator("table.test-sets")).to_contain_text("wmt-mini")
+    expect(page.locator("table.documents")).not_to_contain_text("wmt-mini · a")
+    pager = page.locator("#documents-pager")
+    expect(pager).to_be_visible()
+    pager.get_by_role("link", name="Next →").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(rows).to_have_count(10)
+    expect(page.locator("p.count")).to_have_text("51–60 of 60 documents")
+    page.locator("table.test-sets").wait_for(state="detached")
+    page.goto("/")
+    page.get_by_role("link", name="wmt-mini").first.click()
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("wmt-mini · a")
+    page.goto("/")
+    page.select_option("#doc-kind", "all")
+    page.locator("form.search button").click()
+    expect(page.locator("p.count")).to_have_text("1–50 of 62 documents")
 
 
 def test_confirm_as_is_remembered_across_pages(context: Any, clean_db: Engine) -> None:

@@ -1,14 +1,36 @@
-"""Read documents back: summaries for lists, bilingual rows for display, a segment in context."""
+"""Read documents back: summaries for lists (paged, filtered), bilingual rows for display, a
+segment in context; and mark a document active when one of its translations changes."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Exists, func, or_, select
+from sqlalchemy import ColumnElement, Exists, Select, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from tm.db import get_by_id
-from tm.models import Document, Segment, Track, Translation
+from tm.errors import ValidationError
+from tm.models import (
+    Document,
+    Segment,
+    Status,
+    TestSet,
+    TestSetDocument,
+    Track,
+    Translation,
+    utcnow,
+)
+
+# A document's activity is kept to this many seconds: a save within them of the last one
+# changes nothing, so translators saving in one document do not queue on its row.
+ACTIVITY_RESOLUTION_S = 60
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +46,83 @@ class DocumentSummary:
     segments: int
     # track name → status → number of translations
     tracks: dict[str, dict[str, int]] = field(default_factory=dict)
+    active_at: dt.datetime | None = None
+    # The test sets it belongs to (names); empty for an article.
+    test_sets: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
         return {"id": self.id, "title": self.title, "src_lang": self.src_lang,
                 "tgt_lang": self.tgt_lang,
                 "published_on": self.published_on.isoformat() if self.published_on else None,
-                "imported_at": self.imported_at.isoformat(), "segments": self.segments,
+                "imported_at": self.imported_at.isoformat(),
+                "active_at": self.active_at.isoformat() if self.active_at else None,
+                "kind": DocumentKind.TEST_SET.value if self.test_sets
+                else DocumentKind.ARTICLE.value,
+                "test_sets": list(self.test_sets), "segments": self.segments,
                 "tracks": self.tracks}
+
+
+class DocumentKind(enum.StrEnum):
+    """What a document is to the desk: an article of its own, or one of a test set's."""
+
+    ARTICLE = "article"
+    TEST_SET = "testset"
+
+
+class Progress(enum.StrEnum):
+    """How far a track has come in a document (``done`` counts what covers every segment)."""
+
+    UNTRANSLATED = "untranslated"  # some segment has nothing translated, reviewed or approved
+    UNREVIEWED = "unreviewed"  # all translated, some not yet reviewed or approved
+    UNAPPROVED = "unapproved"  # all reviewed or beyond, some not approved
+    APPROVED = "approved"  # every segment approved
+
+
+_AT_LEAST = {
+    Progress.UNTRANSLATED: (Status.TRANSLATED, Status.REVIEWED, Status.APPROVED),
+    Progress.UNREVIEWED: (Status.REVIEWED, Status.APPROVED),
+    Progress.UNAPPROVED: (Status.APPROVED,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """Which documents a list shows; every field optional (None: no condition)."""
+
+    query: str | None = None
+    text: bool = False  # search the source text too, not only titles
+    kind: DocumentKind | None = None
+    track: str | None = None  # has translations in this track
+    progress: Progress | None = None  # of ``track``, or of any of its tracks
+    test_set: int | None = None  # a test set's documents, in its order
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPage:
+    """One page of a document list, and where it stands among the others."""
+
+    documents: list[DocumentSummary]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one, empty or not)."""
+        return max(1, math.ceil(self.total / self.size))
+
+
+@dataclass(frozen=True, slots=True)
+class TestSetSummary:
+    """A test set, as the documents list shows it above its documents."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    id: int
+    name: str
+    documents: int
+    active_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +188,68 @@ def _text_matches(query: str) -> Exists:
         or_(*(Segment.text.contains(v, autoescape=True) for v in variants))).exists()
 
 
-def list_documents(session: Session, *, query: str | None = None,
-                   text: bool = False) -> list[DocumentSummary]:
-    """Return all documents, newest import first, optionally those whose title has ``query``.
+def _in_a_test_set() -> Exists:
+    return (select(TestSetDocument.id).where(TestSetDocument.document_id == Document.id)
+            .correlate(Document).exists())
 
-    With ``text``, documents whose source text contains ``query`` are found as well.
-    """
-    stmt = select(Document).order_by(Document.imported_at.desc(), Document.id.desc())
-    if query:
-        in_title = Document.title_folded.contains(query.casefold(), autoescape=True)
-        stmt = stmt.where(or_(in_title, _text_matches(query)) if text else in_title)
-    documents = list(session.scalars(stmt))
+
+def _covered(statuses: Iterable[Status]) -> ColumnElement[int]:
+    """Segments a track's translations in ``statuses`` cover (a merge covers several)."""
+    return func.coalesce(func.sum(Translation.segment_count).filter(
+        Translation.status.in_(list(statuses))), 0)
+
+
+def _in_progress(progress: Progress, track: str | None) -> Select[Any]:
+    """The ids of the documents that ``track`` (or some track of theirs) has brought exactly
+    this far: one pass over the translations and one over the segments, grouped, whatever
+    the number of documents (a condition correlated to each document was a query each)."""
+    stages = [Progress.UNTRANSLATED, Progress.UNREVIEWED, Progress.UNAPPROVED]
+    at = stages.index(progress) if progress in stages else len(stages)
+    tracks = (select(Segment.document_id.label("document_id"),
+                     (_covered(_AT_LEAST[progress]) if progress is not Progress.APPROVED
+                      else literal(0)).label("this"),
+                     (_covered(_AT_LEAST[stages[at - 1]]) if at else literal(0)).label("before"))
+              .join(Translation, Translation.segment_id == Segment.id))
+    if track is not None:
+        tracks = tracks.join(Track, Track.id == Translation.track_id).where(Track.name == track)
+    per_track = tracks.group_by(Segment.document_id, Translation.track_id).subquery()
+    sizes = (select(Segment.document_id.label("document_id"), func.count().label("segments"))
+             .group_by(Segment.document_id).subquery())
+    conditions = []
+    if progress is not Progress.APPROVED:  # short of this stage
+        conditions.append(per_track.c.this < sizes.c.segments)
+    if at:  # but past the stage before
+        conditions.append(per_track.c.before >= sizes.c.segments)
+    return (select(per_track.c.document_id)
+            .join(sizes, sizes.c.document_id == per_track.c.document_id)
+            .where(*conditions))
+
+
+def _filtered(stmt: Select[Any], filters: DocumentFilter) -> Select[Any]:
+    if filters.query:
+        in_title = Document.title_folded.contains(filters.query.casefold(), autoescape=True)
+        stmt = stmt.where(or_(in_title, _text_matches(filters.query)) if filters.text
+                          else in_title)
+    if filters.kind is DocumentKind.ARTICLE:
+        stmt = stmt.where(~_in_a_test_set())
+    elif filters.kind is DocumentKind.TEST_SET:
+        stmt = stmt.where(_in_a_test_set())
+    if filters.track is not None:
+        stmt = stmt.where(select(Translation.id)
+                          .join(Segment, Segment.id == Translation.segment_id)
+                          .join(Track, Track.id == Translation.track_id)
+                          .where(Segment.document_id == Document.id,
+                                 Track.name == filters.track).correlate(Document).exists())
+    if filters.progress is not None:
+        stmt = stmt.where(Document.id.in_(_in_progress(filters.progress, filters.track)))
+    if filters.test_set is not None:
+        stmt = (stmt.join(TestSetDocument, TestSetDocument.document_id == Document.id)
+                .where(TestSetDocument.test_set_id == filters.test_set)
+                .order_by(TestSetDocument.position))
+    return stmt.order_by(Document.active_at.desc(), Document.id.desc())
+
+
+def _summaries(session: Session, documents: list[Document]) -> list[DocumentSummary]:
     ids = [d.id for d in documents]
     seg_counts = dict(session.execute(
         select(Segment.document_id, func.count()).where(Segment.document_id.in_(ids))
@@ -120,10 +262,72 @@ def list_documents(session: Session, *, query: str | None = None,
             .where(Segment.document_id.in_(ids))
             .group_by(Segment.document_id, Track.name, Translation.status)):
         tracks.setdefault(doc_id, {}).setdefault(track, {})[status.value] = count
+    test_sets: dict[int, list[str]] = {}
+    for doc_id, name in session.execute(
+            select(TestSetDocument.document_id, TestSet.name)
+            .join(TestSet, TestSet.id == TestSetDocument.test_set_id)
+            .where(TestSetDocument.document_id.in_(ids)).order_by(TestSet.name)):
+        test_sets.setdefault(doc_id, []).append(name)
     return [DocumentSummary(id=d.id, title=d.title, src_lang=d.src_lang, tgt_lang=d.tgt_lang,
                             published_on=d.published_on, imported_at=d.imported_at,
-                            segments=seg_counts.get(d.id, 0), tracks=tracks.get(d.id, {}))
+                            segments=seg_counts.get(d.id, 0), tracks=tracks.get(d.id, {}),
+                            active_at=d.active_at, test_sets=tuple(test_sets.get(d.id, ())))
             for d in documents]
+
+
+def list_documents(session: Session, filters: DocumentFilter | None = None,
+                   ) -> list[DocumentSummary]:
+    """Return every document that ``filters`` admits, the most recently active first.
+
+    A test set's documents (``filters.test_set``) come in the test set's order.
+    """
+    stmt = _filtered(select(Document), filters or DocumentFilter())
+    return _summaries(session, list(session.scalars(stmt)))
+
+
+def page_documents(session: Session, filters: DocumentFilter | None = None, *,
+                   number: int = 1, size: int = PAGE_SIZE) -> DocumentPage:
+    """Return page ``number`` (from 1; past the last, the last) of :func:`list_documents`."""
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} documents")
+    if not 1 <= number <= MAX_PAGE:
+        raise ValidationError(f"pages are numbered from 1 to {MAX_PAGE:,}")
+    stmt = _filtered(select(Document), filters or DocumentFilter())
+    total = session.scalar(select(func.count()).select_from(
+        stmt.order_by(None).subquery())) or 0
+    number = min(number, max(1, math.ceil(total / size)))
+    documents = list(session.scalars(stmt.limit(size).offset((number - 1) * size)))
+    return DocumentPage(documents=_summaries(session, documents), number=number, size=size,
+                        total=total)
+
+
+def test_set_summaries(session: Session) -> list[TestSetSummary]:
+    """Every test set with its number of documents and their last activity, by name."""
+    rows = session.execute(
+        select(TestSet.id, TestSet.name, func.count(TestSetDocument.id),
+               func.max(Document.active_at))
+        .outerjoin(TestSetDocument, TestSetDocument.test_set_id == TestSet.id)
+        .outerjoin(Document, Document.id == TestSetDocument.document_id)
+        .group_by(TestSet.id, TestSet.name).order_by(TestSet.name))
+    return [TestSetSummary(id=i, name=name, documents=n, active_at=at)
+            for i, name, n, at in rows]
+
+
+def touch(session: Session, segment_ids: Iterable[int]) -> None:
+    """Mark the documents of ``segment_ids`` active now (their translations changed).
+
+    To :data:`ACTIVITY_RESOLUTION_S`: a document marked within that is left alone, so the
+    statement writes (and locks) its row about once a minute however often it is saved.
+    """
+    ids = sorted(set(segment_ids))
+    if not ids:
+        return
+    now = utcnow()
+    session.execute(
+        update(Document)
+        .where(Document.id.in_(select(Segment.document_id).where(Segment.id.in_(ids))),
+               Document.active_at < now - dt.timedelta(seconds=ACTIVITY_RESOLUTION_S))
+        .values(active_at=now).execution_options(synchronize_session=False))
 
 
 def get_document(session: Session, document_id: int) -> Document:

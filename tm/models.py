@@ -330,6 +330,9 @@ class Document(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Its last activity: the import, or the last change to one of its translations (to the
+    # minute, see tm.documents.touch); the documents list is sorted by it.
+    active_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     source_format: Mapped[str] = mapped_column(String(20))  # text, html
     source_name: Mapped[str | None] = mapped_column(String(500))  # file name, "-" for stdin
     # Set for documents loaded from a corpus directory, so loading it again is idempotent.

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, object_session
 
 from tm.accounts.authorship import Author, author_fields
 from tm.db import INSERT_BATCH_ROWS, get_by_id, get_by_name, savepoint
+from tm.documents import touch
 from tm.errors import ConflictError, NotFoundError, ValidationError
 from tm.memory.flow import forget_translations, sync_translation
 from tm.models import (
@@ -48,6 +49,11 @@ def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.
         if not _inserted(session, track):  # another session made it meanwhile: use theirs
             track = get_track(session, name)
     return track
+
+
+def track_names(session: Session) -> list[str]:
+    """Return the names of every track, in order."""
+    return list(session.scalars(select(Track.name).order_by(Track.name)))
 
 
 def find_track(session: Session, name: str) -> Track | None:
@@ -155,6 +161,7 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
                             f"{track.name!r} (saved by someone else just now)")
     translation.segment, translation.track = segment, track
     _sync_memory(session, translation, was_approved=False)
+    touch(session, [segment.id])
     return translation
 
 
@@ -196,12 +203,15 @@ def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, s
     if status is Status.APPROVED:
         for translation_id in stored:
             sync_translation(session, session.get_one(Translation, translation_id))
+    for start in range(0, len(ids), INSERT_BATCH_ROWS):
+        touch(session, ids[start:start + INSERT_BATCH_ROWS])
     return len(texts)
 
 
 def delete_translations(session: Session, translations: Sequence[Translation]) -> None:
     """Delete ``translations`` with their history; their units leave the memory."""
     forget_translations(session, [t.id for t in translations])
+    touch(session, [t.segment_id for t in translations])
     for translation in translations:
         session.delete(translation)
 
@@ -230,6 +240,7 @@ def edit_translation(session: Session, translation: Translation, *, author: Auth
     _record(translation, action)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
+    touch(session, [translation.segment_id])
     return translation
 
 
@@ -250,6 +261,7 @@ def record_change(session: Session, translation: Translation, *, action: Revisio
     _record(translation, action)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)  # its source changed
+    touch(session, [translation.segment_id])
     return translation
 
 
@@ -272,6 +284,7 @@ def set_note(session: Session, translation: Translation, note: str | None, *,
     if cleaned != translation.note:
         translation.note = cleaned
         session.flush()
+        touch(session, [translation.segment_id])
     return translation
 
 
@@ -298,4 +311,5 @@ def restore_revision(session: Session, translation: Translation, number: int, *,
     _record(translation, RevisionAction.RESTORE)
     session.flush()
     _sync_memory(session, translation, was_approved=was_approved)
+    touch(session, [translation.segment_id])
     return translation

@@ -16,7 +16,14 @@ from flask import Flask, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 
 from web.catalogue import catalogue, translate
-from web.labels import audit_label, kind_label, origin_label, role_label, status_label
+from web.labels import (
+    audit_label,
+    kind_label,
+    origin_label,
+    progress_label,
+    role_label,
+    status_label,
+)
 
 CATALOGUES = Path(__file__).resolve().parent / "translations"
 LOCALES = ("en", "ru")
@@ -80,7 +87,7 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label,
                                  role_label=role_label, audit_label=audit_label,
-                                 origin_label=origin_label,
+                                 origin_label=origin_label, progress_label=progress_label,
                                  format_date=format_date, format_datetime=format_datetime,
                                  format_decimal=format_decimal)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tm.documents import Progress
 from tm.models import AuditAction, Origin, RevisionAction, Role, SegmentKind, Status
 from tm.qa import CODES
 from web.catalogue import translate
@@ -67,6 +68,14 @@ WARNING_LABELS: dict[str, str] = {
 }
 
 
+# How far a track has come in a document (the documents list's filter).
+PROGRESS_LABELS: dict[Progress, str] = {
+    Progress.UNTRANSLATED: _("not fully translated"),
+    Progress.UNREVIEWED: _("translated, not fully reviewed"),
+    Progress.UNAPPROVED: _("reviewed, not fully approved"),
+    Progress.APPROVED: _("all approved"),
+}
+
 ROLE_LABELS: dict[Role, str] = {
     Role.VIEWER: _("viewer"),
     Role.TRANSLATOR: _("translator"),
@@ -120,6 +129,11 @@ def origin_label(origin: str) -> str:
 def warning_label(code: str) -> str:
     """Return the name of a QA check's warning in the UI language."""
     return _label(WARNING_LABELS, code)
+
+
+def progress_label(progress: str) -> str:
+    """Return the name of a track's progress in a document in the UI language."""
+    return _label(PROGRESS_LABELS, progress)
 
 
 def role_label(role: str) -> str:

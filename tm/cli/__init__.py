@@ -41,7 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "concordance": ("tm.cli.search:concordance_command", "Find PHRASE in the memories (every "
                     "form of Russian words), with hits marked."),
     "db": ("tm.cli.db:db_group", "Create or migrate the database schema."),
-    "documents": ("tm.cli.documents:documents_command", "List the documents."),
+    "documents": ("tm.cli.documents:documents_command",
+                  "List the documents, the most recently active first."),
     "export": ("tm.cli.memory:export_command", "Export a memory or a document as TMX 1.4 to "
                "OUT.tmx (- for standard output)."),
     "import": ("tm.cli.documents:import_command", "Import a Russian ARTICLE (text or HTML "

@@ -23,9 +23,18 @@ from tm.cli.context import (
     record_command_event,
 )
 from tm.cli.jobs import background_option, echo_queued, submit_job
-from tm.documents import document_rows, document_tracks, get_document, list_documents
+from tm.db import get_by_name
+from tm.documents import (
+    DocumentFilter,
+    DocumentKind,
+    Progress,
+    document_rows,
+    document_tracks,
+    get_document,
+    list_documents,
+)
 from tm.errors import InputError
-from tm.models import Origin, Translation
+from tm.models import Origin, TestSet, Translation
 
 if TYPE_CHECKING:
     from tm.ingest import Article
@@ -133,22 +142,41 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
 
 @click.command("documents")
 @click.option("--search", "query", help="Only documents whose title contains this.")
+@click.option("--in-text", "text", is_flag=True,
+              help="With --search: also documents whose source text contains it.")
+@click.option("--kind", type=click.Choice([k.value for k in DocumentKind]),
+              help="Only articles, or only documents of test sets.")
+@click.option("--test-set", "test_set", metavar="NAME",
+              help="Only this test set's documents, in its order.")
+@click.option("--track", help="Only documents with translations in this track.")
+@click.option("--progress", type=click.Choice([p.value for p in Progress]),
+              help="Only documents whose --track (or any track) has come exactly this far.")
 @json_option
 @click.pass_obj
-def documents_command(ctx: CliContext, query: str | None, as_json: bool) -> None:
-    """List the documents."""
+def documents_command(ctx: CliContext, query: str | None, text: bool, kind: str | None,
+                      test_set: str | None, track: str | None, progress: str | None,
+                      as_json: bool) -> None:
+    """List the documents, the most recently active first."""
     with ctx.transaction() as session:
-        summaries = list_documents(session, query=query)
+        test_set_id = (get_by_name(session, TestSet, test_set, what="test set").id
+                       if test_set is not None else None)
+        filters = DocumentFilter(query=query, text=text,
+                                 kind=DocumentKind(kind) if kind else None, track=track,
+                                 progress=Progress(progress) if progress else None,
+                                 test_set=test_set_id)
+        summaries = list_documents(session, filters)
     if as_json:
         emit_json([s.as_dict() for s in summaries])
         return
     if not summaries:
-        click.echo("No documents yet: `sverka import ARTICLE` or `sverka load-corpora`.")
+        click.echo("No documents match." if filters != DocumentFilter() else
+                   "No documents yet: `sverka import ARTICLE` or `sverka load-corpora`.")
     for s in summaries:
         tracks = ", ".join(f"{name} ({sum(c.values())})" for name, c in sorted(s.tracks.items()))
         date = s.published_on.isoformat() if s.published_on else "—"
         click.echo(f"{s.id:>5}  {date}  {s.src_lang}→{s.tgt_lang}  {s.segments:>4} seg  "
-                   f"{s.title}" + (f"  [{tracks}]" if tracks else ""))
+                   f"{s.title}" + (f"  [{tracks}]" if tracks else "")
+                   + (f"  (test set {', '.join(s.test_sets)})" if s.test_sets else ""))
 
 
 @click.command("show")

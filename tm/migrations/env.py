@@ -26,11 +26,29 @@ def run_migrations() -> None:
         engine = engine_from_config(config.get_section(config.config_ini_section, {}),
                                     prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite",
-                          compare_type=True, render_item=render_item)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it to a new one and dropping the old: with
+            # foreign keys enforced, that drop would cascade to every row that refers to
+            # it (a document's segments and translations). Off for the migration (outside
+            # a transaction, where SQLite takes the pragma), checked and on again after.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata,
+                              render_as_batch=sqlite, compare_type=True,
+                              render_item=render_item)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"the migration broke a foreign key: {broken}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
 
 
 run_migrations()

@@ -79,5 +79,10 @@ window.Sverka = (function () {
     say(`${prefix} ${result.data && result.data.message ? result.data.message : result.status}`);
   }
 
+  // A pager of links that the server numbered (the documents list) needs no page script.
+  document.querySelectorAll("nav.pager[data-href][data-static]").forEach((nav) => {
+    pager(nav, Number(nav.dataset.page), Number(nav.dataset.pages));
+  });
+
   return { api, el, url, pager, strings, say, sayError };
 })();
