@@ -117,8 +117,8 @@ def test_the_documents_search_form_sits_on_one_line(context: Any, clean_db: Engi
     assert abs((box["y"] + box["height"] / 2) - (button["y"] + button["height"] / 2)) < 4
 
 
-def test_the_documents_list_pages_and_keeps_test_sets_apart(context: Any,
-                                                           clean_db: Engine) -> None:
+def test_the_documents_list_pages_and_keeps_test_sets_apart(context: Any, clean_db: Engine,
+                                                           shots: Path) -> None:
     from playwright.sync_api import expect
 
     from tm.ingest.importer import create_line_documents
@@ -138,6 +138,7 @@ def test_the_documents_list_pages_and_keeps_test_sets_apart(context: Any,
     expect(rows).to_have_count(50)
     expect(page.locator("table.test-sets")).to_contain_text("wmt-mini")
     expect(page.locator("table.documents")).not_to_contain_text("wmt-mini · a")
+    page.screenshot(path=str(shots / "screenshot-documents-list.png"))
     pager = page.locator("#documents-pager")
     expect(pager).to_be_visible()
     pager.get_by_role("link", name="Next →").click()
