@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tm.errors import InputError
 from tm.ingest import TranslationInput, import_article, read_article
-from tm.models import Document, Origin
+from tm.models import Document, Origin, Status
 
 SOURCE_FILE = "ru.txt"
 META_FILE = "meta.json"
@@ -64,9 +64,11 @@ def load_article_dir(session: Session, folder: Path) -> CorpusEntry:
     for path in sorted(folder.glob("en.*.txt")):
         track = path.name[len("en."):-len(".txt")]
         info = tracks.get(track, {})
+        status = info.get("status")
         translations.append(TranslationInput(
             article=read_article(path), track=track,
-            origin=Origin(info.get("origin", "human")), author=info.get("author")))
+            origin=Origin(info.get("origin", "human")), author=info.get("author"),
+            status=Status.parse(status) if status else None))
     published = meta.get("date")
     result = import_article(
         session, read_article(folder / SOURCE_FILE), translations=translations,

@@ -158,17 +158,22 @@ def serve(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool) -
 @_with_serve_options
 @click.pass_obj
 def demo(ctx: CliContext, host: str, port: int, threads: int, run_jobs: bool) -> None:
-    """Load the sample corpus into the database (if not there yet) and serve the web UI."""
+    """Load the demo desk (the sample corpus, a memory, a scored test set; what is not there
+    yet) and serve the web UI."""
     from tm.accounts.tokens import LOGIN_LINK_MINUTES
-    from tm.corpus import load_corpus
+    from tm.demo import ARCHIVE_MEMORY, TEST_SET, load_demo
 
     # A busy port fails before the corpus loads.
     server = _listen(ctx, host, port, threads, run_jobs)
     with ctx.transaction() as session:
-        entries = load_corpus(session)
+        desk = load_demo(session)
         secret = demo_login_link(session)
-    click.echo(f"Sample corpus: {sum(e.loaded for e in entries)} articles loaded, "
-               f"{sum(not e.loaded for e in entries)} already present.")
+    click.echo(f"Sample corpus: {desk.articles_loaded} articles loaded, "
+               f"{desk.articles_present} already present.")
+    if desk.memory_units:
+        click.echo(f"Memory {ARCHIVE_MEMORY!r}: {desk.memory_units} units from the desk's TMX.")
+    if desk.test_set_loaded:
+        click.echo(f"Test set {TEST_SET!r}: two systems scored with a paired bootstrap.")
     click.echo(f"Log in as {DEMO_LOGIN!r} (admin) with this link, once, within "
                f"{LOGIN_LINK_MINUTES} minutes: "
                f"http://{server.effective_host}:{server.effective_port}/login/link/{secret}")
