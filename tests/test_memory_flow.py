@@ -1,12 +1,14 @@
 """Approved document translations flow into the memory, and out again when withdrawn."""
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import import_seed
 from tm.documents import document_rows
-from tm.memory import get_or_create_memory
+from tm.memory import export_memory, get_or_create_memory
 from tm.models import MemoryUnit, SegmentKind, Status
 from tm.translations import edit_translation
 
@@ -52,11 +54,20 @@ def test_withdrawing_approval_takes_the_unit_out(session: Session) -> None:
     assert _units(session) == []
 
 
-def test_boilerplate_never_enters_the_memory(session: Session) -> None:
+def test_approved_boilerplate_enters_the_memory_marked_as_such(session: Session) -> None:
+    """The text that repeats most across a desk's articles is matched like any other."""
     _, rows = _rows(session)
     row = next(r for r in rows if r.segment.kind is SegmentKind.BOILERPLATE)
-    edit_translation(session, row.translations["human"], status=Status.APPROVED, author="v")
-    assert _units(session) == []
+    body = next(r for r in rows if r.segment.kind is SegmentKind.BODY)
+    for r in (row, body):
+        edit_translation(session, r.translations["human"], status=Status.APPROVED, author="v")
+    units = {u.source: u for u in _units(session)}
+    assert units[row.segment.text].extra == {
+        "tu_meta": [{"k": "prop", "type": "x-kind", "text": "boilerplate"}]}
+    assert units[body.segment.text].extra is None
+    out = io.BytesIO()
+    export_memory(session, out, memory="main")
+    assert b'<prop type="x-kind">boilerplate</prop>' in out.getvalue()
 
 
 def test_a_document_can_feed_its_own_memory(session: Session) -> None:

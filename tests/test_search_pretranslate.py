@@ -100,3 +100,26 @@ def test_pretranslate_command_reports_bands(runner: Callable[..., Result], clean
     assert "101%" in text.output and "kept" in text.output
     missing = runner("pretranslate", "999")
     assert missing.exit_code == 2 and "no document with id 999" in missing.output
+
+
+def test_boilerplate_is_matched_and_counted_like_any_segment(session: Session) -> None:
+    """An approved «Подписывайтесь на Sputnik в Дзен» fills the next article's line too."""
+    from tests.conftest import import_seed
+    from tm.documents import document_rows
+    from tm.models import SegmentKind
+    from tm.translations import edit_translation
+
+    first = import_seed(session).document
+    for row in document_rows(session, first.id, ["human"]):
+        if row.segment.kind is SegmentKind.BOILERPLATE and row.translations["human"]:
+            edit_translation(session, row.translations["human"], status=Status.APPROVED,
+                             author="v")
+    second = import_seed(session).document
+    boilerplate = [s for s in second.segments if s.kind is SegmentKind.BOILERPLATE]
+    report = pretranslate(session, second.id, min_score=100)
+    assert report.boilerplate == len(boilerplate) > 0
+    assert sum(report.segments.values()) == len(second.segments)  # none left out of bands
+    filled = {t.segment.text for t in session.scalars(select(Translation).where(
+        Translation.segment_id.in_([s.id for s in boilerplate])).join(Translation.track)
+        .where(Translation.origin == Origin.TM))}
+    assert "Подписывайтесь на Sputnik в Дзен" in filled

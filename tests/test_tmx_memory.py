@@ -320,7 +320,14 @@ def test_document_export_is_valid_with_context_and_provenance(session: Session,
     units = list(read_tmx(out).units())
     assert report.units == len(units) > 10
     texts = [u.variants[0].text for u in units]
-    assert "Подписывайтесь на Sputnik в Дзен" not in texts  # boilerplate stays out
+    # Boilerplate goes out too, marked (OmegaT matches it like any unit); or is left out.
+    subscribe = units[texts.index("Подписывайтесь на Sputnik в Дзен")]
+    assert {m.type: m.text for m in subscribe.meta}["x-kind"] == "boilerplate"
+    assert "x-kind" not in {m.type for m in units[texts.index("БИШКЕК, 21 янв — Sputnik.")].meta}
+    without = tmp_path / "without.tmx"
+    export_document(session, without, document_id=doc, include_boilerplate=False)
+    assert "Подписывайтесь на Sputnik в Дзен" not in [
+        u.variants[0].text for u in read_tmx(without).units()]
     dateline = units[texts.index("БИШКЕК, 21 янв — Sputnik.")]
     props = {m.type: m.text for m in dateline.meta}
     assert props["x-track"] == "human" and props["x-status"] == "translated"

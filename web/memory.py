@@ -150,7 +150,7 @@ def download_document(document_id: int) -> Response:
     return _tmx_response(lambda path: export_document(
         get_session(), path, document_id=document_id, track=request.args.get("track") or None,
         status=Status.parse(status) if status else None,
-        include_boilerplate=request.args.get("boilerplate") == "1"),
+        include_boilerplate=request.args.get("boilerplate") != "0"),
         f"document-{document_id}.tmx", "document", document_id)
 
 

@@ -112,8 +112,9 @@ def _queue_import(ctx: CliContext, file: str, *, memory: str, src: str | None,
               help="Only translations with this status (documents).")
 @click.option("--track", help="Only this track (documents).")
 @click.option("--since", help="Only units changed since this date, YYYY-MM-DD (memories).")
-@click.option("--include-boilerplate", is_flag=True,
-              help="Also export boilerplate lines (documents).")
+@click.option("--include-boilerplate/--exclude-boilerplate", default=True,
+              help="Export boilerplate lines too, marked with the prop x-kind (documents; "
+                   "the default), or leave them out.")
 @background_option
 @json_option
 @click.pass_obj

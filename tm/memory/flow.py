@@ -17,10 +17,14 @@ from collections.abc import Collection
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from tm.formats.tmx.units import Meta
 from tm.memory.memories import DEFAULT_MEMORY, get_or_create_memory
-from tm.memory.tmx_rows import source_key
+from tm.memory.tmx_rows import BOILERPLATE, KIND_PROP, source_key
 from tm.models import Memory, MemoryUnit, Segment, SegmentKind, Status, Translation
 from tm.search.index import index_units
+
+# What a boilerplate unit keeps beside its pair: the prop its TMX export carries.
+_BOILERPLATE_EXTRA = {"tu_meta": [Meta(kind="prop", type=KIND_PROP, text=BOILERPLATE).as_json()]}
 
 
 def memory_for(session: Session, translation: Translation) -> Memory:
@@ -52,13 +56,14 @@ def _covered(session: Session, translation: Translation) -> tuple[list[Segment],
 
 
 def sync_translation(session: Session, translation: Translation) -> MemoryUnit | None:
-    """Put an approved translation into its memory, or take a no longer approved one out."""
+    """Put an approved translation into its memory, or take a no longer approved one out.
+
+    Boilerplate goes in too, marked (:data:`KIND_PROP`): it is what repeats most.
+    """
     existing = session.scalar(select(MemoryUnit).where(
         MemoryUnit.translation_id == translation.id))
     covered, before, after = _covered(session, translation)
-    eligible = translation.status is Status.APPROVED and not any(
-        s.kind is SegmentKind.BOILERPLATE for s in covered)
-    if not eligible:
+    if translation.status is not Status.APPROVED:
         if existing is not None:
             session.execute(delete(MemoryUnit).where(MemoryUnit.id == existing.id))
         return None
@@ -73,6 +78,8 @@ def sync_translation(session: Session, translation: Translation) -> MemoryUnit |
     unit.source, unit.target = source, translation.text
     unit.source_key = source_key(source)
     unit.context_before, unit.context_after = before, after
+    boilerplate = any(s.kind is SegmentKind.BOILERPLATE for s in covered)
+    unit.extra = dict(_BOILERPLATE_EXTRA) if boilerplate else None
     unit.changed_at, unit.changed_by = translation.updated_at, translation.author
     unit.author_id = translation.author_id  # the user whose approval wrote it, if one did
     unit.tuid = f"sverka-{translation.segment.document_id}-{translation.id}"

@@ -18,7 +18,7 @@ from tm.formats.tmx import Meta, TmxHeader, TmxUnit, TmxWriter, Variant, format_
 from tm.formats.tmx.writer import escape_attr, escape_text, pair_xml
 from tm.memory.bulk import driver_kind, sqlite_datetime
 from tm.memory.memories import get_memory
-from tm.memory.tmx_rows import CONTEXT_POST, CONTEXT_PRE
+from tm.memory.tmx_rows import BOILERPLATE, CONTEXT_POST, CONTEXT_PRE, KIND_PROP
 from tm.models import (
     MemoryUnit,
     Segment,
@@ -339,8 +339,9 @@ def _lang_xml(lang: str) -> str:
 
 def document_tmx_units(session: Session, document_id: int, *, track: str | None = None,
                        status: Status | None = None,
-                       include_boilerplate: bool = False) -> Iterator[TmxUnit]:
-    """Yield a document's translations as TMX units with document, track and context props."""
+                       include_boilerplate: bool = True) -> Iterator[TmxUnit]:
+    """Yield a document's translations as TMX units with document, track and context props
+    (boilerplate too, with the prop ``x-kind`` ``boilerplate``, unless left out)."""
     document = get_document(session, document_id)
     segments = list(session.scalars(select(Segment).where(Segment.document_id == document_id)
                                     .order_by(Segment.position)))
@@ -355,7 +356,8 @@ def document_tmx_units(session: Session, document_id: int, *, track: str | None 
     for translation, track_name in session.execute(stmt):
         first = by_position[translation.segment.position]
         covered = segments[first:first + translation.segment_count]
-        if not include_boilerplate and any(s.kind is SegmentKind.BOILERPLATE for s in covered):
+        boilerplate = any(s.kind is SegmentKind.BOILERPLATE for s in covered)
+        if boilerplate and not include_boilerplate:
             continue
         source = " ".join(s.text for s in covered)
         before = segments[first - 1].text if first > 0 else None
@@ -366,6 +368,8 @@ def document_tmx_units(session: Session, document_id: int, *, track: str | None 
                 Meta(kind="prop", type="x-track", text=track_name),
                 Meta(kind="prop", type="x-origin", text=translation.origin.value),
                 Meta(kind="prop", type="x-status", text=translation.status.value)]
+        if boilerplate:
+            meta.append(Meta(kind="prop", type=KIND_PROP, text=BOILERPLATE))
         if before is not None:
             meta.append(Meta(kind="prop", type=CONTEXT_PRE, text=before))
         if after is not None:
@@ -386,7 +390,7 @@ def document_tmx_units(session: Session, document_id: int, *, track: str | None 
 
 def export_document(session: Session, out: str | Path | IO[bytes], *, document_id: int,
                     track: str | None = None, status: Status | None = None,
-                    include_boilerplate: bool = False) -> TmxExportReport:
+                    include_boilerplate: bool = True) -> TmxExportReport:
     """Write a document's translations to ``out`` as TMX."""
     document = get_document(session, document_id)
     report = TmxExportReport(file=str(out))

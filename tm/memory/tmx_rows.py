@@ -23,6 +23,9 @@ from tm.memory.bulk import COLUMNS, RowFormat
 from tm.search.index import key_blob
 
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
+# A unit whose source is a document's boilerplate (a rubric, a "subscribe" line) says so in
+# this prop: the text that repeats most across a desk's articles, matched like any other.
+KIND_PROP, BOILERPLATE = "x-kind", "boilerplate"
 # tu attributes that have columns of their own; the rest stay in ``extra``.
 DATE_COLUMNS = {"creationdate": "created_at", "changedate": "changed_at",
                 "lastusagedate": "last_used_at"}

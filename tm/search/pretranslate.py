@@ -1,6 +1,7 @@
 """Pre-translation: fill a track of a document from the memories, and count match bands.
 
-Every source segment (boilerplate aside) is looked up with its neighbours as context; the
+Every source segment is looked up with its neighbours as context (boilerplate too: the
+memory keeps it, and it is the text that repeats most across a desk's articles); the
 best match at or above ``min_score`` becomes the segment's translation in the track (origin
 ``tm``, the score in ``Translation.tm_score``, numbers substituted as placeables). Every
 segment, filled or not, is counted in the band its best match falls in — the bands
@@ -67,7 +68,7 @@ class PretranslateReport:
     words: dict[str, int] = field(default_factory=_counter)
     filled: int = 0
     kept: int = 0  # segments that already had a translation in the track
-    boilerplate: int = 0
+    boilerplate: int = 0  # of the segments counted, how many are boilerplate
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
@@ -102,9 +103,7 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
     for at, segment in enumerate(segments):
         if progress is not None:
             progress(STAGE_MATCH, at, len(segments))
-        if segment.is_boilerplate:
-            report.boilerplate += 1
-            continue
+        report.boilerplate += segment.is_boilerplate
         before = segments[at - 1].text if at else None
         after = segments[at + 1].text if at + 1 < len(segments) else None
         matches = fuzzy(session, segment.text, src=document.src_lang, tgt=document.tgt_lang,
