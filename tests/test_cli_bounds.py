@@ -35,6 +35,7 @@ CASES = {
                            "--paired-bs", "--samples", "{n}"],
     ("score", "jobs"): ["score", "--hyp", "{dir}/in.txt", "--ref", "{dir}/in.txt",
                         "--jobs", "{n}"],
+    ("score", "document_ids"): ["score", "--post-edit", "--document", "{n}"],
     ("token", "days"): ["token", "create", "--user", "vera", "--name", "x", "--expires", "{n}"],
     ("token", "token_id"): ["token", "revoke", "{n}"],
     ("audit", "limit"): ["audit", "--limit", "{n}"],

@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
 
 from web.catalogue import catalogue, translate
 from web.labels import (
@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
                                  role_label=role_label, audit_label=audit_label,
                                  origin_label=origin_label, progress_label=progress_label,
                                  format_date=format_date, format_datetime=format_datetime,
-                                 format_decimal=format_decimal)
+                                 format_decimal=format_decimal, format_percent=format_percent)
 
     @app.context_processor
     def locales() -> dict[str, object]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_decimal, gettext
+from sqlalchemy.orm import Session
 
+from tm.errors import ScoringError
 from tm.models import Role, ScoreRun, TestSet
 from tm.scoring.metrics import METRICS
+from tm.scoring.postedit import SystemEffort
 from tm.scoring.results import (
     SEGMENT_METRIC,
     SystemsTable,
@@ -22,7 +25,7 @@ from tm.scoring.results import (
     systems_table,
     worst_segments,
 )
-from tm.scoring.testsets import get_testset, list_testsets
+from tm.scoring.testsets import get_testset, list_testsets, track_origins
 from web.access import requires
 from web.charts import bars, histogram
 from web.db import get_session
@@ -77,6 +80,8 @@ def report(name: str) -> str:
     run = _chosen_run(history, test_set)
     table = systems_table(session, run)
     metric, system = _choice(table)
+    efforts = _post_edit(session, test_set, table.systems, table.references[0]) \
+        if request.args.get("post_edit") == "1" and table.references else None
     documents = document_scores(session, run, system, metric)
     segment_metric = SEGMENT_METRIC if SEGMENT_METRIC in table.metrics else metric
     segments = segment_scores(session, run, system, segment_metric)
@@ -85,7 +90,7 @@ def report(name: str) -> str:
     return render_template(
         "scores/report.html", test_set=test_set, run=run, history=history, table=table,
         labels={k: METRICS[k].label for k in table.metrics}, metric=metric, system=system,
-        fmt=_fmt, segment_metric=segment_metric,
+        fmt=_fmt, segment_metric=segment_metric, post_edit=efforts,
         document_keys={document_id: key for key, document_id, _ in documents},
         document_chart=bars([(key, value) for key, _, value in documents], fmt=_fmt,
                             links=links,
@@ -95,6 +100,22 @@ def report(name: str) -> str:
         system_history=score_history(session, test_set, system, metric),
         worst=worst_segments(session, run, system, metric=segment_metric,
                              limit=WORST_SEGMENTS))
+
+
+def _post_edit(session: Session, test_set: TestSet, systems: list[str],
+               final: str) -> list[SystemEffort]:
+    """The post-editing effort of the run's machine systems against its first reference."""
+    from tm.scoring.postedit import MACHINE_ORIGINS, post_edit_effort
+
+    machine = [name for name, origin in track_origins(session, test_set).items()
+               if name in systems and origin in MACHINE_ORIGINS]
+    if not machine:
+        return []
+    try:
+        return post_edit_effort(session, [m.document_id for m in test_set.members],
+                                final=final, systems=machine, lang=test_set.tgt_lang)
+    except ScoringError:
+        return []
 
 
 @bp.get("/scores/<path:name>/documents/<int:document_id>")

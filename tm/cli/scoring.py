@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from tm.cli.context import CliContext, counted, emit_json, json_option, language_pair_options
 from tm.cli.jobs import background_option, echo_queued, submit_job
+from tm.db import MAX_ID
 from tm.documents import get_document
 from tm.errors import InputError, NotFoundError
 from tm.lang import TARGET_LANG
@@ -15,6 +16,7 @@ from tm.models import Document, Origin, TestSet
 from tm.scoring.evaluation import evaluate
 from tm.scoring.lines import read_docids, read_lines
 from tm.scoring.metrics import DEFAULT_METRICS, METRICS, parse_metrics
+from tm.scoring.postedit import DEFAULT_FINAL
 from tm.scoring.report import ScoreRows, format_rows, score_rows
 from tm.scoring.significance import (
     BOOTSTRAP,
@@ -168,7 +170,7 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 
 @click.command("score")
 @click.option("--testset", "testset_name", metavar="NAME", help="Score tracks of this test set.")
-@click.option("--ref", "refs", multiple=True, required=True, metavar="TRACK|FILE",
+@click.option("--ref", "refs", multiple=True, metavar="TRACK|FILE",
               help="Reference: a track of the test set, or a file with --hyp (repeatable).")
 @click.option("--system", "systems", multiple=True, metavar="TRACK",
               help="Track to score (repeatable; default: every machine or supplied track "
@@ -192,13 +194,21 @@ def _score_files(hyp_files: tuple[str, ...], ref_files: tuple[str, ...], metrics
 @click.option("--documents", "per_document", is_flag=True,
               help="Also report each document's scores (test sets only).")
 @click.option("--tgt-lang", default=None, help="Target language of --hyp files (default: en).")
+@click.option("--post-edit", "post_edit", is_flag=True,
+              help="Post-editing effort instead of scores: how far the final texts of "
+              "--testset's documents (or --document's) moved from each machine track.")
+@click.option("--document", "document_ids", multiple=True, type=click.IntRange(1, MAX_ID),
+              metavar="DOC", help="With --post-edit: a document (repeatable).")
+@click.option("--final", default=DEFAULT_FINAL, show_default=True, metavar="TRACK",
+              help="With --post-edit: the track of the final texts.")
 @background_option
 @json_option
 @click.pass_obj
 def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ...],
                   systems: tuple[str, ...], hyps: tuple[str, ...], metrics_value: str,
                   test: str | None, baseline: str | None, seed: int, samples: int | None,
-                  jobs: int, per_document: bool, tgt_lang: str | None, background: bool,
+                  jobs: int, per_document: bool, tgt_lang: str | None, post_edit: bool,
+                  document_ids: tuple[int, ...], final: str, background: bool,
                   as_json: bool) -> None:
     """Score translations with sacrebleu: tracks of a test set (stored), or plain files.
 
@@ -206,6 +216,13 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
     document, each segment) are stored with their signatures. Segment scores are chrF's
     business: sentence BLEU is unreliable on single sentences.
     """
+    if post_edit:
+        _post_edit(ctx, testset_name, document_ids, systems, final, as_json)
+        return
+    if document_ids:
+        raise InputError("--document is for --post-edit")
+    if not refs:
+        raise InputError("give --ref TRACK (or FILE with --hyp)")
     metrics = parse_metrics(metrics_value)
     options = {"baseline": baseline, "seed": seed, "samples": samples, "jobs": jobs}
     if testset_name is None:
@@ -243,6 +260,36 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
         return
     for line in format_rows(rows):
         click.echo(line)
+
+
+def _post_edit(ctx: CliContext, testset_name: str | None, document_ids: tuple[int, ...],
+               systems: tuple[str, ...], final: str, as_json: bool) -> None:
+    """Print the post-editing effort of each machine track in the documents."""
+    from tm.scoring.postedit import post_edit_effort
+
+    if (testset_name is None) == (not document_ids):
+        raise InputError("--post-edit takes --testset NAME or --document DOC")
+    with ctx.transaction() as session:
+        if testset_name is not None:
+            test_set = get_testset(session, testset_name)
+            ids = [m.document_id for m in test_set.members]
+            lang = test_set.tgt_lang
+        else:
+            documents = [get_document(session, d) for d in document_ids]
+            ids, lang = [d.id for d in documents], documents[0].tgt_lang
+        efforts = post_edit_effort(session, ids, final=final, systems=systems or None,
+                                   lang=lang)
+    if as_json:
+        emit_json([e.as_dict() for e in efforts])
+        return
+    for e in efforts:
+        t = e.total
+        click.echo(f"{e.system} → {e.final}: {counted(t.segments, 'segment', 'segments')}, "
+                   f"HTER {t.hter:.1f}, chrF {t.chrf:.1f}, {t.unchanged:.0%} unchanged, "
+                   f"{t.edits_per_segment:.2f} edits a segment")
+        for editor, x in sorted(e.editors.items()):
+            click.echo(f"  {editor}: {counted(x.segments, 'segment', 'segments')}, "
+                       f"HTER {x.hter:.1f}, {x.unchanged:.0%} unchanged")
 
 
 COMMANDS = [import_testset_command, add_track_command, score_command]
