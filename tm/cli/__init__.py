@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load-corpora": ("tm.cli.corpus:load_corpora_command", "Import every article of "
                      "DIRECTORY (default: corpora/); already loaded ones are kept."),
     "memories": ("tm.cli.memory:memories_command", "List the memories with their sizes."),
+    "memory": ("tm.cli.memory:memory_group", "Browse, fix and delete the units of a memory."),
     "pretranslate": ("tm.cli.search:pretranslate_command", "Fill a track of document DOC "
                      "from the memories; count segments per match band."),
     "score": ("tm.cli.scoring:score_command", "Score translations with sacrebleu: tracks of "

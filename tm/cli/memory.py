@@ -13,6 +13,7 @@ import click
 
 from tm.cli.context import (
     CliContext,
+    cli_actor,
     counted,
     emit_json,
     json_option,
@@ -21,10 +22,12 @@ from tm.cli.context import (
 )
 from tm.cli.documents import parse_date
 from tm.cli.jobs import background_option, echo_queued, submit_job
+from tm.db import MAX_ID
 from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.memories import list_memories
+from tm.memory.units import MAX_PAGE, MAX_PAGE_SIZE, PAGE_SIZE
 from tm.models import Status
 
 
@@ -191,4 +194,119 @@ def memories_command(ctx: CliContext, as_json: bool) -> None:
                    f"{counted(s.units, 'unit', 'units')}")
 
 
-COMMANDS = [import_tmx_command, export_command, memories_command]
+@click.group("memory")
+def memory_group() -> None:
+    """Browse, fix and delete the units of a memory."""
+
+
+@memory_group.command("show")
+@click.argument("name", metavar="MEMORY")
+@click.option("--search", "query", help="Only units holding this (every form of a word).")
+@click.option("--target", "in_target", is_flag=True, help="With --search: look in targets.")
+@click.option("--origin", type=click.Choice(["translation", "import"]),
+              help="Only units from documents' translations, or from TMX imports.")
+@click.option("--document", "document_id", type=click.IntRange(1, MAX_ID),
+              help="Only units that came from this document.")
+@click.option("--since", help="Only units changed since this date, YYYY-MM-DD.")
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, MAX_PAGE_SIZE), default=PAGE_SIZE,
+              show_default=True)
+@json_option
+@click.pass_obj
+def memory_show_command(ctx: CliContext, name: str, query: str | None, in_target: bool,
+                        origin: str | None, document_id: int | None, since: str | None,
+                        page: int, per_page: int, as_json: bool) -> None:
+    """Show a page of MEMORY's units, newest first, with where each came from."""
+    from tm.memory.units import (
+        UnitFilter,
+        UnitOrigin,
+        document_titles,
+        get_unit,
+        list_units,
+        unit_dict,
+    )
+    from tm.search.concordance import concordance
+
+    with ctx.transaction() as session:
+        if query:
+            if origin or document_id or since:
+                raise InputError("--search does not combine with --origin, --document, --since")
+            found = concordance(session, query, target=in_target, memories=[name],
+                                page=page, per_page=per_page)
+            units = [get_unit(session, name, hit.unit_id) for hit in found.hits]
+            total, number, pages = found.total, found.page, found.pages
+        else:
+            moment = parse_date(since)
+            filters = UnitFilter(
+                origin=UnitOrigin(origin) if origin else None, document_id=document_id,
+                since=None if moment is None else dt.datetime.combine(moment, dt.time(),
+                                                                      tzinfo=dt.UTC))
+            listed = list_units(session, name, filters, number=page, size=per_page)
+            units, total, number, pages = listed.units, listed.total, listed.number, listed.pages
+        titles = document_titles(session, units)
+        rows = [unit_dict(u, titles) for u in units]
+    if as_json:
+        emit_json({"memory": name, "total": total, "page": number, "pages": pages,
+                   "units": rows})
+        return
+    click.echo(f"{name}: {counted(total, 'unit', 'units')}, page {number} of {pages}")
+    for row in rows:
+        where = (f"document {row['document_id']}" if row["document_id"]
+                 else f"imported {str(row['imported_at'])[:10]}")
+        click.echo(f"{row['id']:>8}  {row['source']}\n          {row['target']}  "
+                   f"({where}, {row['changed_by'] or row['created_by'] or '—'})")
+
+
+@memory_group.command("edit")
+@click.argument("name", metavar="MEMORY")
+@click.argument("unit_id", metavar="UNIT", type=click.IntRange(1, MAX_ID))
+@click.option("--source", help="The unit's new source text.")
+@click.option("--target", help="The unit's new target text.")
+@json_option
+@click.pass_obj
+def memory_edit_command(ctx: CliContext, name: str, unit_id: int, source: str | None,
+                        target: str | None, as_json: bool) -> None:
+    """Change the source and/or target of unit UNIT of MEMORY."""
+    from tm.memory.units import document_titles, edit_unit, get_unit, unit_dict
+
+    if source is None and target is None:
+        raise InputError("give --source and/or --target")
+    with ctx.transaction() as session:
+        unit = edit_unit(session, get_unit(session, name, unit_id), author=cli_actor(),
+                         source=source, target=target)
+        row = unit_dict(unit, document_titles(session, [unit]))
+    if as_json:
+        emit_json(row)
+        return
+    click.echo(f"Unit {unit_id} of {name} changed.")
+
+
+@memory_group.command("delete")
+@click.argument("name", metavar="MEMORY")
+@click.argument("unit_ids", metavar="[UNIT]...", nargs=-1, type=click.IntRange(1, MAX_ID))
+@click.option("--search", "query", help="Delete every unit holding this (every form).")
+@click.option("--target", "in_target", is_flag=True, help="With --search: look in targets.")
+@json_option
+@click.pass_obj
+def memory_delete_command(ctx: CliContext, name: str, unit_ids: tuple[int, ...],
+                          query: str | None, in_target: bool, as_json: bool) -> None:
+    """Delete units of MEMORY: those given, or a search's whole result."""
+    from tm.memory.units import delete_units, get_unit
+    from tm.search.concordance import matching_units
+
+    if bool(unit_ids) == bool(query):
+        raise InputError("give UNIT ids or --search TEXT")
+    with ctx.transaction() as session:
+        if query:
+            ids = matching_units(session, query, memory=name, target=in_target)
+        else:
+            ids = [get_unit(session, name, u).id for u in unit_ids]
+        deleted = delete_units(session, name, ids)
+        record_command_event(session, "delete", "memory-units", name, {"units": deleted})
+    if as_json:
+        emit_json({"memory": name, "deleted": deleted})
+        return
+    click.echo(f"Deleted {counted(deleted, 'unit', 'units')} of {name}.")
+
+
+COMMANDS = [import_tmx_command, export_command, memories_command, memory_group]

@@ -9,7 +9,7 @@ on its text and its matching spans returned for highlighting, newest units first
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -139,44 +139,68 @@ def _target_candidates(session: Session, words: Sequence[Token], lang: str,
         .order_by(MemoryUnit.id.desc()).limit(MAX_CHECKED + 1)))
 
 
-def concordance(session: Session, query: str, *, target: bool = False, src: str = SOURCE_LANG,
-                tgt: str = TARGET_LANG, memories: Iterable[str] | None = None, page: int = 1,
-                per_page: int = DEFAULT_PER_PAGE, morphology: bool = True) -> ConcordancePage:
-    """Return page ``page`` of the units whose sources (or targets) contain ``query``."""
+def _found(session: Session, query: str, *, target: bool, src: str, tgt: str,
+           memories: Iterable[str] | None, morphology: bool,
+           ) -> tuple[Iterator[tuple[MemoryUnit, tuple[tuple[int, int], ...]]], dict[int, str],
+                      bool]:
+    """The units holding ``query`` (each with its spans), in order; their memories' names;
+    whether more units held the words than :data:`MAX_CHECKED` (not all were looked at)."""
     words = word_tokens(tokenize(query))
     if not words:
         raise ValidationError("give a word or phrase to look for")
-    # No page past MAX_CHECKED can hold a hit: no more units than that are looked at.
-    if not 1 <= page <= MAX_CHECKED or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationError(f"page must be 1–{MAX_CHECKED} and per page 1–{MAX_PER_PAGE}")
-    side, lang = ("target", tgt) if target else ("source", src)
+    lang = tgt if target else src
     chosen = select_memories(session, src=src, tgt=tgt, memories=memories)
     names = {m.id: m.name for m in chosen}
     ids: list[int] = []
     if chosen:
         find = _target_candidates if target else _source_candidates
         ids = find(session, words, lang, list(names), morphology)
-    truncated = len(ids) > MAX_CHECKED
     matchers = _matchers(words, lang, morphology=morphology)
+
+    def found() -> Iterator[tuple[MemoryUnit, tuple[tuple[int, int], ...]]]:
+        for at in range(0, min(len(ids), MAX_CHECKED), CHUNK):
+            chunk = ids[at:at + CHUNK]
+            units = {u.id: u for u in session.scalars(
+                select(MemoryUnit).where(MemoryUnit.id.in_(chunk)))}
+            for uid in chunk:
+                unit = units.get(uid)
+                if unit is None:
+                    continue
+                spans = find_spans(unit.target if target else unit.source, matchers)
+                if spans:
+                    yield unit, spans
+
+    return found(), names, len(ids) > MAX_CHECKED
+
+
+def concordance(session: Session, query: str, *, target: bool = False, src: str = SOURCE_LANG,
+                tgt: str = TARGET_LANG, memories: Iterable[str] | None = None, page: int = 1,
+                per_page: int = DEFAULT_PER_PAGE, morphology: bool = True) -> ConcordancePage:
+    """Return page ``page`` of the units whose sources (or targets) contain ``query``."""
+    # No page past MAX_CHECKED can hold a hit: no more units than that are looked at.
+    if not 1 <= page <= MAX_CHECKED or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationError(f"page must be 1–{MAX_CHECKED} and per page 1–{MAX_PER_PAGE}")
+    side = "target" if target else "source"
+    found, names, truncated = _found(session, query, target=target, src=src, tgt=tgt,
+                                     memories=memories, morphology=morphology)
     hits: list[Hit] = []
     total = 0
     first = (page - 1) * per_page
-    for at in range(0, min(len(ids), MAX_CHECKED), CHUNK):
-        chunk = ids[at:at + CHUNK]
-        units = {u.id: u for u in session.scalars(
-            select(MemoryUnit).where(MemoryUnit.id.in_(chunk)))}
-        for uid in chunk:
-            unit = units.get(uid)
-            if unit is None:
-                continue
-            spans = find_spans(unit.target if target else unit.source, matchers)
-            if not spans:
-                continue
-            if first <= total < first + per_page:
-                hits.append(Hit(unit.id, names[unit.memory_id], unit.source, unit.target,
-                                side, spans))
-            total += 1
+    for unit, spans in found:
+        if first <= total < first + per_page:
+            hits.append(Hit(unit.id, names[unit.memory_id], unit.source, unit.target,
+                            side, spans))
+        total += 1
     return ConcordancePage(query, side, tuple(hits), total, page, per_page, truncated)
 
 
+def matching_units(session: Session, query: str, *, memory: str, target: bool = False,
+                   morphology: bool = True) -> list[int]:
+    """The ids of every unit of ``memory`` that holds ``query`` in any form (a search
+    result to act on as a whole; at most :data:`MAX_CHECKED` candidates are looked at)."""
+    from tm.memory.memories import get_memory
 
+    chosen = get_memory(session, memory)
+    found, _, _ = _found(session, query, target=target, src=chosen.src_lang,
+                         tgt=chosen.tgt_lang, memories=[memory], morphology=morphology)
+    return [unit.id for unit, _ in found]
