@@ -6,13 +6,14 @@ suite's database and each page is opened as a new user would, in Chromium.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.browser import live_server, log_in_page
+from tests.browser import live_server, log_in_page, screenshot_dir
 from tm.demo import ARCHIVE_MEMORY, TEST_SET, load_demo
 from tm.models import Document
 
@@ -44,7 +45,12 @@ def _documents(engine: Engine) -> dict[str, int]:
             select(Document.corpus_key, Document.id).where(Document.corpus_key.is_not(None)))}
 
 
-def test_every_page_of_the_demo_has_content(page: Any, clean_db: Engine) -> None:
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return screenshot_dir(tmp_path)
+
+
+def test_every_page_of_the_demo_has_content(page: Any, clean_db: Engine, shots: Path) -> None:
     from playwright.sync_api import expect
 
     documents = _documents(clean_db)
@@ -75,7 +81,11 @@ def test_every_page_of_the_demo_has_content(page: Any, clean_db: Engine) -> None
 
     page.goto("/memories")  # the desk's approved articles and the TMX archive
     expect(page.locator("main")).to_contain_text(ARCHIVE_MEMORY)
-    expect(page.locator("main")).to_contain_text("main")
+    page.get_by_role("link", name="main", exact=True).click()
+    expect(page.locator("table.units tbody tr").first).to_be_visible()
+    page.goto(f"/memories/{ARCHIVE_MEMORY}?q=снегопад")  # every form of the word
+    expect(page.locator("table.units tbody tr")).to_have_count(2)
+    page.screenshot(path=str(shots / "screenshot-memory.png"))
 
     page.goto("/scores")
     page.get_by_role("link", name=TEST_SET).first.click()
@@ -84,3 +94,6 @@ def test_every_page_of_the_demo_has_content(page: Any, clean_db: Engine) -> None
     expect(report).to_contain_text("mt-rough")
     expect(report).to_contain_text("baseline")
     expect(report).not_to_contain_text("Not scored yet")
+    page.get_by_role("link", name="How far the final texts").click()
+    expect(page.locator("table.post-edit")).to_contain_text("mt-rough → human")
+    page.screenshot(path=str(shots / "screenshot-scores-demo.png"), full_page=True)

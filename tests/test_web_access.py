@@ -35,7 +35,8 @@ ACCESS = {
     "memory.index": V, "memory.api_list": V, "memory.download_memory": V,
     "memory.download_document": V, "memory.api_download_memory": V,
     "memory.api_download_document": V, "memory.upload": M, "memory.api_upload": M,
-    "memory.export_job": V, "memory.api_export_job": V,
+    "memory.export_job": V, "memory.api_export_job": V, "memory.browse": V,
+    "memory.unit": V, "memory.edit": R, "memory.delete_unit": M, "memory.delete_found": M,
     "scores.index": V, "scores.report": V, "scores.document": V,
     "importing.form": M, "importing.preview": M, "importing.save": M,
     "importing.progress": M, "importing.api_job": M,
@@ -91,7 +92,8 @@ def world(session: Session) -> dict[str, object]:
     assert translation is not None
     return {"document_id": result.document.id, "translation_id": translation.id,
             "segment_id": translation.segment_id, "name": "main", "job_id": "no-such-job",
-            "token_id": 999999, "secret": "svl_not-a-link", "login": "nobody",
+            "token_id": 999999, "unit_id": 999999, "secret": "svl_not-a-link",
+            "login": "nobody",
             "filename": "style.css"}
 
 

@@ -1,6 +1,7 @@
 """Memories: list them, upload a TMX into one (with the import report), download as TMX."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -17,21 +18,37 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from tm.errors import InputError
+from tm.db import MAX_ID
+from tm.errors import InputError, ValidationError
 from tm.memory import export_document, export_memory, get_memory, list_memories
 from tm.memory.duplicates import DuplicatePolicy, duplicate_policy
+from tm.memory.units import MAX_PAGE as UNITS_MAX_PAGE
+from tm.memory.units import PAGE_SIZE as UNITS_PAGE_SIZE
+from tm.memory.units import (
+    UnitFilter,
+    UnitOrigin,
+    delete_units,
+    document_titles,
+    edit_unit,
+    get_unit,
+    list_units,
+)
 from tm.models import AuditAction, Job, Role, Status
+from tm.search.concordance import concordance, matching_units
 from tm.work import EXPORT_MEMORY, IMPORT_TMX, TMX_UPLOAD, export_memory_params, import_tmx_params
 from web import jobs
 from web.access import require_actor, requires
 from web.audit import client_address, record_audit
 from web.db import get_session
 from web.downloads import attachment
+from web.urls import url_template
 
 bp = Blueprint("memory", __name__)
+SEARCH_MAX = 200
 CHUNK_BYTES = 1 << 16
 MEMORY_NAME_MAX = 200
 FILE_NAME_MAX = 200
@@ -182,3 +199,113 @@ bp.add_url_rule("/api/memories/<path:name>/export.tmx", "api_download_memory",
                 download_memory)
 bp.add_url_rule("/api/documents/<int:document_id>/export.tmx", "api_download_document",
                 download_document)
+
+
+# The memory browser: a memory's units by page, one unit's provenance, fixing and deleting.
+
+def _unit_filters() -> tuple[UnitFilter, str, bool, dict[str, str]]:
+    """The browser's filters from the query string, each checked; and the same as given."""
+    args = request.args
+    query = args.get("q", "").strip()
+    if len(query) > SEARCH_MAX:
+        raise ValidationError(_("A search has at most %(max)s characters.", max=SEARCH_MAX))
+    origin = args.get("origin") or ""
+    if origin and origin not in set(UnitOrigin):
+        raise ValidationError(_("Unknown origin: %(origin)s.", origin=origin[:40]))
+    document = args.get("document", "")
+    if document and not (document.isdigit() and 0 < int(document) <= MAX_ID):
+        raise ValidationError(_("No document %(id)s.", id=document[:20]))
+    since = args.get("since", "")
+    try:
+        moment = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise ValidationError(_("Not a date: %(value)s (use YYYY-MM-DD).",
+                                value=since[:20])) from None
+    in_target = args.get("in") == "target"
+    filters = UnitFilter(origin=UnitOrigin(origin) if origin else None,
+                         document_id=int(document) if document else None,
+                         since=None if moment is None else dt.datetime.combine(
+                             moment, dt.time(), tzinfo=dt.UTC))
+    given = {"q": query, "in": "target" if in_target else "", "origin": origin,
+             "document": document, "since": since}
+    return filters, query, in_target, {k: v for k, v in given.items() if v}
+
+
+def _browser_page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= UNITS_MAX_PAGE:
+        raise ValidationError(_("Pages are numbered from 1 to %(max)s.",
+                                max=format_decimal(UNITS_MAX_PAGE)))
+    return int(raw)
+
+
+@bp.get("/memories/<path:name>")
+@requires(Role.VIEWER)
+def browse(name: str) -> str:
+    """A memory's units, newest first, a page at a time: searched in every word form, or
+    filtered by origin, document and date."""
+    session = get_session()
+    memory = get_memory(session, name)
+    filters, query, in_target, given = _unit_filters()
+    number = _browser_page()
+    if query:
+        found = concordance(session, query, target=in_target, memories=[name],
+                            page=number, per_page=UNITS_PAGE_SIZE)
+        units = [get_unit(session, name, hit.unit_id) for hit in found.hits]
+        total, number, pages = found.total, found.page, found.pages
+    else:
+        listed = list_units(session, name, filters, number=number, size=UNITS_PAGE_SIZE)
+        units, total, number, pages = listed.units, listed.total, listed.number, listed.pages
+    return render_template(
+        "memory/browse.html", memory=memory, units=units, total=total, number=number,
+        pages=pages, size=UNITS_PAGE_SIZE, given=given, query=query, in_target=in_target,
+        titles=document_titles(session, units), origins=list(UnitOrigin),
+        page_url=url_template("memory.browse", "page", name=name, **given))
+
+
+@bp.get("/memories/<path:name>/units/<int:unit_id>")
+@requires(Role.VIEWER)
+def unit(name: str, unit_id: int) -> str:
+    """One unit: its texts, where it came from, and (by role) a form to fix or delete it."""
+    session = get_session()
+    found = get_unit(session, name, unit_id)
+    return render_template("memory/unit.html", memory=found.memory, unit=found,
+                           titles=document_titles(session, [found]))
+
+
+@bp.post("/memories/<path:name>/units/<int:unit_id>")
+@requires(Role.REVIEWER)
+def edit(name: str, unit_id: int) -> ResponseReturnValue:
+    """Save a unit's new source and target."""
+    session = get_session()
+    found = get_unit(session, name, unit_id)
+    edit_unit(session, found, author=require_actor().user,
+              source=request.form.get("source", ""), target=request.form.get("target", ""))
+    session.commit()
+    return redirect(url_for("memory.unit", name=name, unit_id=unit_id), code=303)
+
+
+@bp.post("/memories/<path:name>/units/<int:unit_id>/delete")
+@requires(Role.MANAGER)
+def delete_unit(name: str, unit_id: int) -> ResponseReturnValue:
+    """Delete one unit."""
+    session = get_session()
+    deleted = delete_units(session, name, [get_unit(session, name, unit_id).id])
+    record_audit(AuditAction.DELETE, "memory-units", name, {"units": deleted})
+    session.commit()
+    return redirect(url_for("memory.browse", name=name), code=303)
+
+
+@bp.post("/memories/<path:name>/delete")
+@requires(Role.MANAGER)
+def delete_found(name: str) -> ResponseReturnValue:
+    """Delete every unit a search found (``q``, ``in=target``), in every word form."""
+    session = get_session()
+    query = (request.form.get("q") or "").strip()[:SEARCH_MAX]
+    if not query:
+        raise ValidationError(_("Search first: the units found are the ones deleted."))
+    ids = matching_units(session, query, memory=name, target=request.form.get("in") == "target")
+    deleted = delete_units(session, name, ids)
+    record_audit(AuditAction.DELETE, "memory-units", name, {"units": deleted, "search": query})
+    session.commit()
+    return redirect(url_for("memory.browse", name=name), code=303)
