@@ -52,6 +52,8 @@ from tm.align.dp import (
     W_NUMBER_MISS,
     WIDEN_ROWS,
     Step,
+    _recentre,
+    _touching,
 )
 from tm.align.lengths import SMOOTH_CHARS, LengthModel
 
@@ -365,29 +367,6 @@ def _trace(
         i, j = pi, pj
     steps.reverse()
     return steps
-
-
-def _touching(steps: list[Step], lo: list[int], hi: list[int], m: int) -> list[int]:
-    """Rows where the path runs along the edge of the band."""
-    out = []
-    for st in steps:
-        i, j = st.i1, st.j1
-        if (j == lo[i] and j > 0) or (j == hi[i] and j < m):
-            out.append(i)
-    return out
-
-
-def _recentre(steps: list[Step], n: int) -> tuple[list[int], list[int]]:
-    c_lo = [0] * (n + 1)
-    c_hi = [0] * (n + 1)
-    for st in steps:
-        # Rows inside a multi-source link take the link's end column.
-        for i in range(st.i0 + 1, st.i1 + 1):
-            c_lo[i] = c_hi[i] = st.j1
-        if st.i0 == st.i1:
-            c_hi[st.i1] = max(c_hi[st.i1], st.j1)
-    c_lo[0] = 0
-    return c_lo, c_hi
 
 
 def best_path(

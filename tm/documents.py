@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +12,6 @@ from sqlalchemy import ColumnElement, Exists, Select, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tm.db import get_by_id
-from tm.errors import ValidationError
 from tm.models import (
     Document,
     Segment,
@@ -24,13 +22,13 @@ from tm.models import (
     Translation,
     utcnow,
 )
+from tm.paging import checked_page, page_count, within
 
 # A document's activity is kept to this many seconds: a save within them of the last one
 # changes nothing, so translators saving in one document do not queue on its row.
 ACTIVITY_RESOLUTION_S = 60
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +108,7 @@ class DocumentPage:
     @property
     def pages(self) -> int:
         """How many pages the list has (at least one, empty or not)."""
-        return max(1, math.ceil(self.total / self.size))
+        return page_count(self.total, self.size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,14 +286,11 @@ def list_documents(session: Session, filters: DocumentFilter | None = None,
 def page_documents(session: Session, filters: DocumentFilter | None = None, *,
                    number: int = 1, size: int = PAGE_SIZE) -> DocumentPage:
     """Return page ``number`` (from 1; past the last, the last) of :func:`list_documents`."""
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} documents")
-    if not 1 <= number <= MAX_PAGE:
-        raise ValidationError(f"pages are numbered from 1 to {MAX_PAGE:,}")
+    checked_page(number, size, max_size=MAX_PAGE_SIZE, what="documents")
     stmt = _filtered(select(Document), filters or DocumentFilter())
     total = session.scalar(select(func.count()).select_from(
         stmt.order_by(None).subquery())) or 0
-    number = min(number, max(1, math.ceil(total / size)))
+    number = within(number, total, size)
     documents = list(session.scalars(stmt.limit(size).offset((number - 1) * size)))
     return DocumentPage(documents=_summaries(session, documents), number=number, size=size,
                         total=total)

@@ -6,13 +6,11 @@ from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tm.db import MAX_ID, get_by_id
 from tm.documents import (
-    MAX_PAGE,
     MAX_PAGE_SIZE,
     DocumentFilter,
     DocumentKind,
@@ -30,7 +28,7 @@ from tm.translations import TRACK_NAME_MAX, track_names
 from web import jobs
 from web.access import require_actor, requires
 from web.db import get_session
-from web.urls import url_template
+from web.urls import page_argument, url_template
 
 bp = Blueprint("documents", __name__)
 # The statuses a track's progress bar shows, furthest first (drafts and rejections are not
@@ -76,14 +74,6 @@ def _filters() -> tuple[DocumentFilter, dict[str, str]]:
     return filters, {k: v for k, v in given.items() if v}
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ValidationError(_("Pages are numbered from 1 to %(max)s.",
-                                max=format_decimal(MAX_PAGE)))
-    return int(raw)
-
-
 @requires(Role.VIEWER)
 def index() -> str:
     """The documents, the most recently active first, a page at a time; filtered by title
@@ -92,7 +82,7 @@ def index() -> str:
     filters, given = _filters()
     test_set = (get_by_id(session, TestSet, filters.test_set, what="test set")
                 if filters.test_set is not None else None)
-    page = page_documents(session, filters, number=_page_number())
+    page = page_documents(session, filters, number=page_argument())
     return render_template(
         "documents/index.html", filters=filters, given=given, page=page, test_set=test_set,
         test_sets=test_set_summaries(session) if filters.kind is DocumentKind.ARTICLE else [],
@@ -158,7 +148,7 @@ def api_list() -> ResponseReturnValue:
     raw = request.args.get("per_page", str(API_PAGE_SIZE))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise ValidationError(_("A page holds 1 to %(max)s documents.", max=MAX_PAGE_SIZE))
-    page = page_documents(get_session(), filters, number=_page_number(), size=int(raw))
+    page = page_documents(get_session(), filters, number=page_argument(), size=int(raw))
     response = jsonify([s.as_dict() for s in page.documents])
     response.headers["X-Total-Count"] = str(page.total)
     if page.number < page.pages:

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -26,7 +25,6 @@ from tm.db import MAX_ID
 from tm.errors import InputError, ValidationError
 from tm.memory import export_document, export_memory, get_memory, list_memories
 from tm.memory.duplicates import DuplicatePolicy, duplicate_policy
-from tm.memory.units import MAX_PAGE as UNITS_MAX_PAGE
 from tm.memory.units import PAGE_SIZE as UNITS_PAGE_SIZE
 from tm.memory.units import (
     UnitFilter,
@@ -45,7 +43,7 @@ from web.access import require_actor, requires
 from web.audit import client_address, record_audit
 from web.db import get_session
 from web.downloads import attachment
-from web.urls import url_template
+from web.urls import page_argument, url_template
 
 bp = Blueprint("memory", __name__)
 SEARCH_MAX = 200
@@ -231,14 +229,6 @@ def _unit_filters() -> tuple[UnitFilter, str, bool, dict[str, str]]:
     return filters, query, in_target, {k: v for k, v in given.items() if v}
 
 
-def _browser_page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= UNITS_MAX_PAGE:
-        raise ValidationError(_("Pages are numbered from 1 to %(max)s.",
-                                max=format_decimal(UNITS_MAX_PAGE)))
-    return int(raw)
-
-
 @bp.get("/memories/<path:name>")
 @requires(Role.VIEWER)
 def browse(name: str) -> str:
@@ -247,7 +237,7 @@ def browse(name: str) -> str:
     session = get_session()
     memory = get_memory(session, name)
     filters, query, in_target, given = _unit_filters()
-    number = _browser_page()
+    number = page_argument()
     if query:
         found = concordance(session, query, target=in_target, memories=[name],
                             page=number, per_page=UNITS_PAGE_SIZE)

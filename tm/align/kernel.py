@@ -50,6 +50,18 @@ def _count_common(a_ids, a_lo, a_hi, b_ids, b_lo, b_hi):  # type: ignore[no-unty
 
 
 @_compiled
+def _shared(s_row, s_nu_ptr, s_nu, s_na_ptr, s_na, s_lx_ptr, s_lx,  # type: ignore[no-untyped-def]
+            t_row, t_nu_ptr, t_nu, t_na_ptr, t_na, t_lx_ptr, t_lx):
+    """How many numbers, names and lexical keys a source span and a target span share."""
+    return (_count_common(s_nu, s_nu_ptr[s_row], s_nu_ptr[s_row + 1],
+                          t_nu, t_nu_ptr[t_row], t_nu_ptr[t_row + 1]),
+            _count_common(s_na, s_na_ptr[s_row], s_na_ptr[s_row + 1],
+                          t_na, t_na_ptr[t_row], t_na_ptr[t_row + 1]),
+            _count_common(s_lx, s_lx_ptr[s_row], s_lx_ptr[s_row + 1],
+                          t_lx, t_lx_ptr[t_row], t_lx_ptr[t_row + 1]))
+
+
+@_compiled
 def _span_sets(ptr, ids, n, max_span):  # type: ignore[no-untyped-def]
     """Each span's set as one sorted run: row ``k * (n + 1) + i`` is sentences ``i-k..i-1``."""
     rows = (max_span + 1) * (n + 1)
@@ -226,24 +238,18 @@ def fill(  # type: ignore[no-untyped-def]
                         low = c - gain
                         if low >= second or low >= best + cap:
                             continue
-                        n_num = _count_common(s_nu, s_nu_ptr[s_row], s_nu_ptr[s_row + 1],
-                                              t_nu, t_nu_ptr[t_row], t_nu_ptr[t_row + 1])
-                        n_name = _count_common(s_na, s_na_ptr[s_row], s_na_ptr[s_row + 1],
-                                               t_na, t_na_ptr[t_row], t_na_ptr[t_row + 1])
-                        n_lex = _count_common(s_lx, s_lx_ptr[s_row], s_lx_ptr[s_row + 1],
-                                              t_lx, t_lx_ptr[t_row], t_lx_ptr[t_row + 1])
+                        n_num, n_name, n_lex = _shared(
+                            s_row, s_nu_ptr, s_nu, s_na_ptr, s_na, s_lx_ptr, s_lx,
+                            t_row, t_nu_ptr, t_nu, t_na_ptr, t_na, t_lx_ptr, t_lx)
                         if n_num == 0 and n_name == 0 and n_lex == 0:
                             continue
                     total = s_length[a, i] + t_length[b, j]
                     d = t_loglen[b, j] - (s_loglen[a, i] + mean)
                     c += d * d * g_tab[total] * inv_floor + h_tab[total]
                     if n_num < 0:
-                        n_num = _count_common(s_nu, s_nu_ptr[s_row], s_nu_ptr[s_row + 1],
-                                              t_nu, t_nu_ptr[t_row], t_nu_ptr[t_row + 1])
-                        n_name = _count_common(s_na, s_na_ptr[s_row], s_na_ptr[s_row + 1],
-                                               t_na, t_na_ptr[t_row], t_na_ptr[t_row + 1])
-                        n_lex = _count_common(s_lx, s_lx_ptr[s_row], s_lx_ptr[s_row + 1],
-                                              t_lx, t_lx_ptr[t_row], t_lx_ptr[t_row + 1])
+                        n_num, n_name, n_lex = _shared(
+                            s_row, s_nu_ptr, s_nu, s_na_ptr, s_na, s_lx_ptr, s_lx,
+                            t_row, t_nu_ptr, t_nu, t_na_ptr, t_na, t_lx_ptr, t_lx)
                     if n_num:
                         c -= number_bonus * n_num
                     if n_name:

@@ -27,8 +27,9 @@ from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.memory.duplicates import DuplicatePolicy
 from tm.memory.memories import list_memories
-from tm.memory.units import MAX_PAGE, MAX_PAGE_SIZE, PAGE_SIZE
+from tm.memory.units import MAX_PAGE_SIZE, PAGE_SIZE
 from tm.models import Status
+from tm.paging import MAX_PAGE
 
 
 @click.command("import-tmx")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,10 +21,10 @@ from tm.errors import NotFoundError, ValidationError
 from tm.memory.memories import get_memory
 from tm.memory.tmx_rows import source_key
 from tm.models import Document, Memory, MemoryUnit, utcnow
+from tm.paging import checked_page, page_count, within
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-MAX_PAGE = 1_000_000
 TEXT_MAX = 10_000
 
 
@@ -58,7 +57,7 @@ class UnitPage:
     @property
     def pages(self) -> int:
         """How many pages there are (at least one)."""
-        return max(1, math.ceil(self.total / self.size))
+        return page_count(self.total, self.size)
 
 
 def unit_dict(unit: MemoryUnit, titles: dict[int, str] | None = None) -> dict[str, object]:
@@ -85,17 +84,10 @@ def document_titles(session: Session, units: Sequence[MemoryUnit]) -> dict[int, 
                                 .where(Document.id.in_(ids))).all()) if ids else {}
 
 
-def _check_page(number: int, size: int) -> None:
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} units")
-    if not 1 <= number <= MAX_PAGE:
-        raise ValidationError(f"pages are numbered from 1 to {MAX_PAGE:,}")
-
-
 def list_units(session: Session, memory: str, filters: UnitFilter | None = None, *,
                number: int = 1, size: int = PAGE_SIZE) -> UnitPage:
     """Page ``number`` of ``memory``'s units that ``filters`` admits, the newest first."""
-    _check_page(number, size)
+    checked_page(number, size, max_size=MAX_PAGE_SIZE, what="units")
     target = get_memory(session, memory)
     filters = filters or UnitFilter()
     stmt = select(MemoryUnit).where(MemoryUnit.memory_id == target.id)
@@ -109,7 +101,7 @@ def list_units(session: Session, memory: str, filters: UnitFilter | None = None,
         stmt = stmt.where(func.coalesce(MemoryUnit.changed_at, MemoryUnit.imported_at)
                           >= filters.since)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    number = min(number, max(1, math.ceil(total / size)))
+    number = within(number, total, size)
     units = list(session.scalars(stmt.order_by(MemoryUnit.id.desc())
                                  .limit(size).offset((number - 1) * size)))
     return UnitPage(memory=target, units=units, number=number, size=size, total=total)
