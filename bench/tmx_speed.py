@@ -23,7 +23,7 @@ two-process import swings with the neighbours' load.
     python bench/tmx_speed.py --repeat 3            # the median of three trials each
     python bench/tmx_speed.py --sizes 100000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/tmx_speed.py --json
-    python bench/tmx_speed.py --sizes 100000 --repeat 3 --check   # the CI gate
+    python bench/tmx_speed.py --sizes 100000 --repeat 5 --check   # the CI gate
 """
 from __future__ import annotations
 
