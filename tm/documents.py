@@ -69,7 +69,8 @@ class DocumentKind(enum.StrEnum):
 
 
 class Progress(enum.StrEnum):
-    """How far a track has come in a document (``done`` counts what covers every segment)."""
+    """How far a track has come in a document (merged translations count every segment
+    they cover)."""
 
     UNTRANSLATED = "untranslated"  # some segment has nothing translated, reviewed or approved
     UNREVIEWED = "unreviewed"  # all translated, some not yet reviewed or approved

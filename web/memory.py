@@ -34,6 +34,7 @@ from tm.memory.units import (
     edit_unit,
     get_unit,
     list_units,
+    units_in_order,
 )
 from tm.models import AuditAction, Job, Role, Status
 from tm.search.concordance import concordance, matching_units
@@ -241,7 +242,7 @@ def browse(name: str) -> str:
     if query:
         found = concordance(session, query, target=in_target, memories=[name],
                             page=number, per_page=UNITS_PAGE_SIZE)
-        units = [get_unit(session, name, hit.unit_id) for hit in found.hits]
+        units = units_in_order(session, [hit.unit_id for hit in found.hits])
         total, number, pages = found.total, found.page, found.pages
     else:
         listed = list_units(session, name, filters, number=number, size=UNITS_PAGE_SIZE)

@@ -222,9 +222,9 @@ def memory_show_command(ctx: CliContext, name: str, query: str | None, in_target
         UnitFilter,
         UnitOrigin,
         document_titles,
-        get_unit,
         list_units,
         unit_dict,
+        units_in_order,
     )
     from tm.search.concordance import concordance
 
@@ -234,7 +234,7 @@ def memory_show_command(ctx: CliContext, name: str, query: str | None, in_target
                 raise InputError("--search does not combine with --origin, --document, --since")
             found = concordance(session, query, target=in_target, memories=[name],
                                 page=page, per_page=per_page)
-            units = [get_unit(session, name, hit.unit_id) for hit in found.hits]
+            units = units_in_order(session, [hit.unit_id for hit in found.hits])
             total, number, pages = found.total, found.page, found.pages
         else:
             moment = parse_date(since)

@@ -116,6 +116,13 @@ def get_unit(session: Session, memory: str, unit_id: int) -> MemoryUnit:
     return unit
 
 
+def units_in_order(session: Session, unit_ids: Sequence[int]) -> list[MemoryUnit]:
+    """The units with ``unit_ids`` (a search's page of hits), in that order, in one query."""
+    found = {u.id: u for u in session.scalars(
+        select(MemoryUnit).where(MemoryUnit.id.in_(list(unit_ids))))}
+    return [found[i] for i in unit_ids if i in found]
+
+
 def _clean(text: str, what: str) -> str:
     cleaned = text.strip()
     if not cleaned:
