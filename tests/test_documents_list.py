@@ -197,7 +197,7 @@ def test_bad_parameters_are_a_page_in_the_users_language(client: FlaskClient,
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Traceback" not in page and "<html" in page
-    assert any(word in page for word in ("Страницы", "Неизвестн", "Тестового", "длиннее"))
+    assert any(word in page.lower() for word in ("страниц", "неизвестн", "тестового", "длиннее"))
 
 
 def test_an_unknown_test_set_is_a_404(client: FlaskClient) -> None:

@@ -129,7 +129,7 @@ def test_bad_bytes_can_be_replaced_and_counted_when_asked(tmp_path: Path, where:
     texts = [u.variants[0].text for u in reader.units()][-2:]
     assert texts == ["Привет, \ufffdр."] * 2
     assert reader.replaced == 2
-    assert any("2 invalid utf-8 byte sequences replaced" in w for w in reader.warnings)
+    assert any("2 invalid utf-8 byte sequences replaced" in str(w) for w in reader.warnings)
 
 
 def test_declared_windows_1251_is_still_read(tmp_path: Path) -> None:
@@ -187,7 +187,7 @@ def test_utf8_bytes_declared_utf16_are_read_with_a_warning(tmp_path: Path) -> No
     reader = read_tmx(path)
     assert [tuple((v.lang, v.text) for v in u.variants) for u in reader.units()] == PAIRS
     assert reader.encoding == "utf-8"
-    assert any("declared utf-16 but the bytes are UTF-8" in w for w in reader.warnings)
+    assert any("declared utf-16 but the bytes are UTF-8" in str(w) for w in reader.warnings)
 
 
 @pytest.mark.parametrize("data, message", [

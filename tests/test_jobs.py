@@ -27,6 +27,7 @@ from tm.jobs import (
     requeue_job,
     this_worker,
 )
+from tm.messages import Message, render
 from tm.models import JobState, Role
 
 TEXT = {"values": {"source_text": "Заголовок\nПервое. Второе."}}
@@ -64,9 +65,30 @@ def test_only_the_worker_running_a_job_can_end_it(session: Session) -> None:
 def test_a_failed_job_keeps_what_it_was_given_to_try_again(session: Session) -> None:
     job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
     claim_job(session, job.id)
-    fail_job(session, job.id, "not a TMX file")
+    fail_job(session, job.id, Message("tmx-not-tmx", "{name}: not a TMX file", name="a.txt"))
     session.refresh(job)
-    assert (job.state, job.error, job.params) == (JobState.FAILED, "not a TMX file", TEXT)
+    assert (job.state, job.params) == (JobState.FAILED, TEXT)
+    assert job.error_message == Message("tmx-not-tmx", "{name}: not a TMX file", name="a.txt")
+
+
+def test_a_failed_job_s_error_is_kept_to_be_worded_in_its_reader_s_language(
+        session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    claim_job(session, job.id)
+    reason = NotFoundError("document-missing", "no document with id {id}", id=4)
+    fail_job(session, job.id, Message("alignment-invalid", "not an alignment: {reason}",
+                                      reason=reason))
+    session.refresh(job)
+    assert job.error_message is not None
+    assert str(job.error_message) == "not an alignment: no document with id 4"
+    assert render(job.error_message, "ru") == "это не выравнивание: нет документа с id 4"
+
+
+def test_an_error_kept_as_plain_text_by_an_older_sverka_is_shown_as_it_is(
+        session: Session) -> None:
+    job = create_job(session, "import-article", owner=None, title="t", params=TEXT)
+    job.error = "not a TMX file"
+    assert job.error_message is not None and render(job.error_message, "ru") == "not a TMX file"
 
 
 def test_a_running_job_whose_process_died_is_interrupted(session: Session) -> None:
@@ -136,7 +158,7 @@ def test_only_a_failed_or_interrupted_job_whose_input_is_kept_runs_again(
 def test_what_ended_jobs_were_given_is_dropped_after_a_week(session: Session) -> None:
     job = create_job(session, "k", owner=None, title="t", params=TEXT)
     claim_job(session, job.id)
-    fail_job(session, job.id, "x")
+    fail_job(session, job.id, None)
     session.flush()
     forget_params(session, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=6))
     session.refresh(job)

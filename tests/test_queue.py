@@ -190,7 +190,7 @@ def test_an_unexpected_error_fails_the_job_without_its_details(
         make_queue: Callable[..., JobQueue], clean_db: Engine) -> None:
     queue = make_queue({"fails": _fails})
     job = _ended(clean_db, _submit(clean_db, queue, "fails", {"x": 1}), queue)
-    assert (job.state, job.error, job.params) == (JobState.FAILED, "", {"x": 1})
+    assert (job.state, job.error, job.params) == (JobState.FAILED, None, {"x": 1})
 
 
 def test_a_worker_elsewhere_whose_heartbeat_stopped_is_given_up_and_cannot_end_it_done(

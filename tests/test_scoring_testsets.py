@@ -203,8 +203,8 @@ def test_cli_add_track_needs_one_place(runner: Run, tmp_path: Path, where: list[
 
 @pytest.mark.parametrize("args, message", [
     (["--ref", "r=REF", "--system", "bad"], "NAME=FILE"),
-    (["--ref", "r=SHORT"], "1 lines, the source has 2"),
-    (["--ref", "r=REF", "--docids", "SHORT"], "document-id file has 1 lines"),
+    (["--ref", "r=SHORT"], "has 1 line, the source has 2"),
+    (["--ref", "r=REF", "--docids", "SHORT"], "document-id file has 1 line,"),
     (["--ref", "r=MISSING"], "no such file"),
 ])
 def test_cli_import_errors_are_one_line(runner: Run, tmp_path: Path, args: list[str],

@@ -90,7 +90,7 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_never_says_running(
             result = runner(command, "--port", str(port))
             assert result.exit_code == 2, result.output
             assert result.output.strip().splitlines()[-1] == (
-                f"Error: cannot listen on 127.0.0.1:{port}: Address already in use")
+                f"Error: cannot listen on 127.0.0.1:{port}: the address is already in use")
             assert "running" not in result.output and "Sample corpus" not in result.output
 
 

@@ -71,7 +71,8 @@ def test_duplicates_skips_and_rejects_from_a_parsing_process(session: Session,
     rejects = tmp_path / "rejects.tmx"
     report = import_tmx(session, path, memory="m", rejects=rejects, parallel=True)
     assert (report.read, report.imported, report.duplicates) == (2800, 1, 1399)
-    assert report.skipped == {"empty target": 700, "no en variant": 700}
+    assert {str(why): n for why, n in report.skipped.items()} == {
+        "empty target": 700, "no en variant": 700}
     assert len(list(read_tmx(rejects).units())) == 1400
     assert not rejects.with_name("rejects.tmx.partial").exists()
 

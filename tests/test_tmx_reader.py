@@ -43,7 +43,7 @@ def test_declaration_contradicting_the_bytes_is_decided_from_the_bytes(tmp_path:
                                                   'encoding="windows-1252"?>'))
     reader = read_tmx(path)
     assert [u.variants[0].text for u in reader.units()] == ["Привет, мир."]
-    assert any("windows-1252" in w or "cp1252" in w for w in reader.warnings)
+    assert any("windows-1252" in str(w) or "cp1252" in str(w) for w in reader.warnings)
 
 
 def test_tmx_11_lang_attribute_and_odd_language_codes(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ def test_missing_document_is_a_json_error_in_the_api(client: FlaskClient) -> Non
     response = client.get("/api/documents/12345")
     assert response.status_code == 404
     assert response.get_json() == {"error": "NotFoundError", "status": 404,
-                                   "message": "no document with id 12345"}
+                                   "message": "no document with id 12345",
+                                   "code": "document-missing", "params": {"id": 12345}}
 
 
 def test_unknown_url_is_a_page_not_a_traceback(client: FlaskClient) -> None:
@@ -81,7 +82,8 @@ def test_api_views_refuse_a_body_that_is_not_a_json_object(
     response = getattr(client, method)(url, data=body, content_type="application/json")
     assert response.status_code == 422
     assert response.get_json() == {"error": "ValidationError", "status": 422,
-                                   "message": "send a JSON object"}
+                                   "message": "send a JSON object",
+                                   "code": "json-object-missing", "params": {}}
 
 
 def test_a_json_error_is_in_the_users_language(client: FlaskClient) -> None:

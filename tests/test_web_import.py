@@ -162,7 +162,7 @@ def test_an_import_failing_half_way_leaves_nothing(client: FlaskClient, clean_db
     def fail_at_the_tenth(*args: Any, **kwargs: Any) -> Any:
         stored.append(1)
         if len(stored) == 10:
-            raise InputError("the disk is full (a test)")
+            raise InputError("test-failure", "the disk is full (a test)")
         return add_translation(*args, **kwargs)
 
     monkeypatch.setattr(importer, "add_translation", fail_at_the_tenth)

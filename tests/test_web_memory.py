@@ -71,6 +71,18 @@ def test_upload_shows_the_import_report_when_its_job_is_done(client: FlaskClient
     assert "desk" in client.get("/memories").get_data(as_text=True)
 
 
+def test_the_import_report_and_a_failed_job_speak_the_reader_s_language(
+        client: FlaskClient) -> None:
+    client.post("/settings", data={"locale": "ru"})
+    no_srclang = SAMPLE.replace(b'srclang="ru"', b"")
+    page = _import_page(client, no_srclang).get_data(as_text=True)
+    assert "Пропущено: пустой перевод" in page, page
+    assert "в заголовке нет srclang" in page and "the header has no srclang" not in page
+    broken = _import_page(client, SAMPLE.replace(b"</body>", b""), memory="other")
+    text = broken.get_data(as_text=True)
+    assert "некорректный XML в строке" in text and "not well-formed XML" not in text
+
+
 def test_api_upload_queues_a_job_whose_result_is_the_report(client: FlaskClient) -> None:
     state = _import(client, SAMPLE)
     report = state["result"]

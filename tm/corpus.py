@@ -36,7 +36,8 @@ def default_corpus_dir() -> Path:
 def article_dirs(directory: Path) -> Iterator[Path]:
     """Yield the article folders of ``directory`` in name order."""
     if not directory.is_dir():
-        raise InputError(f"{directory}: no such corpus directory")
+        raise InputError("corpus-dir-missing", "{directory}: no such corpus directory",
+                         directory=str(directory))
     for path in sorted(directory.iterdir()):
         if (path / SOURCE_FILE).is_file():
             yield path
@@ -49,7 +50,8 @@ def _read_meta(folder: Path) -> dict[str, Any]:
     try:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not valid JSON ({error})") from error
+        raise InputError("corpus-meta-invalid", "{path}: not valid JSON ({reason})", path=str(path),
+                         reason=str(error)) from error
 
 
 def load_article_dir(session: Session, folder: Path) -> CorpusEntry:

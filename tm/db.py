@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from tm.errors import BusyError, NotFoundError, StorageFullError, SverkaError
+from tm.messages import Message, system_reason
 
 DATA_DIR_ENV = "SVERKA_DATA_DIR"
 DATABASE_URL_ENV = "SVERKA_DATABASE_URL"
@@ -88,8 +89,10 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
             try:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise SverkaError(f"cannot create data directory for {parsed.database}: "
-                                  f"{error.strerror}") from error
+                raise SverkaError("data-dir-unwritable",
+                                  "cannot create data directory for {database}: {reason}",
+                                  database=parsed.database,
+                                  reason=system_reason(error)) from error
         timeout = SQLITE_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_s=timeout))
@@ -97,8 +100,9 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except ImportError as error:
-        raise SverkaError(f"database driver missing for {parsed.get_backend_name()}: "
-                          "install sverka[postgres]") from error
+        raise SverkaError("database-driver-missing",
+                          "database driver missing for {backend}: install sverka[postgres]",
+                          backend=parsed.get_backend_name()) from error
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -180,8 +184,9 @@ def current_revision(engine: Engine) -> str | None:
             return None
         revisions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
     if len(revisions) > 1:
-        raise SverkaError(f"the database has several schema revisions: "
-                          f"{', '.join(sorted(r[0] for r in revisions))}")
+        raise SverkaError("schema-revisions-several",
+                          "the database has several schema revisions: {revisions}",
+                          revisions=", ".join(sorted(r[0] for r in revisions)))
     return str(revisions[0][0]) if revisions else None
 
 
@@ -195,19 +200,45 @@ class _Named(Protocol):
 NamedRow = TypeVar("NamedRow", bound=_Named)
 
 
+# What is said when a row is not there, by the kind of row (``what``): each kind has its own
+# code and words (a noun put into a sentence would not translate).
+MISSING_BY_ID: dict[str, Callable[[int], Message]] = {
+    "document": lambda ident: Message("document-missing", "no document with id {id}", id=ident),
+    "segment": lambda ident: Message("segment-missing", "no segment with id {id}", id=ident),
+    "translation": lambda ident: Message("translation-missing",
+                                         "no translation with id {id}", id=ident),
+    "test set": lambda ident: Message("testset-id-missing", "no test set with id {id}",
+                                      id=ident),
+}
+MISSING_BY_NAME: dict[str, Callable[[str], Message]] = {
+    "track": lambda name: Message("track-missing", "no track named {name!r}", name=name),
+    "memory": lambda name: Message("memory-missing", "no memory named {name!r}", name=name),
+    "test set": lambda name: Message("testset-missing", "no test set named {name!r}",
+                                     name=name),
+}
+
+
 def get_by_id(session: Session, model: type[Row], ident: int, *, what: str) -> Row:
-    """Return the ``model`` row with id ``ident``, or raise NotFoundError ("no WHAT with id N")."""
+    """Return the ``model`` row with id ``ident``, or raise NotFoundError ("no WHAT with id N").
+
+    ``what`` names the kind of row, a key of :data:`MISSING_BY_ID` (its message).
+    """
+    missing = MISSING_BY_ID[what]
     row = session.get(model, ident) if 0 < ident <= MAX_ID else None
     if row is None:
-        raise NotFoundError(f"no {what} with id {ident}")
+        raise NotFoundError(missing(ident))
     return row
 
 
 def get_by_name(session: Session, model: type[NamedRow], name: str, *, what: str) -> NamedRow:
-    """Return the ``model`` row called ``name``, or raise NotFoundError ("no WHAT named 'x'")."""
+    """Return the ``model`` row called ``name``, or raise NotFoundError ("no WHAT named 'x'").
+
+    ``what`` names the kind of row, a key of :data:`MISSING_BY_NAME` (its message).
+    """
+    missing = MISSING_BY_NAME[what]
     row: NamedRow | None = session.scalars(select(model).where(model.name == name)).first()
     if row is None:
-        raise NotFoundError(f"no {what} named {name!r}")
+        raise NotFoundError(missing(name))
     return row
 
 
@@ -231,29 +262,35 @@ _PG_FULL = {"53100"}
 _PG_BUSY = {"55P03", "40P01"}
 
 
-def database_name(url: str) -> str:
+def database_name(url: str) -> str | Message:
     """Return how a message names the database at ``url``: its file, or its name on a server."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return Path(parsed.database or "memory").name
-    return f"{parsed.database} on {parsed.host or 'localhost'}"
+    return Message("database-on-server", "{database} on {host}", database=parsed.database,
+                   host=parsed.host or "localhost")
 
 
-def resource_error(error: BaseException, *, database: str) -> SverkaError | None:
+def resource_error(error: BaseException, *, database: str | Message) -> SverkaError | None:
     """Say what a user can act on when ``error`` means the database is busy or a disk is
     full (``database``: how to name it, see :func:`database_name`); None for anything else.
     """
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-        where = f" ({error.filename})" if error.filename else ""
-        return StorageFullError(f"the disk is full{where}: free some space and try again; "
-                                "nothing was saved")
+        if error.filename:
+            return StorageFullError("storage-full-file", "the disk is full ({file}): free some "
+                                    "space and try again; nothing was saved",
+                                    file=str(error.filename))
+        return StorageFullError("storage-full", "the disk is full: free some space and try "
+                                "again; nothing was saved")
     # SQLAlchemy wraps the driver's error; the bulk paths meet the driver's own.
     cause = getattr(error, "orig", None) or error
     said, state = str(cause).lower(), getattr(cause, "sqlstate", None)
     if "database or disk is full" in said or state in _PG_FULL:
-        return StorageFullError(f"the disk holding the database {database} is full: free "
-                                "some space and try again; nothing was saved")
+        return StorageFullError("database-storage-full", "the disk holding the database "
+                                "{database} is full: free some space and try again; nothing "
+                                "was saved", database=database)
     if "database is locked" in said or state in _PG_BUSY:
-        return BusyError(f"the database {database} is busy with another change (an import?): "
-                         "try again in a moment; nothing was saved")
+        return BusyError("database-busy", "the database {database} is busy with another change "
+                         "(an import?): try again in a moment; nothing was saved",
+                         database=database)
     return None

@@ -1,9 +1,40 @@
-"""One error tree for Sverka; the CLI and the web map these to user messages."""
+"""One error tree for Sverka; the CLI and the web word these for their user.
+
+An error carries a ``Message`` (``tm.messages``): a code, an English template and its
+parameters, never a finished sentence. It is raised with the three::
+
+    raise NotFoundError("document-missing", "no document with id {id}", id=document_id)
+
+or with a ``Message`` (a ``Plural``) made beforehand. ``str(error)`` is the English; the
+web and the CLI put ``error.message`` into the user's language (``tm.messages.render``).
+"""
 from __future__ import annotations
+
+from typing import Any
+
+from tm.messages import Message
 
 
 class SverkaError(Exception):
     """Base of every error Sverka reports to a user."""
+
+    def __init__(self, code: str | Message, template: str | None = None, /,
+                 **params: Any) -> None:
+        if isinstance(code, Message):
+            self.message = code
+        elif template is None:
+            raise TypeError("a Sverka error needs a code and a template, or a Message")
+        else:
+            self.message = Message(code, template, **params)
+        super().__init__(str(self.message))
+
+    @property
+    def code(self) -> str:
+        """What went wrong, for programs: stable across languages and wordings."""
+        return self.message.code
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled to and from the parsing process
+        return (type(self), (self.message,))
 
 
 class InputError(SverkaError):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tm.errors import InputError
+from tm.messages import system_reason
 
 
 def open_input(path: str | Path) -> BinaryIO:
@@ -16,8 +17,10 @@ def open_input(path: str | Path) -> BinaryIO:
             raise IsADirectoryError(path)
         return open(path, "rb")
     except FileNotFoundError as error:
-        raise InputError(f"{name}: no such file") from error
+        raise InputError("file-missing", "{name}: no such file", name=name) from error
     except IsADirectoryError as error:
-        raise InputError(f"{name}: is a directory, not a file") from error
+        raise InputError("file-is-directory", "{name}: is a directory, not a file",
+                         name=name) from error
     except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from error
+        raise InputError("file-unreadable", "{name}: cannot read ({reason})", name=name,
+                         reason=system_reason(error)) from error

@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import ConflictError, NotFoundError
+from tm.messages import Message, dumps
 from tm.models import Job, JobState, User, utcnow
 
 ENDED = frozenset({JobState.DONE, JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED})
@@ -108,7 +109,7 @@ def get_job(session: Session, job_id: str, *, owner: User | None = None,
     session.flush()  # then read it as stored: another process may have changed it
     job = session.get(Job, job_id[:ID_MAX], populate_existing=True) if job_id else None
     if job is None or (owner is not None and job.owner_id != owner.id):
-        raise NotFoundError(f"no job {job_id[:ID_MAX]!r}")
+        raise NotFoundError("job-missing", "no job {id!r}", id=job_id[:ID_MAX])
     _interrupt_if_dead(session, job, alive)
     return job
 
@@ -136,11 +137,12 @@ def finish_job(session: Session, job_id: str, result: dict[str, Any], *,
                  result=result, params=None)
 
 
-def fail_job(session: Session, job_id: str, error: str, *, worker: str | None = None,
-             progress: JobProgress | None = None) -> None:
-    """End running job ``job_id`` failed with ``error`` (its params stay, to try again)."""
+def fail_job(session: Session, job_id: str, error: Message | None, *,
+             worker: str | None = None, progress: JobProgress | None = None) -> None:
+    """End running job ``job_id`` failed with ``error`` (None: a fault of Sverka's own, not
+    for users' eyes); its params stay, to try again."""
     _end_running(session, job_id, JobState.FAILED, worker=worker, progress=progress,
-                 error=error)
+                 error=None if error is None else dumps(error))
 
 
 def end_cancelled(session: Session, job_id: str, *, worker: str | None = None,
@@ -166,17 +168,16 @@ def cancel_job(session: Session, job: Job) -> bool:
         session.refresh(job)  # a worker took it meanwhile
     if job.state == JobState.RUNNING:
         return False
-    raise ConflictError(f"job {job.id} has ended ({job.state.value}): there is nothing to "
-                        "cancel")
+    raise ConflictError("job-ended", "job {id} has ended ({state}): there is nothing to cancel",
+                        id=job.id, state=job.state.value)
 
 
 def requeue_job(session: Session, job: Job) -> None:
     """Make a failed or interrupted job queued again, from what it was given."""
     if job.state not in RETRYABLE or job.params is None:
-        raise ConflictError(f"job {job.id} is {job.state.value}"
-                            + ("" if job.params is None and job.state in RETRYABLE
-                               else "") + ": only a failed or interrupted job whose input is "
-                            "still kept can run again")
+        raise ConflictError("job-not-retryable",
+                            "job {id} is {state}: only a failed or interrupted job whose input "
+                            "is still kept can run again", id=job.id, state=job.state.value)
     requeued = session.execute(
         update(Job).where(Job.id == job.id, Job.state == job.state)
         .values(state=JobState.QUEUED, worker=None, error=None, result=None,
@@ -184,7 +185,8 @@ def requeue_job(session: Session, job: Job) -> None:
         .execution_options(synchronize_session=False))
     session.refresh(job)
     if not getattr(requeued, "rowcount", 0):
-        raise ConflictError(f"job {job.id} changed meanwhile: it is {job.state.value}")
+        raise ConflictError("job-changed", "job {id} changed meanwhile: it is {state}",
+                            id=job.id, state=job.state.value)
 
 
 def interrupt_dead(session: Session, alive: Alive = _worker_of) -> int:
@@ -237,7 +239,7 @@ def _interrupt_if_dead(session: Session, job: Job, alive: Alive) -> bool:
         update(Job).where(Job.id == job.id, Job.state == JobState.RUNNING,
                           Job.worker == job.worker)
         .values(state=JobState.INTERRUPTED, finished_at=utcnow(),
-                error="the process running it stopped")
+                error=dumps(Message("job-interrupted", "the process running it stopped")))
         .execution_options(synchronize_session=False))
     session.refresh(job)
     return bool(getattr(interrupted, "rowcount", 0))
@@ -261,4 +263,4 @@ def _end_running(session: Session, job_id: str, state: JobState, *, worker: str 
         .values(state=state, finished_at=utcnow(), **values)
         .execution_options(synchronize_session=False))
     if not getattr(ended, "rowcount", 0):
-        raise JobLost(f"job {job_id} is no longer running in this worker")
+        raise JobLost("job-lost", "job {id} is no longer running in this worker", id=job_id)

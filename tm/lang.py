@@ -35,10 +35,10 @@ def normalize_lang(tag: str) -> str:
     Raises ValidationError for anything that is not a language tag.
     """
     if not isinstance(tag, str) or not tag.strip():
-        raise ValidationError("empty language tag")
+        raise ValidationError("language-tag-empty", "empty language tag")
     parts = tag.strip().replace("_", "-").split("-")
     if not _LANGUAGE.match(parts[0]) or not all(_SUBTAG.match(p) for p in parts[1:]):
-        raise ValidationError(f"not a language tag: {tag!r}")
+        raise ValidationError("language-tag-invalid", "not a language tag: {tag!r}", tag=tag)
     language = parts[0].lower()
     language = THREE_TO_TWO.get(language, language)
     out = [language]
@@ -62,8 +62,10 @@ def known_lang(tag: str) -> str:
     normalized = normalize_lang(tag)
     language = normalized.split("-", 1)[0]
     if language not in KNOWN_LANGUAGES:
-        raise ValidationError(f"unknown language {language!r} in {tag!r}: use a BCP 47 tag "
-                              f"such as {SOURCE_LANG} or {TARGET_LANG}")
+        raise ValidationError("language-unknown", "unknown language {language!r} in {tag!r}: "
+                              "use a BCP 47 tag such as {source} or {target}",
+                              language=language, tag=tag, source=SOURCE_LANG,
+                              target=TARGET_LANG)
     return normalized
 
 
@@ -73,6 +75,6 @@ def language_pair(src: str, tgt: str) -> tuple[str, str]:
     ``en-GB`` is a locale's adaptation, and allowed)."""
     pair = known_lang(src), known_lang(tgt)
     if pair[0] == pair[1]:
-        raise ValidationError(f"source and target are both {pair[0]!r}: give two different "
-                              "languages")
+        raise ValidationError("language-pair-same", "source and target are both {tag!r}: give "
+                              "two different languages", tag=pair[0])
     return pair

@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 
 from tm.errors import ValidationError
 from tm.lang import normalize_lang
+from tm.messages import Message, loads
 
 # Stable constraint names so Alembic migrations are the same on every engine.
 NAMING_CONVENTION = {
@@ -111,8 +112,8 @@ class Status(enum.StrEnum):
         try:
             return cls(str(value))
         except ValueError:
-            raise ValidationError(f"unknown status {value!r}: use one of "
-                                  + ", ".join(cls)) from None
+            raise ValidationError("status-unknown", "unknown status {value!r}: use one of "
+                                  "{choices}", value=value, choices=", ".join(cls)) from None
 
 
 class RevisionAction(enum.StrEnum):
@@ -156,8 +157,8 @@ class Role(enum.StrEnum):
         try:
             return cls(str(value))
         except ValueError:
-            raise ValidationError(f"unknown role {value!r}: use one of "
-                                  + ", ".join(cls)) from None
+            raise ValidationError("role-unknown", "unknown role {value!r}: use one of {choices}",
+                                  value=value, choices=", ".join(cls)) from None
 
 
 class AuditAction(enum.StrEnum):
@@ -285,6 +286,8 @@ class Job(Base):
     # None is SQL NULL (not JSON null), so "whose input is kept" is ``params IS NOT NULL``.
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Why it failed or stopped: a message as JSON (tm.messages.dumps), worded when shown;
+    # rows from before messages were kept hold plain English.
     error: Mapped[str | None] = mapped_column(Text)
     worker: Mapped[str | None] = mapped_column(String(100))
     # The last stage the job reported and how far it came, kept when it ends (while it
@@ -296,6 +299,11 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def error_message(self) -> Message | None:
+        """Why it failed or stopped, to word in the reader's language; None if it did not."""
+        return None if not self.error else loads(self.error)
 
 
 class AuditEvent(Base):

@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from tm.errors import ValidationError
+from tm.messages import Message, Plural
 
 MAX_PAGE = 1_000_000
+# What a page of each kind of list (``what``) holds at most, said when a size is too large.
+PAGE_SIZES: dict[str, Callable[[int], Message]] = {
+    "documents": lambda most: Plural("page-size-documents", "a page holds 1 to {count} document",
+                                     "a page holds 1 to {count} documents", count=most),
+    "units": lambda most: Plural("page-size-units", "a page holds 1 to {count} unit",
+                                 "a page holds 1 to {count} units", count=most),
+}
 
 
 def page_count(total: int, size: int) -> int:
@@ -14,11 +23,13 @@ def page_count(total: int, size: int) -> int:
 
 
 def checked_page(number: int, size: int, *, max_size: int, what: str) -> None:
-    """Refuse a page number or size out of bounds (ValidationError naming ``what``)."""
+    """Refuse a page number or size out of bounds (ValidationError naming ``what``, a key of
+    :data:`PAGE_SIZES`)."""
     if not 1 <= size <= max_size:
-        raise ValidationError(f"a page holds 1 to {max_size} {what}")
+        raise ValidationError(PAGE_SIZES[what](max_size))
     if not 1 <= number <= MAX_PAGE:
-        raise ValidationError(f"pages are numbered from 1 to {MAX_PAGE:,}")
+        raise ValidationError("page-number-range", "pages are numbered from 1 to {max:,}",
+                              max=MAX_PAGE)
 
 
 def within(number: int, total: int, size: int) -> int:

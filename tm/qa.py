@@ -1,7 +1,8 @@
 """Quality checks of one translation against its source: pure functions, no database.
 
 Each check is a small named predicate returning a warning or None; ``check`` runs them all.
-Warnings carry a code (for filters and the UI's translated labels) and English detail.
+Warnings carry a code (for filters and the UI's translated labels) and a detail: what was
+found, as data (the words left untranslated) or as a ``Message`` worded for the reader.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tm.messages import DEFAULT_LANGUAGE, Message, render
 from tm.tokens import DATE_TOKEN
 
 # English news runs 0.9–1.2 times its Russian source in characters; beyond these bounds a
@@ -40,11 +42,15 @@ class QaWarning:
     """A QA finding: ``code`` names the check, ``detail`` says what was found."""
 
     code: str
-    detail: str = ""
+    detail: str | Message = ""
 
-    def as_dict(self) -> dict[str, str]:
-        """Return a JSON-ready dict."""
-        return {"code": self.code, "detail": self.detail}
+    def worded(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """Return the detail in ``language`` (data, such as a ratio, as it is)."""
+        return render(self.detail, language) if isinstance(self.detail, Message) else self.detail
+
+    def as_dict(self, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+        """Return a JSON-ready dict, its detail worded in ``language``."""
+        return {"code": self.code, "detail": self.worded(language)}
 
 
 def numbers(text: str) -> list[str]:
@@ -65,14 +71,18 @@ def check_numbers(source: str, target: str) -> QaWarning | None:
     """Warn when the numbers of source and target differ."""
     src, tgt = numbers(source), numbers(target)
     if src != tgt:
-        missing = sorted(set(src) - set(tgt))
-        extra = sorted(set(tgt) - set(src))
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(missing))
-        if extra:
-            parts.append("extra " + ", ".join(extra))
-        return QaWarning("numbers", "; ".join(parts) or "counts differ")
+        missing = ", ".join(sorted(set(src) - set(tgt)))
+        extra = ", ".join(sorted(set(tgt) - set(src)))
+        if missing and extra:
+            detail = Message("qa-numbers-missing-extra", "missing {missing}; extra {extra}",
+                             missing=missing, extra=extra)
+        elif missing:
+            detail = Message("qa-numbers-missing", "missing {missing}", missing=missing)
+        elif extra:
+            detail = Message("qa-numbers-extra", "extra {extra}", extra=extra)
+        else:
+            detail = Message("qa-numbers-counts", "counts differ")
+        return QaWarning("numbers", detail)
     return None
 
 
@@ -96,7 +106,7 @@ def _month_numbers(text: str) -> list[int]:
 def check_dates(source: str, target: str) -> QaWarning | None:
     """Warn when the months named in source and target differ."""
     if _month_numbers(source) != _month_numbers(target):
-        return QaWarning("dates", "months differ")
+        return QaWarning("dates", Message("qa-months-differ", "months differ"))
     return None
 
 

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from huey import Huey
     from huey.consumer import Consumer
 
+    from tm.messages import Message
+
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "sverka"
@@ -114,7 +116,8 @@ def open_huey(url: str, *, name: str = QUEUE_NAME) -> Huey:
     if scheme == "sqlite":
         path = Path(url.split(":///", 1)[1] if ":///" in url else "")
         if not path.name:
-            raise InputError(f"the queue URL {url!r} names no file: sqlite:///PATH")
+            raise InputError("queue-url-no-file", "the queue URL {url!r} names no file: sqlite:///PATH",
+                             url=url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(name, filename=str(path), results=False)
     if scheme in ("redis", "rediss"):
@@ -125,8 +128,8 @@ def open_huey(url: str, *, name: str = QUEUE_NAME) -> Huey:
         # collector, and a poll of an indexed table twice a second costs nothing.
         return PostgresHuey(name, dsn=dsn, results=False, table_prefix="sverka_queue",
                             blocking=False)
-    raise InputError(f"cannot use {url!r} as the job queue: give sqlite:///PATH, "
-                     "redis://HOST:PORT/DB or postgresql://…")
+    raise InputError("queue-url-unknown", "cannot use {url!r} as the job queue: give "
+                     "sqlite:///PATH, redis://HOST:PORT/DB or postgresql://…", url=url)
 
 
 @dataclass
@@ -245,7 +248,7 @@ class _Reporter:
         if now - self.checked_at >= CANCEL_CHECK_S:
             self.checked_at = now
             if self.queue.cancel_requested(self.job_id):
-                raise JobCancelled(f"job {self.job_id} was cancelled")
+                raise JobCancelled("job-cancelled", "job {id} was cancelled", id=self.job_id)
 
 
 class JobQueue:
@@ -383,7 +386,8 @@ class JobQueue:
         work = self.work.get(run.kind)
         try:
             if work is None:
-                raise SverkaError(f"this Sverka cannot run jobs of kind {run.kind!r}")
+                raise SverkaError("job-kind-unknown",
+                                  "this Sverka cannot run jobs of kind {kind!r}", kind=run.kind)
             with self.sessions() as session:  # closing it rolls back what was not committed
                 result = work(session, run)
                 finish_job(session, run.job_id, result, worker=worker, progress=reporter.last)
@@ -397,20 +401,20 @@ class JobQueue:
                         run.job_id)
             return
         except SverkaError as error:
-            message = str(error)
+            message = error.message
             self._end(lambda s: fail_job(s, run.job_id, message, worker=worker,
                                          progress=reporter.last))
         except Exception as error:  # a bug, or the database failing: log the details
             log.exception("job %s (%s) failed", run.job_id, run.kind)
             said = resource_error(error, database=self._database_name())  # a full disk...
-            reason = str(said) if said is not None else ""
+            reason = said.message if said is not None else None
             self._end(lambda s: fail_job(s, run.job_id, reason, worker=worker,
                                          progress=reporter.last))
         else:
             remove_input(self.spool_dir, run.job_id)
         self.delete_progress(run.job_id)  # its row keeps the last progress
 
-    def _database_name(self) -> str:
+    def _database_name(self) -> str | Message:
         from tm.db import database_name
 
         bind = self.sessions.kw.get("bind")

@@ -64,7 +64,7 @@ def edit_source(session: Session, segment: Segment, text: str, *,
     """
     cleaned = text.strip()
     if not cleaned:
-        raise ValidationError("a source segment cannot be empty")
+        raise ValidationError("source-empty", "a source segment cannot be empty")
     if cleaned == segment.text:
         return None
     session.flush()
@@ -136,7 +136,8 @@ def split_segment(session: Session, segment: Segment, texts: Sequence[str], *,
     """
     cleaned = [text.strip() for text in texts]
     if len(cleaned) < 2 or not all(cleaned):
-        raise ValidationError("a segment splits into two or more non-empty parts")
+        raise ValidationError("source-split-parts",
+                              "a segment splits into two or more non-empty parts")
     session.flush()
     document_id, position, shift = segment.document_id, segment.position, len(cleaned) - 1
     covering = _covering(session, segment)

@@ -41,8 +41,9 @@ def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.
     """Return the track called ``name``, creating it with ``origin`` if it does not exist."""
     name = name.strip()
     if not name or len(name) > TRACK_NAME_MAX or any(c.isspace() for c in name):
-        raise ValidationError(f"invalid track name {name!r}: use 1–{TRACK_NAME_MAX} characters "
-                              "without spaces, e.g. human, agency, mt:online-a")
+        raise ValidationError("track-name-invalid", "invalid track name {name!r}: use 1–{max} "
+                              "characters without spaces, e.g. human, agency, mt:online-a",
+                              name=name, max=TRACK_NAME_MAX)
     track = find_track(session, name)
     if track is None:
         track = Track(name=name, origin=Origin(origin), description=description)
@@ -92,7 +93,7 @@ def find_translation(session: Session, segment: Segment, track: Track) -> Transl
 def _clean_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise ValidationError("a translation cannot be empty")
+        raise ValidationError("translation-empty", "a translation cannot be empty")
     return cleaned
 
 
@@ -144,8 +145,8 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
                     align_score: float | None = None) -> Translation:
     """Create the translation of ``segment`` in ``track`` and its first revision."""
     if find_translation(session, segment, track) is not None:
-        raise ConflictError(f"segment {segment.id} already has a translation in track "
-                            f"{track.name!r}")
+        raise ConflictError("translation-exists", "segment {segment} already has a translation "
+                            "in track {track!r}", segment=segment.id, track=track.name)
     now = utcnow()
     # By ids, not relationships: the segment would take the new row into the session (and
     # an autoflush) before the savepoint that lets a concurrent first translation win.
@@ -157,8 +158,9 @@ def add_translation(session: Session, segment: Segment, track: Track, text: str,
     _set_author(translation, author)
     _record(translation, RevisionAction.CREATE)
     if not _inserted(session, translation):
-        raise ConflictError(f"segment {segment.id} already has a translation in track "
-                            f"{track.name!r} (saved by someone else just now)")
+        raise ConflictError("translation-exists-just-now", "segment {segment} already has a "
+                            "translation in track {track!r} (saved by someone else just now)",
+                            segment=segment.id, track=track.name)
     translation.segment, translation.track = segment, track
     _sync_memory(session, translation, was_approved=False)
     touch(session, [segment.id])
@@ -182,8 +184,9 @@ def add_track_texts(session: Session, track: Track, texts: Sequence[tuple[int, s
             Translation.track_id == track.id,
             Translation.segment_id.in_(ids[start:start + INSERT_BATCH_ROWS])).limit(1))
         if taken is not None:
-            raise ConflictError(f"segment {taken} already has a translation in track "
-                                f"{track.name!r}")
+            raise ConflictError("translation-exists", "segment {segment} already has a "
+                                "translation in track {track!r}", segment=taken,
+                                track=track.name)
     now, by = utcnow(), author_fields(author)
     status, origin = Status.parse(status), Origin(origin or track.origin)
     stored: list[int] = []
@@ -267,8 +270,9 @@ def record_change(session: Session, translation: Translation, *, action: Revisio
 
 def _check_version(translation: Translation, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != translation.version:
-        raise ConflictError(f"translation {translation.id} was changed by someone else "
-                            f"(version {translation.version}, you edited {expected_version})")
+        raise ConflictError("translation-changed", "translation {id} was changed by someone "
+                            "else (version {version}, you edited {edited})", id=translation.id,
+                            version=translation.version, edited=expected_version)
 
 
 NOTE_MAX = 2000
@@ -280,7 +284,8 @@ def set_note(session: Session, translation: Translation, note: str | None, *,
     _check_version(translation, expected_version)
     cleaned = (note or "").strip() or None
     if cleaned is not None and len(cleaned) > NOTE_MAX:
-        raise ValidationError(f"a note can have at most {NOTE_MAX} characters")
+        raise ValidationError("note-too-long", "a note can have at most {max} characters",
+                              max=NOTE_MAX)
     if cleaned != translation.note:
         translation.note = cleaned
         session.flush()
@@ -303,7 +308,8 @@ def restore_revision(session: Session, translation: Translation, number: int, *,
         TranslationRevision.translation_id == translation.id,
         TranslationRevision.number == number))
     if revision is None:
-        raise NotFoundError(f"translation {translation.id} has no revision {number}")
+        raise NotFoundError("revision-missing", "translation {id} has no revision {number}",
+                            id=translation.id, number=number)
     was_approved = translation.status is Status.APPROVED
     translation.text, translation.status = revision.text, revision.status
     _set_author(translation, author)

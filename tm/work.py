@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tm.accounts import record_event
 from tm.ingest import Article, TranslationInput, import_article
+from tm.messages import to_stored
 from tm.models import AuditAction, Origin, User
 from tm.queue import JobRun, Work, result_folder
 
@@ -99,7 +100,7 @@ def run_import_article(session: Session, run: JobRun) -> dict[str, Any]:
                  object_id=document.id, address=params.get("address"),
                  detail={"title": document.title[:200]})
     return {"document_id": document.id, "track": params["track"] if translation else None,
-            "warnings": result.warnings}
+            "warnings": [str(w) for w in result.warnings]}  # stored as JSON: the English
 
 
 def import_tmx_params(*, memory: str, name: str, src: str | None, tgt: str | None,
@@ -124,7 +125,9 @@ def run_import_tmx(session: Session, run: JobRun) -> dict[str, Any]:
                  object_type="memory", object_id=params["memory"],
                  address=params.get("address"),
                  detail={"file": str(params["name"])[:200], "imported": report.imported})
-    return report.as_dict()
+    return {**report.as_dict(), "said": {  # the same, to word in the reader's language
+        "warnings": [to_stored(w) for w in report.warnings],
+        "skipped": [[to_stored(reason), count] for reason, count in report.skipped.items()]}}
 
 
 def export_memory_params(*, memory: str, out: str | None, since: dt.datetime | None,

@@ -83,7 +83,7 @@ def require_actor() -> Actor:
     """Return who this request acts for; views behind :func:`requires` always have one."""
     actor = current_actor()
     if actor is None:
-        raise ForbiddenError(_("Log in first."))
+        raise ForbiddenError("login-required", "Log in first.")
     return actor
 
 
@@ -152,8 +152,8 @@ def authorize() -> ResponseReturnValue | None:
     if g.actor is None:
         return _unauthenticated(_("Log in to use Sverka."))
     if rule is None or not g.actor.may(Role(rule)):
-        raise ForbiddenError(_("Your role (%(role)s) may not do this.",
-                               role=role_label(g.actor.role)))
+        raise ForbiddenError("role-forbidden", "Your role ({role}) may not do this.",
+                             role=role_label(g.actor.role))
     return None
 
 

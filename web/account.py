@@ -82,7 +82,8 @@ def create() -> Response:
     role = request.form.get("role") or None
     days = request.form.get("expires", "")
     if days and not days.isdigit():
-        raise ValidationError(_("Give the days until the token expires as a number."))
+        raise ValidationError("token-days-invalid",
+                              "Give the days until the token expires as a number.")
     token, secret = create_token(db, actor.user, request.form.get("name", ""),
                                  role=Role.parse(role) if role else None,
                                  expires_days=int(days[:5]) if days else None)
@@ -99,7 +100,7 @@ def revoke(token_id: int) -> Response:
     actor, db = require_actor(), get_session()
     token = get_token(db, token_id)
     if token.user_id != actor.user.id and not actor.may(Role.ADMIN):
-        raise ForbiddenError(_("This is not your token."))
+        raise ForbiddenError("token-not-yours", "This is not your token.")
     revoke_token(token)
     record_audit(AuditAction.TOKEN_REVOKE, "token", token.id)
     db.commit()

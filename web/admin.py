@@ -64,8 +64,8 @@ def change(login: str) -> Response:
         end_sessions(db, user)
         detail = {"change": "logged out everywhere"}
     else:
-        raise ValidationError(f"unknown change {str(what)[:40]!r}: use role, disable, enable "
-                              "or logout")
+        raise ValidationError("user-change-unknown", "unknown change {change!r}: use role, "
+                              "disable, enable or logout", change=str(what)[:40])
     record_audit(AuditAction.USER_CHANGE, "user", user.login, detail)
     db.commit()
     return redirect(url_for("admin.users"), code=303)
@@ -77,7 +77,8 @@ def _day(value: str | None) -> dt.datetime | None:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(value[:10]), dt.time(), dt.UTC)
     except ValueError:
-        raise ValidationError(f"not a date: {value[:20]!r} (use YYYY-MM-DD)") from None
+        raise ValidationError("date-invalid", "not a date: {value!r} (use YYYY-MM-DD)",
+                              value=value[:20]) from None
 
 
 @bp.get("/audit")
@@ -87,7 +88,8 @@ def audit() -> ResponseReturnValue:
     db = get_session()
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= AUDIT_PAGES_MAX:
-        raise ValidationError(f"page is 1 to {AUDIT_PAGES_MAX}")
+        raise ValidationError("page-number-range", "pages are numbered from 1 to {max:,}",
+                              max=AUDIT_PAGES_MAX)
     action = request.args.get("action") or None
     login = request.args.get("user") or None
     since, until = _day(request.args.get("since")), _day(request.args.get("until"))

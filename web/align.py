@@ -30,6 +30,7 @@ from tm.align.editing import (
 from tm.align.store import load_alignment, save_alignment, track_version
 from tm.documents import document_tracks, get_document
 from tm.errors import ValidationError
+from tm.messages import Message
 from tm.models import Role, Status
 from tm.workspace import PAGE_SIZE
 from web.access import require_actor, requires
@@ -83,11 +84,13 @@ def api_apply() -> ResponseReturnValue:
     body = json_body()
     operation = body.get("op")
     if not isinstance(operation, dict):
-        raise ValidationError("op must be an object like {\"op\": \"merge_next\", \"link\": 3}")
+        raise ValidationError("alignment-op-invalid",
+                              'op must be an object like {{"op": "merge_next", "link": 3}}')
     data = body.get("alignment")
     texts = texts_sent(data)
     if not texts and operation.get("op") in TEXT_OPERATIONS:
-        raise ValidationError(f"{operation.get('op')} needs the sentences' texts")
+        raise ValidationError("alignment-texts-missing", "{operation} needs the sentences' texts",
+                              operation=str(operation.get("op")))
     return jsonify(apply(from_dict(data), operation).as_dict(texts=texts))
 
 
@@ -98,14 +101,16 @@ def api_save(document_id: int) -> ResponseReturnValue:
     body, session, actor = json_body(), get_session(), require_actor()
     status = body.get("status", SAVE_STATUS_DEFAULT)
     if status not in SAVE_STATUSES:
-        raise ValidationError(f"unknown status {status!r}")
+        raise ValidationError("status-unknown", "unknown status {value!r}: use one of "
+                              "{choices}", value=status, choices=", ".join(SAVE_STATUSES))
     check_status_change(actor.role, None, Status(status))
     expected = body.get("version")
     report = save_alignment(session, document_id, _track(), from_dict(body.get("alignment")),
                             status=Status(status), author=actor.user,
                             expected_version=expected if isinstance(expected, str) else None)
     if report.sources_edited or report.sources_split:
-        require_role(actor.role, Role.REVIEWER, "editing or splitting source sentences")
+        require_role(actor.role, Role.REVIEWER, Message(
+            "action-edit-source", "editing or splitting source sentences"))
     session.commit()
     return jsonify({"report": report.as_dict(),
                     "alignment": load_alignment(session, document_id, _track()).as_dict(),

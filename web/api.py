@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
-from flask_babel import gettext as _
 
 from tm.errors import ValidationError
 
@@ -18,7 +17,7 @@ def json_body() -> dict[str, Any]:
     """Return the request's JSON object, or raise ValidationError if it sent none."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationError(_("send a JSON object"))
+        raise ValidationError("json-object-missing", "send a JSON object")
     return body
 
 

@@ -10,6 +10,7 @@ import click
 
 from tm.cli.context import CliContext
 from tm.errors import InputError
+from tm.messages import system_reason
 
 if TYPE_CHECKING:  # Flask is imported when a server starts, not for `sverka --help`
     from flask import Flask
@@ -71,8 +72,9 @@ def _refuse_a_weak_key(app: Flask) -> None:
 
     if (why := weakness(app.config["SECRET_KEY"])) is not None:
         app.extensions["sverka_engine"].dispose()
-        raise InputError(f"refusing to serve with this secret key ({why}): set {SECRET_KEY_ENV} "
-                         "to a long random string, or unset it to use a generated one")
+        raise InputError("secret-key-weak", "refusing to serve with this secret key "
+                         "({reason}): set {variable} to a long random string, or unset it to "
+                         "use a generated one", reason=why, variable=SECRET_KEY_ENV)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -87,8 +89,8 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as error:  # a busy port, a host name or address not on this machine
         if listening is not None:
             listening.close()
-        raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") \
-            from error
+        raise InputError("listen-failed", "cannot listen on {host}:{port}: {reason}",
+                         host=host, port=port, reason=system_reason(error)) from error
     return listening
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, current_app, g, request, session
+
+from tm.errors import InputError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 HEADER = "X-CSRF-Token"
@@ -34,8 +36,8 @@ def check_csrf() -> None:
     expected = session.get(FIELD)
     given = request.headers.get(HEADER) or request.form.get(FIELD)
     if not isinstance(expected, str) or not given or not hmac.compare_digest(expected, given):
-        abort(400, description="The form has expired or did not come from Sverka "
-                               "(CSRF token missing or wrong). Reload the page and try again.")
+        raise InputError("csrf-invalid", "The form has expired or did not come from Sverka "
+                         "(CSRF token missing or wrong). Reload the page and try again.")
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ from tm.documents import (
 )
 from tm.errors import ValidationError
 from tm.models import Job, Role, Status, TestSet
+from tm.paging import PAGE_SIZES
 from tm.scoring.results import scored_test_sets
 from tm.translations import TRACK_NAME_MAX, track_names
 from web import jobs
@@ -48,20 +49,24 @@ def _filters() -> tuple[DocumentFilter, dict[str, str]]:
     args = request.args
     query = args.get("q", "").strip()
     if len(query) > QUERY_MAX:
-        raise ValidationError(_("A search has at most %(max)s characters.", max=QUERY_MAX))
+        raise ValidationError("search-too-long", "A search has at most {max} characters.",
+                              max=QUERY_MAX)
     kind = args.get("kind") or "article"
     if kind not in KINDS:
-        raise ValidationError(_("Unknown kind of document: %(kind)s.", kind=kind[:40]))
+        raise ValidationError("document-kind-unknown", "Unknown kind of document: {kind}.",
+                              kind=kind[:40])
     track = args.get("track", "").strip()
     if len(track) > TRACK_NAME_MAX:
-        raise ValidationError(_("A track name has at most %(max)s characters.",
-                                max=TRACK_NAME_MAX))
+        raise ValidationError("track-name-too-long",
+                              "A track name has at most {max} characters.", max=TRACK_NAME_MAX)
     progress = args.get("progress") or ""
     if progress and progress not in set(Progress):
-        raise ValidationError(_("Unknown progress: %(progress)s.", progress=progress[:40]))
+        raise ValidationError("progress-unknown", "Unknown progress: {progress}.",
+                              progress=progress[:40])
     test_set = args.get("test_set", "")
     if test_set and not (test_set.isdigit() and 0 < int(test_set) <= MAX_ID):
-        raise ValidationError(_("No test set %(id)s.", id=test_set[:20]))
+        raise ValidationError("testset-id-missing", "no test set with id {id}",
+                              id=test_set[:20])
     if test_set:
         kind = "testset"
     filters = DocumentFilter(
@@ -112,8 +117,9 @@ def _start_pretranslation(document_id: int) -> Job:
     document = get_document(get_session(), document_id)
     raw = request.values.get("min_score") or str(DEFAULT_MIN_SCORE)
     if not raw.isdigit() or not 1 <= int(raw) <= CONTEXT_MATCH:
-        raise ValidationError(_("The lowest score is a whole number from 1 to %(max)s.",
-                                max=CONTEXT_MATCH))
+        raise ValidationError("min-score-not-whole",
+                              "The lowest score is a whole number from 1 to {max}.",
+                              max=CONTEXT_MATCH)
     params = pretranslate_params(document_id=document.id, track=DEFAULT_TRACK,
                                  min_score=int(raw), memories=None, author=None,
                                  overwrite=False)
@@ -147,7 +153,7 @@ def api_list() -> ResponseReturnValue:
         filters = dataclasses.replace(filters, kind=None)
     raw = request.args.get("per_page", str(API_PAGE_SIZE))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise ValidationError(_("A page holds 1 to %(max)s documents.", max=MAX_PAGE_SIZE))
+        raise ValidationError(PAGE_SIZES["documents"](MAX_PAGE_SIZE))
     page = page_documents(get_session(), filters, number=page_argument(), size=int(raw))
     response = jsonify([s.as_dict() for s in page.documents])
     response.headers["X-Total-Count"] = str(page.total)

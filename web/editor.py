@@ -20,13 +20,14 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tm.accounts.permissions import STATUS_ROLE, check_status_change
 from tm.documents import document_tracks, get_document, get_segment
 from tm.errors import ConflictError, ValidationError
+from tm.messages import Message
 from tm.models import Origin, Role, Status, Translation
 from tm.qa import CODES
 from tm.translations import (
@@ -80,8 +81,8 @@ def unit_json(unit: Unit, labels: dict[str, str] | None = None) -> dict[str, Any
             "source": unit.source,
             "translation": translation_json(unit.translation) if unit.translation else None,
             "compare": " ".join(unit.compare) or None,
-            "warnings": [{**w.as_dict(), "label": labels.get(w.code, w.code)}
-                         for w in unit.warnings]}
+            "warnings": [{**w.as_dict(str(get_locale() or "en")),
+                          "label": labels.get(w.code, w.code)} for w in unit.warnings]}
 
 
 def _filters() -> dict[str, Any]:
@@ -145,13 +146,21 @@ def _status(value: Any) -> Status | None:
     return None if value in (None, "") else Status.parse(value)
 
 
-def _conflict(session: Session, translation_id: int, message: str,
+def _conflict(session: Session, translation_id: int, message: Message,
               yours: dict[str, Any]) -> ResponseReturnValue:
     """Answer 409 with the stored version and the one the user tried to save."""
     session.rollback()
     theirs = get_translation(session, translation_id)
-    return json_error(409, "ConflictError", message, theirs=translation_json(theirs),
-                      yours=yours)
+    said = message.as_dict(str(get_locale() or "en"))
+    return json_error(409, "ConflictError", said["message"], code=said["code"],
+                      params=said["params"], theirs=translation_json(theirs), yours=yours)
+
+
+def _changed_while_saving(translation_id: int) -> Message:
+    """What a save that lost the race with a concurrent one says."""
+    return Message("translation-changed-while-saving",
+                   "translation {id} was changed by someone else while saving",
+                   id=translation_id)
 
 
 @bp.post("/api/segments/<int:segment_id>/translation")
@@ -173,7 +182,7 @@ def api_create(segment_id: int) -> ResponseReturnValue:
         existing = find_translation(session, segment, track)
         if existing is None:
             raise
-        return _conflict(session, existing.id, str(error), body)
+        return _conflict(session, existing.id, error.message, body)
     if body.get("note"):
         set_note(session, translation, str(body["note"]))
     session.commit()
@@ -188,7 +197,8 @@ def api_update(translation_id: int) -> ResponseReturnValue:
     translation = get_translation(session, translation_id)
     expected = body.get("expected_version")
     if not isinstance(expected, int):
-        raise ValidationError("expected_version (the version you edited) is required")
+        raise ValidationError("expected-version-missing",
+                              "expected_version (the version you edited) is required")
     status = _status(body.get("status"))
     check_status_change(actor.role, translation.status, status)
     try:
@@ -204,10 +214,9 @@ def api_update(translation_id: int) -> ResponseReturnValue:
         answer = unit_json(covered_unit(session, translation))
         session.commit()
     except ConflictError as error:
-        return _conflict(session, translation_id, str(error), body)
+        return _conflict(session, translation_id, error.message, body)
     except StaleDataError:  # a concurrent save won the race between our check and our write
-        return _conflict(session, translation_id, f"translation {translation_id} was changed "
-                         "by someone else while saving", body)
+        return _conflict(session, translation_id, _changed_while_saving(translation_id), body)
     return jsonify(answer)
 
 
@@ -240,13 +249,16 @@ def api_restore(translation_id: int) -> ResponseReturnValue:
     translation = get_translation(session, translation_id)
     number = body.get("number")
     if not isinstance(number, int):
-        raise ValidationError("number (the revision to restore) is required")
+        raise ValidationError("revision-number-missing",
+                              "number (the revision to restore) is required")
     try:
         restore_revision(session, translation, number, author=actor.user,
                          expected_version=body.get("expected_version"))
         session.commit()
-    except (ConflictError, StaleDataError) as error:
-        return _conflict(session, translation_id, str(error), body)
+    except ConflictError as error:
+        return _conflict(session, translation_id, error.message, body)
+    except StaleDataError:
+        return _conflict(session, translation_id, _changed_while_saving(translation_id), body)
     return jsonify(unit_json(covered_unit(session, translation)))
 
 

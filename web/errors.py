@@ -1,8 +1,11 @@
 """Errors become a page for people and a JSON object for the API, never a traceback."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -38,6 +41,24 @@ def _titles() -> dict[int, str]:
             507: _("Disk Full")}
 
 
+def _descriptions() -> dict[int, str]:
+    """Our own words for Werkzeug's standard errors (its English texts are not translated)."""
+    return {
+        400: _("The request could not be understood: a parameter is missing or malformed."),
+        401: _("Log in to see this page."),
+        403: _("Your role does not allow this."),
+        404: _("There is nothing at this address. Check it, or start again from the "
+               "documents list."),
+        405: _("This address does not take this kind of request."),
+        413: _("The upload is larger than this server accepts."),
+        429: _("Too many requests in a short time: wait a moment and try again."),
+    }
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
 # Seconds a client is asked to wait when the database is busy (an import on SQLite holds
 # the one writer's lock; a save of a few milliseconds then goes through).
 RETRY_AFTER_S = 5
@@ -48,9 +69,9 @@ def _wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
-def _respond(status: int, title: str, message: str) -> ResponseReturnValue:
+def _respond(status: int, title: str, message: str, **extra: Any) -> ResponseReturnValue:
     if _wants_json():
-        return json_error(status, title, message)
+        return json_error(status, title, message, **extra)
     return render_template("error.html", status=status, title=_titles().get(status, title),
                            message=message), status
 
@@ -61,11 +82,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SverkaError)
     def sverka_error(error: SverkaError) -> ResponseReturnValue:
         status = next(code for cls, code in STATUS_FOR if isinstance(error, cls))
-        return _respond(status, type(error).__name__, str(error))
+        said = error.message.as_dict(_language())
+        return _respond(status, type(error).__name__, said["message"], code=said["code"],
+                        params=said["params"])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
-        return _respond(error.code or 500, error.name, error.description or "")
+        status = error.code or 500
+        description = error.description or ""
+        if description == type(error).description:  # Werkzeug's own English words
+            description = _descriptions().get(status, description)
+        return _respond(status, error.name, description)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:

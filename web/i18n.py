@@ -13,8 +13,16 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 
+from tm.messages import Message, render
 from web.catalogue import catalogue, translate
 from web.labels import (
     audit_label,
@@ -72,6 +80,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 
+def worded(message: Message | str) -> str:
+    """``message`` (an error's or a warning's, from ``tm``) in the request's language."""
+    if not isinstance(message, Message):
+        return message
+    return render(message, str(get_locale() or DEFAULT_LOCALE))
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with compiled catalogues and the locale selector."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
@@ -90,6 +105,7 @@ def init_app(app: Flask) -> None:
                                  origin_label=origin_label, progress_label=progress_label,
                                  format_date=format_date, format_datetime=format_datetime,
                                  format_decimal=format_decimal, format_percent=format_percent)
+    app.jinja_env.filters["worded"] = worded
 
     @app.context_processor
     def locales() -> dict[str, object]:

@@ -38,6 +38,7 @@ from web import jobs
 from web.access import require_actor, requires
 from web.api import json_error
 from web.audit import client_address
+from web.i18n import worded
 
 bp = Blueprint("importing", __name__)
 ORIGINS = (Origin.HUMAN, Origin.SUPPLIED, Origin.MACHINE)
@@ -67,7 +68,8 @@ def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as error:
-        raise ValidationError(f"the date {value!r} is not YYYY-MM-DD") from error
+        raise ValidationError("date-invalid", "not a date: {value!r} (use YYYY-MM-DD)",
+                              value=value) from error
 
 
 def _values(source: Article | None = None, translation: Article | None = None
@@ -106,11 +108,11 @@ def preview() -> tuple[str, int]:
     try:
         source, translation = _read("source"), _read("translation")
         if source is None:
-            raise InputError("upload or paste the Russian article")
+            raise InputError("article-missing", "upload or paste the Russian article")
         values = _values(source, translation)
         _date(values["date"])
     except SverkaError as error:
-        return _form(_values(), str(error), 400)
+        return _form(_values(), worded(error.message), 400)
     pieces = analyse(list(source.paragraphs), SOURCE_LANG)
     english = ([[s.text for s in split_units(p, TARGET_LANG)] for p in translation.paragraphs]
                if translation else [])
@@ -142,12 +144,12 @@ def save() -> Response | tuple[str, int]:
     try:
         source = _read("source")
         if source is None:
-            raise InputError("upload or paste the Russian article")
+            raise InputError("article-missing", "upload or paste the Russian article")
         translation = _read("translation")
         published_on = _date(values["date"])
         values = _values(source, translation)  # shown again, with the error, if it fails
     except SverkaError as error:
-        return _form(_values(), str(error), 400)
+        return _form(_values(), worded(error.message), 400)
     author = require_actor().user
     title = values["title"].strip() or source.title or source.paragraphs[0]
     # What the progress page shows, and the form again (with the texts) if it fails.
@@ -170,10 +172,11 @@ def _job(job_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         job = jobs.find(job_id)
     except NotFoundError:
-        raise NotFoundError(f"no import {job_id[:40]!r} of yours: look for the article in the "
-                            "documents, and import it again if it is not there") from None
+        raise NotFoundError("import-missing-look", "no import {id!r} of yours: look for the "
+                            "article in the documents, and import it again if it is not there",
+                            id=job_id[:40]) from None
     if job.kind != IMPORT_ARTICLE:
-        raise NotFoundError(f"no import {job_id[:40]!r} of yours")
+        raise NotFoundError("import-missing", "no import {id!r} of yours", id=job_id[:40])
     state = jobs.describe(job)
     if job.state == JobState.INTERRUPTED:
         state["error"] = _("This import was interrupted (the server stopped while it ran), "

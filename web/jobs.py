@@ -40,6 +40,7 @@ from tm.jobs import (
 )
 from tm.memory.tmx_export import STAGE_WRITE
 from tm.memory.tmx_import import STAGE_INDEX, STAGE_MERGE, STAGE_STORE
+from tm.messages import Plural, from_stored
 from tm.models import Job, JobState, Role, User
 from tm.queue import (
     QUEUED_STAGE,
@@ -54,6 +55,7 @@ from tm.work import EXPORT_FILE, EXPORT_MEMORY, IMPORT_ARTICLE, IMPORT_TMX, PRET
 from web.access import require_actor, requires
 from web.db import get_session
 from web.downloads import attachment
+from web.i18n import worded
 
 bp = Blueprint("jobs", __name__)
 # The least role that may start (and so retry) each kind of job.
@@ -175,12 +177,13 @@ def describe(job: Job) -> dict[str, Any]:
         message = _("Interrupted (the process running it stopped) while: %(stage)s. "
                     "Nothing of it was stored; it can run again.", stage=stage)
     elif job.state == JobState.FAILED:
-        message = job.error or _("Something went wrong on our side; nothing was saved.")
+        message = (worded(job.error_message) if job.error_message is not None
+                   else _("Something went wrong on our side; nothing was saved."))
     else:
         message = stage
     return {"id": job.id, "kind": job.kind, "title": job.title, "state": state,
             **progress.as_dict(), "stage_label": stage, "message": message,
-            "error": job.error if job.state == JobState.FAILED else None,
+            "error": message if job.state == JobState.FAILED else None,
             "result": job.result if job.state == JobState.DONE else None,
             "attempts": job.attempts, "retryable": _retryable(job),
             "cancellable": job.state in (JobState.QUEUED, JobState.RUNNING),
@@ -205,7 +208,7 @@ def retry(job: Job) -> None:
     from tm.errors import ForbiddenError
 
     if not require_actor().may(KIND_ROLE.get(job.kind, Role.ADMIN)):
-        raise ForbiddenError(_("Your role may not run this job."))
+        raise ForbiddenError("job-role-forbidden", "Your role may not run this job.")
     job_queue().retry(get_session(), job)
 
 
@@ -247,7 +250,18 @@ def show(job_id: str) -> ResponseReturnValue:
     if job.state == JobState.DONE and job.kind == IMPORT_ARTICLE and job.result:
         return redirect(url_for("documents.show", document_id=job.result["document_id"]),
                         code=303)
-    return render_template("jobs/show.html", job=describe(job)), 200
+    return render_template("jobs/show.html", job=describe(job), report=_report(job)), 200
+
+
+def _report(job: Job) -> dict[str, Any] | None:
+    """A TMX import's report to show, its warnings and skip reasons as messages."""
+    if job.state != JobState.DONE or job.kind != IMPORT_TMX or not job.result:
+        return None
+    said = job.result.get("said") or {}
+    if not said:  # kept by an older Sverka: its English as it is
+        return job.result
+    return {**job.result, "warnings": [from_stored(w) for w in said.get("warnings", [])],
+            "skipped": {from_stored(reason): count for reason, count in said.get("skipped", [])}}
 
 
 @bp.get("/api/jobs/<job_id>")
@@ -298,11 +312,15 @@ def download(job_id: str) -> Response:
     """Download the file a job left (an export), streamed from the shared spool."""
     job = find(job_id)
     if not _has_file(job):
-        raise NotFoundError(_("This job has no file to download."))
+        raise NotFoundError("job-file-none", "This job has no file to download.")
     path = result_folder(job_queue().spool_dir, job.id) / EXPORT_FILE
     if not path.is_file():
-        raise NotFoundError(_("The file was removed (files are kept %(days)s days after their "
-                              "job); run the export again.", days=KEEP_PARAMS.days))
+        raise NotFoundError(Plural(
+            "job-file-removed",
+            "The file was removed (files are kept {count} day after their job); run the "
+            "export again.",
+            "The file was removed (files are kept {count} days after their job); run the "
+            "export again.", count=KEEP_PARAMS.days))
     memory = str(job.result.get("memory") or "export")  # type: ignore[union-attr]
     response = send_file(path, mimetype="application/x-tmx+xml", conditional=True,
                          max_age=0)

@@ -73,11 +73,12 @@ def _start_import() -> Job:
     upload: FileStorage | None = request.files.get("file")
     memory = (request.form.get("memory") or "").strip()
     if upload is None or not upload.filename:
-        raise InputError(_("choose a TMX file to upload"))
+        raise InputError("tmx-upload-missing", "choose a TMX file to upload")
     if not memory:
-        raise InputError(_("name the memory to import into"))
+        raise InputError("memory-name-missing", "name the memory to import into")
     if len(memory) > MEMORY_NAME_MAX:
-        raise InputError(_("a memory's name has at most %(n)s characters", n=MEMORY_NAME_MAX))
+        raise InputError("memory-name-too-long", "a memory's name has at most {max} characters",
+                         max=MEMORY_NAME_MAX)
     on_duplicate = duplicate_policy(request.form.get("on_duplicate")
                                     or DuplicatePolicy.KEEP_NEWEST).value
     name = upload.filename[:FILE_NAME_MAX]
@@ -92,7 +93,8 @@ def _start_import() -> Job:
 def _language(field: str) -> str | None:
     value = (request.form.get(field) or "").strip()
     if len(value) > LANGUAGE_MAX:
-        raise InputError(_("%(value)s is not a language code", value=value[:LANGUAGE_MAX]))
+        raise InputError("language-tag-invalid", "not a language tag: {tag!r}",
+                         tag=value[:LANGUAGE_MAX])
     return value or None
 
 
@@ -207,19 +209,20 @@ def _unit_filters() -> tuple[UnitFilter, str, bool, dict[str, str]]:
     args = request.args
     query = args.get("q", "").strip()
     if len(query) > SEARCH_MAX:
-        raise ValidationError(_("A search has at most %(max)s characters.", max=SEARCH_MAX))
+        raise ValidationError("search-too-long", "A search has at most {max} characters.",
+                              max=SEARCH_MAX)
     origin = args.get("origin") or ""
     if origin and origin not in set(UnitOrigin):
-        raise ValidationError(_("Unknown origin: %(origin)s.", origin=origin[:40]))
+        raise ValidationError("origin-unknown", "Unknown origin: {origin}.", origin=origin[:40])
     document = args.get("document", "")
     if document and not (document.isdigit() and 0 < int(document) <= MAX_ID):
-        raise ValidationError(_("No document %(id)s.", id=document[:20]))
+        raise ValidationError("document-missing", "no document with id {id}", id=document[:20])
     since = args.get("since", "")
     try:
         moment = dt.date.fromisoformat(since) if since else None
     except ValueError:
-        raise ValidationError(_("Not a date: %(value)s (use YYYY-MM-DD).",
-                                value=since[:20])) from None
+        raise ValidationError("date-invalid", "not a date: {value!r} (use YYYY-MM-DD)",
+                              value=since[:20]) from None
     in_target = args.get("in") == "target"
     filters = UnitFilter(origin=UnitOrigin(origin) if origin else None,
                          document_id=int(document) if document else None,
@@ -294,7 +297,8 @@ def delete_found(name: str) -> ResponseReturnValue:
     session = get_session()
     query = (request.form.get("q") or "").strip()[:SEARCH_MAX]
     if not query:
-        raise ValidationError(_("Search first: the units found are the ones deleted."))
+        raise ValidationError("search-before-delete",
+                              "Search first: the units found are the ones deleted.")
     ids = matching_units(session, query, memory=name, target=request.form.get("in") == "target")
     deleted = delete_units(session, name, ids)
     record_audit(AuditAction.DELETE, "memory-units", name, {"units": deleted, "search": query})

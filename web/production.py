@@ -48,6 +48,7 @@ def _proxies(value: Any) -> int:
     except ValueError:
         count = -1
     if not 0 <= count <= MAX_PROXIES:
-        raise InputError(f"SVERKA_PROXY_FIX must be the number of proxies in front of Sverka "
-                         f"(0–{MAX_PROXIES}), not {value!r}")
+        raise InputError("proxy-fix-invalid", "SVERKA_PROXY_FIX must be the number of "
+                         "proxies in front of Sverka (0–{max}), not {value!r}",
+                         max=MAX_PROXIES, value=value)
     return count

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from tm.documents import get_segment, segment_context
+from tm.errors import InputError
 from tm.lang import SOURCE_LANG, TARGET_LANG
 from tm.models import Role
 from tm.search import fuzzy
@@ -29,9 +30,11 @@ MAX_QUERY = 2000
 def _query(name: str = "q") -> str:
     text = request.args.get(name, "").strip()
     if not text:
-        abort(400, description=f"give the text to look for as ?{name}=")
+        raise InputError("search-text-param-missing", "give the text to look for as ?{name}=",
+                         name=name)
     if len(text) > MAX_QUERY:
-        abort(400, description=f"look for at most {MAX_QUERY} characters")
+        raise InputError("search-text-too-long", "look for at most {max} characters",
+                         max=MAX_QUERY)
     return text
 
 

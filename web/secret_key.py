@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tm.errors import InputError
+from tm.messages import Message, system_reason
 
 if TYPE_CHECKING:
     from flask import Config, Flask
@@ -47,13 +48,14 @@ def init_app(app: Flask) -> None:
         app.config["SECRET_KEY"] = load_or_create(Path(str(app.config["DATA_DIR"])))
 
 
-def weakness(key: str | bytes | None) -> str | None:
+def weakness(key: str | bytes | None) -> Message | None:
     """Return why ``key`` must not sign cookies on a server (known, too short), or ``None``."""
     text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key or ""
     if text.strip().lower() in WEAK_KEYS:
-        return "it is a well-known example key"
+        return Message("secret-key-known", "it is a well-known example key")
     if len(text) < MIN_KEY_LENGTH:
-        return f"it is shorter than {MIN_KEY_LENGTH} characters"
+        return Message("secret-key-short", "it is shorter than {min} characters",
+                       min=MIN_KEY_LENGTH)
     return None
 
 
@@ -69,20 +71,23 @@ def load_or_create(directory: Path) -> str:
         _create(path, secrets.token_urlsafe(KEY_BYTES))
         return _read(path)  # this process's key, or the one of a process that came first
     except OSError as error:
-        raise InputError(f"cannot keep the secret key in {path}: {error.strerror or error}; "
-                         f"set {SECRET_KEY_ENV} instead") from error
+        raise InputError("secret-key-unkept", "cannot keep the secret key in {path}: "
+                         "{reason}; set {variable} instead", path=str(path),
+                         reason=system_reason(error), variable=SECRET_KEY_ENV) from error
 
 
 def _read(path: Path) -> str:
     with open(path, encoding="ascii") as file:
         mode = stat.S_IMODE(os.fstat(file.fileno()).st_mode)
         if mode & 0o077:
-            raise InputError(f"the secret key file {path} can be read by others (mode "
-                             f"{mode:04o}): run `chmod 600 {path}`")
+            raise InputError("secret-key-exposed", "the secret key file {path} can be read "
+                             "by others (mode {mode:04o}): run `chmod 600 {path}`",
+                             path=str(path), mode=mode)
         key = file.read().strip()
     if not key:
-        raise InputError(f"the secret key file {path} is empty: delete it (every session "
-                         f"ends) or set {SECRET_KEY_ENV}")
+        raise InputError("secret-key-empty", "the secret key file {path} is empty: delete it "
+                         "(every session ends) or set {variable}", path=str(path),
+                         variable=SECRET_KEY_ENV)
     return key
 
 

@@ -17,7 +17,9 @@ bp = Blueprint("settings", __name__)
 def _apply(values: dict[str, str]) -> None:
     if "locale" in values:
         if values["locale"] not in LOCALES:
-            raise ValidationError(f"unknown language {values['locale']!r}")
+            raise ValidationError("locale-unknown", "unknown language {locale!r}: use one of "
+                                  "{choices}", locale=values["locale"],
+                                  choices=", ".join(LOCALES))
         session["locale"] = values["locale"]
 
 

@@ -100,14 +100,12 @@ def page_argument() -> int:
     """The ``page`` a list was asked for (1 if none), or a ValidationError in the user's
     language when it is not a page number (:data:`tm.paging.MAX_PAGE` at most)."""
     from flask import request
-    from flask_babel import format_decimal
-    from flask_babel import gettext as _
 
     from tm.errors import ValidationError
     from tm.paging import MAX_PAGE
 
     raw = request.args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ValidationError(_("Pages are numbered from 1 to %(max)s.",
-                                max=format_decimal(MAX_PAGE)))
+        raise ValidationError("page-number-range", "pages are numbered from 1 to {max:,}",
+                              max=MAX_PAGE)
     return int(raw)

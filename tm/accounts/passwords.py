@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tm.errors import ValidationError
+from tm.messages import Plural
 
 MIN_PASSWORD_LENGTH = 10
 # Long enough for any pass phrase, short enough that hashing one costs nothing extra.
@@ -26,9 +27,15 @@ def _hasher() -> PasswordHasher:
 def check_password_rules(password: str) -> None:
     """Refuse a password too short or too long to be a good one, saying why."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationError(Plural("password-too-short",
+                                     "a password needs at least {count} character",
+                                     "a password needs at least {count} characters",
+                                     count=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+        raise ValidationError(Plural("password-too-long",
+                                     "a password has at most {count} character",
+                                     "a password has at most {count} characters",
+                                     count=MAX_PASSWORD_LENGTH))
 
 
 def hash_password(password: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tm.errors import ForbiddenError
+from tm.messages import Message
 from tm.models import Role, Status
 
 # The least role that may set each status: translators draft and translate, reviewers judge.
@@ -16,10 +17,11 @@ STATUS_ROLE = {
 JUDGED = frozenset({Status.REVIEWED, Status.APPROVED})
 
 
-def require_role(role: Role, needed: Role, what: str) -> None:
+def require_role(role: Role, needed: Role, what: Message) -> None:
     """Refuse (ForbiddenError) unless ``role`` includes ``needed``; ``what`` is the action."""
     if not role.includes(needed):
-        raise ForbiddenError(f"{what} needs the {needed.value} role (yours: {role.value})")
+        raise ForbiddenError("role-required", "{what} needs the {needed} role (yours: {role})",
+                             what=what, needed=needed.value, role=role.value)
 
 
 def check_status_change(role: Role, current: Status | None, new: Status | None) -> None:
@@ -28,6 +30,8 @@ def check_status_change(role: Role, current: Status | None, new: Status | None) 
     ``current`` is None for a new translation, ``new`` None when the status stays.
     """
     if new is not None:
-        require_role(role, STATUS_ROLE[new], f"setting a translation to {new.value}")
+        require_role(role, STATUS_ROLE[new], Message(
+            "action-set-status", "setting a translation to {status}", status=new.value))
     if current in JUDGED:
-        require_role(role, Role.REVIEWER, f"changing a {current.value} translation")
+        require_role(role, Role.REVIEWER, Message(
+            "action-change-judged", "changing a {status} translation", status=current.value))

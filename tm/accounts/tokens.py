@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tm.errors import NotFoundError, ValidationError
+from tm.messages import Plural
 from tm.models import ApiToken, Role, User, utcnow
 
 API = "api"
@@ -52,12 +53,17 @@ def create_token(session: Session, user: User, name: str, *, role: Role | None =
     """Make an API token for ``user``; return it and its secret (shown once, never kept)."""
     name = " ".join(name.split())
     if not name or len(name) > TOKEN_NAME_MAX:
-        raise ValidationError(f"a token name is 1 to {TOKEN_NAME_MAX} characters")
+        raise ValidationError(Plural("token-name-length", "a token name is 1 to {count} character",
+                                     "a token name is 1 to {count} characters",
+                                     count=TOKEN_NAME_MAX))
     if role is not None and not user.role.includes(role):
-        raise ValidationError(f"a token of {user.login!r} can have at most the role "
-                              f"{user.role.value!r}")
+        raise ValidationError("token-role-too-high",
+                              "a token of {login!r} can have at most the role {role!r}",
+                              login=user.login, role=user.role.value)
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
-        raise ValidationError(f"a token expires after 1 to {MAX_EXPIRY_DAYS} days")
+        raise ValidationError(Plural("token-expiry-range", "a token expires after 1 to {count} day",
+                                     "a token expires after 1 to {count} days",
+                                     count=MAX_EXPIRY_DAYS))
     expires = None if expires_days is None else utcnow() + dt.timedelta(days=expires_days)
     return _create(session, user, API, name, role, expires)
 
@@ -104,7 +110,7 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     """Return the API token ``token_id``; NotFoundError if there is none."""
     token = session.get(ApiToken, token_id)
     if token is None or token.kind != API:
-        raise NotFoundError(f"no token {token_id}")
+        raise NotFoundError("token-missing", "no token {id}", id=token_id)
     return token
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tm.accounts.passwords import hash_password, needs_rehash, verify_password
 from tm.errors import ConflictError, NotFoundError, ValidationError
+from tm.messages import Plural
 from tm.models import Role, User, utcnow
 
 LOGIN_MAX = 100
@@ -28,9 +29,11 @@ def normalize_login(login: str) -> str:
     """Return ``login`` as it is stored (trimmed, case-folded), or refuse it, saying why."""
     login = login.strip().casefold()
     if not login or len(login) > LOGIN_MAX or not LOGIN_PATTERN.fullmatch(login):
-        raise ValidationError(
-            f"a login is 1 to {LOGIN_MAX} letters, digits and . _ - @, "
-            f"starting with a letter or digit: {login[:LOGIN_MAX]!r}")
+        raise ValidationError(Plural(
+            "login-invalid", "a login is 1 to {count} letter, digit and . _ - @, "
+            "starting with a letter or digit: {login!r}", "a login is 1 to {count} letters, "
+            "digits and . _ - @, starting with a letter or digit: {login!r}",
+            count=LOGIN_MAX, login=login[:LOGIN_MAX]))
     return login
 
 
@@ -40,7 +43,7 @@ def create_user(session: Session, login: str, *, role: Role, password: str | Non
     shown = display_name or login.strip()
     login = normalize_login(login)
     if find_user(session, login) is not None:
-        raise ConflictError(f"there is already a user {login!r}")
+        raise ConflictError("user-exists", "there is already a user {login!r}", login=login)
     user = User(login=login, display_name=_display_name(shown),
                 email=_email(email), role=role, active=True, credentials=0,
                 password_hash=None if password is None else hash_password(password))
@@ -58,7 +61,7 @@ def get_user(session: Session, login: str) -> User:
     """Return the user with ``login``; NotFoundError if there is none."""
     user = find_user(session, login)
     if user is None:
-        raise NotFoundError(f"no user {login.strip()[:LOGIN_MAX]!r}")
+        raise NotFoundError("user-missing", "no user {login!r}", login=login.strip()[:LOGIN_MAX])
     return user
 
 
@@ -129,13 +132,17 @@ def _keep_an_admin(session: Session, user: User) -> None:
     others = session.scalar(select(func.count()).select_from(User).where(
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)) or 0
     if not others:
-        raise ConflictError(f"{user.login!r} is the last active admin: make another first")
+        raise ConflictError("last-admin", "{login!r} is the last active admin: make another first",
+                            login=user.login)
 
 
 def _display_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or len(name) > DISPLAY_NAME_MAX:
-        raise ValidationError(f"a display name is 1 to {DISPLAY_NAME_MAX} characters")
+        raise ValidationError(Plural("display-name-length",
+                                     "a display name is 1 to {count} character",
+                                     "a display name is 1 to {count} characters",
+                                     count=DISPLAY_NAME_MAX))
     return name
 
 
@@ -144,7 +151,8 @@ def _email(email: str | None) -> str | None:
         return None
     email = email.strip()
     if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email):
-        raise ValidationError(f"not an e-mail address: {email[:EMAIL_MAX]!r}")
+        raise ValidationError("email-invalid", "not an e-mail address: {email!r}",
+                              email=email[:EMAIL_MAX])
     return email
 
 

@@ -110,7 +110,8 @@ def from_dict(data: Any) -> Alignment:
                       for x in data["links"])
         src_keys = tuple(int(k) for k in data.get("src_keys") or ())
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ValidationError(f"not an alignment: {error}") from error
+        raise ValidationError("alignment-invalid", "not an alignment: {reason}",
+                              reason=str(error)) from error
     alignment = Alignment(src, tgt, links, src_keys)
     check(alignment)
     return alignment
@@ -121,22 +122,26 @@ def check(alignment: Alignment) -> None:
     for side in SIDES:
         flat = [i for link in alignment.links for i in link.side(side)]
         if flat != list(range(len(alignment.sentences(side)))):
-            raise ValidationError(f"the links do not cover the {side} sentences once, in order")
+            raise ValidationError("alignment-links-uncovered",
+                                  "the links do not cover the {side} sentences once, in order",
+                                  side=side)
     if any(not link.src and not link.tgt for link in alignment.links):
-        raise ValidationError("a link has no sentences")
+        raise ValidationError("alignment-link-empty", "a link has no sentences")
     if alignment.src_keys and len(alignment.src_keys) != len(alignment.src):
-        raise ValidationError("src_keys must name the segment of every source sentence")
+        raise ValidationError("alignment-keys-incomplete",
+                              "src_keys must name the segment of every source sentence")
 
 
 def _link(alignment: Alignment, index: int) -> AlignLink:
     if not 0 <= index < len(alignment.links):
-        raise ValidationError(f"no link {index}")
+        raise ValidationError("alignment-link-missing", "no link {index}", index=index)
     return alignment.links[index]
 
 
 def _side(side: str) -> Side:
     if side not in SIDES:
-        raise ValidationError(f"side must be src or tgt, not {side!r}")
+        raise ValidationError("alignment-side-invalid", "side must be src or tgt, not {side!r}",
+                              side=side)
     return side
 
 
@@ -156,7 +161,7 @@ def merge_next(alignment: Alignment, index: int) -> Alignment:
 def merge_previous(alignment: Alignment, index: int) -> Alignment:
     """Join link ``index`` with the link before it."""
     if index <= 0:
-        raise ValidationError("the first link has no link before it")
+        raise ValidationError("alignment-link-first", "the first link has no link before it")
     return merge_next(alignment, index - 1)
 
 
@@ -164,7 +169,9 @@ def shift_down(alignment: Alignment, index: int, side: Side) -> Alignment:
     """Move the last sentence of ``side`` in link ``index`` into the next link."""
     link, side = _link(alignment, index), _side(side)
     if not link.side(side):
-        raise ValidationError(f"link {index} has no {side} sentence to move")
+        raise ValidationError("alignment-nothing-to-move",
+                              "link {index} has no {side} sentence to move",
+                              index=index, side=side)
     moved = link.side(side)[-1]
     links = list(alignment.links)
     links[index] = link.with_side(side, link.side(side)[:-1])
@@ -181,7 +188,9 @@ def shift_up(alignment: Alignment, index: int, side: Side) -> Alignment:
     """Move the first sentence of ``side`` in link ``index`` into the previous link."""
     link, side = _link(alignment, index), _side(side)
     if not link.side(side):
-        raise ValidationError(f"link {index} has no {side} sentence to move")
+        raise ValidationError("alignment-nothing-to-move",
+                              "link {index} has no {side} sentence to move",
+                              index=index, side=side)
     moved = link.side(side)[0]
     links = list(alignment.links)
     links[index] = link.with_side(side, link.side(side)[1:])
@@ -198,11 +207,13 @@ def split_link(alignment: Alignment, index: int, src_count: int, tgt_count: int)
     """Cut link ``index`` in two: its first ``src_count`` and ``tgt_count`` sentences, the rest."""
     link = _link(alignment, index)
     if not (0 <= src_count <= len(link.src) and 0 <= tgt_count <= len(link.tgt)):
-        raise ValidationError(f"link {index} has not that many sentences")
+        raise ValidationError("alignment-split-too-far", "link {index} has not that many sentences",
+                              index=index)
     first = AlignLink(link.src[:src_count], link.tgt[:tgt_count], None, True)
     second = AlignLink(link.src[src_count:], link.tgt[tgt_count:], None, True)
     if not (first.src or first.tgt) or not (second.src or second.tgt):
-        raise ValidationError("cut between sentences, leaving some on each part")
+        raise ValidationError("alignment-split-one-sided",
+                              "cut between sentences, leaving some on each part")
     links = list(alignment.links)
     links[index:index + 1] = [first, second]
     return _with_links(alignment, links)
@@ -223,9 +234,11 @@ def edit(alignment: Alignment, side: Side, sentence: int, text: str) -> Alignmen
     side = _side(side)
     texts = list(alignment.sentences(side))
     if not 0 <= sentence < len(texts):
-        raise ValidationError(f"no {side} sentence {sentence}")
+        raise ValidationError("alignment-sentence-missing", "no {side} sentence {sentence}",
+                              side=side, sentence=sentence)
     if not text.strip():
-        raise ValidationError("a sentence cannot be empty; mark it unaligned instead")
+        raise ValidationError("alignment-sentence-empty",
+                              "a sentence cannot be empty; mark it unaligned instead")
     texts[sentence] = text.strip()
     return alignment.with_sentences(side, tuple(texts))
 
@@ -238,10 +251,12 @@ def split(alignment: Alignment, side: Side, sentence: int, offset: int) -> Align
     side = _side(side)
     texts = list(alignment.sentences(side))
     if not 0 <= sentence < len(texts):
-        raise ValidationError(f"no {side} sentence {sentence}")
+        raise ValidationError("alignment-sentence-missing", "no {side} sentence {sentence}",
+                              side=side, sentence=sentence)
     head, tail = texts[sentence][:offset].strip(), texts[sentence][offset:].strip()
     if not head or not tail:
-        raise ValidationError("split inside the sentence, not at its start or end")
+        raise ValidationError("alignment-split-at-edge",
+                              "split inside the sentence, not at its start or end")
     texts[sentence:sentence + 1] = [head, tail]
 
     def renumber(indices: tuple[int, ...]) -> tuple[int, ...]:
@@ -310,11 +325,13 @@ def bounds(alignment: Alignment, operation: dict[str, Any]) -> tuple[int, int]:
         side, sentence = _side(str(operation.get("side"))), operation.get("sentence")
         at = next((i for i, x in enumerate(alignment.links) if sentence in x.side(side)), None)
         if at is None:
-            raise ValidationError(f"no {side} sentence {sentence}")
+            raise ValidationError("alignment-sentence-missing", "no {side} sentence {sentence}",
+                                  side=side, sentence=sentence)
         return at, at + 1
     link = operation.get("link")
     if not isinstance(link, int) or isinstance(link, bool):
-        raise ValidationError(f"{operation.get('op')} needs link (int)")
+        raise ValidationError("alignment-argument-invalid", "{operation} needs {argument} ({kind})",
+                              operation=operation.get("op"), argument="link", kind="int")
     return max(0, link - NEIGHBOURS), min(count, link + NEIGHBOURS + 1)
 
 
@@ -359,14 +376,17 @@ def apply(alignment: Alignment, operation: dict[str, Any]) -> Alignment:
     """Apply one operation given as ``{"op": name, …arguments}``; the result is checked."""
     name = operation.get("op")
     if name not in OPERATIONS:
-        raise ValidationError(f"unknown operation {name!r}")
+        raise ValidationError("alignment-operation-unknown", "unknown operation {name!r}",
+                              name=name)
     args = []
     for key, kind in ARGUMENTS[name]:
         value = operation.get(key)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ValidationError(f"{name} needs {key} ({kind.__name__})")
+            raise ValidationError("alignment-argument-invalid",
+                                  "{operation} needs {argument} ({kind})",
+                                  operation=name, argument=key, kind=kind.__name__)
         args.append(value)
     result = OPERATIONS[name](alignment, *args)
     check(result)

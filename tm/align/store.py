@@ -153,7 +153,8 @@ def _source_parts(alignment: Alignment, segments: list[Segment]) -> list[list[st
     """
     if not alignment.src_keys:
         if len(segments) != len(alignment.src):
-            raise ValidationError("the alignment has a different number of source segments "
+            raise ValidationError("alignment-segments-count",
+                                  "the alignment has a different number of source segments "
                                   "than the document; reload the page")
         return [[text] for text in alignment.src]
     keys: list[int] = []
@@ -165,7 +166,8 @@ def _source_parts(alignment: Alignment, segments: list[Segment]) -> list[list[st
             keys.append(key)
             parts.append([text])
     if keys != [s.id for s in segments]:
-        raise ValidationError("the alignment's source sentences are not the document's "
+        raise ValidationError("alignment-segments-changed",
+                              "the alignment's source sentences are not the document's "
                               "segments any more; reload the page")
     return parts
 
@@ -202,8 +204,10 @@ def save_alignment(session: Session, document_id: int, track: str, alignment: Al
     check(alignment)
     if expected_version is not None and expected_version != track_version(
             session, document_id, track):
-        raise ConflictError(f"track {track!r} of document {document_id} was changed by "
-                            "someone else since the alignment was opened; reload it")
+        raise ConflictError("alignment-track-changed",
+                            "track {track!r} of document {document_id} was changed by "
+                            "someone else since the alignment was opened; reload it",
+                            track=track, document_id=document_id)
     document = get_document(session, document_id)
     report = AlignmentSaveReport()
     segments = _save_sources(session, document_id, alignment, author=author, report=report)

@@ -22,6 +22,7 @@ import click
 from tm import __version__
 from tm.cli.context import CliContext
 from tm.errors import SverkaError
+from tm.messages import Message, for_cli, system_error
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -140,7 +141,7 @@ class SverkaGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SverkaError as error:
-            raise UserError(str(error)) from error
+            raise UserError(for_cli(error.message)) from error
         except BrokenPipeError as error:
             if not _stdout_closed():
                 raise UserError(_explain(ctx, error)) from error
@@ -157,9 +158,10 @@ class SverkaGroup(click.Group):
                 raise UserError(_explain(ctx, error)) from error
             if os.environ.get(DEBUG_ENV):
                 raise
-            raise InternalError(f"internal error ({type(error).__name__}: {error}); nothing "
-                                f"was saved. Set {DEBUG_ENV}=1 for the traceback and please "
-                                "report it.") from error
+            raise InternalError(for_cli(Message(
+                "internal-error", "internal error ({kind}: {reason}); nothing was saved. Set "
+                "{variable}=1 for the traceback and please report it.",
+                kind=type(error).__name__, reason=str(error), variable=DEBUG_ENV))) from error
 
 
 def _stdout_closed() -> bool:
@@ -181,12 +183,11 @@ def _explain(ctx: click.Context, error: Exception) -> str:
     database = database_name(context.url) if context is not None else "in use"
     resource = resource_error(error, database=database)
     if resource is not None:
-        return str(resource)
+        return for_cli(resource.message)
     if isinstance(error, OSError):
-        name = f"{error.filename}: " if error.filename else ""
-        return f"{name}{error.strerror or error}"
+        return for_cli(system_error(error))
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    return f"database error: {reason}"
+    return for_cli(Message("database-error", "database error: {reason}", reason=reason))
 
 
 @cache

@@ -58,10 +58,11 @@ def _read_password(password_stdin: bool, prompt: str) -> str:
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise InputError("no password on standard input")
+            raise InputError("password-stdin-empty", "no password on standard input")
         return password
     if not sys.stdin.isatty():
-        raise InputError("no terminal to ask for the password: give it with --password-stdin")
+        raise InputError("password-no-terminal",
+                         "no terminal to ask for the password: give it with --password-stdin")
     return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
@@ -291,8 +292,9 @@ def _moment(value: str | None, option: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"{option}: not a date or time: {value!r} "
-                              "(use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+        raise ValidationError("moment-invalid", "{option}: not a date or time: {value!r} "
+                              "(use YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+                              option=option, value=value) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -85,8 +85,9 @@ class CliContext:
             return
         head = head_revision(self.engine)
         if revision != head:
-            raise SverkaError(f"the database schema is at {revision}, this Sverka needs {head}: "
-                              "run `sverka db upgrade`")
+            raise SverkaError("schema-outdated", "the database schema is at {revision}, this "
+                              "Sverka needs {head}: run `sverka db upgrade`",
+                              revision=revision, head=head)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

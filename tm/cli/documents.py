@@ -34,6 +34,7 @@ from tm.documents import (
     list_documents,
 )
 from tm.errors import InputError
+from tm.messages import for_cli
 from tm.models import Origin, TestSet, Translation
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def parse_date(value: str | None) -> dt.date | None:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    raise InputError("date-invalid", "not a date: {value!r} (use YYYY-MM-DD)", value=value)
 
 
 def _read(path: str) -> Article:
@@ -124,7 +125,7 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
                   "translations": result.translations,
                   "track": track if translation_file else None,
                   "mean_confidence": round(sum(scores) / len(scores), 3) if scores else None,
-                  "warnings": result.warnings}
+                  "warnings": [str(warning) for warning in result.warnings]}
     if as_json:
         emit_json(report)
         return
@@ -137,7 +138,7 @@ def import_command(ctx: CliContext, article: str, translation_file: str | None, 
                    f"into track {track!r} "
                    f"(mean confidence {report['mean_confidence']}).")
     for warning in result.warnings:
-        click.echo(f"  warning: {warning}")
+        click.echo(f"  warning: {for_cli(warning)}")
 
 
 @click.command("documents")

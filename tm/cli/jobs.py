@@ -16,6 +16,7 @@ import click
 
 from tm.cli.context import CliContext, emit_json, json_option
 from tm.errors import InputError
+from tm.messages import for_cli
 
 if TYPE_CHECKING:
     from tm.models import Job
@@ -41,6 +42,7 @@ def submit_job(ctx: CliContext, kind: str, *, title: str, params: dict[str, Any]
     import shutil
 
     from tm.jobs import create_job
+    from tm.messages import system_reason
     from tm.queue import remove_input, spool_folder
 
     queue = ctx.queue
@@ -53,8 +55,8 @@ def submit_job(ctx: CliContext, kind: str, *, title: str, params: dict[str, Any]
                 shutil.copyfile(upload[0], folder / upload[1])
             except OSError as error:
                 remove_input(queue.spool_dir, job.id)
-                raise InputError(f"cannot queue {upload[0]}: {error.strerror or error}") \
-                    from error
+                raise InputError("job-upload-failed", "cannot queue {file}: {reason}",
+                                 file=upload[0], reason=system_reason(error)) from error
             except BaseException:
                 remove_input(queue.spool_dir, job.id)
                 raise
@@ -77,7 +79,8 @@ def describe(queue: JobQueue, job: Job) -> dict[str, Any]:
     progress = queue.progress_of(job)
     return {"id": job.id, "kind": job.kind, "title": job.title, "state": job.state.value,
             "stage": progress.stage, "done": progress.done, "total": progress.total,
-            "error": job.error, "result": job.result, "attempts": job.attempts,
+            "error": None if job.error_message is None else str(job.error_message),
+            "result": job.result, "attempts": job.attempts,
             "worker": job.worker, "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
@@ -96,17 +99,18 @@ def jobs_group(click_ctx: click.Context, limit: int, as_json: bool) -> None:
     ctx: CliContext = click_ctx.obj
     queue = ctx.queue
     with ctx.transaction() as session:
-        rows = [describe(queue, job) for job in list_jobs(session, limit=limit,
-                                                           alive=queue.alive)]
+        jobs = list_jobs(session, limit=limit, alive=queue.alive)
+        rows = [describe(queue, job) for job in jobs]
+        errors = [job.error_message for job in jobs]
     if as_json:
         emit_json(rows)
         return
     if not rows:
         click.echo("No jobs yet.")
-    for row in rows:
+    for row, error in zip(rows, errors, strict=True):
         count = f" {row['done']:,}/{row['total']:,}" if row["total"] else ""
         click.echo(f"{row['id']}  {row['state']:<11} {row['stage']}{count}  {row['title']}"
-                   + (f"  ({row['error']})" if row["error"] else ""))
+                   + (f"  ({for_cli(error)})" if error is not None else ""))
 
 
 def _find(ctx: CliContext, session: Any, job_id: str) -> Job:

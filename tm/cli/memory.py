@@ -53,14 +53,15 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
                        background: bool, as_json: bool) -> None:
     """Import the TMX FILE into a memory. All or nothing; a report says what happened."""
     from tm.memory import import_tmx
+    from tm.messages import for_cli
 
     if background:
         _queue_import(ctx, file, memory=memory, src=src, tgt=tgt, on_duplicate=on_duplicate,
                       rejects=rejects, as_json=as_json)
         return
     if rejects and os.path.lexists(rejects) and not force:
-        raise InputError(f"{rejects} exists: choose another --rejects file, or add --force "
-                         "to overwrite it")
+        raise InputError("rejects-file-exists", "{file} exists: choose another --rejects "
+                         "file, or add --force to overwrite it", file=rejects)
     with ctx.transaction() as session, terminal_progress(as_json) as progress:
         report = import_tmx(session, file, memory=memory, src=src, tgt=tgt,
                             on_duplicate=DuplicatePolicy(on_duplicate), rejects=rejects,
@@ -76,14 +77,14 @@ def import_tmx_command(ctx: CliContext, file: str, memory: str, src: str | None,
                f"{sum(report.skipped.values()):,} skipped"
                + (f"; {counted(report.replaced, 'older unit', 'older units')} replaced."
                   if report.replaced else "."))
-    for reason, count in sorted(report.skipped.items()):
-        click.echo(f"  skipped {count}: {reason}")
+    for reason, count in sorted(report.skipped.items(), key=lambda item: str(item[0])):
+        click.echo(f"  skipped {count}: {for_cli(reason)}")
     mapped = ", ".join(f"{raw} → {tag}" for raw, tag in sorted(report.languages.items()))
     if mapped:
         click.echo(f"  languages: {mapped}")
     click.echo(f"  encoding {report.encoding}, TMX {report.tmx_version}")
     for warning in report.warnings:
-        click.echo(f"  warning: {warning}")
+        click.echo(f"  warning: {for_cli(warning)}")
     if rejects:
         click.echo(f"  skipped units written to {rejects}")
 
@@ -96,9 +97,10 @@ def _queue_import(ctx: CliContext, file: str, *, memory: str, src: str | None,
     from tm.work import IMPORT_TMX, TMX_UPLOAD, import_tmx_params
 
     if rejects:
-        raise InputError("--rejects needs the import to run here: leave out --background")
+        raise InputError("rejects-in-background",
+                         "--rejects needs the import to run here: leave out --background")
     if not os.path.isfile(file):
-        raise InputError(f"{file}: no such file")
+        raise InputError("file-missing", "{name}: no such file", name=file)
     name = os.path.basename(file)
     job_id = submit_job(ctx, IMPORT_TMX, title=f"{name} → {memory}",
                         params=import_tmx_params(memory=memory, name=file, src=src, tgt=tgt,
@@ -129,7 +131,7 @@ def export_command(ctx: CliContext, out: str, memory: str | None, document_id: i
     from tm.memory import export_document, export_memory
 
     if (memory is None) == (document_id is None):
-        raise InputError("give either --memory or --document")
+        raise InputError("export-target-missing", "give either --memory or --document")
     if background:
         _queue_export(ctx, out, memory=memory, since=since, as_json=as_json)
         return
@@ -163,11 +165,11 @@ def _queue_export(ctx: CliContext, out: str, *, memory: str | None, since: str |
     from tm.work import EXPORT_MEMORY, export_memory_params
 
     if memory is None or out == "-":
-        raise InputError("--background exports a --memory to a file (not a document, not "
-                         "standard output)")
+        raise InputError("export-background-target", "--background exports a --memory to a "
+                         "file (not a document, not standard output)")
     target = os.path.abspath(out)  # the worker's directory is not this one
     if not os.path.isdir(os.path.dirname(target)):
-        raise InputError(f"{out}: no such directory")
+        raise InputError("directory-missing", "{name}: no such directory", name=out)
     with ctx.transaction() as session:
         get_memory(session, memory)  # an unknown memory is said now, not by the job
     moment = parse_date(since)
@@ -231,7 +233,8 @@ def memory_show_command(ctx: CliContext, name: str, query: str | None, in_target
     with ctx.transaction() as session:
         if query:
             if origin or document_id or since:
-                raise InputError("--search does not combine with --origin, --document, --since")
+                raise InputError("unit-search-filters",
+                                 "--search does not combine with --origin, --document, --since")
             found = concordance(session, query, target=in_target, memories=[name],
                                 page=page, per_page=per_page)
             units = units_in_order(session, [hit.unit_id for hit in found.hits])
@@ -271,7 +274,7 @@ def memory_edit_command(ctx: CliContext, name: str, unit_id: int, source: str | 
     from tm.memory.units import document_titles, edit_unit, get_unit, unit_dict
 
     if source is None and target is None:
-        raise InputError("give --source and/or --target")
+        raise InputError("unit-edit-empty", "give --source and/or --target")
     with ctx.transaction() as session:
         unit = edit_unit(session, get_unit(session, name, unit_id), author=cli_actor(),
                          source=source, target=target)
@@ -296,7 +299,7 @@ def memory_delete_command(ctx: CliContext, name: str, unit_ids: tuple[int, ...],
     from tm.search.concordance import matching_units
 
     if bool(unit_ids) == bool(query):
-        raise InputError("give UNIT ids or --search TEXT")
+        raise InputError("unit-delete-target", "give UNIT ids or --search TEXT")
     with ctx.transaction() as session:
         if query:
             ids = matching_units(session, query, memory=name, target=in_target)

@@ -43,7 +43,8 @@ def named_file(value: str) -> tuple[str, str]:
     """Split a ``NAME=FILE`` option value."""
     name, sep, path = value.partition("=")
     if not sep or not name.strip() or not path:
-        raise InputError(f"{value!r}: give a track name and a file as NAME=FILE")
+        raise InputError("named-file-invalid",
+                         "{value!r}: give a track name and a file as NAME=FILE", value=value)
     return name.strip(), path
 
 
@@ -117,7 +118,8 @@ def add_track_command(ctx: CliContext, file: str, older_file: str | None,
     if older_file is not None:  # add-track TARGET FILE
         target, file = file, older_file
     if [document_id, testset_name, target].count(None) != 2:
-        raise InputError("say where the track goes: --document ID or --testset NAME")
+        raise InputError("track-target-missing",
+                         "say where the track goes: --document ID or --testset NAME")
     with ctx.transaction() as session:
         # Where it goes first: a missing document is the error, whatever the file holds.
         if target is not None:
@@ -150,7 +152,8 @@ def _older_target(session: Session, target: str) -> Document | TestSet:
         try:
             number = int(target)
         except ValueError:
-            raise NotFoundError(f"no test set named {target!r}") from None
+            raise NotFoundError("testset-missing", "no test set named {name!r}",
+                                name=target) from None
         return get_document(session, number)
 
 
@@ -220,22 +223,26 @@ def score_command(ctx: CliContext, testset_name: str | None, refs: tuple[str, ..
         _post_edit(ctx, testset_name, document_ids, systems, final, as_json)
         return
     if document_ids:
-        raise InputError("--document is for --post-edit")
+        raise InputError("score-document-option", "--document is for --post-edit")
     if not refs:
-        raise InputError("give --ref TRACK (or FILE with --hyp)")
+        raise InputError("score-ref-missing", "give --ref TRACK (or FILE with --hyp)")
     metrics = parse_metrics(metrics_value)
     options = {"baseline": baseline, "seed": seed, "samples": samples, "jobs": jobs}
     if testset_name is None:
         if background:
-            raise InputError("--background scores a --testset (plain files are scored here)")
+            raise InputError("score-background-files",
+                             "--background scores a --testset (plain files are scored here)")
         if not hyps:
-            raise InputError("give --testset NAME, or --hyp FILE with --ref FILE")
+            raise InputError("score-target-missing",
+                             "give --testset NAME, or --hyp FILE with --ref FILE")
         if systems or per_document:
-            raise InputError("--system and --documents need --testset")
+            raise InputError("score-options-need-testset",
+                             "--system and --documents need --testset")
         rows = _score_files(hyps, refs, metrics, tgt_lang or TARGET_LANG, test, options)
     else:
         if hyps:
-            raise InputError("--hyp is for plain files; with --testset use --system TRACK")
+            raise InputError("score-hyp-with-testset",
+                             "--hyp is for plain files; with --testset use --system TRACK")
         if background:
             from tm.work import SCORE_TESTSET, score_params
 
@@ -268,7 +275,8 @@ def _post_edit(ctx: CliContext, testset_name: str | None, document_ids: tuple[in
     from tm.scoring.postedit import post_edit_effort
 
     if (testset_name is None) == (not document_ids):
-        raise InputError("--post-edit takes --testset NAME or --document DOC")
+        raise InputError("post-edit-target",
+                         "--post-edit takes --testset NAME or --document DOC")
     with ctx.transaction() as session:
         if testset_name is not None:
             test_set = get_testset(session, testset_name)

@@ -11,6 +11,7 @@ from tm.cli.jobs import background_option, echo_queued, submit_job
 from tm.errors import InputError
 from tm.files import open_input
 from tm.lang import SOURCE_LANG, TARGET_LANG
+from tm.messages import for_cli
 from tm.search import fuzzy, reindex
 from tm.search.concordance import DEFAULT_PER_PAGE, concordance
 from tm.search.fuzzy import DEFAULT_LIMIT, DEFAULT_MIN_SCORE, Match
@@ -29,7 +30,8 @@ def _read_lines(path: str) -> list[str]:
         with open_input(path) as handle:
             return handle.read().decode("utf-8").splitlines()
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from error
+        raise InputError("text-not-utf8", "{path}: not UTF-8 text ({reason})", path=path,
+                         reason=error.reason) from error
 
 
 def _print_matches(matches: list[Match]) -> None:
@@ -39,7 +41,7 @@ def _print_matches(matches: list[Match]) -> None:
         click.echo(f"{m.score:>4}%  {m.memory}  {m.source}")
         click.echo(f"       → {m.suggestion}")
         notes = [f"{name} −{points}" for name, points in m.penalties]
-        notes += [p.note for p in m.placeables]
+        notes += [for_cli(p.note) for p in m.placeables]
         if notes:
             click.echo(f"       ({'; '.join(notes)})")
 
@@ -66,14 +68,15 @@ def search_command(ctx: CliContext, text: str | None, min_score: int, limit: int
     """Find the best translations of TEXT in the memories, with match scores."""
     if background:
         if not rebuild or text is not None or batch is not None:
-            raise InputError("--background runs --reindex alone (lookups are answered here)")
+            raise InputError("search-background-reindex",
+                             "--background runs --reindex alone (lookups are answered here)")
         from tm.work import REINDEX
 
         echo_queued(submit_job(ctx, REINDEX, title="Rebuild the search index", params={}),
                     as_json)
         return
     if (text is None) == (batch is None) and not rebuild:
-        raise InputError("give a TEXT or --batch FILE")
+        raise InputError("search-text-missing", "give a TEXT or --batch FILE")
     ctx.share_search_index()
     if rebuild:
         with ctx.transaction() as session:

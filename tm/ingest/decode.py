@@ -47,24 +47,26 @@ def declared_html_charset(data: bytes) -> str | None:
 def decode_bytes(data: bytes, name: str, *, declared: str | None = None) -> str:
     """Decode ``data`` read from ``name``; raise InputError/EncodingError if that is not safe."""
     if not data.strip():
-        raise InputError(f"{name}: the file is empty")
+        raise InputError("file-empty", "{name}: the file is empty", name=name)
     bom = sniff_bom(data)
     if bom is not None:
         encoding, skip = bom
         try:
             text = data[skip:].decode(encoding)
         except UnicodeDecodeError as error:
-            raise EncodingError(f"{name}: starts with a {encoding} byte-order mark but is "
-                                f"not valid {encoding} (byte {skip + error.start})") from error
+            raise EncodingError("bom-invalid", "{name}: starts with a {encoding} byte-order mark "
+                                "but is not valid {encoding} (byte {offset})", name=name,
+                                encoding=encoding, offset=skip + error.start) from error
     else:
         if b"\x00" in data:
-            raise InputError(f"{name}: looks like a binary file, not text")
+            raise InputError("file-binary", "{name}: looks like a binary file, not text",
+                             name=name)
         text = _decode_without_bom(data, name, declared)
     text = text.lstrip("\ufeff")
     if _looks_binary(text):
-        raise InputError(f"{name}: looks like a binary file, not text")
+        raise InputError("file-binary", "{name}: looks like a binary file, not text", name=name)
     if not text.strip():
-        raise InputError(f"{name}: the file is empty")
+        raise InputError("file-empty", "{name}: the file is empty", name=name)
     return text
 
 
@@ -77,10 +79,12 @@ def _decode_without_bom(data: bytes, name: str, declared: str | None) -> str:
         try:
             return data.decode(declared)
         except UnicodeDecodeError as error:
-            raise EncodingError(f"{name}: declared as {declared} but is not valid "
-                                f"{declared}") from error
+            raise EncodingError("declared-encoding-invalid", "{name}: declared as {encoding} but "
+                                "is not valid {encoding}", name=name,
+                                encoding=declared) from error
     text = data.decode("cp1251", errors="replace")
     if "\ufffd" not in text and _plausible_cp1251(text):
         return text
-    raise EncodingError(f"{name}: cannot tell the encoding (not UTF-8, UTF-16 with BOM or "
-                        "Windows-1251); save it as UTF-8 and try again")
+    raise EncodingError("encoding-undecided", "{name}: cannot tell the encoding (not UTF-8, "
+                        "UTF-16 with BOM or Windows-1251); save it as UTF-8 and try again",
+                        name=name)

@@ -19,9 +19,10 @@ from tm.align import Lexicon, Link, align_paragraphs
 from tm.db import INSERT_BATCH_ROWS
 from tm.errors import AlignmentError, InputError
 from tm.ingest.readers import Article
-from tm.ingest.script import script_mismatch
+from tm.ingest.script import script_mismatch, script_name
 from tm.ingest.structure import Piece, iter_analysed
 from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
+from tm.messages import Message
 from tm.models import Document, Origin, Paragraph, Segment, SegmentKind, Status
 from tm.segment import split_units
 from tm.translations import add_translation, get_or_create_track
@@ -80,7 +81,7 @@ class ImportResult:
     kinds: dict[str, int] = field(default_factory=dict)
     translations: int = 0
     links: list[Link] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # texts not in their language's script
+    warnings: list[Message] = field(default_factory=list)  # texts not in their script
 
 
 def create_document(session: Session, article: Article, *, src_lang: str = SOURCE_LANG,
@@ -120,7 +121,8 @@ def create_document(session: Session, article: Article, *, src_lang: str = SOURC
             result.kinds[piece.kind.value] = result.kinds.get(piece.kind.value, 0) + 1
             position += 1
     if position == 0:
-        raise InputError(f"{article.source_name}: no sentences found")
+        raise InputError("article-no-sentences", "{name}: no sentences found",
+                         name=article.source_name)
     result.segments = position
     session.flush()
     return result
@@ -154,11 +156,13 @@ def _check_lengths(source: Sequence[str], target: Sequence[str], name: str) -> N
     src_chars, tgt_chars = sum(map(len, source)), sum(map(len, target))
     ratio = tgt_chars / src_chars
     if ratio < MIN_LENGTH_RATIO:
-        raise AlignmentError(f"{name}: the translation is much shorter than the source "
-                             f"({tgt_chars} vs {src_chars} characters); is it complete?")
+        raise AlignmentError("translation-too-short", "{name}: the translation is much shorter "
+                             "than the source ({target} vs {source} characters); is it "
+                             "complete?", name=name, target=tgt_chars, source=src_chars)
     if ratio > MAX_LENGTH_RATIO:
-        raise AlignmentError(f"{name}: the translation is much longer than the source "
-                             f"({tgt_chars} vs {src_chars} characters); is it the same text?")
+        raise AlignmentError("translation-too-long", "{name}: the translation is much longer "
+                             "than the source ({target} vs {source} characters); is it the "
+                             "same text?", name=name, target=tgt_chars, source=src_chars)
 
 
 def add_aligned_translation(session: Session, result: ImportResult,
@@ -182,7 +186,8 @@ def add_aligned_translation(session: Session, result: ImportResult,
     tgt_pars = [p for p in tgt_pars if p]
     tgt_sentences = [s for p in tgt_pars for s in p]
     if not tgt_sentences:
-        raise InputError(f"{translation.article.source_name}: the translation is empty")
+        raise InputError("translation-file-empty", "{name}: the translation is empty",
+                         name=translation.article.source_name)
     _check_lengths([s.text for s in segments], tgt_sentences, translation.article.source_name)
 
     report(STAGE_ALIGN, 0, len(tgt_sentences))
@@ -240,7 +245,7 @@ def import_article(session: Session, article: Article, *,
     warnings = language_warnings(article, [t.article for t in translations],
                                  src_lang=src_lang, tgt_lang=tgt_lang)
     if strict and warnings:
-        raise InputError(f"refused: {warnings[0]}")
+        raise InputError("import-refused", "refused: {reason}", reason=warnings[0])
     result = create_document(session, article, src_lang=src_lang, tgt_lang=tgt_lang,
                              title=title, url=url, published_on=published_on,
                              corpus_key=corpus_key, author=author, progress=progress)
@@ -252,7 +257,8 @@ def import_article(session: Session, article: Article, *,
 
 
 def language_warnings(article: Article, translations: Sequence[Article], *,
-                      src_lang: str = SOURCE_LANG, tgt_lang: str = TARGET_LANG) -> list[str]:
+                      src_lang: str = SOURCE_LANG, tgt_lang: str = TARGET_LANG
+                      ) -> list[Message]:
     """Say which of the article (in ``src_lang``) and its translations (in ``tgt_lang``) are
     written in another script than their language's: English given as the Russian article,
     or the two files swapped."""
@@ -260,11 +266,14 @@ def language_warnings(article: Article, translations: Sequence[Article], *,
     targets = [(t, script_mismatch(t.paragraphs, tgt_lang)) for t in translations]
     if source is not None and any(m is not None and m.found == source.expected
                                   and source.found == m.expected for _, m in targets):
-        return [f"the article ({article.source_name}) and its translation look swapped: "
-                f"the article is written in {source.found}, the translation in "
-                f"{source.expected}"]
-    warnings = [source.message(f"the article ({article.source_name})")] if source else []
-    warnings += [m.message(f"the translation ({t.source_name})") for t, m in targets if m]
+        return [Message("language-swapped", "the article ({file}) and its translation look "
+                        "swapped: the article is written in {found}, the translation in "
+                        "{expected}", file=article.source_name,
+                        found=script_name(source.found), expected=script_name(source.expected))]
+    warnings = [source.message(Message("language-article", "the article ({file})",
+                                       file=article.source_name))] if source else []
+    warnings += [m.message(Message("language-translation", "the translation ({file})",
+                                   file=t.source_name)) for t, m in targets if m]
     return warnings
 
 

@@ -71,7 +71,7 @@ def read_text(data: bytes, name: str) -> Article:
     """Read a plain-text article."""
     paragraphs = split_paragraphs(decode_bytes(data, name))
     if not paragraphs:
-        raise InputError(f"{name}: the file is empty")
+        raise InputError("file-empty", "{name}: the file is empty", name=name)
     return Article(paragraphs=tuple(paragraphs), source_name=name, source_format="text")
 
 
@@ -82,12 +82,14 @@ def read_html(data: bytes, name: str) -> Article:
 
     html = decode_bytes(data, name, declared=declared_html_charset(data))
     if _ENTITY_DECLARATIONS.search(html):
-        raise FormatError(f"{name}: declares entities (a DOCTYPE with an internal subset); "
-                          "refused: an article page has no use for them")
+        raise FormatError("html-entities-declared", "{name}: declares entities (a DOCTYPE with "
+                          "an internal subset); refused: an article page has no use for them",
+                          name=name)
     extracted = trafilatura.extract(html, output_format="xml", include_comments=False,
                                     include_tables=False, with_metadata=True)
     if not extracted:
-        raise FormatError(f"{name}: no article text found in this HTML page")
+        raise FormatError("html-no-article", "{name}: no article text found in this HTML page",
+                          name=name)
     root = etree.fromstring(extracted.encode("utf-8"),
                             etree.XMLParser(resolve_entities=False, no_network=True,
                                             load_dtd=False))
@@ -112,9 +114,9 @@ def _parse_date(value: str | None) -> dt.date | None:
 def read_article_bytes(data: bytes, name: str) -> Article:
     """Read an article from the bytes of a file called ``name`` (``-`` for standard input)."""
     if len(data) > MAX_ARTICLE_BYTES:
-        raise InputError(f"{name}: too large for an article "
-                         f"({len(data) // 1024 // 1024} MB, at most "
-                         f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB)")
+        raise InputError("article-too-large", "{name}: too large for an article ({size} MB, at "
+                         "most {limit} MB)", name=name, size=len(data) // 1024 // 1024,
+                         limit=MAX_ARTICLE_BYTES // 1024 // 1024)
     return read_html(data, name) if is_html(data, name) else read_text(data, name)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tm.lang import primary_language
+from tm.messages import Message
 
 CYRILLIC, LATIN = "Cyrillic", "Latin"
 _LETTERS = {CYRILLIC: re.compile(r"[\u0400-\u04ff\u0500-\u052f]"),
@@ -40,9 +41,18 @@ class ScriptMismatch:
     found: str
     share: float  # of its letters in the expected script
 
-    def message(self, name: str) -> str:
-        return (f"{name} does not look like {self.lang}: {self.share:.0%} of its letters are "
-                f"{self.expected}, most are {self.found}; is it the right file?")
+    def message(self, name: Message) -> Message:
+        """What to tell the user of the text ``name`` (the article, its translation)."""
+        return Message("language-script-mismatch", "{name} does not look like {lang}: "
+                       "{share:.0%} of its letters are {expected}, most are {found}; is it "
+                       "the right file?", name=name, lang=self.lang, share=self.share,
+                       expected=script_name(self.expected), found=script_name(self.found))
+
+
+def script_name(script: str) -> Message:
+    """The name of ``script`` (CYRILLIC, LATIN) to show a user."""
+    return {CYRILLIC: Message("script-cyrillic", "Cyrillic"),
+            LATIN: Message("script-latin", "Latin")}[script]
 
 
 def script_mismatch(paragraphs: Sequence[str], lang: str) -> ScriptMismatch | None:

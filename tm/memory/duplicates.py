@@ -39,8 +39,9 @@ def duplicate_policy(name: str) -> DuplicatePolicy:
     try:
         return DuplicatePolicy(name)
     except ValueError:
-        raise ValidationError(f"unknown duplicate policy {name!r}: use one of "
-                              + ", ".join(DuplicatePolicy)) from None
+        raise ValidationError("duplicate-policy-unknown", "unknown duplicate policy {name!r}: "
+                              "use one of {choices}", name=name,
+                              choices=", ".join(DuplicatePolicy)) from None
 
 
 def resolve_duplicates(session: Session, memory_id: int, last_id: int, *,

@@ -43,7 +43,8 @@ def get_or_create_memory(session: Session, name: str, *, src_lang: str = SOURCE_
     """Return the memory called ``name``, creating it for ``src_lang``→``tgt_lang``."""
     name = name.strip()
     if not name or len(name) > MEMORY_NAME_MAX:
-        raise ValidationError(f"invalid memory name {name!r}: use 1–{MEMORY_NAME_MAX} characters")
+        raise ValidationError("memory-name-invalid", "invalid memory name {name!r}: use 1–{max} "
+                              "characters", name=name, max=MEMORY_NAME_MAX)
     memory = session.scalar(select(Memory).where(Memory.name == name))
     if memory is None:
         src_lang, tgt_lang = language_pair(src_lang, tgt_lang)

@@ -25,6 +25,7 @@ from tm.memory.duplicates import DuplicatePolicy, duplicate_policy, resolve_dupl
 from tm.memory.memories import get_or_create_memory
 from tm.memory.tmx_parse import RowSource
 from tm.memory.tmx_rows import ParseOutcome, RowPlan, batch_keys, normalized_tag
+from tm.messages import Message
 from tm.models import Memory, MemoryUnit, utcnow
 from tm.search.index import PendingTerms, TermsWriter, index_units
 
@@ -57,9 +58,9 @@ class TmxImportReport:
     imported: int = 0
     duplicates: int = 0  # units of the file merged into others (not stored)
     replaced: int = 0  # units already in the memory that newer units of the file replaced
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[Message] = field(default_factory=Counter)  # units by why they were
     languages: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     encoding: str | None = None
     tmx_version: str | None = None
     on_duplicate: DuplicatePolicy = DuplicatePolicy.KEEP_NEWEST
@@ -67,12 +68,12 @@ class TmxImportReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the report as a JSON-ready dict."""
+        """Return the report as a JSON-ready dict (skip reasons and warnings in English)."""
         return {"file": self.file, "memory": self.memory, "src_lang": self.src_lang,
                 "tgt_lang": self.tgt_lang, "read": self.read, "imported": self.imported,
                 "duplicates": self.duplicates, "replaced": self.replaced,
-                "skipped": dict(self.skipped),
-                "languages": self.languages, "warnings": self.warnings,
+                "skipped": {str(reason): count for reason, count in self.skipped.items()},
+                "languages": self.languages, "warnings": [str(w) for w in self.warnings],
                 "encoding": self.encoding, "tmx_version": self.tmx_version,
                 "on_duplicate": self.on_duplicate, "rejects": self.rejects,
                 "seconds": round(self.seconds, 3)}
@@ -130,8 +131,10 @@ def _target_memory(session: Session, memory: str, *, src: str | None,
     src_lang, tgt_lang = target_memory.src_lang, target_memory.tgt_lang
     for asked, have in ((src, src_lang), (tgt, tgt_lang)):
         if asked and primary_language(asked) != primary_language(have):
-            raise ValidationError(f"memory {memory!r} is {src_lang}→{tgt_lang}; "
-                                  f"cannot import {src}→{tgt} into it")
+            raise ValidationError("memory-pair-other", "memory {memory!r} is {src}→{tgt}; "
+                                  "cannot import {asked_src}→{asked_tgt} into it",
+                                  memory=memory, src=src_lang, tgt=tgt_lang, asked_src=src,
+                                  asked_tgt=tgt)
     return target_memory
 
 
@@ -220,17 +223,33 @@ def _refuse_nothing(report: TmxImportReport, outcome: ParseOutcome) -> None:
     if report.imported or report.duplicates or report.replaced:
         return
     if not report.read:
-        raise InputError(f"{report.file}: no translation units in the file; nothing imported")
+        raise InputError("tmx-no-units", "{name}: no translation units in the file; nothing "
+                         "imported", name=report.file)
     pair = _file_pair(outcome)
     if pair is None or {primary_language(t) for t in pair} == {
             primary_language(report.src_lang), primary_language(report.tgt_lang)}:
-        reasons = "; ".join(f"{n} {why}" for why, n in report.skipped.most_common(3))
-        raise InputError(f"{report.file}: none of its {report.read} units could be imported "
-                         f"into {report.src_lang}→{report.tgt_lang} ({reasons})")
+        raise InputError("tmx-nothing-importable", "{name}: none of its {read} units could be "
+                         "imported into {src}→{tgt} ({reasons})", name=report.file,
+                         read=report.read, src=report.src_lang, tgt=report.tgt_lang,
+                         reasons=_most_skipped(report.skipped))
     src, tgt = pair
-    raise InputError(f"{report.file}: no unit has a {report.src_lang}→{report.tgt_lang} pair; "
-                     f"this file is {src}→{tgt}: use --src {primary_language(src)} "
-                     f"--tgt {primary_language(tgt)}")
+    raise InputError("tmx-pair-absent", "{name}: no unit has a {src}→{tgt} pair; this file is "
+                     "{file_src}→{file_tgt}: use --src {use_src} --tgt {use_tgt}",
+                     name=report.file, src=report.src_lang, tgt=report.tgt_lang,
+                     file_src=src, file_tgt=tgt, use_src=primary_language(src),
+                     use_tgt=primary_language(tgt))
+
+
+def _most_skipped(skipped: Counter[Message], most: int = 3) -> Message:
+    """The ``most`` commonest reasons units were skipped, with their counts: one message."""
+    counted = [Message("skip-count", "{count} {reason}", count=n, reason=why)
+               for why, n in skipped.most_common(most)]
+    if not counted:  # nothing read was skipped either: not reached (read > 0, none stored)
+        return Message("skip-none", "no unit was skipped")
+    joined = counted[-1]
+    for item in reversed(counted[:-1]):
+        joined = Message("list-more", "{first}; {rest}", first=item, rest=joined)
+    return joined
 
 
 def _file_pair(outcome: ParseOutcome) -> tuple[str, str] | None:
@@ -264,14 +283,18 @@ def _describe(outcome: ParseOutcome, report: TmxImportReport, src_lang: str) -> 
     header = outcome.header or {}
     header_src = (header.get("attrs") or {}).get("srclang") or ""
     if not header_src:
-        report.warnings.append(f"the header has no srclang; {src_lang} was taken as the "
-                               "source language")
+        report.warnings.append(Message("tmx-srclang-missing", "the header has no srclang; "
+                                       "{lang} was taken as the source language",
+                                       lang=src_lang))
     elif header_src.strip() == "*all*":
-        report.warnings.append(f"the header's srclang is *all*; {src_lang} was taken as the "
-                               "source language")
+        report.warnings.append(Message("tmx-srclang-all", "the header's srclang is *all*; "
+                                       "{lang} was taken as the source language",
+                                       lang=src_lang))
     elif normalized_tag(header_src).split("-")[0].lower() != src_lang.split("-")[0].lower():
-        report.warnings.append(f"the header's srclang is {header_src}, but {src_lang} was "
-                               "taken as the source language as asked")
+        report.warnings.append(Message("tmx-srclang-overridden", "the header's srclang is "
+                                       "{srclang}, but {lang} was taken as the source language "
+                                       "as asked", srclang=header_src, lang=src_lang))
     for raw, mapped in outcome.languages.items():
         if raw != mapped and raw.replace("_", "-").lower() != mapped.lower():
-            report.warnings.append(f"language {raw!r} read as {mapped!r}")
+            report.warnings.append(Message("tmx-language-mapped", "language {raw!r} read as "
+                                           "{tag!r}", raw=raw, tag=mapped))

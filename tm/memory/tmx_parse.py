@@ -90,7 +90,8 @@ class RowSource:
         self.path = Path(path)
         self.name = name or str(path)
         if rejects is not None and _same_file(rejects, self.path):
-            raise ValidationError(f"{rejects}: the rejects file cannot be the file imported")
+            raise ValidationError("rejects-is-input", "{path}: the rejects file cannot be the "
+                                  "file imported", path=str(rejects))
         self.plan = plan
         self.max_bytes = max_bytes
         self.rejects = Rejects(rejects, plan.src_lang)
@@ -128,8 +129,9 @@ class RowSource:
                 except EOFError:
                     self._process.join(timeout=5)
                     raise ParseProcessError(
-                        f"{self.name}: the parsing process ended unexpectedly "
-                        f"(exit code {self._process.exitcode})") from None
+                        "parse-process-ended", "{name}: the parsing process ended "
+                        "unexpectedly (exit code {exit_code})", name=self.name,
+                        exit_code=self._process.exitcode) from None
                 if kind == _ROWS:
                     yield RowBatch(*payload)
                 elif kind == _DONE:
@@ -288,7 +290,9 @@ def _parse(sender: Connection, receiver: Connection, importer: int, path: Path, 
     except BrokenPipeError:  # the importer stopped reading: it has its own error to report
         pass
     except Exception as error:  # reported, not lost: the importer raises it
-        send(_encode(_ERROR, ParseProcessError(f"{name}: {type(error).__name__}: {error}")))
+        send(_encode(_ERROR, ParseProcessError("parse-process-failed", "{name}: {kind}: {reason}",
+                                               name=name, kind=type(error).__name__,
+                                               reason=str(error))))
     finally:
         rejects.close(ok)
     if ok:

@@ -20,6 +20,7 @@ from tm.formats.tmx.reader import NO_SEG_ATTR
 from tm.formats.tmx.units import Meta
 from tm.lang import normalize_lang
 from tm.memory.bulk import COLUMNS, RowFormat
+from tm.messages import Message
 from tm.search.index import key_blob
 
 CONTEXT_PRE, CONTEXT_POST = "x-context-pre", "x-context-post"
@@ -56,18 +57,28 @@ def pick_variant(variants: tuple[Variant, ...], lang: str,
     return fallback
 
 
+# Why a unit is skipped: (no <seg>, empty, inline codes only) for its source, its target.
+_SOURCE_SKIPS = (Message("skip-source-no-seg", "source has no <seg>"),
+                 Message("skip-source-empty", "empty source"),
+                 Message("skip-source-codes-only", "empty source (inline codes only)"))
+_TARGET_SKIPS = (Message("skip-target-no-seg", "target has no <seg>"),
+                 Message("skip-target-empty", "empty target"),
+                 Message("skip-target-codes-only", "empty target (inline codes only)"))
+
+
 def skip_reason(source: Variant | None, target: Variant | None, src: str,
-                tgt: str) -> str | None:
+                tgt: str) -> Message | None:
     """Return why a unit with these variants cannot be stored, None when it can."""
     if source is None:
-        return f"no {src} variant"
+        return Message("skip-no-variant", "no {lang} variant", lang=src)
     if target is None:
-        return f"no {tgt} variant"
-    for side, variant in (("source", source), ("target", target)):
+        return Message("skip-no-variant", "no {lang} variant", lang=tgt)
+    for variant, (no_seg, empty, codes_only) in ((source, _SOURCE_SKIPS),
+                                                 (target, _TARGET_SKIPS)):
         if NO_SEG_ATTR in variant.attrs:
-            return f"{side} has no <seg>"
+            return no_seg
         if not variant.text.strip():
-            return f"empty {side}" + (" (inline codes only)" if variant.markup else "")
+            return codes_only if variant.markup else empty
     return None
 
 
@@ -89,12 +100,12 @@ class ParseOutcome:
 
     read: int = 0
     rows: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[Message] = field(default_factory=Counter)
     encoding: str | None = None
     version: str | None = None
     header: dict[str, Any] | None = None  # TmxHeader.as_json()
     languages: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     def take_reader(self, reader: TmxReader) -> None:
         """Copy what the reader decided about the file."""
@@ -263,13 +274,14 @@ class Rejects:
         self._srclang = srclang
         self._closed = False
 
-    def add(self, unit: TmxUnit, reason: str) -> None:
-        """Write ``unit`` with a note giving ``reason``."""
+    def add(self, unit: TmxUnit, reason: Message) -> None:
+        """Write ``unit`` with a note giving ``reason`` (in English: the file's readers are
+        other tools, and their users)."""
         if self.partial is None:
             return
         if self._writer is None:
             self._writer = TmxWriter(self.partial, srclang=self._srclang).__enter__()
-        note = Meta(kind="note", text=f"skipped by Sverka: {reason}")
+        note = Meta(kind="note", text=f"skipped by Sverka: {reason!s}")
         self._writer.write(TmxUnit(variants=unit.variants, attrs=unit.attrs,
                                    meta=(*unit.meta, note)))
         self.count += 1

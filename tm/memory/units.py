@@ -112,7 +112,8 @@ def get_unit(session: Session, memory: str, unit_id: int) -> MemoryUnit:
     target = get_memory(session, memory)
     unit = session.get(MemoryUnit, unit_id)
     if unit is None or unit.memory_id != target.id:
-        raise NotFoundError(f"memory {memory!r} has no unit {unit_id}")
+        raise NotFoundError("memory-unit-missing", "memory {memory!r} has no unit {id}",
+                            memory=memory, id=unit_id)
     return unit
 
 
@@ -123,12 +124,20 @@ def units_in_order(session: Session, unit_ids: Sequence[int]) -> list[MemoryUnit
     return [found[i] for i in unit_ids if i in found]
 
 
-def _clean(text: str, what: str) -> str:
+def _clean(text: str, side: str) -> str:
+    """``text`` stripped, or a ValidationError for an empty or too long ``side`` (source,
+    target)."""
     cleaned = text.strip()
+    if not cleaned and side == "source":
+        raise ValidationError("unit-source-empty", "the source cannot be empty")
     if not cleaned:
-        raise ValidationError(f"the {what} cannot be empty")
+        raise ValidationError("unit-target-empty", "the target cannot be empty")
+    if len(cleaned) > TEXT_MAX and side == "source":
+        raise ValidationError("unit-source-too-long", "the source has at most {max:,} characters",
+                              max=TEXT_MAX)
     if len(cleaned) > TEXT_MAX:
-        raise ValidationError(f"the {what} has at most {TEXT_MAX:,} characters")
+        raise ValidationError("unit-target-too-long", "the target has at most {max:,} characters",
+                              max=TEXT_MAX)
     return cleaned
 
 

@@ -43,14 +43,15 @@ def check_aligned(systems: Mapping[str, Sequence[str]],
                   references: Sequence[Sequence[str]]) -> int:
     """Return the number of segments, or raise ScoringError if the inputs differ in length."""
     if not references:
-        raise ScoringError("no reference given: scoring needs at least one")
+        raise ScoringError("references-missing", "no reference given: scoring needs at least one")
     lengths = {len(r) for r in references} | {len(h) for h in systems.values()}
     if len(lengths) != 1:
-        raise ScoringError("the references and systems differ in length "
-                           f"({', '.join(map(str, sorted(lengths)))} segments)")
+        raise ScoringError("scoring-lengths-differ",
+                           "the references and systems differ in length ({lengths} segments)",
+                           lengths=", ".join(map(str, sorted(lengths))))
     count = lengths.pop()
     if count == 0:
-        raise ScoringError("nothing to score: no segments")
+        raise ScoringError("scoring-empty", "nothing to score: no segments")
     return count
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tm.errors import EncodingError, FormatError, InputError
 from tm.files import open_input
+from tm.messages import Plural
 
 NEWLINE = "\n"
 # Larger files are not test sets (WMT's largest are a few MB); refusing them keeps a
@@ -42,14 +43,16 @@ def decode_lines(data: bytes, name: str) -> list[str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise EncodingError(f"{name}: not UTF-8 (byte {error.start}); test-set files must be "
-                            "UTF-8, one segment a line") from error
+        raise EncodingError("testset-not-utf8", "{name}: not UTF-8 (byte {byte}); test-set "
+                            "files must be UTF-8, one segment a line",
+                            name=name, byte=error.start) from error
     if "\x00" in text:
         # The databases cannot store NUL in text, and no real segment contains it.
-        raise FormatError(f"{name}: contains NUL characters; is it a binary file?")
+        raise FormatError("file-has-nul", "{name}: contains NUL characters; is it a binary "
+                          "file?", name=name)
     lines = split_lines(text)
     if not lines:
-        raise InputError(f"{name}: the file is empty")
+        raise InputError("file-empty", "{name}: the file is empty", name=name)
     return lines
 
 
@@ -58,7 +61,10 @@ def read_lines(path: str | Path) -> list[str]:
     with open_input(path) as handle:  # a missing file is said as every import says it
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_TESTSET_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a test-set file")
+            raise InputError(Plural(
+                "testset-too-large", "{path}: {count} byte is too large for a test-set file",
+                "{path}: {count} bytes is too large for a test-set file",
+                count=size, path=str(path)))
         return decode_lines(handle.read(), str(path))
 
 
@@ -71,11 +77,12 @@ def parse_docids(lines: Sequence[str], name: str) -> list[str]:
         for number, line in enumerate(lines[1:], start=2):
             fields = line.split("\t")
             if len(fields) <= column or not fields[column].strip():
-                raise FormatError(f"{name}:{number}: no {DOCID_COLUMN} in this row")
+                raise FormatError("docid-missing", "{name}:{line}: no {column} in this row",
+                                  name=name, line=number, column=DOCID_COLUMN)
             ids.append(fields[column].strip())
         return ids
     if any(not line.strip() for line in lines):
-        raise FormatError(f"{name}: empty document id")
+        raise FormatError("docid-empty", "{name}: empty document id", name=name)
     return [line.strip() for line in lines]
 
 

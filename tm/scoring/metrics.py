@@ -70,9 +70,12 @@ def parse_metrics(value: str | Sequence[str]) -> list[str]:
     keys = value.split(",") if isinstance(value, str) else list(value)
     keys = [k.strip().lower() for k in keys if k.strip()]
     unknown = [k for k in keys if k not in METRICS]
-    if unknown or not keys:
-        raise ValidationError(f"unknown metric {', '.join(unknown) or '(none)'}: "
-                              f"choose from {', '.join(METRICS)}")
+    if unknown:
+        raise ValidationError("metric-unknown", "unknown metric {metric}: choose from {choices}",
+                              metric=", ".join(unknown), choices=", ".join(METRICS))
+    if not keys:
+        raise ValidationError("metric-missing", "no metric given: choose from {choices}",
+                              choices=", ".join(METRICS))
     return list(dict.fromkeys(keys))
 
 
@@ -95,8 +98,10 @@ class Scorer:
             self._segment_metric = (self.spec.build(lang, effective_order=True)
                                     if key == "bleu" else self.metric)
         except (ImportError, RuntimeError) as error:  # e.g. MeCab missing for ja/ko BLEU
-            raise ScoringError(f"cannot score {self.spec.label} for language {tgt_lang}: "
-                               f"{error}") from error
+            raise ScoringError("metric-unavailable",
+                               "cannot score {metric} for language {lang}: {reason}",
+                               metric=self.spec.label, lang=tgt_lang,
+                               reason=str(error)) from error
 
     @property
     def key(self) -> str:

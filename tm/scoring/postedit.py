@@ -176,6 +176,7 @@ def post_edit_effort(session: Session, document_ids: Sequence[int], *,
             documents={k: effort(v, lang) for k, v in by_document.items()},
             editors={k: effort(v, lang) for k, v in by_editor.items()}))
     if not out:
-        raise ScoringError(f"no machine output to compare with the final text ({final}): "
-                           "pre-translate a document, or give --system TRACK")
+        raise ScoringError("postedit-no-machine-output",
+                           "no machine output to compare with the final text ({final}): "
+                           "pre-translate a document, or give --system TRACK", final=final)
     return out

@@ -99,7 +99,8 @@ def get_run(session: Session, test_set: TestSet, run_id: int) -> ScoreRun:
     """Return run ``run_id`` of ``test_set`` or raise NotFoundError."""
     run = session.get(ScoreRun, run_id) if 0 < run_id <= MAX_ID else None
     if run is None or run.test_set_id != test_set.id:
-        raise NotFoundError(f"test set {test_set.name!r} has no score run {run_id}")
+        raise NotFoundError("score-run-missing", "test set {name!r} has no score run {run}",
+                            name=test_set.name, run=run_id)
     return run
 
 
@@ -112,7 +113,9 @@ def systems_table(session: Session, run: ScoreRun, *,
                            .where(Score.run_id == run.id, where)
                            .order_by(Score.id)).all()
     if not rows and document_id is not None:
-        raise NotFoundError(f"run {run.id} has no scores for document {document_id}")
+        raise NotFoundError("document-scores-missing",
+                            "run {run} has no scores for document {document}",
+                            run=run.id, document=document_id)
     metrics = list(dict.fromkeys(score.metric for score, _ in rows))
     systems = list(dict.fromkeys(name for _, name in rows))
     best: dict[str, float] = {}
@@ -135,7 +138,8 @@ def _total(session: Session, run: ScoreRun, system: str, metric: str) -> Score:
                            .where(Score.run_id == run.id, Score.document_id.is_(None),
                                   Track.name == system, Score.metric == metric))
     if score is None:
-        raise NotFoundError(f"run {run.id} has no {metric} score for {system!r}")
+        raise NotFoundError("system-score-missing", "run {run} has no {metric} score for "
+                            "{system!r}", run=run.id, metric=metric, system=system)
     return score
 
 
@@ -237,7 +241,9 @@ def get_member(session: Session, test_set: TestSet, document_id: int) -> TestSet
         TestSetDocument.test_set_id == test_set.id,
         TestSetDocument.document_id == document_id))
     if member is None:
-        raise NotFoundError(f"document {document_id} is not in test set {test_set.name!r}")
+        raise NotFoundError("testset-document-missing",
+                            "document {document} is not in test set {name!r}",
+                            document=document_id, name=test_set.name)
     return member
 
 

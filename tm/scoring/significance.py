@@ -147,12 +147,16 @@ def paired_test(systems: Sequence[tuple[str, Sequence[str]]], scorers: Sequence[
     ``jobs`` > 1 runs systems in worker processes, as ``sacrebleu --paired-jobs`` does.
     """
     if test not in DEFAULT_SAMPLES:
-        raise ScoringError(f"unknown significance test {test!r}: use bs or ar")
+        raise ScoringError("significance-test-unknown",
+                           "unknown significance test {test!r}: use bs or ar", test=test)
     if len(systems) < 2:
-        raise ScoringError("a paired test needs a baseline and at least one other system")
+        raise ScoringError("paired-test-too-few-systems",
+                           "a paired test needs a baseline and at least one other system")
     if not (0 <= seed <= MAX_SEED and 1 <= (samples or 1) <= MAX_SAMPLES
             and 1 <= jobs <= MAX_JOBS):
-        raise ScoringError(f"seed 0–{MAX_SEED}, samples 1–{MAX_SAMPLES} and jobs 1–{MAX_JOBS}")
+        raise ScoringError("paired-test-out-of-range",
+                           "seed 0–{max_seed}, samples 1–{max_samples} and jobs 1–{max_jobs}",
+                           max_seed=MAX_SEED, max_samples=MAX_SAMPLES, max_jobs=MAX_JOBS)
     by_name = {scorer.name: scorer for scorer in scorers}
     metrics = {}
     for name, scorer in by_name.items():
@@ -203,7 +207,9 @@ def compare_to_baseline(systems: Mapping[str, Sequence[str]], evaluation: Evalua
     if baseline is None:
         baseline = best_system(evaluation)
     if baseline not in systems:
-        raise ScoringError(f"the baseline {baseline!r} is not one of the systems scored")
+        raise ScoringError("baseline-not-scored",
+                           "the baseline {baseline!r} is not one of the systems scored",
+                           baseline=baseline)
     order = [baseline] + [s for s in systems if s != baseline]
     results = paired_test([(s, systems[s]) for s in order], list(evaluation.scorers.values()),
                           test=test, seed=seed, samples=samples, jobs=jobs,

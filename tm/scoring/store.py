@@ -62,10 +62,14 @@ def _choose_systems(session: Session, test_set: TestSet, references: Sequence[st
                   if name not in references and origin not in excluded]
         if not chosen:
             others = [name for name in origins if name not in references]
-            raise ScoringError(
-                f"test set {test_set.name!r} has no machine or supplied track to score"
-                + (f"; name one of {', '.join(others)} with --system" if others
-                   else " besides the references"))
+            if others:
+                raise ScoringError(
+                    "testset-no-system-named", "test set {name!r} has no machine or supplied "
+                    "track to score; name one of {tracks} with --system",
+                    name=test_set.name, tracks=", ".join(others))
+            raise ScoringError("testset-no-system", "test set {name!r} has no machine or "
+                               "supplied track to score besides the references",
+                               name=test_set.name)
     if baseline is not None and baseline not in chosen:
         chosen.append(baseline)
     return chosen
@@ -86,7 +90,7 @@ def score_testset(session: Session, test_set: TestSet, *, references: Sequence[s
     ``author_id`` (a run has no author text, so a plain name is not kept).
     """
     if not references:
-        raise ScoringError("no reference track given")
+        raise ScoringError("reference-track-missing", "no reference track given")
     segments = ordered_segments(session, test_set)
     ref_tracks = [get_track(session, name) for name in references]
     chosen = _choose_systems(session, test_set, references,

@@ -18,6 +18,7 @@ from tm.db import get_by_name
 from tm.errors import ConflictError, InputError, NotFoundError, ValidationError
 from tm.ingest.importer import IMPORT_STATUS, create_line_documents
 from tm.lang import SOURCE_LANG, TARGET_LANG, language_pair
+from tm.messages import Message, Plural
 from tm.models import (
     Document,
     Origin,
@@ -68,24 +69,36 @@ class SegmentRow:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > TESTSET_NAME_MAX or any(c.isspace() for c in name):
-        raise ValidationError(f"invalid test set name {name!r}: use 1–{TESTSET_NAME_MAX} "
-                              "characters without spaces, e.g. wmt21-ru-en")
+        raise ValidationError("testset-name-invalid", "invalid test set name {name!r}: use "
+                              "1–{max} characters without spaces, e.g. wmt21-ru-en",
+                              name=name, max=TESTSET_NAME_MAX)
     if name.isdigit():
-        raise ValidationError(f"invalid test set name {name!r}: a number names a document")
+        raise ValidationError("testset-name-number",
+                              "invalid test set name {name!r}: a number names a document",
+                              name=name)
     return name
 
 
-def _check_length(lines: Sequence[str], expected: int, what: str) -> None:
+def _check_length(lines: Sequence[str], expected: int, what: Message) -> None:
     if len(lines) != expected:
-        raise InputError(f"{what} has {len(lines)} lines, the source has {expected}; "
-                         "test-set files must be line-aligned")
+        raise InputError(Plural(
+            "testset-lengths-differ",
+            "{what} has {count} line, the source has {expected}; test-set files must be "
+            "line-aligned",
+            "{what} has {count} lines, the source has {expected}; test-set files must be "
+            "line-aligned", count=len(lines), what=what, expected=expected))
+
+
+def _track_file(lines: TrackLines) -> Message:
+    return Message("testset-track-file", "{file} (track {track})", file=lines.source_name,
+                   track=lines.name)
 
 
 def document_runs(doc_ids: Sequence[str] | None, count: int) -> list[tuple[str | None, int]]:
     """Group ``count`` lines into (document id, number of lines) runs, in order."""
     if doc_ids is None:
         return [(None, count)]
-    _check_length(doc_ids, count, "the document-id file")
+    _check_length(doc_ids, count, Message("testset-docid-file", "the document-id file"))
     runs: list[tuple[str | None, int]] = []
     seen: set[str] = set()
     for doc_id in doc_ids:
@@ -93,7 +106,9 @@ def document_runs(doc_ids: Sequence[str] | None, count: int) -> list[tuple[str |
             runs[-1] = (doc_id, runs[-1][1] + 1)
             continue
         if doc_id in seen:
-            raise InputError(f"the lines of document {doc_id!r} are not consecutive")
+            raise InputError("testset-document-scattered",
+                             "the lines of document {doc_id!r} are not consecutive",
+                             doc_id=doc_id)
         seen.add(doc_id)
         runs.append((doc_id, 1))
     return runs
@@ -106,13 +121,15 @@ def import_testset(session: Session, name: str, *, source: Sequence[str],
     """Store a line-aligned test set: documents of one segment a line, and a track per file."""
     name = _check_name(name)
     if session.scalar(select(TestSet.id).where(TestSet.name == name)) is not None:
-        raise ConflictError(f"a test set named {name!r} already exists")
+        raise ConflictError("testset-exists", "a test set named {name!r} already exists",
+                            name=name)
     if not source:
-        raise InputError(f"{source_name}: the source is empty")
+        raise InputError("testset-source-empty", "{name}: the source is empty",
+                         name=source_name)
     for track in tracks:
-        _check_length(track.lines, len(source), f"{track.source_name} (track {track.name})")
+        _check_length(track.lines, len(source), _track_file(track))
     if len({track.name for track in tracks}) != len(tracks):
-        raise InputError("two files were given the same track name")
+        raise InputError("testset-track-repeated", "two files were given the same track name")
     src_lang, tgt_lang = language_pair(src_lang, tgt_lang)
 
     test_set = TestSet(name=name, src_lang=src_lang, tgt_lang=tgt_lang, description=description)
@@ -203,8 +220,13 @@ def track_texts(session: Session, test_set: TestSet, track: Track,
                    Translation.track_id == track.id))}
     missing = sum(1 for s in segments if s.id not in rows)
     if missing:
-        raise NotFoundError(f"track {track.name!r} has no translation for {missing} of the "
-                            f"{len(segments)} segments of test set {test_set.name!r}")
+        raise NotFoundError(Plural(
+            "testset-track-incomplete",
+            "track {track!r} has no translation for {missing} of the {count} segment of test "
+            "set {name!r}",
+            "track {track!r} has no translation for {missing} of the {count} segments of test "
+            "set {name!r}", count=len(segments), missing=missing, track=track.name,
+            name=test_set.name))
     ordered = [rows[s.id] for s in segments]
     return [text for text, _ in ordered], [revision_id for _, revision_id in ordered]
 
@@ -212,7 +234,7 @@ def track_texts(session: Session, test_set: TestSet, track: Track,
 def add_lines_to_testset(session: Session, test_set: TestSet, lines: TrackLines) -> int:
     """Store one more track (a system's output) for every segment of ``test_set``."""
     segments = ordered_segments(session, test_set)
-    _check_length(lines.lines, len(segments), f"{lines.source_name} (track {lines.name})")
+    _check_length(lines.lines, len(segments), _track_file(lines))
     return _add(session, [s.id for s in segments], lines, test_set.tgt_lang)
 
 
@@ -220,7 +242,7 @@ def add_lines_to_document(session: Session, document: Document, lines: TrackLine
     """Store one more track for every segment of ``document``, one line per segment."""
     segment_ids = list(session.scalars(select(Segment.id).where(
         Segment.document_id == document.id).order_by(Segment.position)))
-    _check_length(lines.lines, len(segment_ids), f"{lines.source_name} (track {lines.name})")
+    _check_length(lines.lines, len(segment_ids), _track_file(lines))
     return _add(session, segment_ids, lines, document.tgt_lang)
 
 

@@ -147,7 +147,7 @@ def _found(session: Session, query: str, *, target: bool, src: str, tgt: str,
     whether more units held the words than :data:`MAX_CHECKED` (not all were looked at)."""
     words = word_tokens(tokenize(query))
     if not words:
-        raise ValidationError("give a word or phrase to look for")
+        raise ValidationError("search-query-empty", "give a word or phrase to look for")
     lang = tgt if target else src
     chosen = select_memories(session, src=src, tgt=tgt, memories=memories)
     names = {m.id: m.name for m in chosen}
@@ -179,7 +179,9 @@ def concordance(session: Session, query: str, *, target: bool = False, src: str 
     """Return page ``page`` of the units whose sources (or targets) contain ``query``."""
     # No page past MAX_CHECKED can hold a hit: no more units than that are looked at.
     if not 1 <= page <= MAX_CHECKED or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationError(f"page must be 1–{MAX_CHECKED} and per page 1–{MAX_PER_PAGE}")
+        raise ValidationError("search-page-invalid", "page must be 1–{max_page} and per page "
+                              "1–{max_per_page}", max_page=MAX_CHECKED,
+                              max_per_page=MAX_PER_PAGE)
     side = "target" if target else "source"
     found, names, truncated = _found(session, query, target=target, src=src, tgt=tgt,
                                      memories=memories, morphology=morphology)

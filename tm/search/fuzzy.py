@@ -99,7 +99,7 @@ def select_memories(session: Session, *, src: str, tgt: str,
         found = {m.name: m for m in session.scalars(select(Memory).where(Memory.name.in_(names)))}
         missing = [n for n in names if n not in found]
         if missing:
-            raise NotFoundError(f"no memory named {missing[0]!r}")
+            raise NotFoundError("memory-missing", "no memory named {name!r}", name=missing[0])
         chosen = [found[n] for n in names]
     else:
         chosen = list(session.scalars(select(Memory).order_by(Memory.id)))
@@ -110,9 +110,11 @@ def select_memories(session: Session, *, src: str, tgt: str,
 
 def _check(min_score: int, limit: int) -> None:
     if not 1 <= min_score <= CONTEXT_MATCH:
-        raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
+        raise ValidationError("min-score-invalid", "minimum score {score} out of range: use "
+                              "1–{max}", score=min_score, max=CONTEXT_MATCH)
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(f"limit {limit} out of range: use 1–{MAX_LIMIT}")
+        raise ValidationError("limit-invalid", "limit {limit} out of range: use 1–{max}",
+                              limit=limit, max=MAX_LIMIT)
 
 
 # The columns a match is made of: plain rows, no ORM objects (a lookup's budget is a few ms).

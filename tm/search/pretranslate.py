@@ -90,7 +90,8 @@ def pretranslate(session: Session, document_id: int, *, track: str = DEFAULT_TRA
     """
     started = time.perf_counter()
     if not 1 <= min_score <= CONTEXT_MATCH:
-        raise ValidationError(f"minimum score {min_score} out of range: use 1–{CONTEXT_MATCH}")
+        raise ValidationError("min-score-invalid", "minimum score {score} out of range: use "
+                              "1–{max}", score=min_score, max=CONTEXT_MATCH)
     document = get_document(session, document_id)
     target = get_or_create_track(session, track, origin=Origin.TM)
     report = PretranslateReport(document.id, target.name, min_score)

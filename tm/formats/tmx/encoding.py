@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from tm.encoding import canonical, sniff_bom
 from tm.errors import FormatError
+from tm.messages import Message
 
 SNIFF_BYTES = 1 << 16  # the prolog and enough text to judge the encoding
 CHUNK_BYTES = 1 << 20
@@ -59,7 +60,7 @@ codecs.register_error("sverka-replace", _replace_and_count)
 def _canonical(name: str) -> str:
     known = canonical(name)
     if known is None:
-        raise FormatError(f"unknown encoding {name!r} declared")
+        raise FormatError("encoding-unknown", "unknown encoding {name!r} declared", name=name)
     return "utf-8" if known == "utf-8-sig" else known
 
 
@@ -81,12 +82,12 @@ def _sniff_wide(head: bytes) -> str | None:
     return None
 
 
-def decide_encoding(head: bytes, *, errors: str = "strict") -> tuple[str, int, list[str]]:
+def decide_encoding(head: bytes, *, errors: str = "strict") -> tuple[str, int, list[Message]]:
     """Return (encoding, bytes to skip for a BOM, warnings) for a file starting with ``head``.
 
     Raise FormatError (without the file's name) for bytes that cannot be read as asked.
     """
-    warnings: list[str] = []
+    warnings: list[Message] = []
     marked, skip = sniff_bom(head) or (_sniff_wide(head), 0)
     text_head = head[skip:].decode(marked or "latin-1", errors="replace")
     match = _DECLARATION.match(text_head)
@@ -94,29 +95,41 @@ def decide_encoding(head: bytes, *, errors: str = "strict") -> tuple[str, int, l
     if marked is not None:
         family = marked[:6]  # "utf-8", "utf-16" or "utf-32"
         if declared and not declared.startswith(family):
-            warnings.append(f"declared {declared} but the bytes are {marked}; "
-                            f"read as {marked}")
+            warnings.append(Message("encoding-declared-other",
+                                    "declared {declared} but the bytes are {found}; "
+                                    "read as {found}", declared=declared, found=marked))
         return marked, skip, warnings
     if b"\x00" in head:
-        raise FormatError(f"byte {head.index(0)} is a NUL byte: not a text file (UTF-16 and "
-                          "UTF-32 are read by their byte-order mark or a first '<')")
+        raise FormatError("tmx-nul-byte", "byte {offset} is a NUL byte: not a text file (UTF-16 "
+                          "and UTF-32 are read by their byte-order mark or a first '<')",
+                          offset=head.index(0))
     bad = invalid_utf8_offset(head)
     if declared in _WIDE:
         if bad is not None:
-            raise FormatError(f"declared {declared} but has no byte-order mark and is "
-                              f"neither UTF-16 nor UTF-8 (byte {bad} is not valid utf-8)")
-        warnings.append(f"declared {declared} but the bytes are UTF-8; read as utf-8")
+            raise FormatError("tmx-wide-unmarked", "declared {declared} but has no byte-order "
+                              "mark and is neither UTF-16 nor UTF-8 (byte {offset} is not "
+                              "valid utf-8)", declared=declared, offset=bad)
+        warnings.append(_read_as_utf8(declared))
         declared = None
     if declared is None or declared == "utf-8":
+        if bad is not None and errors != "replace" and declared:
+            raise FormatError("tmx-utf8-invalid-declared", "byte {offset} is not valid utf-8 "
+                              "(the file declares UTF-8, and is not read in another encoding "
+                              "it does not declare)", offset=bad)
         if bad is not None and errors != "replace":
-            raise FormatError(f"byte {bad} is not valid utf-8 (the file "
-                              f"{'declares' if declared else 'defaults to'} UTF-8, and is "
-                              "not read in another encoding it does not declare)")
+            raise FormatError("tmx-utf8-invalid-default", "byte {offset} is not valid utf-8 "
+                              "(the file defaults to UTF-8, and is not read in another "
+                              "encoding it does not declare)", offset=bad)
         return "utf-8", 0, warnings
     if bad is None and any(b >= 0x80 for b in head):
-        warnings.append(f"declared {declared} but the bytes are UTF-8; read as utf-8")
+        warnings.append(_read_as_utf8(declared))
         return "utf-8", 0, warnings
     return declared, 0, warnings
+
+
+def _read_as_utf8(declared: str) -> Message:
+    return Message("encoding-declared-utf8",
+                   "declared {declared} but the bytes are UTF-8; read as utf-8", declared=declared)
 
 
 class Utf8Stream:
@@ -162,8 +175,8 @@ class Utf8Stream:
         try:
             text = self._decoder.decode(chunk, final=final)
         except UnicodeDecodeError as error:
-            raise FormatError(f"{self._name}: byte {self._offset + error.start} is not "
-                              f"valid {self._encoding}") from error
+            raise _invalid_byte(self._name, self._offset + error.start,
+                                self._encoding) from error
         finally:
             _REPLACING.reset(token)
         if self._first and text:
@@ -191,4 +204,9 @@ class Utf8Stream:
         offset = self.invalid_offset()
         if offset is None:
             return None
-        return FormatError(f"{self._name}: byte {offset} is not valid {self._encoding}")
+        return _invalid_byte(self._name, offset, self._encoding)
+
+
+def _invalid_byte(name: str, offset: int, encoding: str) -> FormatError:
+    return FormatError("encoding-byte-invalid", "{name}: byte {offset} is not valid {encoding}",
+                       name=name, offset=offset, encoding=encoding)

@@ -31,6 +31,7 @@ from tm.formats.tmx.units import (
     decode_prop_type,
 )
 from tm.lang import normalize_lang
+from tm.messages import Message, Plural
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Files above this size are refused before parsing; change with SVERKA_TMX_MAX_BYTES or
@@ -60,7 +61,8 @@ class TmxReader:
     def __init__(self, path: str | Path, *, max_bytes: int | None = None,
                  errors: str = "strict", name: str | None = None) -> None:
         if errors not in ERRORS:
-            raise ValidationError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
+            raise ValidationError("tmx-errors-invalid", "errors must be one of {choices}, not "
+                                  "{value!r}", choices=", ".join(ERRORS), value=errors)
         self.errors = errors
         self.replaced = 0
         self.path = Path(path)
@@ -69,18 +71,21 @@ class TmxReader:
         self.header: TmxHeader | None = None
         self.version: str | None = None
         self.encoding: str | None = None
-        self.warnings: list[str] = []
+        self.warnings: list[Message] = []
         self.languages: dict[str, str] = {}
         self.tu_count = 0
 
     def _open(self) -> BinaryIO:
         handle = open_input(self.path)
         size = os.fstat(handle.fileno()).st_size
-        if size > self.max_bytes or size == 0:
+        if size == 0:
             handle.close()
-            raise FormatError(f"{self.name}: the file is empty" if size == 0 else
-                              f"{self.name}: {size:,} bytes is over the limit of "
-                              f"{self.max_bytes:,} bytes for TMX files ({MAX_BYTES_ENV})")
+            raise FormatError("file-empty", "{name}: the file is empty", name=self.name)
+        if size > self.max_bytes:
+            handle.close()
+            raise FormatError("tmx-too-large", "{name}: {size:,} bytes is over the limit of "
+                              "{limit:,} bytes for TMX files ({variable})", name=self.name,
+                              size=size, limit=self.max_bytes, variable=MAX_BYTES_ENV)
         return handle
 
     def _check_prolog(self, head: bytes, encoding: str, skip: int) -> None:
@@ -88,9 +93,10 @@ class TmxReader:
         text = head[skip:].decode(encoding, errors="replace")
         root = _ROOT_START.search(text)
         if root is None and not text.strip():
-            raise FormatError(f"{self.name}: the file is empty")
+            raise FormatError("file-empty", "{name}: the file is empty", name=self.name)
         if root and root.group(1) != "tmx":
-            raise FormatError(f"{self.name}: not a TMX file (root element <{root.group(1)}>)")
+            raise FormatError("tmx-root-other", "{name}: not a TMX file (root element <{root}>)",
+                              name=self.name, root=root.group(1))
 
     def units(self) -> Iterator[TmxUnit]:
         """Yield every ``<tu>`` of the file in order."""
@@ -100,7 +106,8 @@ class TmxReader:
             try:
                 encoding, skip, warnings = decide_encoding(head, errors=self.errors)
             except FormatError as error:
-                raise FormatError(f"{self.name}: {error}") from error
+                raise FormatError("tmx-encoding-refused", "{name}: {reason}", name=self.name,
+                                  reason=error) from error
             self.encoding = encoding
             self.warnings.extend(warnings)
             self._check_prolog(head, encoding, skip)
@@ -109,8 +116,11 @@ class TmxReader:
             yield from self._parse(stream)
             self.replaced = stream.replaced
             if stream.replaced:
-                self.warnings.append(f"{stream.replaced:,} invalid {encoding} byte sequences "
-                                     "replaced with U+FFFD")
+                self.warnings.append(Plural(
+                    "tmx-bytes-replaced",
+                    "{count:,} invalid {encoding} byte sequence replaced with U+FFFD",
+                    "{count:,} invalid {encoding} byte sequences replaced with U+FFFD",
+                    count=stream.replaced, encoding=encoding))
         finally:
             handle.close()
 
@@ -154,29 +164,34 @@ class TmxReader:
             if invalid is not None:
                 raise invalid from error
             if isinstance(error, UnicodeDecodeError):
-                raise FormatError(f"{self.name}: not valid UTF-8 ({error.reason})") from error
-            raise FormatError(f"{self.name}: not well-formed XML at line {error.lineno}: "
-                              f"{error.msg}") from error
+                raise FormatError("tmx-not-utf8", "{name}: not valid UTF-8 ({reason})",
+                                  name=self.name, reason=error.reason) from error
+            raise FormatError("xml-malformed", "{name}: not well-formed XML at line {line}: "
+                              "{reason}", name=self.name, line=error.lineno,
+                              reason=error.msg) from error
         if self.version is None:
-            raise FormatError(f"{self.name}: not a TMX file (no <tmx> root element)")
+            raise FormatError("tmx-root-missing",
+                              "{name}: not a TMX file (no <tmx> root element)", name=self.name)
         if self.header is None:
             self.header = TmxHeader(version=self.version)
-            self.warnings.append("the file has no <header>")
+            self.warnings.append(Message("tmx-header-missing", "the file has no <header>"))
 
     def _check_doctype(self, element: etree._Element) -> bool:
         """Refuse a document declaring entities; return whether it has a DOCTYPE at all."""
         docinfo = element.getroottree().docinfo
         subset = docinfo.internalDTD
         if subset is not None and next(subset.iterentities(), None) is not None:
-            raise FormatError(f"{self.name}: declares XML entities; refused (entity expansion "
-                              "and external entities are not allowed in TMX)")
+            raise FormatError("tmx-entities-declared", "{name}: declares XML entities; refused "
+                              "(entity expansion and external entities are not allowed in "
+                              "TMX)", name=self.name)
         return bool(docinfo.doctype)
 
     def _check_references(self, element: etree._Element) -> None:
         for reference in element.iter(etree.Entity):
-            raise FormatError(f"{self.name}: line {reference.sourceline}: entity "
-                              f"{reference.text} is not declared; refused (TMX may use only "
-                              "&amp; &lt; &gt; &apos; &quot; and character references)")
+            raise FormatError("tmx-entity-undeclared", "{name}: line {line}: entity {entity} "
+                              "is not declared; refused (TMX may use only &amp; &lt; &gt; "
+                              "&apos; &quot; and character references)", name=self.name,
+                              line=reference.sourceline, entity=reference.text)
 
     def _root_version(self, element: etree._Element) -> None:
         root = element.getroottree().getroot()
