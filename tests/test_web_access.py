@@ -45,6 +45,9 @@ ACCESS = {
     "jobs.retry_view": V, "jobs.api_retry": V, "jobs.cancel_view": V, "jobs.api_cancel": V,
     "jobs.download": V, "jobs.api_download": V,
     "health.readyz": PUBLIC, "documents.pretranslate": T, "documents.api_pretranslate": T,
+    "handoff.download_xliff": V, "handoff.api_download_xliff": V,
+    "handoff.download_omegat": V, "handoff.api_download_omegat": V,
+    "handoff.upload": T, "handoff.api_upload": T,
 }
 
 

@@ -36,14 +36,20 @@ from tm.models import (
 TRACK_NAME_MAX = 100
 
 
-def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.HUMAN,
-                        description: str | None = None) -> Track:
-    """Return the track called ``name``, creating it with ``origin`` if it does not exist."""
+def check_track_name(name: str) -> str:
+    """Return ``name`` stripped, or refuse it as a track's name (empty, long, spaced)."""
     name = name.strip()
     if not name or len(name) > TRACK_NAME_MAX or any(c.isspace() for c in name):
         raise ValidationError("track-name-invalid", "invalid track name {name!r}: use 1–{max} "
                               "characters without spaces, e.g. human, agency, mt:online-a",
-                              name=name, max=TRACK_NAME_MAX)
+                              name=name[:TRACK_NAME_MAX], max=TRACK_NAME_MAX)
+    return name
+
+
+def get_or_create_track(session: Session, name: str, *, origin: Origin = Origin.HUMAN,
+                        description: str | None = None) -> Track:
+    """Return the track called ``name``, creating it with ``origin`` if it does not exist."""
+    name = check_track_name(name)
     track = find_track(session, name)
     if track is None:
         track = Track(name=name, origin=Origin(origin), description=description)
@@ -222,12 +228,14 @@ def delete_translations(session: Session, translations: Sequence[Translation]) -
 def edit_translation(session: Session, translation: Translation, *, author: Author,
                      text: str | None = None, status: Status | str | None = None,
                      expected_version: int | None = None,
-                     action: RevisionAction | None = None) -> Translation:
+                     action: RevisionAction | None = None,
+                     origin: Origin | None = None) -> Translation:
     """Change the text and/or status of ``translation``, keeping the earlier version in history.
 
     ``expected_version`` is the version the editor saw; if the translation has changed since,
     ConflictError is raised and nothing changes (no lost updates). ``action`` names the
     change in history (default: EDIT or STATUS; the alignment editor says ALIGN).
+    ``origin`` is where a changed text now comes from (a translator's file: human).
     """
     _check_version(translation, expected_version)
     new_text = translation.text if text is None else _clean_text(text)
@@ -237,6 +245,8 @@ def edit_translation(session: Session, translation: Translation, *, author: Auth
     action = action or (RevisionAction.EDIT if new_text != translation.text
                         else RevisionAction.STATUS)
     was_approved = translation.status is Status.APPROVED
+    if origin is not None and new_text != translation.text:
+        translation.origin = origin
     translation.text, translation.status = new_text, new_status
     _set_author(translation, author)
     translation.updated_at = utcnow()

@@ -52,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         documents,
         editor,
         errors,
+        handoff,
         headers,
         health,
         i18n,
@@ -75,8 +76,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     headers.init_app(app)
     # One blueprint per area; every page can link to every other.
-    for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, health.bp,
-                      imports.bp, jobs.bp, login.bp, memory.bp, scores.bp, search.bp, settings.bp):
+    for blueprint in (account.bp, admin.bp, align.bp, documents.bp, editor.bp, handoff.bp,
+                      health.bp, imports.bp, jobs.bp, login.bp, memory.bp, scores.bp,
+                      search.bp, settings.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=documents.index)
     # The desk's language pair, for pages that show or ask for a text before it has a document.

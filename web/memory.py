@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -43,12 +41,11 @@ from web import jobs
 from web.access import require_actor, requires
 from web.audit import client_address, record_audit
 from web.db import get_session
-from web.downloads import attachment
+from web.downloads import file_response
 from web.urls import page_argument, url_template
 
 bp = Blueprint("memory", __name__)
 SEARCH_MAX = 200
-CHUNK_BYTES = 1 << 16
 MEMORY_NAME_MAX = 200
 FILE_NAME_MAX = 200
 LANGUAGE_MAX = 35
@@ -123,32 +120,11 @@ def api_list() -> ResponseReturnValue:
     return jsonify([m.as_dict() for m in list_memories(get_session())])
 
 
-def _stream_file(path: Path, folder: tempfile.TemporaryDirectory[str]) -> Iterator[bytes]:
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK_BYTES):
-                yield chunk
-    finally:
-        folder.cleanup()
-
-
 def _tmx_response(write: Callable[[Path], object], filename: str, object_type: str,
                   object_id: object) -> Response:
     """Export into a temporary file, then stream it: memory stays flat."""
-    folder = tempfile.TemporaryDirectory(prefix="sverka-export-")
-    path = Path(folder.name) / "export.tmx"
-    try:
-        write(path)
-        record_audit(AuditAction.EXPORT, object_type, object_id,
-                     dict(request.args.items()) or None)
-        get_session().commit()
-    except BaseException:
-        folder.cleanup()
-        raise
-    response = Response(_stream_file(path, folder), mimetype="application/x-tmx+xml")
-    response.headers["Content-Disposition"] = attachment(filename, default="export.tmx")
-    response.headers["Content-Length"] = str(os.path.getsize(path))
-    return response
+    return file_response(write, filename, mimetype="application/x-tmx+xml",
+                         object_type=object_type, object_id=object_id)
 
 
 # A memory's name may hold a slash: the path converter takes it whole.

@@ -46,10 +46,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "List the documents, the most recently active first."),
     "export": ("tm.cli.memory:export_command", "Export a memory or a document as TMX 1.4 to "
                "OUT.tmx (- for standard output)."),
+    "export-omegat": ("tm.cli.handoff:export_omegat_command", "Write a zipped OmegaT 3.6 "
+                      "project of track --track of document DOC to OUT.zip."),
+    "export-xliff": ("tm.cli.handoff:export_xliff_command", "Export track --track of "
+                     "document DOC as XLIFF to OUT.xlf, for a CAT tool."),
     "import": ("tm.cli.documents:import_command", "Import a Russian ARTICLE (text or HTML "
                "file, - for standard input)."),
     "import-testset": ("tm.cli.scoring:import_testset_command", "Import test set NAME from "
                        "line-aligned files, keeping every line exactly as it is."),
+    "import-xliff": ("tm.cli.handoff:import_xliff_command", "Import the targets of the XLIFF "
+                     "FILE (1.2, 2.0, SDLXLIFF) into a document's track."),
+    "import-omegat": ("tm.cli.handoff:import_omegat_command", "Take the translations of an "
+                      "OmegaT project (folder or zip) back into a track."),
     "import-tmx": ("tm.cli.memory:import_tmx_command", "Import the TMX FILE into a memory."),
     "jobs": ("tm.cli.jobs:jobs_group", "List the jobs (imports run in the background), "
              "newest first; cancel or retry one."),
