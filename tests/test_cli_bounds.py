@@ -49,6 +49,13 @@ CASES = {
     ("demo", "port"): ["demo", "--port", "{n}"],
     ("demo", "threads"): ["demo", "--threads", "{n}"],
     ("worker", "threads"): ["worker", "--threads", "{n}"],
+    ("export-xliff", "document_id"): ["export-xliff", "{n}", "{dir}/out.xlf", "--track", "h"],
+    ("import-xliff", "document_id"): ["import-xliff", "{dir}/in.txt", "--document", "{n}",
+                                      "--track", "h"],
+    ("export-omegat", "document_id"): ["export-omegat", "{n}", "{dir}/out.zip", "--track",
+                                       "h"],
+    ("import-omegat", "document_id"): ["import-omegat", "{dir}", "--document", "{n}",
+                                       "--track", "h"],
 }
 # Values that are fine where they are: a seed of 0.
 ACCEPTED = {("score", "seed")}
