@@ -112,6 +112,9 @@ TABLE_WRITERS = {
     "ApiToken": {"tm/accounts/tokens.py"},
     "AuditEvent": {"tm/accounts/audit.py"},
     "Job": {"tm/jobs.py"},
+    "Glossary": {"tm/terms/glossaries.py"},
+    "GlossaryTerm": {"tm/terms/glossaries.py"},
+    "GlossaryTermRevision": {"tm/terms/glossaries.py"},
 }
 
 

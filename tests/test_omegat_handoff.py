@@ -19,13 +19,16 @@ from tm.handoff.omegat import export_omegat, import_omegat, project_name
 from tm.ingest import TranslationInput, import_article, read_article
 from tm.memory import export_document, import_tmx
 from tm.models import Document, Segment, Track, Translation
+from tm.terms.glossaries import import_glossary
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 OMEGAT_TIMEOUT_S = 300
 
 
 def _omegat(project: Path, config: Path) -> Path:
-    """Run OmegaT 3.6's console translation on ``project``; return its stats file."""
+    """Run OmegaT 3.6's console translation on ``project``; return its stats file.
+
+    Fails when OmegaT logs a glossary it could not read."""
     require_program("java")
     require_path(OMEGAT_JAR, "OmegaT")
     done = subprocess.run(
@@ -35,6 +38,9 @@ def _omegat(project: Path, config: Path) -> Path:
         capture_output=True, text=True, timeout=OMEGAT_TIMEOUT_S, env={"LC_ALL": "C.UTF-8",
                                                                        "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    said = done.stdout + done.stderr
+    unread = r"(?i)glossar\w*.*(error|exception)|(error|exception).*glossar"
+    assert not re.search(unread, said), said
     return project / "omegat" / "project_stats.txt"
 
 
@@ -84,10 +90,15 @@ def test_omegat_translates_every_segment_from_the_memory_and_the_track_comes_bac
     seed_tmx = tmp_path / "seed.tmx"
     export_document(session, seed_tmx, document_id=document.id, track="human")
     import_tmx(session, seed_tmx, memory="seed")
+    terms = tmp_path / "desk.tsv"
+    terms.write_text("Европейский парламент\tEuropean Parliament\tthe EU's\nОДКБ\tCSTO\t\n",
+                     encoding="utf-8")
+    import_glossary(session, terms, glossary="desk")
     out = tmp_path / "seed.zip"
     report = export_omegat(session, out, document_id=document.id, track="omegat",
                            match_memories=["seed"])
     assert (report.segments, report.translated) == (24, 0) and report.auto_units > 0
+    assert report.glossary_terms == 2
     project = _unpacked(out, tmp_path / "unpacked")
     total, remaining = _remaining(_omegat(project, tmp_path / "config"))
     assert (total, remaining) == (24, 0)

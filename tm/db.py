@@ -38,7 +38,7 @@ SQLITE_BUSY_TIMEOUT_S = 15
 # Alembic's head). Every command compares the database with it before its work: asking
 # Alembic's scripts instead costs each command about 80 ms of imports (Alembic, Mako and the
 # DDL of every dialect), so they are read only for a database at another revision.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 # The table where Alembic keeps the revision of the schema (its default name).
 VERSION_TABLE = "alembic_version"
 

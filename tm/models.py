@@ -743,3 +743,92 @@ class SearchIndexState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[str] = mapped_column(String(32))
+
+
+class TermStatus(enum.StrEnum):
+    """How a glossary recommends a term: use it, it may do, or never use it."""
+
+    PREFERRED = "preferred"
+    ADMITTED = "admitted"
+    FORBIDDEN = "forbidden"
+
+
+class Glossary(Base):
+    """A named terminology collection in one language pair (like a memory, for terms)."""
+
+    __tablename__ = "glossary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    src_lang: Mapped[str] = mapped_column(LanguageTag())
+    tgt_lang: Mapped[str] = mapped_column(LanguageTag())
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    terms: Mapped[list[GlossaryTerm]] = relationship(
+        back_populates="glossary", cascade="all, delete-orphan", passive_deletes=True)
+
+    @validates("src_lang", "tgt_lang")
+    def _normalize_lang(self, _key: str, value: str) -> str:
+        return normalize_lang(value)
+
+
+class GlossaryTerm(Base):
+    """A source term of a glossary, with what a translator needs of it.
+
+    ``targets`` are its English terms in order, each ``{"text", "status"}``: the first
+    preferred one is the one to use. ``version`` grows with each change; the revisions keep
+    every earlier state.
+    """
+
+    __tablename__ = "glossary_term"
+    __table_args__ = (Index("ix_glossary_term_glossary_id_source_key", "glossary_id",
+                            "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    glossary_id: Mapped[int] = mapped_column(ForeignKey("glossary.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(200))  # folded, for merging on import
+    targets: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    part_of_speech: Mapped[str | None] = mapped_column(String(40))
+    definition: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    example: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[TermStatus] = mapped_column(_enum(TermStatus, "term_status"),
+                                               default=TermStatus.PREFERRED)
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_translate: Mapped[bool] = mapped_column(Boolean, default=False)
+    author: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    glossary: Mapped[Glossary] = relationship(back_populates="terms")
+    revisions: Mapped[list[GlossaryTermRevision]] = relationship(
+        back_populates="term", order_by="GlossaryTermRevision.number",
+        cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def target(self) -> str:
+        """The term to use: the first preferred target, else the first."""
+        preferred = [t["text"] for t in self.targets if t.get("status") == "preferred"]
+        return (preferred or [t["text"] for t in self.targets] or [""])[0]
+
+
+class GlossaryTermRevision(Base):
+    """One state of a glossary term: all its fields as they were, who, when, and why."""
+
+    __tablename__ = "glossary_term_revision"
+    __table_args__ = (UniqueConstraint("term_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("glossary_term.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # create, edit, import
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author: Mapped[str | None] = mapped_column(String(200))
+    author_id: Mapped[int | None] = _author_id()
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    term: Mapped[GlossaryTerm] = relationship(back_populates="revisions")

@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                       "project of track --track of document DOC to OUT.zip."),
     "export-xliff": ("tm.cli.handoff:export_xliff_command", "Export track --track of "
                      "document DOC as XLIFF to OUT.xlf, for a CAT tool."),
+    "glossary": ("tm.cli.glossary:glossary_group", "Glossaries: import, export, list, add, "
+                 "search, and find terms in a text."),
     "import": ("tm.cli.documents:import_command", "Import a Russian ARTICLE (text or HTML "
                "file, - for standard input)."),
     "import-testset": ("tm.cli.scoring:import_testset_command", "Import test set NAME from "

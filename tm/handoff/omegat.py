@@ -9,7 +9,8 @@ The project folder (``sverka-DOC-TRACK/``) holds what OmegaT opens as is:
 - ``omegat/project_save.tmx``: the track's own translations, which OmegaT shows as done;
 - ``tm/auto/matches.tmx``: the memory units that match the document's segments (exact ones
   OmegaT inserts, fuzzy ones it offers), ``tm/MEMORY.tmx``: whole memories asked for;
-- ``glossary/``, ``dictionary/``, ``target/``: empty, as OmegaT expects.
+- ``glossary/NAME.utf8``: each glossary of the language pair in OmegaT's TSV;
+- ``dictionary/``, ``target/``: empty, as OmegaT expects.
 
 Taking it back reads the translated ``target/DOC.xlf`` and, where the translator's OmegaT
 made no target document, ``omegat/project_save.tmx``.
@@ -84,13 +85,14 @@ class OmegatExportReport:
     translated: int = 0
     auto_units: int = 0
     memories: dict[str, int] = field(default_factory=dict)
+    glossary_terms: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"file": self.file, "document_id": self.document_id, "track": self.track,
                 "project": self.project, "segments": self.segments,
                 "translated": self.translated, "auto_units": self.auto_units,
-                "memories": dict(self.memories)}
+                "memories": dict(self.memories), "glossary_terms": self.glossary_terms}
 
 
 def project_name(document_id: int, track: str) -> str:
@@ -149,8 +151,28 @@ def export_omegat(session: Session, out: str | Path, *, document_id: int, track:
         for memory in memories:
             whole = export_memory(session, root / "tm" / f"{_safe(memory)}.tmx", memory=memory)
             report.memories[memory] = whole.units
+        report.glossary_terms = _write_glossaries(session, root / "glossary", src=src,
+                                                  tgt=tgt)
         _zip(root, Path(out))
     return report
+
+
+def _write_glossaries(session: Session, folder: Path, *, src: str, tgt: str) -> int:
+    """Write each glossary of the document's language pair as OmegaT's TSV (``.utf8``:
+    UTF-8, tab-separated); return how many terms."""
+    from tm.formats.glossary import write_tsv
+    from tm.lang import primary_language
+    from tm.terms.glossaries import entry_of, glossary_terms, list_glossaries
+
+    written = 0
+    for glossary in list_glossaries(session):
+        if (primary_language(glossary.src_lang), primary_language(glossary.tgt_lang)) != (
+                primary_language(src), primary_language(tgt)) or not glossary.terms:
+            continue
+        entries = [entry_of(t) for t in glossary_terms(session, glossary.name)]
+        write_tsv(folder / f"{_safe(glossary.name)}.utf8", entries)
+        written += len(entries)
+    return written
 
 
 def _safe(name: str) -> str:

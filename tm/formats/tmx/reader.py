@@ -19,7 +19,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from tm.errors import FormatError, ValidationError
-from tm.files import open_input
+from tm.files import open_bounded
 from tm.formats.tmx.encoding import ERRORS, SNIFF_BYTES, Utf8Stream, decide_encoding
 from tm.formats.tmx.inline import inner_xml, plain_text
 from tm.formats.tmx.units import (
@@ -76,17 +76,12 @@ class TmxReader:
         self.tu_count = 0
 
     def _open(self) -> BinaryIO:
-        handle = open_input(self.path)
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
-            handle.close()
-            raise FormatError("file-empty", "{name}: the file is empty", name=self.name)
-        if size > self.max_bytes:
-            handle.close()
-            raise FormatError("tmx-too-large", "{name}: {size:,} bytes is over the limit of "
-                              "{limit:,} bytes for TMX files ({variable})", name=self.name,
-                              size=size, limit=self.max_bytes, variable=MAX_BYTES_ENV)
-        return handle
+        return open_bounded(self.path, name=self.name, max_bytes=self.max_bytes,
+                            too_large=lambda size: FormatError(
+                                "tmx-too-large", "{name}: {size:,} bytes is over the limit of "
+                                "{limit:,} bytes for TMX files ({variable})",
+                                name=self.name, size=size, limit=self.max_bytes,
+                                variable=MAX_BYTES_ENV))
 
     def _check_prolog(self, head: bytes, encoding: str, skip: int) -> None:
         # Only for a clear message about what the file is; entities are the parser's check.

@@ -32,7 +32,7 @@ from typing import BinaryIO, NoReturn
 from lxml import etree
 
 from tm.errors import FormatError
-from tm.files import open_input
+from tm.files import open_bounded
 from tm.formats.tmx.encoding import SNIFF_BYTES, Utf8Stream, decide_encoding
 from tm.formats.xliff.inline import local_name, plain_text
 from tm.formats.xliff.units import (
@@ -93,17 +93,12 @@ class XliffReader:
     # -- the file ----------------------------------------------------------------------
 
     def _open(self) -> BinaryIO:
-        handle = open_input(self.path)
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
-            handle.close()
-            raise FormatError("file-empty", "{name}: the file is empty", name=self.name)
-        if size > self.max_bytes:
-            handle.close()
-            raise FormatError("xliff-too-large", "{name}: {size:,} bytes is over the limit of "
-                              "{limit:,} bytes for XLIFF files ({variable})", name=self.name,
-                              size=size, limit=self.max_bytes, variable=MAX_BYTES_ENV)
-        return handle
+        return open_bounded(self.path, name=self.name, max_bytes=self.max_bytes,
+                            too_large=lambda size: FormatError(
+                                "xliff-too-large", "{name}: {size:,} bytes is over the limit of "
+                                "{limit:,} bytes for XLIFF files ({variable})",
+                                name=self.name, size=size, limit=self.max_bytes,
+                                variable=MAX_BYTES_ENV))
 
     def units(self) -> Generator[XliffUnit, None, None]:
         """Yield every translatable segment of the file, in document order."""
